@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+const benchTablets = 100_000
+
+var (
+	benchOnce sync.Once
+	benchSeed string // a database with benchTablets expected tablets, made once per run
+)
+
+// benchStore copies the seeded database so every benchmark run starts from
+// the same 100,000 expected tablets.
+func benchStore(b *testing.B) *Store {
+	b.Helper()
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "dropin-bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchSeed = filepath.Join(dir, "seed.db")
+		s, err := Open(context.Background(), benchSeed)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedExpected(b, s, benchTablets)
+		s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		s.Close()
+	})
+	data, err := os.ReadFile(benchSeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "bench.db")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s
+}
+
+// BenchmarkCheckIn is a durable check-in as the desk makes it, on a store
+// holding 100,000 tablets: find the tablet, check the workflow, append the
+// event, update the projection, commit with synchronous=FULL, read back the
+// card. Compare with BenchmarkBareInsert.
+func BenchmarkCheckIn(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	by := Actor{Station: "bench", Staff: "KN"}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		res, err := s.CheckIn(ctx, fmt.Sprintf("TAB%06d", i%benchTablets), by)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i < benchTablets && !res.Changed {
+			b.Fatalf("TAB%06d was not checked in", i)
+		}
+	}
+}
+
+// BenchmarkBareInsert is the floor: one single-row insert per transaction
+// with the same connection settings, into a table shaped like the log.
+func BenchmarkBareInsert(b *testing.B) {
+	db, err := sql.Open("sqlite", dsn(filepath.Join(b.TempDir(), "bare.db"), false))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE t (id TEXT PRIMARY KEY, subject TEXT NOT NULL, payload TEXT NOT NULL) STRICT`); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		tx, err := db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := tx.Exec(`INSERT INTO t VALUES (?, ?, '{"v":1}')`, fmt.Sprintf("%016d", i), "TAB"); err != nil {
+			b.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRebuild rebuilds every projection from the log of 100,000
+// tablets.
+func BenchmarkRebuild(b *testing.B) {
+	s := benchStore(b)
+	for b.Loop() {
+		if err := s.Rebuild(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

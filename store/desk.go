@@ -1,0 +1,377 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Card is what the desk shows for one tablet.
+type Card struct {
+	Device   Device
+	Official *Official // nil when no official is linked
+	Timeline []Entry   // oldest first
+}
+
+// Entry is one line of a tablet's timeline.
+type Entry struct {
+	ID      string
+	Kind    Kind
+	At      time.Time
+	Station string
+	Staff   string
+	Cycle   int
+	Detail  string // the failure reason, the model registered, the official linked
+	Undone  bool   // cancelled by a later undo
+}
+
+// Account is the address the official must log in with now: the temporary
+// secondary account until the tablet is upgraded, the primary one from
+// then on. Empty when no official is linked.
+func (c Card) Account() string {
+	if c.Official == nil {
+		return ""
+	}
+	if c.Device.Step.Rank() >= Upgraded.Rank() || c.Official.EmailSecondary == "" {
+		return c.Official.EmailPrimary
+	}
+	return c.Official.EmailSecondary
+}
+
+// UsesPrimary reports whether Account is the primary address.
+func (c Card) UsesPrimary() bool {
+	return c.Official != nil && c.Account() == c.Official.EmailPrimary
+}
+
+// CheckInResult is what a scan at the desk did.
+type CheckInResult struct {
+	Card    Card
+	Changed bool // an expected tablet became received
+	Unknown bool // no tablet with this serial: register it
+}
+
+// CheckIn is what a scan at the desk does: it finds the tablet and, if it
+// was expected, records that it is received. Other tablets are only opened.
+// An unknown serial changes nothing and says so in Unknown.
+func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInResult, error) {
+	var res CheckInResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		evs, err := subjectEvents(ctx, tx, serial)
+		if err != nil {
+			return err
+		}
+		d := projectDevice(serial, evs)
+		switch {
+		case !d.Known:
+			res.Unknown = true
+			res.Card.Device = d
+			return nil
+		case d.Status == Expected:
+			if evs, err = s.apply(ctx, tx, serial, evs, KindReceived, Input{}, by); err != nil {
+				return err
+			}
+			res.Changed = true
+		}
+		res.Card, err = cardOf(ctx, tx, serial, evs)
+		return err
+	})
+	return res, err
+}
+
+// Register records a tablet that was not known, and checks it in: it is
+// received at once, since it is in hand. official may be empty and linked
+// later.
+func (s *Store) Register(ctx context.Context, serial, model, official string, by Actor) (Card, error) {
+	return s.change(ctx, serial, by, func(tx *sql.Tx, evs []Event) ([]Event, error) {
+		if err := s.checkOfficial(ctx, tx, official); err != nil {
+			return nil, err
+		}
+		d := projectDevice(serial, evs)
+		if err := Check(d, KindRegistered, Input{}); err != nil {
+			return nil, err
+		}
+		e := s.newEvent(by, KindRegistered, serial, 1, "", registeredPayload{V: 1, Model: model, Official: official})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return nil, err
+		}
+		return s.apply(ctx, tx, serial, append(evs, e), KindReceived, Input{}, by)
+	})
+}
+
+// Step moves a tablet one step: a rung of the ladder, failed (in.Reason),
+// resolved, or the employees' track (in.On). The workflow decides; a step
+// it refuses returns a *Refusal and changes nothing.
+func (s *Store) Step(ctx context.Context, serial string, k Kind, in Input, by Actor) (Card, error) {
+	return s.change(ctx, serial, by, func(tx *sql.Tx, evs []Event) ([]Event, error) {
+		return s.apply(ctx, tx, serial, evs, k, in, by)
+	})
+}
+
+// Undo cancels the tablet's last step.
+func (s *Store) Undo(ctx context.Context, serial string, by Actor) (Card, error) {
+	return s.Step(ctx, serial, KindUndo, Input{}, by)
+}
+
+// Link links a tablet to an official.
+func (s *Store) Link(ctx context.Context, serial, official string, by Actor) (Card, error) {
+	return s.change(ctx, serial, by, func(tx *sql.Tx, evs []Event) ([]Event, error) {
+		if err := s.checkOfficial(ctx, tx, official); err != nil {
+			return nil, err
+		}
+		return s.apply(ctx, tx, serial, evs, KindLinked, Input{}, by, official)
+	})
+}
+
+func (s *Store) checkOfficial(ctx context.Context, tx *sql.Tx, id string) error {
+	if id == "" {
+		return nil
+	}
+	o, err := officialByID(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if o == nil {
+		return &Refusal{Code: RefuseNoOfficial, Kind: KindLinked}
+	}
+	return nil
+}
+
+// change runs fn on a tablet's events in one write transaction and
+// returns the tablet's card as the transaction left it.
+func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(*sql.Tx, []Event) ([]Event, error)) (Card, error) {
+	var card Card
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		evs, err := subjectEvents(ctx, tx, serial)
+		if err != nil {
+			return err
+		}
+		if evs, err = fn(tx, evs); err != nil {
+			return err
+		}
+		card, err = cardOf(ctx, tx, serial, evs)
+		return err
+	})
+	return card, err
+}
+
+// apply is the one way a step is taken: the workflow checks it against the
+// tablet's state, the event is appended, and the projection updated, all in
+// the caller's transaction. It returns the tablet's events with the new one.
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Event, k Kind, in Input, by Actor, official ...string) ([]Event, error) {
+	d := projectDevice(serial, evs)
+	if err := Check(d, k, in); err != nil {
+		return nil, err
+	}
+	cycle, ref := d.Cycle, ""
+	var payload any = struct {
+		V int `json:"v"`
+	}{1}
+	switch k {
+	case KindReceived:
+		if d.Step == HandedBack {
+			cycle++ // back again: a new visit
+		}
+	case KindFirstLogin:
+		payload = firstLoginPayload{V: 1, Checklist: in.Checklist}
+	case KindFailed:
+		payload = failedPayload{V: 1, Reason: in.Reason}
+	case KindResolved:
+		ref = d.FailureID
+	case KindEmployee:
+		payload = employeePayload{V: 1, On: in.On}
+	case KindUndo:
+		ref = d.LastStep
+	case KindLinked:
+		payload = linkedPayload{V: 1, Official: official[0]}
+	}
+	e := s.newEvent(by, k, serial, cycle, ref, payload)
+	if err := insertEvent(ctx, tx, e); err != nil {
+		return nil, err
+	}
+	evs = append(evs, e)
+	return evs, saveDevice(ctx, tx, projectDevice(serial, evs))
+}
+
+// inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits. When
+// inTx returns nil, the change is on disk.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", classify(err))
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", classify(err))
+	}
+	return nil
+}
+
+// Card reads a tablet's card. A serial nobody registered gives a card
+// whose Device is not Known.
+func (s *Store) Card(ctx context.Context, serial string) (Card, error) {
+	evs, err := subjectEvents(ctx, s.read, serial)
+	if err != nil {
+		return Card{}, err
+	}
+	return cardOf(ctx, s.read, serial, evs)
+}
+
+func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, error) {
+	c := Card{Device: projectDevice(serial, evs)}
+	var err error
+	if c.Official, err = officialByID(ctx, q, c.Device.OfficialID); err != nil {
+		return c, err
+	}
+	undone := map[string]bool{}
+	for _, e := range evs {
+		if e.Kind == KindUndo {
+			undone[e.Ref] = true
+		}
+	}
+	for _, e := range sortedEvents(evs) {
+		en := Entry{ID: e.ID, Kind: e.Kind, At: e.Time(), Station: e.Station, Staff: e.Actor, Cycle: e.Cycle, Undone: undone[e.ID]}
+		en.Detail = detail(e)
+		c.Timeline = append(c.Timeline, en)
+	}
+	return c, nil
+}
+
+// detail is the one piece of an event's payload worth a timeline line.
+func detail(e Event) string {
+	switch e.Kind {
+	case KindRegistered:
+		var p registeredPayload
+		json.Unmarshal(e.Payload, &p)
+		return p.Model
+	case KindLinked:
+		var p linkedPayload
+		json.Unmarshal(e.Payload, &p)
+		return p.Official
+	case KindFailed:
+		var p failedPayload
+		json.Unmarshal(e.Payload, &p)
+		return p.Reason
+	case KindEmployee:
+		var p employeePayload
+		json.Unmarshal(e.Payload, &p)
+		if p.On {
+			return "on"
+		}
+		return "off"
+	}
+	return ""
+}
+
+// Activity is one line of a desk's recent activity.
+type Activity struct {
+	At       time.Time
+	Kind     Kind
+	Serial   string
+	Model    string
+	Official string // the official's name
+	Staff    string
+	Undone   bool
+}
+
+// Recent lists the latest steps taken at station, newest first.
+func (s *Store) Recent(ctx context.Context, station string, limit int) ([]Activity, error) {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT e.hlc, e.kind, e.subject, coalesce(d.model, ''), coalesce(o.name, ''), e.actor,
+       EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id AND u.subject = e.subject)
+FROM events e
+LEFT JOIN devices d ON d.serial = e.subject
+LEFT JOIN officials o ON o.id = d.official_id
+WHERE e.station = ? AND e.kind NOT IN ('official')
+ORDER BY e.hlc DESC LIMIT ?`, station, limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent activity: %w", err)
+	}
+	defer rows.Close()
+	var out []Activity
+	for rows.Next() {
+		var a Activity
+		var hlc int64
+		var kind string
+		if err := rows.Scan(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Staff, &a.Undone); err != nil {
+			return nil, err
+		}
+		a.At, a.Kind = HLC(hlc).Time(), Kind(kind)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Counts is how many of each step a station took in a day, undone steps
+// not counted.
+type Counts map[Kind]int
+
+// Today counts the steps station took since midnight of day (local time).
+func (s *Store) Today(ctx context.Context, station string, day time.Time) (Counts, error) {
+	y, m, dd := day.Date()
+	since := hlcAt(time.Date(y, m, dd, 0, 0, 0, 0, day.Location()))
+	rows, err := s.read.QueryContext(ctx, `
+SELECT e.kind, count(*) FROM events e
+WHERE e.hlc >= ? AND e.station = ?
+  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id AND u.subject = e.subject)
+GROUP BY e.kind`, int64(since), station)
+	if err != nil {
+		return nil, fmt.Errorf("today's counts: %w", err)
+	}
+	defer rows.Close()
+	c := Counts{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		c[Kind(k)] = n
+	}
+	return c, rows.Err()
+}
+
+// DeviceRow is one tablet as exports list it.
+type DeviceRow struct {
+	Serial, Model, OfficialID, Official string
+	Status                              Status
+	Updated                             time.Time
+	Station                             string
+}
+
+// Devices calls fn for every known tablet, in serial order.
+func (s *Store) Devices(ctx context.Context, fn func(DeviceRow) error) error {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT d.serial, d.model, d.official_id, coalesce(o.name, ''), d.status, d.updated_hlc, d.updated_station
+FROM devices d LEFT JOIN officials o ON o.id = d.official_id ORDER BY d.serial`)
+	if err != nil {
+		return fmt.Errorf("list tablets: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r DeviceRow
+		var st string
+		var hlc int64
+		if err := rows.Scan(&r.Serial, &r.Model, &r.OfficialID, &r.Official, &st, &hlc, &r.Station); err != nil {
+			return err
+		}
+		r.Status, r.Updated = Status(st), HLC(hlc).Time()
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// IsRefusal reports whether err is the workflow refusing a step, and
+// returns the refusal.
+func IsRefusal(err error) (*Refusal, bool) {
+	var r *Refusal
+	ok := errors.As(err, &r)
+	return r, ok
+}

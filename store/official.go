@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Official is an elected official as the roster describes them.
+type Official struct {
+	ID             string `json:"-"` // the primary e-mail, lower-cased
+	Name           string `json:"name"`
+	Municipality   string `json:"municipality,omitempty"`
+	EmailPrimary   string `json:"email_primary,omitempty"`
+	EmailSecondary string `json:"email_secondary,omitempty"`
+	Phone          string `json:"phone,omitempty"`
+	Employee       bool   `json:"employee,omitempty"`
+	Seats          []Seat `json:"seats,omitempty"`
+	Removed        bool   `json:"removed,omitempty"` // gone from the latest roster
+}
+
+// Seat is one body an official sits in, and the role they hold there.
+type Seat struct {
+	Body string `json:"body"`
+	Role string `json:"role,omitempty"`
+}
+
+type officialPayload struct {
+	V int `json:"v"`
+	Official
+}
+
+// projectOfficial: an official's record is the latest live event's.
+func projectOfficial(id string, evs []Event) Official {
+	o := Official{ID: id}
+	for _, e := range sortedEvents(evs) {
+		if e.Kind != KindOfficial {
+			continue
+		}
+		var p officialPayload
+		if json.Unmarshal(e.Payload, &p) == nil {
+			o = p.Official
+			o.ID = id
+		}
+	}
+	return o
+}
+
+func saveOfficial(ctx context.Context, tx *sql.Tx, o Official) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO officials
+  (id, name, fold, municipality, email_primary, email_secondary, phone, employee, removed, updated_hlc)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, municipality = excluded.municipality,
+  email_primary = excluded.email_primary, email_secondary = excluded.email_secondary, phone = excluded.phone,
+  employee = excluded.employee, removed = excluded.removed`,
+		o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed))
+	if err != nil {
+		return fmt.Errorf("save official %s: %w", o.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM seats WHERE official_id = ?`, o.ID); err != nil {
+		return err
+	}
+	for i, st := range o.Seats {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO seats (official_id, pos, body, role) VALUES (?, ?, ?, ?)`, o.ID, i, st.Body, st.Role); err != nil {
+			return fmt.Errorf("save official %s: %w", o.ID, err)
+		}
+	}
+	return nil
+}
+
+// Fold makes a name searchable without diacritics or case: "Øystein Ærø"
+// becomes "oystein aero". Letters that Unicode does not decompose (ø, æ,
+// ß, ð, þ, ł) are spelled out the way a Nordic keyboard-less user would.
+func Fold(s string) string {
+	s = strings.ToLower(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case 'ø':
+			b.WriteByte('o')
+		case 'æ':
+			b.WriteString("ae")
+		case 'ß':
+			b.WriteString("ss")
+		case 'ð':
+			b.WriteByte('d')
+		case 'þ':
+			b.WriteString("th")
+		case 'ł':
+			b.WriteByte('l')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, b.String())
+	if err != nil {
+		return b.String()
+	}
+	return out
+}
+
+// Official returns the official with the given id, or nil if none.
+func (s *Store) Official(ctx context.Context, id string) (*Official, error) {
+	return officialByID(ctx, s.read, id)
+}
+
+func officialByID(ctx context.Context, q querier, id string) (*Official, error) {
+	if id == "" {
+		return nil, nil
+	}
+	o := Official{ID: id}
+	var emp, rem int
+	err := q.QueryRowContext(ctx, `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed
+FROM officials WHERE id = ?`, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &emp, &rem)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read official %s: %w", id, err)
+	}
+	o.Employee, o.Removed = emp == 1, rem == 1
+	rows, err := q.QueryContext(ctx, `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read seats of %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st Seat
+		if err := rows.Scan(&st.Body, &st.Role); err != nil {
+			return nil, err
+		}
+		o.Seats = append(o.Seats, st)
+	}
+	return &o, rows.Err()
+}
+
+// putOfficial records an official's record if it differs from what the
+// log holds. It reports whether it wrote an event.
+func (s *Store) putOfficial(ctx context.Context, tx *sql.Tx, o Official, by Actor) (bool, error) {
+	evs, err := subjectEvents(ctx, tx, o.ID)
+	if err != nil {
+		return false, err
+	}
+	if len(evs) > 0 && sameOfficial(projectOfficial(o.ID, evs), o) {
+		return false, nil
+	}
+	e := s.newEvent(by, KindOfficial, o.ID, 0, "", officialPayload{V: 1, Official: o})
+	if err := insertEvent(ctx, tx, e); err != nil {
+		return false, err
+	}
+	return true, saveOfficial(ctx, tx, projectOfficial(o.ID, append(evs, e)))
+}
+
+func sameOfficial(a, b Official) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// PutOfficial records one official (creating or updating them).
+func (s *Store) PutOfficial(ctx context.Context, o Official, by Actor) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := s.putOfficial(ctx, tx, o, by)
+		return err
+	})
+}

@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Device is a tablet's state as its events make it.
+type Device struct {
+	Serial        string
+	Known         bool // registered, from a roster or at a desk
+	Model         string
+	OfficialID    string
+	Status        Status // what to show: the ladder step, or failed / employee-track
+	Step          Status // the ladder step in the current visit
+	Cycle         int    // the visit: 1 for the first, one more each time it comes back
+	FailureID     string
+	FailureReason string
+	Employee      bool
+	LastStep      string // the event Undo would cancel
+	Updated       HLC
+	Station       string // where it was last changed
+	Actor         string // by whom
+}
+
+// projectDevice computes a tablet's state from its events. It is pure and
+// does not depend on the order of evs or on duplicates: every station that
+// holds the same events gets the same Device.
+//
+//   - The visit (cycle) is the highest any live event names.
+//   - The ladder step is the highest live step of the current visit.
+//   - A failure is open while no live resolve names it.
+//   - Model, official and the employees' track: the latest live event wins.
+//   - An undo cancels exactly the event it names; undos are not undone.
+func projectDevice(serial string, evs []Event) Device {
+	evs = sortedEvents(evs)
+	d := Device{Serial: serial, Step: Expected}
+	undone := map[string]bool{}
+	resolved := map[string]bool{}
+	for _, e := range evs {
+		if e.Kind == KindUndo {
+			undone[e.Ref] = true
+		}
+	}
+	for _, e := range evs {
+		if e.Kind == KindResolved && !undone[e.ID] {
+			resolved[e.Ref] = true
+		}
+		if !undone[e.ID] && e.Kind != KindUndo && e.Cycle > d.Cycle {
+			d.Cycle = e.Cycle
+		}
+	}
+	var failure *Event
+	for i, e := range evs {
+		d.Updated, d.Station, d.Actor = e.HLC, e.Station, e.Actor
+		if undone[e.ID] || e.Kind == KindUndo {
+			continue
+		}
+		switch {
+		case e.Kind == KindRegistered:
+			var p registeredPayload
+			json.Unmarshal(e.Payload, &p)
+			d.Known = true
+			d.Model = p.Model
+			if p.Official != "" {
+				d.OfficialID = p.Official
+			}
+		case e.Kind == KindLinked:
+			var p linkedPayload
+			json.Unmarshal(e.Payload, &p)
+			d.OfficialID = p.Official
+		case ladderKind(e.Kind):
+			if e.Cycle == d.Cycle && Status(e.Kind).Rank() >= d.Step.Rank() {
+				d.Step = Status(e.Kind)
+			}
+			d.LastStep = e.ID
+		case e.Kind == KindFailed:
+			if e.Cycle == d.Cycle && !resolved[e.ID] {
+				failure = &evs[i]
+			}
+			d.LastStep = e.ID
+		case e.Kind == KindResolved:
+			d.LastStep = e.ID
+		case e.Kind == KindEmployee:
+			var p employeePayload
+			json.Unmarshal(e.Payload, &p)
+			d.Employee = p.On
+			d.LastStep = e.ID
+		}
+	}
+	d.Status = d.Step
+	switch {
+	case failure != nil:
+		var p failedPayload
+		json.Unmarshal(failure.Payload, &p)
+		d.Status, d.FailureID, d.FailureReason = Failed, failure.ID, p.Reason
+	case d.Employee && d.Step == Expected:
+		d.Status = EmployeeTrack
+	}
+	return d
+}
+
+// sortedEvents returns evs in the agreed total order, without duplicates.
+func sortedEvents(evs []Event) []Event {
+	out := make([]Event, 0, len(evs))
+	seen := make(map[string]bool, len(evs))
+	for _, e := range evs {
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			out = append(out, e)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[j].after(out[i]) })
+	return out
+}
+
+const saveDeviceSQL = `INSERT INTO devices
+  (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (serial) DO UPDATE SET
+  model = excluded.model, official_id = excluded.official_id, status = excluded.status, step = excluded.step,
+  cycle = excluded.cycle, failure_id = excluded.failure_id, failure_reason = excluded.failure_reason,
+  employee = excluded.employee, updated_hlc = excluded.updated_hlc,
+  updated_station = excluded.updated_station, updated_actor = excluded.updated_actor`
+
+func saveDevice(ctx context.Context, tx *sql.Tx, d Device) error {
+	if !d.Known {
+		_, err := tx.ExecContext(ctx, `DELETE FROM devices WHERE serial = ?`, d.Serial)
+		return err
+	}
+	_, err := tx.ExecContext(ctx, saveDeviceSQL, d.Serial, d.Model, d.OfficialID, string(d.Status), string(d.Step), d.Cycle,
+		d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor)
+	if err != nil {
+		return fmt.Errorf("save tablet %s: %w", d.Serial, err)
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Rebuild recreates every projection from the event log in one
+// transaction. The result is the same as the incremental updates made.
+func (s *Store) Rebuild(ctx context.Context) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
+	// Stream the log subject by subject: a county's million events need
+	// not sit in memory at once.
+	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc, station, id`)
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	defer rows.Close()
+	var group []Event
+	flush := func() error {
+		if len(group) == 0 {
+			return nil
+		}
+		err := saveSubject(ctx, tx, group[0].Subject, group)
+		group = group[:0]
+		return err
+	}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+		if len(group) > 0 && group[0].Subject != e.Subject {
+			if err := flush(); err != nil {
+				return fmt.Errorf("rebuild: %w", err)
+			}
+		}
+		group = append(group, e)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	return tx.Commit()
+}
+
+// saveSubject projects one subject's events into the table they belong to.
+func saveSubject(ctx context.Context, tx *sql.Tx, subject string, evs []Event) error {
+	if len(evs) > 0 && evs[0].Kind == KindOfficial {
+		return saveOfficial(ctx, tx, projectOfficial(subject, evs))
+	}
+	return saveDevice(ctx, tx, projectDevice(subject, evs))
+}

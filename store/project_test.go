@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// randomDesk makes a few hundred random steps on a handful of tablets,
+// including refused ones, failures, resolves and undos.
+func randomDesk(t *testing.T, s *Store, rng *rand.Rand, steps int) {
+	ctx := context.Background()
+	s.PutOfficial(ctx, Official{ID: "a@levanger.kommune.no", Name: "Åse Ås", EmailPrimary: "a@levanger.kommune.no"}, desk)
+	kinds := []Kind{KindReceived, KindUpgrading, KindUpgraded, KindFirstLogin, KindHandedBack, KindFailed, KindResolved, KindEmployee, KindUndo, KindUndo, KindLinked}
+	for i := range steps {
+		serial := fmt.Sprintf("TAB%06d", rng.IntN(12))
+		by := Actor{Station: []string{"levanger-1", "verdal-1"}[rng.IntN(2)], Staff: "KN"}
+		if res, _ := s.CheckIn(ctx, serial, by); res.Unknown {
+			s.Register(ctx, serial, "iPad", "", by)
+			continue
+		}
+		k := kinds[rng.IntN(len(kinds))]
+		var err error
+		switch k {
+		case KindLinked:
+			_, err = s.Link(ctx, serial, "a@levanger.kommune.no", by)
+		default:
+			_, err = s.Step(ctx, serial, k, Input{Reason: fmt.Sprintf("reason %d", i), Checklist: Checklist, On: rng.IntN(2) == 0}, by)
+		}
+		if _, refused := IsRefusal(err); err != nil && !refused {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestRebuildEqualsIncremental(t *testing.T) {
+	s := openTest(t)
+	randomDesk(t, s, rand.New(rand.NewPCG(1, 2)), 600)
+	before := dumpDevices(t, s.write)
+	if len(before) < 10 {
+		t.Fatalf("the random desk made only %d tablets", len(before))
+	}
+	statuses := map[Status]bool{}
+	for _, d := range before {
+		statuses[d.Status] = true
+	}
+	if len(statuses) < 4 {
+		t.Fatalf("the random desk reached too few statuses to prove much: %v", statuses)
+	}
+	if err := s.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	after := dumpDevices(t, s.write)
+	if !reflect.DeepEqual(before, after) {
+		t.Fatalf("rebuild differs from the incremental projection\nbefore %+v\nafter  %+v", before, after)
+	}
+	o, _ := s.Official(context.Background(), "a@levanger.kommune.no")
+	if o == nil || o.Name != "Åse Ås" {
+		t.Fatalf("officials not rebuilt: %+v", o)
+	}
+}
+
+// TestProjectionIgnoresOrderAndDuplicates is the property sync relies on:
+// the same set of events gives the same tablet, however it arrived.
+func TestProjectionIgnoresOrderAndDuplicates(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	randomDesk(t, s, rand.New(rand.NewPCG(3, 4)), 400)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 12 {
+		serial := fmt.Sprintf("TAB%06d", i)
+		evs, err := subjectEvents(ctx, s.read, serial)
+		if err != nil || len(evs) == 0 {
+			continue
+		}
+		want := projectDevice(serial, evs)
+		for range 20 {
+			shuffled := append([]Event{}, evs...)
+			shuffled = append(shuffled, evs[rng.IntN(len(evs))]) // a duplicate delivery
+			rng.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
+			if got := projectDevice(serial, shuffled); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: order changed the state\n got %+v\nwant %+v", serial, got, want)
+			}
+		}
+	}
+}
+
+// A desk with a stale view records "upgrading" after another desk's
+// "upgraded": the highest step wins, whatever the clocks say.
+func TestHighestStepWins(t *testing.T) {
+	mk := func(id string, hlc HLC, station string, k Kind) Event {
+		return Event{ID: id, HLC: hlc, Station: station, Kind: k, Subject: "SN42XYZ", Cycle: 1, Payload: []byte(`{"v":1}`)}
+	}
+	evs := []Event{
+		mk("1", 1<<16, "a", KindRegistered),
+		mk("2", 2<<16, "a", KindReceived),
+		mk("3", 3<<16, "a", KindUpgrading),
+		mk("4", 4<<16, "a", KindUpgraded),
+		mk("5", 9<<16, "b", KindUpgrading), // b's clock is fast and its view stale
+	}
+	if d := projectDevice("SN42XYZ", evs); d.Status != Upgraded {
+		t.Fatalf("status %s, want upgraded", d.Status)
+	}
+}
+
+func TestTodayAndRecent(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for i := range 3 {
+		s.Register(ctx, fmt.Sprintf("TODAY%04d", i), "iPad", "", desk)
+	}
+	s.Step(ctx, "TODAY0000", KindUpgrading, Input{}, desk)
+	s.Step(ctx, "TODAY0001", KindUpgrading, Input{}, desk)
+	s.Undo(ctx, "TODAY0001", desk)
+	s.Register(ctx, "OTHER0001", "iPad", "", Actor{Station: "verdal-1", Staff: "OB"})
+	day := s.now()
+	c, err := s.Today(ctx, "skranke-1", day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c[KindReceived] != 3 || c[KindUpgrading] != 1 {
+		t.Fatalf("today = %v, want 3 received and 1 upgrading (the undone one not counted)", c)
+	}
+	if c, _ := s.Today(ctx, "skranke-1", day.AddDate(0, 0, 1)); len(c) != 0 {
+		t.Fatalf("tomorrow nothing happened yet, got %v", c)
+	}
+	acts, err := s.Recent(ctx, "skranke-1", 4)
+	if err != nil || len(acts) != 4 {
+		t.Fatalf("recent: %v %v", acts, err)
+	}
+	if acts[0].Kind != KindUndo || acts[1].Kind != KindUpgrading || !acts[1].Undone || acts[1].Serial != "TODAY0001" {
+		t.Fatalf("recent, newest first: %+v", acts[:2])
+	}
+	for _, a := range acts {
+		if a.Serial == "OTHER0001" {
+			t.Fatal("another station's activity must not show")
+		}
+	}
+}
+
+func TestDevicesExportRows(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	s.PutOfficial(ctx, Official{ID: "b@verdal.kommune.no", Name: "Bjørn Bø", EmailPrimary: "b@verdal.kommune.no"}, desk)
+	s.Register(ctx, "ZZZ000001", "Galaxy", "b@verdal.kommune.no", desk)
+	s.Register(ctx, "AAA000001", "iPad", "", desk)
+	var rows []DeviceRow
+	s.Devices(ctx, func(r DeviceRow) error { rows = append(rows, r); return nil })
+	if len(rows) != 2 || rows[0].Serial != "AAA000001" || rows[1].Official != "Bjørn Bø" || rows[1].Status != Received {
+		t.Fatalf("rows = %+v", rows)
+	}
+}

@@ -1,0 +1,129 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+var desk = Actor{Station: "skranke-1", Staff: "KN"}
+
+// testClock is a wall clock the test moves by hand.
+type testClock struct{ t time.Time }
+
+func (c *testClock) now() time.Time { c.t = c.t.Add(time.Second); return c.t }
+
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "dropin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &testClock{t: time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)}
+	s.SetClock(clk.now)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOpenMigratesAnEmptyFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "nested", "dir", "dropin.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	s.write.QueryRow("PRAGMA user_version").Scan(&version)
+	ms, _ := migrations()
+	if version != len(ms) || version == 0 {
+		t.Fatalf("user_version = %d, want %d", version, len(ms))
+	}
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+		var got string
+		s.write.QueryRow("PRAGMA " + pragma).Scan(&got)
+		if got != want {
+			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+		}
+	}
+	s.Close()
+	// Opening again applies nothing twice and keeps the data.
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	s.Close()
+}
+
+func TestOpenRefusesAFileThatIsNotADatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.db")
+	os.WriteFile(path, []byte("this is a shopping list, not a database\n"+string(make([]byte, 4096))), 0o600)
+	_, err := Open(context.Background(), path)
+	if !errors.Is(err, ErrNotDatabase) {
+		t.Fatalf("want ErrNotDatabase, got %v", err)
+	}
+}
+
+func TestOpenRefusesANewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dropin.db")
+	s, _ := Open(context.Background(), path)
+	s.write.Exec("PRAGMA user_version = 99")
+	s.Close()
+	if _, err := Open(context.Background(), path); err == nil {
+		t.Fatal("a database from a newer dropin must be refused")
+	}
+}
+
+func TestHLCNeverGoesBackwards(t *testing.T) {
+	t0 := time.UnixMilli(1_700_000_000_000)
+	h := HLC(0).Next(t0)
+	if h.Millis() != t0.UnixMilli() {
+		t.Fatalf("physical part %d", h.Millis())
+	}
+	same := h.Next(t0)
+	back := same.Next(t0.Add(-time.Hour))
+	if !(same > h && back > same) {
+		t.Fatalf("clock went backwards: %d %d %d", h, same, back)
+	}
+	if fwd := back.Next(t0.Add(time.Second)); fwd.Millis() != t0.Add(time.Second).UnixMilli() {
+		t.Fatal("clock must follow the wall clock forward")
+	}
+}
+
+func TestClockResumesAfterReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dropin.db")
+	s, _ := Open(ctx, path)
+	future := time.Now().Add(24 * time.Hour)
+	s.SetClock(func() time.Time { return future })
+	s.Register(ctx, "DMPXK2ABC123", "iPad", "", desk)
+	last := s.clock
+	s.Close()
+	s, _ = Open(ctx, path) // the wall clock is now "behind" the log
+	defer s.Close()
+	if next := s.tick(); next <= last {
+		t.Fatalf("clock after reopen %d <= last written %d", next, last)
+	}
+}
+
+func dumpDevices(t *testing.T, db *sql.DB) []Device {
+	t.Helper()
+	rows, err := db.Query(`SELECT serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor FROM devices ORDER BY serial`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []Device
+	for rows.Next() {
+		var d Device
+		var st, step string
+		var hlc int64
+		rows.Scan(&d.Serial, &d.Model, &d.OfficialID, &st, &step, &d.Cycle, &d.FailureID, &d.FailureReason, &d.Employee, &hlc, &d.Station, &d.Actor)
+		d.Status, d.Step, d.Updated = Status(st), Status(step), HLC(hlc)
+		out = append(out, d)
+	}
+	return out
+}
