@@ -126,5 +126,8 @@ func (d *Detector) release() []tea.Msg {
 	return out
 }
 
+// Flush releases the held keys now, as the flush timer would.
+func (d *Detector) Flush() []tea.Msg { return d.release() }
+
 // Pending reports how many keys are held back.
 func (d *Detector) Pending() int { return len(d.held) }

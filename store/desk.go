@@ -26,6 +26,7 @@ type Entry struct {
 	Cycle   int
 	Detail  string // the failure reason, the model registered, the official linked
 	Undone  bool   // cancelled by a later undo
+	UndoOf  Kind   // for an undo: the kind of step it cancelled
 }
 
 // Account is the address the official must log in with now: the temporary
@@ -229,7 +230,9 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 		return c, err
 	}
 	undone := map[string]bool{}
+	kinds := map[string]Kind{}
 	for _, e := range evs {
+		kinds[e.ID] = e.Kind
 		if e.Kind == KindUndo {
 			undone[e.Ref] = true
 		}
@@ -237,6 +240,9 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 	for _, e := range sortedEvents(evs) {
 		en := Entry{ID: e.ID, Kind: e.Kind, At: e.Time(), Station: e.Station, Staff: e.Actor, Cycle: e.Cycle, Undone: undone[e.ID]}
 		en.Detail = detail(e)
+		if e.Kind == KindUndo {
+			en.UndoOf = kinds[e.Ref]
+		}
 		c.Timeline = append(c.Timeline, en)
 	}
 	return c, nil

@@ -172,3 +172,33 @@ func (s *Store) PutOfficial(ctx context.Context, o Official, by Actor) error {
 		return err
 	})
 }
+
+// SearchOfficials finds officials whose name holds every word of q,
+// ignoring case and diacritics ("oystein" finds "Øystein"). An empty q
+// lists officials by name. Officials gone from the roster are left out.
+func (s *Store) SearchOfficials(ctx context.Context, q string, limit int) ([]Official, error) {
+	where := []string{"removed = 0"}
+	var args []any
+	for _, w := range strings.Fields(Fold(q)) {
+		where = append(where, `fold LIKE ? ESCAPE '\'`)
+		args = append(args, "%"+likeEscaper.Replace(w)+"%")
+	}
+	args = append(args, limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, municipality, email_primary, email_secondary, phone
+FROM officials WHERE `+strings.Join(where, " AND ")+` ORDER BY fold, id LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search officials: %w", err)
+	}
+	defer rows.Close()
+	var out []Official
+	for rows.Next() {
+		var o Official
+		if err := rows.Scan(&o.ID, &o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

@@ -1,0 +1,274 @@
+// Command dropin is the drop-in IT desk for elected officials' tablets:
+// check tablets in by serial, move them through their upgrade, and export
+// the picture for the secretariat.
+//
+//	dropin [flags]                 open the desk
+//	dropin export devices          write every tablet as CSV to stdout
+//	dropin version                 print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"dropin/scan"
+	"dropin/store"
+	"dropin/tui"
+	"dropin/tui/i18n"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+// options are the flags every command shares; each defaults to its
+// environment variable, then to a sensible value.
+type options struct {
+	db      string
+	station string
+	staff   string
+	lang    string
+	scanGap time.Duration
+}
+
+func defaults(getenv func(string) string) options {
+	o := options{
+		db:      getenv("DROPIN_DB"),
+		station: getenv("DROPIN_STATION"),
+		staff:   getenv("DROPIN_STAFF"),
+		lang:    getenv("DROPIN_LANG"),
+	}
+	if o.db == "" {
+		o.db = filepath.Join(dataDir(getenv), "dropin.db")
+	}
+	if o.station == "" {
+		o.station, _ = os.Hostname()
+	}
+	if d, err := time.ParseDuration(getenv("DROPIN_SCAN_GAP")); err == nil {
+		o.scanGap = d
+	}
+	return o
+}
+
+// register adds the shared flags to fs, with o's current values as
+// defaults, so they work before or after a subcommand.
+func (o *options) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.db, "db", o.db, "database `file` (env DROPIN_DB)")
+	fs.StringVar(&o.station, "station", o.station, "this desk's `name` (env DROPIN_STATION; default the host name)")
+	fs.StringVar(&o.staff, "staff", o.staff, "the `initials` of who is working (env DROPIN_STAFF; asked for when empty)")
+	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default) or en (env DROPIN_LANG)")
+	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
+}
+
+// dataDir is where the database lives: $XDG_DATA_HOME/dropin, or the
+// platform's equivalent.
+func dataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "dropin")
+	}
+	home, _ := os.UserHomeDir()
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support", "dropin")
+	case "windows":
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "dropin")
+		}
+	}
+	return filepath.Join(home, ".local", "share", "dropin")
+}
+
+// stateDir is where the log goes: $XDG_STATE_HOME/dropin.
+func stateDir(getenv func(string) string) string {
+	if d := getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "dropin")
+	}
+	if runtime.GOOS != "linux" {
+		return dataDir(getenv)
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "state", "dropin")
+}
+
+const usage = `dropin: the drop-in desk for elected officials' tablets.
+
+Usage:
+  dropin [flags]                      open the desk
+  dropin export devices [--excel]     write every tablet as CSV to stdout
+  dropin version                      print the version and exit
+
+Flags (before or after the command):
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+}
+
+// errUsage marks an error in how dropin was called; it exits with 2.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	err := dispatch(ctx, args, stdout, stderr, getenv)
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "dropin:", scan.Clean(err.Error()))
+	return 1
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	o := defaults(getenv)
+	fs := flag.NewFlagSet("dropin", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	var showVersion bool
+	fs.BoolVar(&showVersion, "version", false, "print the version and exit")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	if showVersion {
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		return runDesk(ctx, o, getenv)
+	}
+	switch args[0] {
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	case "export":
+		return runExport(ctx, o, args[1:], stdout, stderr)
+	case "help":
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return nil
+	}
+	fmt.Fprintf(stderr, "dropin: unknown command %q\n\n", scan.Clean(args[0]))
+	fs.Usage()
+	return errUsage
+}
+
+func usageErr(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return errUsage // the flag package has printed what was wrong
+}
+
+func versionString() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+	}
+	return fmt.Sprintf("dropin %s %s %s/%s", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// openStore opens the database and says in plain words what to do when
+// that fails.
+func openStore(ctx context.Context, o options) (*store.Store, error) {
+	st, err := store.Open(ctx, o.db)
+	if errors.Is(err, store.ErrNotDatabase) {
+		return nil, fmt.Errorf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%w)", o.db, err)
+	}
+	return st, err
+}
+
+func runDesk(ctx context.Context, o options, getenv func(string) string) error {
+	lang, err := i18n.Parse(o.lang)
+	if err != nil {
+		return err
+	}
+	staff := ""
+	if o.staff != "" {
+		var ok bool
+		if staff, ok = tui.ValidInitials(o.staff); !ok {
+			return fmt.Errorf("--staff %q: initials are 1-8 letters", o.staff)
+		}
+	}
+	if strings.TrimSpace(o.station) == "" {
+		return errors.New("no station name: give one with --station or DROPIN_STATION")
+	}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger, closeLog := openLog(getenv)
+	defer closeLog()
+	logger.Info("desk opened", "db", o.db, "station", o.station, "version", version)
+	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger})
+	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	return err
+}
+
+// openLog opens the log file in the state directory. The desk draws on the
+// terminal, so logs never go there; if the file cannot be opened, logs are
+// dropped rather than stopping the desk.
+func openLog(getenv func(string) string) (*slog.Logger, func()) {
+	dir := stateDir(getenv)
+	if err := os.MkdirAll(dir, 0o700); err == nil {
+		f, err := os.OpenFile(filepath.Join(dir, "dropin.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err == nil {
+			return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }
+		}
+	}
+	return slog.New(slog.DiscardHandler), func() {}
+}
+
+func runExport(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dropin export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	var opt store.CSVOptions
+	fs.BoolVar(&opt.Excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: dropin export devices [--excel] > file.csv\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if len(args) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	what := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return usageErr(err)
+	}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch what {
+	case "devices":
+		return st.ExportDevices(ctx, stdout, opt)
+	}
+	fmt.Fprintf(stderr, "dropin export: unknown list %q (have: devices)\n", scan.Clean(what))
+	return errUsage
+}

@@ -1,0 +1,337 @@
+package tui
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"dropin/scan"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// Config is what the desk needs to start.
+type Config struct {
+	Store   *store.Store
+	Station string
+	Staff   string // empty: the desk asks first
+	Lang    i18n.Lang
+	ScanGap time.Duration    // largest gap between a scanner's keys; 0 for the default
+	Now     func() time.Time // nil for time.Now
+	Log     *slog.Logger     // nil to discard
+}
+
+// common is what every screen shares: size, theme, keys, language, store.
+type common struct {
+	width, height int
+	styles        Styles
+	keys          KeyMap
+	t             i18n.Catalog
+	store         *store.Store
+	station       string
+	staff         string
+	now           func() time.Time
+	log           *slog.Logger
+}
+
+func (c *common) actor() store.Actor { return store.Actor{Station: c.station, Staff: c.staff} }
+
+type screen int
+
+const (
+	screenStaff screen = iota // who is working?
+	screenDesk
+)
+
+// Model is the root model: it owns the layout, the scanner detector, the
+// flash line, the status bar and help, and routes to the active screen.
+type Model struct {
+	c        *common
+	detector *scan.Detector
+	screen   screen
+	staff    staffScreen
+	desk     deskScreen
+	help     help.Model
+	fullHelp bool
+	flash    flash
+	counts   store.Counts
+}
+
+// flash is the one-line message under the screen: what was just saved, or
+// what went wrong.
+type flash struct {
+	kind flashKind
+	text string
+}
+
+type flashKind int
+
+const (
+	flashNone flashKind = iota
+	flashOK
+	flashInfo
+	flashError
+)
+
+// New builds the desk.
+func New(cfg Config) *Model {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	t := i18n.New(cfg.Lang)
+	c := &common{
+		styles: NewStyles(true), keys: NewKeyMap(t), t: t, store: cfg.Store,
+		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log,
+		width: 80, height: 24,
+	}
+	m := &Model{c: c, detector: scan.NewDetector(cfg.ScanGap), help: help.New()}
+	m.help.Styles = c.styles.Help
+	m.staff = newStaffScreen(c)
+	m.desk = newDeskScreen(c)
+	if cfg.Staff == "" {
+		m.screen = screenStaff
+	} else {
+		m.screen = screenDesk
+	}
+	return m
+}
+
+// Init asks the terminal for its background and loads the desk's numbers.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh()}
+	if m.screen == screenStaff {
+		cmds = append(cmds, m.staff.focus())
+	} else {
+		cmds = append(cmds, m.desk.focusInput())
+	}
+	return tea.Batch(cmds...)
+}
+
+// activityMsg carries the recent activity and today's counts.
+type activityMsg struct {
+	recent []store.Activity
+	counts store.Counts
+	err    error
+}
+
+// refreshTickMsg re-reads the numbers now and then, so the day rolls over
+// and another session's work shows.
+type refreshTickMsg struct{}
+
+func (m *Model) refresh() tea.Cmd {
+	st, station, now := m.c.store, m.c.station, m.c.now()
+	return func() tea.Msg {
+		ctx := context.Background()
+		recent, err := st.Recent(ctx, station, 50)
+		if err != nil {
+			return activityMsg{err: err}
+		}
+		counts, err := st.Today(ctx, station, now)
+		return activityMsg{recent: recent, counts: counts, err: err}
+	}
+}
+
+// Update routes every message: first through the scanner detector, so a
+// scanned serial never reaches a hotkey, then to the active screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	msgs, cmd := m.detector.Intercept(msg, m.c.now())
+	cmds := []tea.Cmd{cmd}
+	for _, msg := range msgs {
+		cmds = append(cmds, m.handle(msg))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) handle(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		m.desk.resize()
+		return nil
+	case tea.BackgroundColorMsg:
+		m.c.styles = NewStyles(msg.IsDark())
+		m.help.Styles = m.c.styles.Help
+		m.desk.restyle()
+		m.staff.restyle()
+		return nil
+	case activityMsg:
+		if msg.err != nil {
+			m.c.log.Error("refresh activity", "err", msg.err)
+			return nil
+		}
+		m.counts = msg.counts
+		m.desk.recent = msg.recent
+		return nil
+	case refreshTickMsg:
+		return tea.Batch(m.refresh(), tea.Tick(30*time.Second, func(time.Time) tea.Msg { return refreshTickMsg{} }))
+	case flashMsg:
+		m.flash = flash(msg)
+		return nil
+	case staffChosenMsg:
+		m.c.staff = msg.staff
+		m.screen = screenDesk
+		return tea.Batch(m.desk.focusInput(), m.refresh(),
+			tea.Tick(30*time.Second, func(time.Time) tea.Msg { return refreshTickMsg{} }))
+	case changedMsg:
+		return m.refresh() // something was written: the numbers moved
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, m.c.keys.Global.Quit):
+			return tea.Quit
+		case key.Matches(msg, m.c.keys.Global.Help) && !m.typing():
+			m.fullHelp = !m.fullHelp
+			return nil
+		}
+	}
+	switch m.screen {
+	case screenStaff:
+		return m.staff.update(msg)
+	default:
+		return m.desk.update(msg)
+	}
+}
+
+// typing reports whether keys go into a text field, where "?" is a letter.
+func (m *Model) typing() bool {
+	return m.screen == screenStaff || m.desk.typing()
+}
+
+// flashMsg sets the flash line; screens return it from commands and
+// handlers alike.
+type flashMsg flash
+
+func flashCmd(kind flashKind, text string) tea.Cmd {
+	return func() tea.Msg { return flashMsg{kind: kind, text: text} }
+}
+
+// View draws the whole screen: header, the active screen, flash line,
+// status bar and help, fitted to the terminal.
+func (m *Model) View() tea.View {
+	c := m.c
+	w, h := c.width, c.height
+	header := m.header()
+	var helpView string
+	if m.fullHelp {
+		helpView = m.help.FullHelpView(m.fullHelpKeys())
+	} else {
+		helpView = m.help.ShortHelpView(m.shortHelpKeys())
+	}
+	// help adds an item past the width when not even its ellipsis fits.
+	helpView = fit(helpView, w, lipgloss.Height(helpView))
+	footer := []string{m.flashLine(), m.statusBar()}
+	bodyHeight := h - 1 - len(footer) - lipgloss.Height(helpView)
+	var body string
+	switch m.screen {
+	case screenStaff:
+		body = m.staff.view(w, bodyHeight)
+	default:
+		body = m.desk.view(w, bodyHeight)
+	}
+	body = fit(body, w, bodyHeight)
+	v := tea.NewView(strings.Join([]string{header, body, footer[0], footer[1], helpView}, "\n"))
+	v.AltScreen = true
+	v.WindowTitle = "dropin · " + scan.Clean(c.station)
+	return v
+}
+
+func (m *Model) header() string {
+	c := m.c
+	left := c.styles.Header.Title.Render("dropin") + c.styles.Header.Station.Render(" · "+c.t.T("title.desk"))
+	right := c.styles.Header.Station.Render(scan.Clean(c.station))
+	if c.staff != "" {
+		right = c.styles.Header.Station.Render(scan.Clean(c.station) + " · " + scan.Clean(c.staff))
+	}
+	gap := c.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return ansi.Truncate(left, c.width, "…")
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *Model) flashLine() string {
+	s := m.c.styles.Flash
+	var st lipgloss.Style
+	switch m.flash.kind {
+	case flashOK:
+		st = s.OK
+	case flashError:
+		st = s.Error
+	case flashInfo:
+		st = s.Info
+	default:
+		return ""
+	}
+	return ansi.Truncate(st.Render(m.flash.text), m.c.width, "…")
+}
+
+// statusBar: station, staff and today's counts, always on screen.
+func (m *Model) statusBar() string {
+	c := m.c
+	st := c.styles.StatusBar
+	parts := []string{st.Key.Render(" " + scan.Clean(c.station))}
+	if c.staff != "" {
+		parts = append(parts, st.Bar.Render(scan.Clean(c.staff)))
+	}
+	counts := []any{m.counts[store.KindReceived], m.counts[store.KindUpgraded],
+		m.counts[store.KindFirstLogin], m.counts[store.KindHandedBack]}
+	today := c.t.T("bar.today", counts...)
+	if c.width < 100 {
+		today = c.t.T("bar.today.short", counts...)
+	}
+	parts = append(parts, st.Bar.Render(today))
+	if n := m.counts[store.KindFailed]; n > 0 {
+		parts = append(parts, st.Bar.Render(c.t.T("bar.failed", n)))
+	}
+	line := strings.Join(parts, st.Bar.Render(" · "))
+	line = ansi.Truncate(line, c.width, "…")
+	if pad := c.width - lipgloss.Width(line); pad > 0 {
+		line += st.Bar.Render(strings.Repeat(" ", pad))
+	}
+	return line
+}
+
+func (m *Model) shortHelpKeys() []key.Binding {
+	if m.screen == screenStaff {
+		return []key.Binding{m.c.keys.Form.Confirm, m.c.keys.Global.Quit}
+	}
+	return append(m.desk.shortHelp(), m.c.keys.Global.Help)
+}
+
+func (m *Model) fullHelpKeys() [][]key.Binding {
+	if m.screen == screenStaff {
+		return [][]key.Binding{{m.c.keys.Form.Confirm, m.c.keys.Global.Quit}}
+	}
+	return append(m.desk.fullHelp(), []key.Binding{m.c.keys.Global.Help, m.c.keys.Global.Quit})
+}
+
+// fit makes s exactly h lines of at most w cells: long lines are cut with
+// an ellipsis, missing lines are blank.
+func fit(s string, w, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

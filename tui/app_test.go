@@ -1,0 +1,145 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// testClock is the desk's clock in unit tests: keys are as far apart as
+// the test says.
+type testClock struct{ t time.Time }
+
+func (c *testClock) now() time.Time          { return c.t }
+func (c *testClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+type harness struct {
+	t     *testing.T
+	m     *Model
+	store *store.Store
+	clk   *testClock
+}
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "dropin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func newHarness(t *testing.T, w, h int, lang i18n.Lang) *harness {
+	t.Helper()
+	st := openStore(t)
+	clk := &testClock{t: time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)}
+	m := New(Config{Store: st, Station: "skranke-1", Staff: "KN", Lang: lang, Now: clk.now})
+	hs := &harness{t: t, m: m, store: st, clk: clk}
+	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	hs.run(m.Init())
+	return hs
+}
+
+// send delivers msg and runs what it sets off.
+func (h *harness) send(msg tea.Msg) {
+	_, cmd := h.m.Update(msg)
+	h.run(cmd)
+}
+
+// run executes cmd the way the runtime would and feeds its messages back.
+// Commands that have not answered within 40 ms are timers (the scanner's
+// flush, the refresh tick); unit tests move time themselves and drop them.
+func (h *harness) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	out := make(chan tea.Msg, 1)
+	go func() { out <- cmd() }()
+	select {
+	case msg := <-out:
+		switch msg := msg.(type) {
+		case nil:
+		case tea.BatchMsg:
+			for _, c := range msg {
+				h.run(c)
+			}
+		default:
+			h.send(msg)
+		}
+	case <-time.After(40 * time.Millisecond):
+	}
+}
+
+// scan types s as a scanner does (3 ms a key) and presses Enter.
+func (h *harness) scan(s string) {
+	for _, r := range s {
+		h.m.Update(tea.KeyPressMsg{Code: r, Text: string(r)}) // only the flush timer comes back
+		h.clk.advance(3 * time.Millisecond)
+	}
+	h.send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.clk.advance(time.Second)
+}
+
+// key presses one key as a person does, long after the last one. The
+// detector holds a printable key until its flush timer fires; the test
+// fires it at once instead of waiting.
+func (h *harness) key(k tea.KeyPressMsg) {
+	h.clk.advance(500 * time.Millisecond)
+	msgs, _ := h.m.detector.Intercept(k, h.clk.now())
+	for _, msg := range msgs {
+		h.run(h.m.handle(msg))
+	}
+	// A held printable key: release it as its flush timer would.
+	for _, msg := range h.m.detector.Flush() {
+		h.run(h.m.handle(msg))
+	}
+}
+
+func (h *harness) press(s string) {
+	for _, r := range s {
+		h.key(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func (h *harness) special(code rune) { h.key(tea.KeyPressMsg{Code: code}) }
+
+func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }
+
+func (h *harness) card() store.Device {
+	h.t.Helper()
+	if h.m.desk.card == nil {
+		h.t.Fatalf("no card open; screen:\n%s", h.screen())
+	}
+	return h.m.desk.card.Device
+}
+
+func (h *harness) wantScreen(parts ...string) {
+	h.t.Helper()
+	s := h.screen()
+	for _, p := range parts {
+		if !strings.Contains(s, p) {
+			h.t.Fatalf("screen lacks %q:\n%s", p, s)
+		}
+	}
+}
+
+func kari(t *testing.T, st *store.Store) store.Official {
+	o := store.Official{
+		ID: "kari.nordmann@levanger.kommune.no", Name: "Kari Nordmann", Municipality: "Levanger",
+		EmailPrimary: "kari.nordmann@levanger.kommune.no", EmailSecondary: "kari.nordmann@innherred-samkommune.no",
+		Phone: "912 34 567", Seats: []store.Seat{{Body: "Kommunestyret", Role: "medlem"}, {Body: "Formannskapet", Role: "leder"}},
+	}
+	if err := st.PutOfficial(context.Background(), o, store.Actor{Station: "t", Staff: "T"}); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}

@@ -1,0 +1,727 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"dropin/scan"
+	"dropin/store"
+)
+
+// deskMode is what the desk's keys do right now.
+type deskMode int
+
+const (
+	modeInput     deskMode = iota // keys go into the serial field
+	modeCard                      // a tablet is open: one key per step
+	modeRegister                  // an unknown tablet: ask for its model
+	modeFail                      // ask for the failure's reason
+	modeChecklist                 // the guided first login's checklist
+	modeLink                      // search an official to link
+)
+
+// deskScreen is check-in by serial and the upgrade ladder: scan or type a
+// serial, see the tablet's card, move it along one key at a time.
+type deskScreen struct {
+	c      *common
+	mode   deskMode
+	input  textinput.Model // the serial
+	form   textinput.Model // model, reason or name search
+	card   *store.Card     // the open tablet
+	serial string          // the serial on screen; results for any other are stale
+	saving bool            // a write is under way; step keys wait for it
+	recent []store.Activity
+
+	lastModel string // offered again when registering the next unknown tablet
+
+	checked [5]bool // first-login checklist, in store.Checklist order
+	cursor  int     // the highlighted checklist item or search result
+
+	results   []store.Official
+	searchSeq int
+}
+
+// Messages the desk's commands send back.
+type (
+	checkedInMsg struct {
+		serial string
+		res    store.CheckInResult
+		err    error
+	}
+	savedMsg struct {
+		serial string
+		kind   store.Kind
+		card   store.Card
+		err    error
+	}
+	searchedMsg struct {
+		seq     int
+		results []store.Official
+		err     error
+	}
+	// changedMsg tells the root that the store changed, so the numbers
+	// on screen are re-read.
+	changedMsg struct{}
+)
+
+func newDeskScreen(c *common) deskScreen {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.CharLimit = 64
+	in.SetStyles(c.styles.Input)
+	form := textinput.New()
+	form.Prompt = "› "
+	form.CharLimit = 120
+	form.SetStyles(c.styles.Input)
+	d := deskScreen{c: c, input: in, form: form}
+	d.resize()
+	return d
+}
+
+func (d *deskScreen) restyle() {
+	d.input.SetStyles(d.c.styles.Input)
+	d.form.SetStyles(d.c.styles.Input)
+}
+
+func (d *deskScreen) resize() {
+	d.input.SetWidth(min(30, max(10, d.c.width-30)))
+	d.form.SetWidth(min(50, max(10, d.c.width-16)))
+}
+
+// typing reports whether keys are text rather than commands.
+func (d *deskScreen) typing() bool {
+	switch d.mode {
+	case modeInput, modeRegister, modeFail, modeLink:
+		return true
+	}
+	return false
+}
+
+func (d *deskScreen) focusInput() tea.Cmd {
+	d.mode = modeInput
+	d.form.Blur()
+	return d.input.Focus()
+}
+
+func (d *deskScreen) openForm(mode deskMode, value, placeholder string) tea.Cmd {
+	d.mode = mode
+	d.input.Blur()
+	d.form.Reset()
+	d.form.SetValue(value)
+	d.form.CursorEnd()
+	d.form.Placeholder = placeholder
+	return d.form.Focus()
+}
+
+func (d *deskScreen) toCard() {
+	d.mode = modeCard
+	d.input.Blur()
+	d.form.Blur()
+}
+
+func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
+	t := d.c.t
+	switch msg := msg.(type) {
+	case scan.Msg:
+		if d.mode == modeInput || d.mode == modeCard || d.mode == modeChecklist {
+			return d.submit(msg.Code)
+		}
+		// A form has focus: a burst is text for it (a model read off the
+		// box, a fast typist); the user confirms with Enter as ever.
+		insertText(&d.form, msg.Code)
+		if d.mode == modeLink {
+			return d.search(d.form.Value())
+		}
+		return nil
+
+	case checkedInMsg:
+		if msg.serial != d.serial {
+			return nil // the desk moved on to another tablet
+		}
+		d.saving = false
+		if msg.err != nil {
+			d.c.log.Error("check in", "serial", msg.serial, "err", msg.err)
+			d.card = nil
+			return tea.Batch(d.focusInput(), flashCmd(flashError, t.T("error.store", errText(msg.err))))
+		}
+		if msg.res.Unknown {
+			d.card = nil
+			return tea.Batch(d.openForm(modeRegister, d.lastModel, t.T("register.placeholder")),
+				flashCmd(flashInfo, t.T("register.unknown", msg.serial)))
+		}
+		d.card = &msg.res.Card
+		d.toCard()
+		if msg.res.Changed {
+			return tea.Batch(d.savedFlash(store.KindReceived), changed)
+		}
+		return flashCmd(flashInfo, t.T("card.opened", msg.serial, t.Status(d.card.Device.Status)))
+
+	case savedMsg:
+		if msg.serial != d.serial {
+			return changed
+		}
+		d.saving = false
+		if msg.err != nil {
+			return flashCmd(flashError, d.refusalText(msg.err))
+		}
+		d.card = &msg.card
+		cmds := []tea.Cmd{d.savedFlash(msg.kind), changed}
+		if msg.kind == store.KindRegistered {
+			// The tablet is in: link its official now, or Esc for later.
+			cmds = append(cmds, d.openForm(modeLink, "", t.T("link.placeholder")), d.search(""))
+		} else {
+			d.toCard()
+		}
+		return tea.Batch(cmds...)
+
+	case searchedMsg:
+		if msg.seq != d.searchSeq {
+			return nil
+		}
+		if msg.err != nil {
+			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+		}
+		d.results = msg.results
+		d.cursor = min(d.cursor, max(0, len(d.results)-1))
+		return nil
+
+	case tea.PasteMsg:
+		if d.mode == modeCard {
+			// A pasted serial: treat it as typed into the serial field.
+			d.focusInput()
+		}
+
+	case tea.KeyPressMsg:
+		switch d.mode {
+		case modeInput:
+			return d.inputKey(msg)
+		case modeCard:
+			return d.cardKey(msg)
+		case modeRegister:
+			return d.registerKey(msg)
+		case modeFail:
+			return d.failKey(msg)
+		case modeChecklist:
+			return d.checklistKey(msg)
+		case modeLink:
+			return d.linkKey(msg)
+		}
+	}
+	var cmd tea.Cmd
+	if d.mode == modeInput {
+		d.input, cmd = d.input.Update(msg)
+	} else if d.typing() {
+		d.form, cmd = d.form.Update(msg)
+	}
+	return cmd
+}
+
+func changed() tea.Msg { return changedMsg{} }
+
+// insertText puts s into a text field at its cursor.
+func insertText(in *textinput.Model, s string) {
+	v, pos := []rune(in.Value()), in.Position()
+	in.SetValue(string(v[:pos]) + s + string(v[pos:]))
+	in.SetCursor(pos + len([]rune(s)))
+}
+
+// submit checks a scanned or typed serial in. A read that is not a serial
+// is refused with its reason, shown safely.
+func (d *deskScreen) submit(raw string) tea.Cmd {
+	t := d.c.t
+	serial, err := scan.Parse(raw)
+	if err != nil {
+		return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), t.T(fmt.Sprintf("reason.%d", scan.ReasonOf(err)))))
+	}
+	d.input.Reset()
+	d.serial, d.card, d.saving = serial, nil, true
+	d.toCard()
+	st, by := d.c.store, d.c.actor()
+	return func() tea.Msg {
+		res, err := st.CheckIn(context.Background(), serial, by)
+		return checkedInMsg{serial: serial, res: res, err: err}
+	}
+}
+
+// step asks the store to take step k on the open tablet.
+func (d *deskScreen) step(k store.Kind, in store.Input) tea.Cmd {
+	if d.card == nil || d.saving {
+		return nil
+	}
+	d.saving = true
+	st, serial, by := d.c.store, d.serial, d.c.actor()
+	return func() tea.Msg {
+		card, err := st.Step(context.Background(), serial, k, in, by)
+		return savedMsg{serial: serial, kind: k, card: card, err: err}
+	}
+}
+
+func (d *deskScreen) savedFlash(k store.Kind) tea.Cmd {
+	t := d.c.t
+	return flashCmd(flashOK, t.T("saved", t.Clock(d.c.now()), d.serial, t.Kind(k)))
+}
+
+// refusalText says in the desk's language why the store said no.
+func (d *deskScreen) refusalText(err error) string {
+	t := d.c.t
+	r, ok := store.IsRefusal(err)
+	if !ok {
+		d.c.log.Error("save", "serial", d.serial, "err", err)
+		return t.T("error.store", errText(err))
+	}
+	switch r.Code {
+	case store.RefuseDone:
+		return t.T("refuse.done", t.Kind(r.Kind), t.Status(r.Status))
+	case store.RefuseSkip:
+		return t.T("refuse.skip", t.Kind(r.Kind), t.Status(r.Status), t.Kind(store.Kind(r.Need)))
+	}
+	return t.T(fmt.Sprintf("refuse.%d", r.Code))
+}
+
+func errText(err error) string { return scan.Clean(err.Error()) }
+
+func (d *deskScreen) inputKey(msg tea.KeyPressMsg) tea.Cmd {
+	keys := d.c.keys
+	switch {
+	case key.Matches(msg, keys.Form.Confirm):
+		if strings.TrimSpace(d.input.Value()) == "" {
+			return nil
+		}
+		return d.submit(d.input.Value())
+	case key.Matches(msg, keys.Form.Cancel):
+		d.input.Reset()
+		if d.card != nil {
+			d.toCard()
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	d.input, cmd = d.input.Update(msg)
+	return cmd
+}
+
+func (d *deskScreen) cardKey(msg tea.KeyPressMsg) tea.Cmd {
+	keys, t := d.c.keys.Card, d.c.t
+	if d.card == nil {
+		// Waiting for the store: only leaving makes sense.
+		if key.Matches(msg, keys.Close) {
+			d.serial, d.saving = "", false
+			return d.focusInput()
+		}
+		return nil
+	}
+	dev := d.card.Device
+	switch {
+	case key.Matches(msg, keys.Next):
+		next, ok := store.NextStep(dev)
+		switch {
+		case !ok:
+			return nil
+		case next == store.KindFirstLogin:
+			d.mode, d.checked, d.cursor = modeChecklist, [5]bool{}, 0
+			return nil
+		case next == store.KindEmployee:
+			return d.step(next, store.Input{On: !dev.Employee})
+		}
+		return d.step(next, store.Input{})
+	case key.Matches(msg, keys.Fail):
+		if err := store.Check(dev, store.KindFailed, store.Input{Reason: "-"}); err != nil {
+			return flashCmd(flashError, d.refusalText(err))
+		}
+		return d.openForm(modeFail, "", t.T("fail.placeholder"))
+	case key.Matches(msg, keys.Undo):
+		return d.step(store.KindUndo, store.Input{})
+	case key.Matches(msg, keys.Employee):
+		return d.step(store.KindEmployee, store.Input{On: !dev.Employee})
+	case key.Matches(msg, keys.Link):
+		d.cursor = 0
+		return tea.Batch(d.openForm(modeLink, "", t.T("link.placeholder")), d.search(""))
+	case key.Matches(msg, keys.Type):
+		return d.focusInput()
+	case key.Matches(msg, keys.Close):
+		d.card, d.serial = nil, ""
+		return d.focusInput()
+	case key.Matches(msg, keys.Quit):
+		return tea.Quit
+	case msg.Text != "":
+		return flashCmd(flashInfo, t.T("card.typehint"))
+	}
+	return nil
+}
+
+func (d *deskScreen) registerKey(msg tea.KeyPressMsg) tea.Cmd {
+	keys, t := d.c.keys.Form, d.c.t
+	switch {
+	case key.Matches(msg, keys.Confirm):
+		model := strings.TrimSpace(scan.Clean(d.form.Value()))
+		if model == "" {
+			return flashCmd(flashError, t.T("register.needmodel"))
+		}
+		d.lastModel, d.saving = model, true
+		st, serial, by := d.c.store, d.serial, d.c.actor()
+		return func() tea.Msg {
+			card, err := st.Register(context.Background(), serial, model, "", by)
+			return savedMsg{serial: serial, kind: store.KindRegistered, card: card, err: err}
+		}
+	case key.Matches(msg, keys.Cancel):
+		serial := d.serial
+		d.serial = ""
+		return tea.Batch(d.focusInput(), flashCmd(flashInfo, t.T("register.cancelled", serial)))
+	}
+	var cmd tea.Cmd
+	d.form, cmd = d.form.Update(msg)
+	return cmd
+}
+
+func (d *deskScreen) failKey(msg tea.KeyPressMsg) tea.Cmd {
+	keys, t := d.c.keys.Form, d.c.t
+	switch {
+	case key.Matches(msg, keys.Confirm):
+		reason := strings.TrimSpace(scan.Clean(d.form.Value()))
+		if reason == "" {
+			return flashCmd(flashError, t.T("refuse.7"))
+		}
+		d.toCard()
+		return d.step(store.KindFailed, store.Input{Reason: reason})
+	case key.Matches(msg, keys.Cancel):
+		d.toCard()
+		return nil
+	}
+	var cmd tea.Cmd
+	d.form, cmd = d.form.Update(msg)
+	return cmd
+}
+
+func (d *deskScreen) checklistKey(msg tea.KeyPressMsg) tea.Cmd {
+	keys, t := d.c.keys.Form, d.c.t
+	switch {
+	case key.Matches(msg, keys.Confirm):
+		var done []string
+		for i, ok := range d.checked {
+			if ok {
+				done = append(done, store.Checklist[i])
+			}
+		}
+		if len(done) < len(store.Checklist) {
+			return flashCmd(flashError, t.T("checklist.incomplete", len(done), len(store.Checklist)))
+		}
+		d.toCard()
+		return d.step(store.KindFirstLogin, store.Input{Checklist: done})
+	case key.Matches(msg, keys.Cancel):
+		d.toCard()
+	case key.Matches(msg, keys.Up):
+		d.cursor = (d.cursor + len(d.checked) - 1) % len(d.checked)
+	case key.Matches(msg, keys.Down):
+		d.cursor = (d.cursor + 1) % len(d.checked)
+	case key.Matches(msg, keys.Toggle):
+		d.checked[d.cursor] = !d.checked[d.cursor]
+	case len(msg.Text) == 1 && msg.Text[0] >= '1' && int(msg.Text[0]-'1') < len(d.checked):
+		i := int(msg.Text[0] - '1')
+		d.checked[i], d.cursor = !d.checked[i], i
+	}
+	return nil
+}
+
+func (d *deskScreen) linkKey(msg tea.KeyPressMsg) tea.Cmd {
+	keys := d.c.keys.Form
+	switch {
+	case key.Matches(msg, keys.Confirm):
+		if len(d.results) == 0 || d.saving {
+			return nil
+		}
+		official := d.results[d.cursor].ID
+		d.toCard()
+		d.saving = true
+		st, serial, by := d.c.store, d.serial, d.c.actor()
+		return func() tea.Msg {
+			card, err := st.Link(context.Background(), serial, official, by)
+			return savedMsg{serial: serial, kind: store.KindLinked, card: card, err: err}
+		}
+	case key.Matches(msg, keys.Cancel):
+		d.toCard()
+		return nil
+	case key.Matches(msg, keys.Up):
+		d.cursor = max(0, d.cursor-1)
+		return nil
+	case key.Matches(msg, keys.Down):
+		d.cursor = min(max(0, len(d.results)-1), d.cursor+1)
+		return nil
+	}
+	before := d.form.Value()
+	var cmd tea.Cmd
+	d.form, cmd = d.form.Update(msg)
+	if d.form.Value() != before {
+		d.cursor = 0
+		return tea.Batch(cmd, d.search(d.form.Value()))
+	}
+	return cmd
+}
+
+// search looks officials up by name as the user types; an answer to an
+// older query is dropped.
+func (d *deskScreen) search(q string) tea.Cmd {
+	d.searchSeq++
+	seq, st := d.searchSeq, d.c.store
+	return func() tea.Msg {
+		res, err := st.SearchOfficials(context.Background(), q, 8)
+		return searchedMsg{seq: seq, results: res, err: err}
+	}
+}
+
+func (d *deskScreen) shortHelp() []key.Binding {
+	k := d.c.keys
+	switch d.mode {
+	case modeCard:
+		if d.card == nil {
+			return []key.Binding{k.Card.Close}
+		}
+		var b []key.Binding
+		if next, ok := store.NextStep(d.card.Device); ok {
+			nb := k.Card.Next
+			nb.SetHelp("space", "→ "+d.c.t.Kind(next))
+			b = append(b, nb)
+		}
+		return append(b, k.Card.Fail, k.Card.Undo, k.Card.Link, k.Card.Type, k.Card.Close)
+	case modeChecklist:
+		return []key.Binding{k.Form.Toggle, k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
+	case modeLink:
+		return []key.Binding{k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
+	case modeRegister, modeFail:
+		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
+	}
+	return []key.Binding{k.Form.Confirm, k.Global.Quit}
+}
+
+func (d *deskScreen) fullHelp() [][]key.Binding {
+	k := d.c.keys
+	return [][]key.Binding{
+		{k.Card.Next, k.Card.Fail, k.Card.Undo, k.Card.Employee},
+		{k.Card.Link, k.Card.Type, k.Card.Close, k.Card.Quit},
+		{k.Form.Confirm, k.Form.Cancel, k.Form.Up, k.Form.Down},
+	}
+}
+
+// view draws the serial field, the card and the recent activity in w×h.
+func (d *deskScreen) view(w, h int) string {
+	st, t := d.c.styles, d.c.t
+	label := st.Form.Label.Render(t.T("scan.label") + " ")
+	field := d.input.View()
+	if d.mode != modeInput {
+		field = st.Form.Hint.Render(t.T("scan.idle"))
+	}
+	top := " " + label + field
+	h--
+	var cardW, actW, cardH, actH int
+	if w >= 100 {
+		actW = max(36, w*2/5)
+		cardW, cardH, actH = w-actW, h, h
+	} else {
+		cardW, actW = w, w
+		actH = min(8, max(0, h-14))
+		cardH = h - actH
+	}
+	card := d.box(d.cardLines(cardW-4, cardH-2), cardW, cardH, d.mode != modeInput)
+	var act string
+	if actH >= 3 {
+		act = d.box(d.activityLines(actW-4, actH-2), actW, actH, false)
+	}
+	var body string
+	if w >= 100 {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, card, act)
+	} else if act != "" {
+		body = lipgloss.JoinVertical(lipgloss.Left, card, act)
+	} else {
+		body = card
+	}
+	return top + "\n" + body
+}
+
+// box frames exactly h-2 lines of content in a w×h rounded box.
+func (d *deskScreen) box(lines []string, w, h int, focused bool) string {
+	if h < 2 || w < 4 {
+		return ""
+	}
+	style := d.c.styles.Box.Blurred
+	if focused {
+		style = d.c.styles.Box.Focused
+	}
+	return style.Width(w).Render(fit(strings.Join(lines, "\n"), w-4, h-2))
+}
+
+func (d *deskScreen) cardLines(w, h int) []string {
+	st, t := d.c.styles, d.c.t
+	if d.card == nil {
+		switch {
+		case d.mode == modeRegister:
+			return []string{
+				st.Card.Serial.Render(d.serial) + "  " + st.Status[store.Expected].Render(t.T("register.badge")),
+				"",
+				st.Card.Value.Width(w).Render(t.T("register.explain")),
+				"",
+				st.Form.Label.Render(t.T("register.model")),
+				d.form.View(),
+				"",
+				st.Form.Hint.Render(t.T("register.hint")),
+			}
+		case d.serial != "":
+			return []string{st.Card.Serial.Render(d.serial) + "  " + st.Card.Muted.Render("…")}
+		}
+		return []string{"", st.Card.Muted.Render(t.T("desk.welcome")), "", st.Form.Hint.Width(w).Render(t.T("desk.welcome.hint"))}
+	}
+	c, dev := d.card, d.card.Device
+	head := st.Card.Serial.Render(dev.Serial)
+	if dev.Model != "" {
+		head += st.Card.Model.Render(" · " + scan.Clean(dev.Model))
+	}
+	badge := st.Status[dev.Status].Render(t.Status(dev.Status))
+	lines := []string{spread(head, badge, w)}
+	if o := c.Official; o != nil {
+		name := st.Card.Name.Render(scan.Clean(o.Name))
+		if o.Municipality != "" {
+			name += st.Card.Muted.Render(" · " + scan.Clean(o.Municipality))
+		}
+		lines = append(lines, name)
+		if len(o.Seats) > 0 {
+			var seats []string
+			for _, s := range o.Seats {
+				seat := scan.Clean(s.Body)
+				if s.Role != "" {
+					seat += " (" + scan.Clean(s.Role) + ")"
+				}
+				seats = append(seats, seat)
+			}
+			lines = append(lines, st.Card.Value.Render(strings.Join(seats, " · ")))
+		}
+		if o.Phone != "" {
+			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(o.Phone)))
+		}
+		acct, which, style := c.Account(), t.T("card.secondary"), st.Card.AccountWarn
+		if c.UsesPrimary() {
+			which, style = t.T("card.primary"), st.Card.Account
+		}
+		lines = append(lines, st.Card.Label.Render(t.T("card.account")+" ")+style.Render(scan.Clean(acct))+st.Card.Muted.Render(" ("+which+")"))
+	} else {
+		lines = append(lines, st.Card.Muted.Render(t.T("card.noofficial")))
+	}
+	if dev.Status == store.Failed {
+		lines = append(lines, st.Flash.Error.Render(t.T("card.failure", scan.Clean(dev.FailureReason))))
+	}
+	if next, ok := store.NextStep(dev); ok {
+		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+t.Kind(next)))
+	}
+	switch d.mode {
+	case modeFail:
+		lines = append(lines, "", st.Form.Label.Render(t.T("fail.label")), d.form.View())
+		return lines
+	case modeChecklist:
+		lines = append(lines, "", st.Form.Label.Render(t.T("checklist.title")))
+		for i, item := range store.Checklist {
+			box := "[ ]"
+			if d.checked[i] {
+				box = "[x]"
+			}
+			line := fmt.Sprintf("%d %s %s", i+1, box, t.T("checklist."+item))
+			if i == d.cursor {
+				line = st.Form.Selected.Render("› " + line)
+			} else {
+				line = st.Form.Item.Render("  " + line)
+			}
+			lines = append(lines, line)
+		}
+		return lines
+	case modeLink:
+		lines = append(lines, "", st.Form.Label.Render(t.T("link.label")), d.form.View())
+		if len(d.results) == 0 {
+			lines = append(lines, st.Form.Hint.Render(t.T("link.none")))
+		}
+		for i, o := range d.results {
+			line := scan.Clean(o.Name) + st.Card.Muted.Render(" · "+scan.Clean(o.Municipality)+" · "+scan.Clean(o.EmailPrimary))
+			if i == d.cursor {
+				line = st.Form.Selected.Render("› ") + line
+			} else {
+				line = "  " + line
+			}
+			lines = append(lines, line)
+		}
+		return lines
+	}
+	// The timeline gets what room is left, newest entries kept.
+	room := h - len(lines) - 2
+	if room < 1 {
+		return lines
+	}
+	lines = append(lines, "", st.Box.Title.Render(t.T("card.timeline")))
+	tl := c.Timeline
+	if len(tl) > room {
+		tl = tl[len(tl)-room:]
+	}
+	for _, e := range tl {
+		lines = append(lines, d.timelineLine(e, w))
+	}
+	return lines
+}
+
+func (d *deskScreen) timelineLine(e store.Entry, w int) string {
+	st, t := d.c.styles, d.c.t
+	what := t.Kind(e.Kind)
+	switch {
+	case e.UndoOf != "":
+		what += " " + t.Kind(e.UndoOf)
+	case e.Detail != "":
+		what += ": " + scan.Clean(e.Detail)
+	}
+	kind := st.Timeline.Kind
+	if e.Undone {
+		kind = st.Timeline.Undone
+		what += " " + t.T("card.undone")
+	}
+	when := st.Timeline.Time.Render(t.DateTime(e.At) + "  ")
+	who := st.Timeline.Who.Render(scan.Clean(e.Staff) + " · " + scan.Clean(e.Station))
+	// Who and where line up on the right; what gets the room between.
+	room := w - lipgloss.Width(when) - lipgloss.Width(who) - 2
+	if room < 8 {
+		return when + kind.Render(what) + "  " + who
+	}
+	what = ansi.Truncate(what, room, "…")
+	return when + kind.Render(what) + strings.Repeat(" ", room-lipgloss.Width(what)+2) + who
+}
+
+func (d *deskScreen) activityLines(w, h int) []string {
+	st, t := d.c.styles, d.c.t
+	lines := []string{st.Box.Title.Render(t.T("activity.title"))}
+	if len(d.recent) == 0 {
+		return append(lines, st.Card.Muted.Render(t.T("activity.none")))
+	}
+	for _, a := range d.recent {
+		if len(lines) >= h {
+			break
+		}
+		what := t.Kind(a.Kind)
+		style := st.Timeline.Kind
+		if a.Undone {
+			style = st.Timeline.Undone
+		}
+		line := st.Timeline.Time.Render(t.Clock(a.At)+" ") + st.Card.Serial.Render(a.Serial) + " " + style.Render(what)
+		if a.Official != "" {
+			line += st.Card.Muted.Render(" · " + scan.Clean(a.Official))
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// spread puts left and right on one line of width w.
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return left + " " + right
+	}
+	return left + strings.Repeat(" ", gap) + right
+}

@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	kari(t, h.store)
+	h.scan("dmpxk2abc123")
+	if h.m.desk.mode != modeRegister {
+		t.Fatalf("an unknown serial must ask for the model; mode %d\n%s", h.m.desk.mode, h.screen())
+	}
+	h.wantScreen("DMPXK2ABC123", "er ikke registrert")
+	h.press("iPad 9. generasjon")
+	h.special(tea.KeyEnter)
+	if d := h.card(); d.Status != store.Received || d.Model != "iPad 9. generasjon" {
+		t.Fatalf("registered tablet: %+v", d)
+	}
+	h.wantScreen("✓ Lagret", "registrert")
+	// The desk offers to link the official straight away.
+	if h.m.desk.mode != modeLink {
+		t.Fatalf("after registering, the desk offers to link; mode %d", h.m.desk.mode)
+	}
+	h.press("kari")
+	h.wantScreen("Kari Nordmann")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Kari Nordmann", "Kommunestyret (medlem)", "kari.nordmann@innherred-samkommune.no", "sekundærkonto")
+	card, _ := h.store.Card(context.Background(), "DMPXK2ABC123")
+	if card.Device.OfficialID != "kari.nordmann@levanger.kommune.no" {
+		t.Fatalf("the link was not saved: %+v", card.Device)
+	}
+}
+
+func TestStepsToFirstLoginWithChecklist(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	o := kari(t, h.store)
+	h.store.Register(context.Background(), "DMPXK2ABC123", "iPad", o.ID, h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.wantScreen("mottatt", "space → oppgraderes")
+	h.press(" ")
+	h.wantScreen("space → oppgradert")
+	h.press(" ")
+	if h.card().Status != store.Upgraded {
+		t.Fatalf("status %s", h.card().Status)
+	}
+	h.wantScreen("kari.nordmann@levanger.kommune.no", "primærkonto")
+	h.press(" ")
+	if h.m.desk.mode != modeChecklist {
+		t.Fatal("the next step from upgraded is the first-login checklist")
+	}
+	h.press("123")
+	h.special(tea.KeyEnter)
+	h.wantScreen("3 av 5")
+	if h.card().Status != store.Upgraded {
+		t.Fatal("an incomplete checklist must not record first login")
+	}
+	h.press("45")
+	h.special(tea.KeyEnter)
+	if h.card().Status != store.FirstLogin {
+		t.Fatalf("status %s, want first-login\n%s", h.card().Status, h.screen())
+	}
+	h.wantScreen("første pålogging", "space → levert tilbake")
+}
+
+// A serial that starts with hotkey letters (f: failed, u: undo, q: quit)
+// must be checked in, not taken as keys.
+func TestScanNeverTriggersHotkeys(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	ctx := context.Background()
+	h.store.Register(ctx, "DMPXK2ABC123", "iPad", "", h.m.c.actor())
+	h.store.Register(ctx, "FUQE12345", "iPad", "", h.m.c.actor())
+	h.store.Undo(ctx, "FUQE12345", h.m.c.actor()) // expected again
+	h.scan("DMPXK2ABC123")
+	h.scan("fuqe12345")
+	if d := h.card(); d.Serial != "FUQE12345" || d.Status != store.Received {
+		t.Fatalf("the scan must open and check in FUQE12345, got %+v", d)
+	}
+	first, _ := h.store.Card(ctx, "DMPXK2ABC123")
+	if first.Device.Status != store.Received || len(first.Timeline) != 2 {
+		t.Fatalf("the hotkeys hit the previous tablet: %+v", first.Device)
+	}
+}
+
+func TestGarbledReadsAreRefusedWithAReason(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.scan("DMP/XK2ABC")
+	h.wantScreen("Avvist", "DMP/XK2ABC", "ugyldig tegn")
+	// A truncated read is too short to look like a scan; typed, it is
+	// refused as too short.
+	h.press("DMPX")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Avvist", "for kort")
+	if h.m.desk.card != nil {
+		t.Fatal("a refused read must not open a card")
+	}
+}
+
+func TestRefusedStepSaysWhy(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.store.Register(context.Background(), "DMPXK2ABC123", "iPad", "", h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.press("e") // employees' track for a tablet the desk already has
+	h.wantScreen("Avvist: skranken har allerede tatt imot nettbrettet.")
+	h.press("u")
+	if h.card().Status != store.Expected {
+		t.Fatalf("undo of the check-in: %s", h.card().Status)
+	}
+	h.press("u")
+	h.wantScreen("Ingenting å angre.")
+}
+
+func TestFailWithReason(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.store.Register(context.Background(), "DMPXK2ABC123", "iPad", "", h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.press("f")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Skriv hva som er feil.")
+	h.press("skjerm knust, må byttes")
+	h.special(tea.KeyEnter)
+	if d := h.card(); d.Status != store.Failed || d.FailureReason != "skjerm knust, må byttes" {
+		t.Fatalf("%+v", d)
+	}
+	h.wantScreen("Feil: skjerm knust, må byttes", "space → reparert")
+	h.press(" ")
+	if h.card().Status != store.Received {
+		t.Fatalf("repaired: back to its step, got %s", h.card().Status)
+	}
+}
+
+// Names come from a roster: whatever they hold, the terminal must only
+// ever get text.
+func TestDataNeverReachesTheTerminalRaw(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	ctx := context.Background()
+	evil := store.Official{ID: "x@levanger.kommune.no", Name: "Evil\x1b]0;pwned\x07 \x1b[2JName", EmailPrimary: "x@levanger.kommune.no", Phone: "\x1b[31m999"}
+	h.store.PutOfficial(ctx, evil, h.m.c.actor())
+	h.store.Register(ctx, "DMPXK2ABC123", "iPad\x1b[5m", evil.ID, h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	raw := h.m.View().Content
+	for _, bad := range []string{"\x1b]0;", "\x07", "\x1b[2J", "\x1b[5m"} {
+		if strings.Contains(raw, bad) {
+			t.Fatalf("the screen carries %q from the data", bad)
+		}
+	}
+	h.wantScreen("Evil Name", "999")
+}
+
+// At 80x24 the desk fits exactly: no line wider than the terminal, no line
+// more than it has, and æøå take one cell each.
+func TestFitsEightyByTwentyFour(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 36}, {60, 20}} {
+		h := newHarness(t, size[0], size[1], i18n.Bokmal)
+		o := kari(t, h.store)
+		h.store.Register(context.Background(), "DMPXK2ABC123", "Lærebrett Æøå", o.ID, h.m.c.actor())
+		h.scan("DMPXK2ABC123")
+		lines := strings.Split(h.screen(), "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%dx%d: %d lines", size[0], size[1], len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w > size[0] {
+				t.Errorf("%dx%d: line %d is %d cells: %q", size[0], size[1], i, w, l)
+			}
+		}
+		h.wantScreen("Lærebrett Æøå")
+	}
+}
+
+func TestEnglish(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.English)
+	h.wantScreen("Serial", "Scan a tablet to begin.")
+	h.scan("DMPXK2ABC123")
+	h.wantScreen("is not registered")
+}
+
+func TestStaffIsAskedFirst(t *testing.T) {
+	st := openStore(t)
+	m := New(Config{Store: st, Station: "skranke-1", Lang: i18n.Bokmal})
+	h := &harness{t: t, m: m, store: st, clk: &testClock{}}
+	m.c.now = h.clk.now
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.run(m.Init())
+	h.wantScreen("Skriv initialene dine")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Initialer er 1–8 bokstaver.")
+	h.press("kn")
+	h.special(tea.KeyEnter)
+	if m.screen != screenDesk || m.c.staff != "KN" {
+		t.Fatalf("screen %d staff %q", m.screen, m.c.staff)
+	}
+	h.store.Register(context.Background(), "DMPXK2ABC123", "iPad", "", m.c.actor())
+	card, _ := st.Card(context.Background(), "DMPXK2ABC123")
+	if card.Timeline[0].Staff != "KN" {
+		t.Fatal("steps must carry the staff member's initials")
+	}
+}
+
+func TestHelpTogglesFullHelp(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.store.Register(context.Background(), "DMPXK2ABC123", "iPad", "", h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.press("?")
+	h.wantScreen("ansattløp av/på", "koble folkevalgt", "avslutt")
+}

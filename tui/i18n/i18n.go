@@ -1,0 +1,87 @@
+// Package i18n is the desk's one catalog of user-facing text: bokmål (the
+// default) and English, keyed by message id. Screens never hold literal
+// text; adding a language is adding a map here.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"dropin/store"
+)
+
+// Lang is a language the desk speaks.
+type Lang string
+
+const (
+	Bokmal  Lang = "nb"
+	English Lang = "en"
+)
+
+// Langs lists the languages in the catalog.
+var Langs = []Lang{Bokmal, English}
+
+var catalogs = map[Lang]map[string]string{Bokmal: nb, English: en}
+
+// Parse reads a language from a flag or a locale name: "nb", "no",
+// "nb_NO.UTF-8", "en", "en_GB" and so on.
+func Parse(s string) (Lang, error) {
+	tag := strings.ToLower(s)
+	if i := strings.IndexAny(tag, "_.-@"); i >= 0 {
+		tag = tag[:i]
+	}
+	switch tag {
+	case "nb", "no", "nn", "nob", "":
+		return Bokmal, nil
+	case "en", "eng":
+		return English, nil
+	}
+	return "", fmt.Errorf("language %q is not available (have: nb, en)", s)
+}
+
+// Catalog gives text in one language.
+type Catalog struct {
+	Lang Lang
+	m    map[string]string
+}
+
+// New returns the catalog for l, or bokmål for a language it lacks.
+func New(l Lang) Catalog {
+	m, ok := catalogs[l]
+	if !ok {
+		l, m = Bokmal, nb
+	}
+	return Catalog{Lang: l, m: m}
+}
+
+// T returns the text for key, formatted with args. A key missing from the
+// catalog shows as ⟨key⟩ so it is noticed, and a test keeps that from
+// shipping.
+func (c Catalog) T(key string, args ...any) string {
+	s, ok := c.m[key]
+	if !ok {
+		return "⟨" + key + "⟩"
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}
+
+// Status names a tablet's status.
+func (c Catalog) Status(s store.Status) string { return c.T("status." + string(s)) }
+
+// Kind names a step or event.
+func (c Catalog) Kind(k store.Kind) string { return c.T("kind." + string(k)) }
+
+// Clock is a time of day.
+func (c Catalog) Clock(t time.Time) string { return t.Format("15:04:05") }
+
+// DateTime is a short date and time for timelines.
+func (c Catalog) DateTime(t time.Time) string {
+	if c.Lang == English {
+		return t.Format("02 Jan 15:04")
+	}
+	return t.Format("02.01. 15:04")
+}

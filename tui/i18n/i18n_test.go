@@ -1,0 +1,40 @@
+package i18n
+
+import (
+	"regexp"
+	"testing"
+)
+
+// The languages hold the same keys, with the same formatting verbs, so a
+// translation can never crash a Sprintf or drop a number.
+func TestLanguagesAgree(t *testing.T) {
+	verbs := regexp.MustCompile(`%(\[\d+\])?[a-z]`)
+	for _, lang := range Langs {
+		for k, s := range catalogs[lang] {
+			ref, ok := nb[k]
+			if !ok {
+				t.Errorf("%s has %q, bokmål does not", lang, k)
+				continue
+			}
+			if a, b := verbs.FindAllString(ref, -1), verbs.FindAllString(s, -1); len(a) != len(b) {
+				t.Errorf("%s %q: verbs %v, bokmål has %v", lang, k, b, a)
+			}
+		}
+		for k := range nb {
+			if _, ok := catalogs[lang][k]; !ok {
+				t.Errorf("%s lacks %q", lang, k)
+			}
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	for in, want := range map[string]Lang{"": Bokmal, "nb": Bokmal, "nb_NO.UTF-8": Bokmal, "no": Bokmal, "en": English, "en_GB.UTF-8": English} {
+		if got, err := Parse(in); err != nil || got != want {
+			t.Errorf("Parse(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := Parse("de"); err == nil {
+		t.Error("an unknown language must be refused")
+	}
+}

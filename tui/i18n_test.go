@@ -1,0 +1,61 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// Every key a screen asks for exists in every language, including the
+// ones built at run time (statuses, kinds, reasons, refusals).
+func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	lit := regexp.MustCompile(`\.T\("([a-z0-9.\-]+)"`)
+	var keys []string
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range lit.FindAllStringSubmatch(string(src), -1) {
+			if !strings.HasSuffix(m[1], ".") { // a prefix completed at run time, listed below
+				keys = append(keys, m[1])
+			}
+		}
+	}
+	if len(keys) < 30 {
+		t.Fatalf("found only %d catalog keys in the screens; is the pattern right?", len(keys))
+	}
+	for _, s := range store.Statuses {
+		keys = append(keys, "status."+string(s))
+	}
+	for _, k := range []store.Kind{store.KindRegistered, store.KindLinked, store.KindReceived, store.KindUpgrading, store.KindUpgraded,
+		store.KindFirstLogin, store.KindHandedBack, store.KindFailed, store.KindResolved, store.KindEmployee, store.KindUndo} {
+		keys = append(keys, "kind."+string(k))
+	}
+	for _, item := range store.Checklist {
+		keys = append(keys, "checklist."+item)
+	}
+	for _, n := range []string{"1", "2", "3", "4", "5"} {
+		keys = append(keys, "reason."+n)
+	}
+	for _, n := range []string{"1", "2", "5", "6", "7", "8", "9", "10", "11", "12", "13"} {
+		keys = append(keys, "refuse."+n) // 3 and 4 have their own texts with arguments
+	}
+	for _, lang := range i18n.Langs {
+		c := i18n.New(lang)
+		for _, k := range keys {
+			if s := c.T(k); strings.HasPrefix(s, "⟨") {
+				t.Errorf("%s: missing %q", lang, k)
+			}
+		}
+	}
+}

@@ -1,0 +1,47 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+
+	"dropin/tui/i18n"
+)
+
+// KeyMap is every key the desk knows, in groups by where they work. Help
+// text comes from the catalog.
+type KeyMap struct {
+	Global struct {
+		Quit, Help key.Binding
+	}
+	Card struct {
+		Next, Fail, Undo, Employee, Link, Type, Close, Quit key.Binding
+	}
+	Form struct {
+		Confirm, Cancel, Up, Down, Toggle key.Binding
+	}
+}
+
+// NewKeyMap builds the key map with help in the catalog's language.
+func NewKeyMap(t i18n.Catalog) KeyMap {
+	var k KeyMap
+	b := func(help string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], t.T(help)))
+	}
+	k.Global.Quit = b("key.quit", "ctrl+c")
+	k.Global.Help = b("key.help", "?")
+
+	k.Card.Next = b("key.next", "space")
+	k.Card.Fail = b("key.fail", "f")
+	k.Card.Undo = b("key.undo", "u")
+	k.Card.Employee = b("key.employee", "e")
+	k.Card.Link = b("key.link", "l")
+	k.Card.Type = b("key.type", "/")
+	k.Card.Close = b("key.close", "esc")
+	k.Card.Quit = b("key.quit", "q")
+
+	k.Form.Confirm = b("key.confirm", "enter")
+	k.Form.Cancel = b("key.cancel", "esc")
+	k.Form.Up = b("key.up", "up", "ctrl+p")
+	k.Form.Down = b("key.down", "down", "ctrl+n")
+	k.Form.Toggle = b("key.toggle", "space")
+	return k
+}
