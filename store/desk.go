@@ -90,15 +90,11 @@ func (s *Store) Register(ctx context.Context, serial, model, official string, by
 		if err := s.checkOfficial(ctx, tx, official); err != nil {
 			return nil, err
 		}
-		d := projectDevice(serial, evs)
-		if err := Check(d, KindRegistered, Input{}); err != nil {
+		evs, err := s.apply(ctx, tx, serial, evs, KindRegistered, Input{Model: model, Official: official}, by)
+		if err != nil {
 			return nil, err
 		}
-		e := s.newEvent(by, KindRegistered, serial, 1, "", registeredPayload{V: 1, Model: model, Official: official})
-		if err := insertEvent(ctx, tx, e); err != nil {
-			return nil, err
-		}
-		return s.apply(ctx, tx, serial, append(evs, e), KindReceived, Input{}, by)
+		return s.apply(ctx, tx, serial, evs, KindReceived, Input{}, by)
 	})
 }
 
@@ -122,7 +118,7 @@ func (s *Store) Link(ctx context.Context, serial, official string, by Actor) (Ca
 		if err := s.checkOfficial(ctx, tx, official); err != nil {
 			return nil, err
 		}
-		return s.apply(ctx, tx, serial, evs, KindLinked, Input{}, by, official)
+		return s.apply(ctx, tx, serial, evs, KindLinked, Input{Official: official}, by)
 	})
 }
 
@@ -161,7 +157,7 @@ func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(*sq
 // apply is the one way a step is taken: the workflow checks it against the
 // tablet's state, the event is appended, and the projection updated, all in
 // the caller's transaction. It returns the tablet's events with the new one.
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Event, k Kind, in Input, by Actor, official ...string) ([]Event, error) {
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Event, k Kind, in Input, by Actor) ([]Event, error) {
 	d := projectDevice(serial, evs)
 	if err := Check(d, k, in); err != nil {
 		return nil, err
@@ -171,6 +167,8 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Even
 		V int `json:"v"`
 	}{1}
 	switch k {
+	case KindRegistered:
+		cycle, payload = 1, registeredPayload{V: 1, Model: in.Model, Official: in.Official}
 	case KindReceived:
 		if d.Step == HandedBack {
 			cycle++ // back again: a new visit
@@ -186,7 +184,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Even
 	case KindUndo:
 		ref = d.LastStep
 	case KindLinked:
-		payload = linkedPayload{V: 1, Official: official[0]}
+		payload = linkedPayload{V: 1, Official: in.Official}
 	}
 	e := s.newEvent(by, k, serial, cycle, ref, payload)
 	if err := insertEvent(ctx, tx, e); err != nil {

@@ -106,6 +106,8 @@ type Input struct {
 	Reason    string   // failed
 	Checklist []string // first-login: the items done
 	On        bool     // employee-track: set or clear
+	Model     string   // registered
+	Official  string   // registered, linked: the official's id
 }
 
 // Check is the workflow: it decides whether the step k may be taken on the

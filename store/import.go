@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// ImportReport says what an import changed, or with DryRun, would change.
+type ImportReport struct {
+	DryRun       bool
+	New          []Official // officials not seen before
+	Updated      []Official // officials whose record changed (back from removed included)
+	Unchanged    int
+	Disappeared  []Official // in the store for the roster's municipalities, not in the roster
+	NewTablets   int        // registered as expected (or on the employees' track)
+	Relinked     int        // tablets moved to another official
+	ToEmployee   int        // tablets put on the employees' track
+	FromEmployee int        // tablets taken off it
+}
+
+// ErrRosterInvalid is returned by Import for a roster with bad rows; the
+// rows are in the roster's Errors and nothing was changed.
+var ErrRosterInvalid = errors.New("the roster has errors; nothing was imported")
+
+// Import applies a parsed roster in one transaction: officials are added
+// or updated (never duplicated: the primary e-mail is the key), officials
+// of the roster's municipalities that it no longer lists are marked as
+// gone, and registered tablets become expected, or follow the employees'
+// track for municipal employees. A tablet already on its ladder is never
+// moved back. With dryRun the same work is done and rolled back.
+func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) (*ImportReport, error) {
+	if len(ros.Errors) > 0 {
+		return nil, ErrRosterInvalid
+	}
+	rep := &ImportReport{DryRun: dryRun}
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", classify(err))
+	}
+	defer tx.Rollback()
+
+	existing, err := officialIndex(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	inRoster := map[string]bool{}
+	municipalities := map[string]bool{}
+	employee := map[string]bool{}
+	for _, o := range ros.Officials {
+		inRoster[o.ID] = true
+		municipalities[o.Municipality] = true
+		employee[o.ID] = o.Employee
+		changed, err := s.putOfficial(ctx, tx, o, by)
+		if err != nil {
+			return nil, err
+		}
+		switch _, known := existing[o.ID]; {
+		case !known:
+			rep.New = append(rep.New, o)
+		case changed:
+			rep.Updated = append(rep.Updated, o)
+		default:
+			rep.Unchanged++
+		}
+	}
+	for id, prev := range existing {
+		if inRoster[id] || prev.Removed || !municipalities[prev.Municipality] {
+			continue
+		}
+		full, err := officialByID(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		full.Removed = true
+		if _, err := s.putOfficial(ctx, tx, *full, by); err != nil {
+			return nil, err
+		}
+		rep.Disappeared = append(rep.Disappeared, *full)
+	}
+	sort.Slice(rep.Disappeared, func(i, j int) bool { return rep.Disappeared[i].Name < rep.Disappeared[j].Name })
+
+	for _, t := range ros.Tablets {
+		if err := s.importTablet(ctx, tx, t, employee[t.Official], by, rep); err != nil {
+			return nil, fmt.Errorf("line %d: %w", t.Line, err)
+		}
+	}
+	if dryRun {
+		return rep, nil // the deferred rollback undoes it all
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", classify(err))
+	}
+	return rep, nil
+}
+
+// importTablet registers, relinks or re-tracks one roster tablet through
+// the workflow, like any desk step.
+func (s *Store) importTablet(ctx context.Context, tx *sql.Tx, t RosterTablet, emp bool, by Actor, rep *ImportReport) error {
+	evs, err := subjectEvents(ctx, tx, t.Serial)
+	if err != nil {
+		return err
+	}
+	d := projectDevice(t.Serial, evs)
+	step := func(k Kind, in Input) error {
+		evs, err = s.apply(ctx, tx, t.Serial, evs, k, in, by)
+		if err == nil {
+			d = projectDevice(t.Serial, evs)
+		}
+		return err
+	}
+	if !d.Known {
+		if err := step(KindRegistered, Input{Model: t.Model, Official: t.Official}); err != nil {
+			return err
+		}
+		rep.NewTablets++
+	} else if d.OfficialID != t.Official {
+		if err := step(KindLinked, Input{Official: t.Official}); err != nil {
+			return err
+		}
+		rep.Relinked++
+	}
+	switch {
+	case emp && !d.Employee && d.Step == Expected:
+		rep.ToEmployee++
+		return step(KindEmployee, Input{On: true})
+	case !emp && d.Employee:
+		rep.FromEmployee++
+		return step(KindEmployee, Input{On: false})
+	}
+	return nil
+}
+
+// officialIndex lists every official's id with the fields an import
+// compares.
+func officialIndex(ctx context.Context, q querier) (map[string]Official, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, municipality, removed FROM officials`)
+	if err != nil {
+		return nil, fmt.Errorf("list officials: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]Official{}
+	for rows.Next() {
+		var o Official
+		var removed int
+		if err := rows.Scan(&o.ID, &o.Name, &o.Municipality, &removed); err != nil {
+			return nil, err
+		}
+		o.Removed = removed == 1
+		out[o.ID] = o
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func parseFile(t *testing.T, name string) *Roster {
+	t.Helper()
+	f, err := os.Open("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ros, err := ParseRoster(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ros
+}
+
+func parseString(t *testing.T, s string) *Roster {
+	t.Helper()
+	ros, err := ParseRoster(strings.NewReader(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ros
+}
+
+func importRoster(t *testing.T, s *Store, ros *Roster, dry bool) *ImportReport {
+	t.Helper()
+	rep, err := s.Import(context.Background(), ros, desk, dry)
+	if err != nil {
+		t.Fatalf("import: %v (errors %v)", err, ros.Errors)
+	}
+	return rep
+}
+
+func countEvents(t *testing.T, s *Store) int {
+	var n int
+	s.write.QueryRow(`SELECT count(*) FROM events`).Scan(&n)
+	return n
+}
+
+func TestImportLevanger(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ros := parseFile(t, "roster-levanger.csv")
+	if ros.Encoding != "UTF-8 with BOM" || ros.Comma != ';' || ros.Rows != 121 || len(ros.Errors) != 0 {
+		t.Fatalf("parsed: enc %s comma %q rows %d errors %v", ros.Encoding, ros.Comma, ros.Rows, ros.Errors)
+	}
+	rep := importRoster(t, s, ros, false)
+	// 121 seats, 112 people (9 sit in two bodies), 96 registered tablets,
+	// 13 of them held by municipal employees.
+	if len(rep.New) != 112 || rep.NewTablets != 96 || rep.ToEmployee != 13 {
+		t.Fatalf("report: new %d tablets %d employee %d", len(rep.New), rep.NewTablets, rep.ToEmployee)
+	}
+	o, _ := s.Official(ctx, "leif.holmli@levanger.kommune.no")
+	if o == nil || len(o.Seats) != 2 {
+		t.Fatalf("a person with two seats is one official with two bodies: %+v", o)
+	}
+	card, _ := s.Card(ctx, "R52NXYGSKYS")
+	if card.Device.Status != Expected || card.Official == nil || card.Official.Name != "Øystein Aasen" || card.Device.Model != "Galaxy Tab S6 Lite" {
+		t.Fatalf("Øystein's tablet: %+v %+v", card.Device, card.Official)
+	}
+	card, _ = s.Card(ctx, "YT3GQQTZJ8GY") // Siri Lund, Ansatt i kommunen = Ja
+	if card.Device.Status != EmployeeTrack {
+		t.Fatalf("an employee's tablet follows the employees' track, got %s", card.Device.Status)
+	}
+	if res, _ := s.SearchOfficials(ctx, "oystein aa", 5); len(res) != 1 || res[0].Name != "Øystein Aasen" {
+		t.Fatalf("search \"oystein aa\": %+v", res)
+	}
+
+	// The same file again: nothing to do, not one event.
+	before := countEvents(t, s)
+	rep = importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	if len(rep.New) != 0 || len(rep.Updated) != 0 || rep.Unchanged != 112 || rep.NewTablets != 0 || countEvents(t, s) != before {
+		t.Fatalf("re-import: %+v, events %d -> %d", rep, before, countEvents(t, s))
+	}
+}
+
+func TestImportWindows1252KeepsNordicLetters(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ros := parseFile(t, "roster-verdal-cp1252.csv")
+	if ros.Encoding != "Windows-1252" || len(ros.Errors) != 0 {
+		t.Fatalf("enc %s errors %v", ros.Encoding, ros.Errors)
+	}
+	importRoster(t, s, ros, false)
+	o, _ := s.Official(ctx, "hege.skjaervo@verdal.kommune.no")
+	if o == nil || o.Name != "Hege Skjærvø" || o.Seats[0].Body != "Kommunestyret" {
+		t.Fatalf("æøå lost: %+v", o)
+	}
+	// Verdal beside Levanger: neither roster removes the other's officials.
+	rep := importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	if len(rep.Disappeared) != 0 {
+		t.Fatalf("Levanger's roster removed %d Verdal officials", len(rep.Disappeared))
+	}
+}
+
+const header = "Navn;Kommune;Organ;Rolle;Primær e-post;Sekundær e-post;Mobil;Ansatt i kommunen;Nettbrett serienr;Nettbrett modell\r\n"
+
+func TestReimportUpdatesAndReportsTheGone(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseString(t, header+
+		"Kari Nordmann;Levanger;Kommunestyret;Medlem;kari@levanger.kommune.no;kari@innherred-samkommune.no;11111111;Nei;KARI00001;iPad\r\n"+
+		"Ola Nordmann;Levanger;Kommunestyret;Medlem;ola@levanger.kommune.no;;22222222;Nei;OLA000001;iPad\r\n"), false)
+	s.CheckIn(ctx, "KARI00001", desk)
+	s.Step(ctx, "KARI00001", KindUpgrading, Input{}, desk)
+
+	rep := importRoster(t, s, parseString(t, header+
+		"Kari Nordmann;Levanger;Kommunestyret;Medlem;kari@levanger.kommune.no;kari@innherred-samkommune.no;99999999;Nei;KARI00001;iPad\r\n"+
+		"Per Hansen;Levanger;Formannskapet;Leder;per@levanger.kommune.no;;33333333;Nei;;\r\n"), false)
+	if len(rep.Updated) != 1 || rep.Updated[0].Name != "Kari Nordmann" || len(rep.New) != 1 {
+		t.Fatalf("updated %v new %v", rep.Updated, rep.New)
+	}
+	if len(rep.Disappeared) != 1 || rep.Disappeared[0].Name != "Ola Nordmann" {
+		t.Fatalf("disappeared %v", rep.Disappeared)
+	}
+	if o, _ := s.Official(ctx, "kari@levanger.kommune.no"); o.Phone != "99999999" {
+		t.Fatalf("phone not updated: %+v", o)
+	}
+	if card, _ := s.Card(ctx, "KARI00001"); card.Device.Status != Upgrading {
+		t.Fatalf("a re-import must not move a tablet back, got %s", card.Device.Status)
+	}
+	if res, _ := s.SearchOfficials(ctx, "ola", 5); len(res) != 0 {
+		t.Fatalf("a removed official is no longer offered for linking: %v", res)
+	}
+	var n int
+	s.write.QueryRow(`SELECT count(*) FROM officials`).Scan(&n)
+	if n != 3 {
+		t.Fatalf("%d officials, want 3 (never duplicated)", n)
+	}
+}
+
+func TestBadRowsAreReportedAndNothingChanges(t *testing.T) {
+	s := openTest(t)
+	ros := parseString(t, header+
+		"Kari Nordmann;Levanger;Kommunestyret;Medlem;kari@levanger.kommune.no;;1;Nei;KARI00001;iPad\r\n"+ // line 2: fine
+		";Levanger;Kommunestyret;Medlem;anon@levanger.kommune.no;;1;Nei;;\r\n"+ // line 3: no name
+		"Ola;Levanger;Kommunestyret;Medlem;ola(at)levanger;;1;Nei;;\r\n"+ // line 4: bad e-mail
+		"Per;Levanger;Kommunestyret;Medlem;per@levanger.kommune.no;;1;Nei;KARI00001;iPad\r\n"+ // line 5: Kari's tablet
+		"Eva;Levanger;Kommunestyret;Medlem;eva@levanger.kommune.no;;1;Nei;AB/12;iPad\r\n"+ // line 6: bad serial
+		"Bo;Levanger;Kommunestyret;Medlem;bo@levanger.kommune.no;;1;Kanskje;;\r\n") // line 7: employee?
+	want := map[int]string{3: "no name", 4: "malformed primary e-mail", 5: "on two people", 6: "invalid tablet serial", 7: "neither Ja nor Nei"}
+	if len(ros.Errors) != len(want) {
+		t.Fatalf("errors: %v", ros.Errors)
+	}
+	for _, e := range ros.Errors {
+		if !strings.Contains(e.Reason(), want[e.Line]) {
+			t.Errorf("line %d: %q, want %q", e.Line, e.Reason(), want[e.Line])
+		}
+	}
+	if _, err := s.Import(context.Background(), ros, desk, false); !errors.Is(err, ErrRosterInvalid) {
+		t.Fatalf("want ErrRosterInvalid, got %v", err)
+	}
+	if n := countEvents(t, s); n != 0 {
+		t.Fatalf("a roster with errors changed %d things", n)
+	}
+}
+
+func TestDryRunChangesNothing(t *testing.T) {
+	s := openTest(t)
+	rep := importRoster(t, s, parseFile(t, "roster-levanger.csv"), true)
+	if !rep.DryRun || len(rep.New) != 112 || rep.NewTablets != 96 {
+		t.Fatalf("dry run report: %+v", rep)
+	}
+	if n := countEvents(t, s); n != 0 {
+		t.Fatalf("a dry run wrote %d events", n)
+	}
+}
+
+func TestRosterShapes(t *testing.T) {
+	// Comma-separated, LF, quoted fields, English headers in another order,
+	// an unknown column, a blank line.
+	ros := parseString(t, "Email,Name,Body,Role,Notes,Serial\n"+
+		"\"kari@levanger.kommune.no\",\"Nordmann, Kari\",Kommunestyret,Medlem,\"says \"\"hi\"\"\",kari-0001\n\n")
+	if ros.Comma != ',' || len(ros.Errors) != 0 || len(ros.Officials) != 1 {
+		t.Fatalf("%+v", ros)
+	}
+	if o := ros.Officials[0]; o.Name != "Nordmann, Kari" || ros.Tablets[0].Serial != "KARI0001" {
+		t.Fatalf("%+v %+v", o, ros.Tablets)
+	}
+	if len(ros.Notices) != 1 || ros.Notices[0].Column != "Notes" {
+		t.Fatalf("an unknown column is ignored with a notice: %v", ros.Notices)
+	}
+	if _, err := ParseRoster(strings.NewReader("Navn;Kommune;Organ\nKari;Levanger;Kommunestyret\n")); err == nil || !strings.Contains(err.Error(), "Primær e-post") {
+		t.Fatalf("a missing required column must be named: %v", err)
+	}
+	if _, err := ParseRoster(strings.NewReader("")); !errors.Is(err, ErrNoHeader) {
+		t.Fatalf("empty file: %v", err)
+	}
+}
