@@ -3,6 +3,7 @@
 // the picture for the secretariat.
 //
 //	dropin [flags]                 open the desk
+//	dropin import FILE             import the secretariat's roster
 //	dropin export devices          write every tablet as CSV to stdout
 //	dropin version                 print the version
 package main
@@ -105,7 +106,10 @@ const usage = `dropin: the drop-in desk for elected officials' tablets.
 
 Usage:
   dropin [flags]                      open the desk
-  dropin export devices [--excel]     write every tablet as CSV to stdout
+  dropin import [--dry-run] FILE      import the secretariat's roster (CSV from Excel)
+  dropin export devices [--excel]     every tablet, with its official and status, as CSV
+  dropin export officials [--excel]   every official, with bodies, contact and tablet, as CSV
+  dropin export outstanding [--excel] the officials still to chase, as CSV
   dropin version                      print the version and exit
 
 Flags (before or after the command):
@@ -118,6 +122,9 @@ func main() {
 // errUsage marks an error in how dropin was called; it exits with 2.
 var errUsage = errors.New("usage")
 
+// errQuiet fails the command after it has said why itself.
+var errQuiet = errors.New("failed")
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	err := dispatch(ctx, args, stdout, stderr, getenv)
 	switch {
@@ -125,6 +132,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errQuiet):
+		return 1
 	}
 	fmt.Fprintln(stderr, "dropin:", scan.Clean(err.Error()))
 	return 1
@@ -158,6 +167,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return nil
 	case "export":
 		return runExport(ctx, o, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, o, args[1:], stdout, stderr)
 	case "help":
 		fs.SetOutput(stdout)
 		fs.Usage()
@@ -249,7 +260,7 @@ func runExport(ctx context.Context, o options, args []string, stdout, stderr io.
 	var opt store.CSVOptions
 	fs.BoolVar(&opt.Excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: dropin export devices [--excel] > file.csv\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: dropin export devices|officials|outstanding [--excel] > file.csv\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 {
@@ -268,7 +279,58 @@ func runExport(ctx context.Context, o options, args []string, stdout, stderr io.
 	switch what {
 	case "devices":
 		return st.ExportDevices(ctx, stdout, opt)
+	case "officials":
+		return st.ExportOfficials(ctx, stdout, opt)
+	case "outstanding":
+		return st.ExportOutstanding(ctx, stdout, opt)
 	}
-	fmt.Fprintf(stderr, "dropin export: unknown list %q (have: devices)\n", scan.Clean(what))
+	fmt.Fprintf(stderr, "dropin export: unknown list %q (have: devices, officials, outstanding)\n", scan.Clean(what))
 	return errUsage
+}
+
+func runImport(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dropin import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	var dry bool
+	fs.BoolVar(&dry, "dry-run", false, "show what would change and change nothing")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: dropin import [--dry-run] FILE\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the file.
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return usageErr(err)
+		}
+		if args = fs.Args(); len(args) > 0 {
+			files, args = append(files, args[0]), args[1:]
+		}
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	lang, err := i18n.Parse(o.lang)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	staff := o.staff
+	if staff == "" {
+		staff = "import"
+	}
+	ros, rep, err := tui.ImportFile(ctx, st, files[0], store.Actor{Station: o.station, Staff: staff}, dry)
+	for _, line := range tui.ImportSummary(i18n.New(lang), files[0], ros, rep, err) {
+		fmt.Fprintln(stdout, strings.TrimLeft(line, "!+"))
+	}
+	if err != nil {
+		return errQuiet // the summary said why
+	}
+	return nil
 }

@@ -77,7 +77,9 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, munic
 
 // Fold makes a name searchable without diacritics or case: "Øystein Ærø"
 // becomes "oystein aero". Letters that Unicode does not decompose (ø, æ,
-// ß, ð, þ, ł) are spelled out the way a Nordic keyboard-less user would.
+// ß, ð, þ, ł) are spelled out the way a Nordic keyboard-less user would,
+// and "aa", the old spelling of å, folds like å: "aase" finds Åse and
+// "asen" finds Aasen.
 func Fold(s string) string {
 	s = strings.ToLower(s)
 	var b strings.Builder
@@ -102,9 +104,9 @@ func Fold(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, b.String())
 	if err != nil {
-		return b.String()
+		out = b.String()
 	}
-	return out
+	return strings.ReplaceAll(out, "aa", "a")
 }
 
 // Official returns the official with the given id, or nil if none.

@@ -20,7 +20,7 @@ import (
 type Roster struct {
 	Officials []Official     // in file order, one per primary e-mail
 	Tablets   []RosterTablet // one per serial
-	Encoding  string         // "UTF-8", "UTF-8 with BOM" or "Windows-1252"
+	Encoding  Encoding
 	Comma     rune
 	Rows      int        // data rows read
 	Notices   []Notice   // things worth knowing that are not errors (ignored columns)
@@ -39,6 +39,15 @@ func (n Notice) String() string {
 	}
 	return fmt.Sprintf("column %q is not used and was ignored", n.Column)
 }
+
+// Encoding is how a roster file was written.
+type Encoding string
+
+const (
+	UTF8        Encoding = "utf-8"
+	UTF8BOM     Encoding = "utf-8-bom"    // Excel's "CSV UTF-8"
+	Windows1252 Encoding = "windows-1252" // Excel's "CSV (semikolondelt)" on Norwegian Windows
+)
 
 // RosterTablet is a tablet as the roster registers it.
 type RosterTablet struct {
@@ -146,18 +155,18 @@ func foldHeader(s string) string {
 // decode returns the file as UTF-8 text. Excel writes "CSV UTF-8" with a
 // byte-order mark and "CSV (semikolondelt)" in Windows-1252; a file that
 // is not valid UTF-8 is taken as the latter, which maps every byte.
-func decode(data []byte) (string, string) {
+func decode(data []byte) (string, Encoding) {
 	if rest, ok := bytes.CutPrefix(data, []byte("\xef\xbb\xbf")); ok {
-		return string(rest), "UTF-8 with BOM"
+		return string(rest), UTF8BOM
 	}
 	if utf8.Valid(data) {
-		return string(data), "UTF-8"
+		return string(data), UTF8
 	}
 	text, err := charmap.Windows1252.NewDecoder().Bytes(data)
 	if err != nil {
-		return string(data), "UTF-8" // cannot happen: every byte maps
+		return string(data), UTF8 // cannot happen: every byte maps
 	}
-	return string(text), "Windows-1252"
+	return string(text), Windows1252
 }
 
 // sniffComma picks the separator the header line uses most, outside

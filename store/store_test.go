@@ -127,3 +127,14 @@ func dumpDevices(t *testing.T, db *sql.DB) []Device {
 	}
 	return out
 }
+
+func TestFold(t *testing.T) {
+	for in, want := range map[string]string{
+		"Øystein Ærø": "oystein aero", "Åse": "ase", "Aase": "ase", "Aasen": "asen", "Bjørg": "bjorg",
+		"Hägg": "hagg", "Öberg": "oberg", "José": "jose", "STRAẞE": "strasse",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

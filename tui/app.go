@@ -46,9 +46,17 @@ func (c *common) actor() store.Actor { return store.Actor{Station: c.station, St
 type screen int
 
 const (
-	screenStaff screen = iota // who is working?
-	screenDesk
+	screenStaff    screen = iota // who is working?
+	screenDesk                   // check-in and the ladder
+	screenOverview               // coverage and who to chase
+	screenImport                 // roster import
 )
+
+// tabs are the screens tab cycles through, in order, with their titles.
+var tabs = []struct {
+	screen screen
+	title  string
+}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenImport, "title.import"}}
 
 // Model is the root model: it owns the layout, the scanner detector, the
 // flash line, the status bar and help, and routes to the active screen.
@@ -58,6 +66,8 @@ type Model struct {
 	screen   screen
 	staff    staffScreen
 	desk     deskScreen
+	overview overviewScreen
+	importer importScreen
 	help     help.Model
 	fullHelp bool
 	flash    flash
@@ -98,6 +108,8 @@ func New(cfg Config) *Model {
 	m.help.Styles = c.styles.Help
 	m.staff = newStaffScreen(c)
 	m.desk = newDeskScreen(c)
+	m.overview = newOverviewScreen(c)
+	m.importer = newImportScreen(c)
 	if cfg.Staff == "" {
 		m.screen = screenStaff
 	} else {
@@ -164,6 +176,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.help.Styles = m.c.styles.Help
 		m.desk.restyle()
 		m.staff.restyle()
+		m.overview.restyle()
+		m.importer.restyle()
 		return nil
 	case activityMsg:
 		if msg.err != nil {
@@ -184,7 +198,21 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.desk.focusInput(), m.refresh(),
 			tea.Tick(30*time.Second, func(time.Time) tea.Msg { return refreshTickMsg{} }))
 	case changedMsg:
-		return m.refresh() // something was written: the numbers moved
+		// Something was written: the numbers moved.
+		if m.overview.loaded {
+			return tea.Batch(m.refresh(), m.overview.load())
+		}
+		return m.refresh()
+	case overviewMsg:
+		return m.overview.update(msg)
+	case importedMsg:
+		return m.importer.update(msg)
+	case scan.Msg:
+		// A tablet scanned on another screen: the desk takes it, unless
+		// a text field there has focus.
+		if m.screen == screenOverview && !m.overview.typing() || m.screen == screenImport && !m.importer.typing() {
+			m.screen = screenDesk
+		}
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.c.keys.Global.Quit):
@@ -192,19 +220,54 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, m.c.keys.Global.Help) && !m.typing():
 			m.fullHelp = !m.fullHelp
 			return nil
+		case m.screen != screenStaff && key.Matches(msg, m.c.keys.Global.NextScreen):
+			return m.switchTo(1)
+		case m.screen != screenStaff && key.Matches(msg, m.c.keys.Global.PrevScreen):
+			return m.switchTo(-1)
 		}
 	}
 	switch m.screen {
 	case screenStaff:
 		return m.staff.update(msg)
+	case screenOverview:
+		return m.overview.update(msg)
+	case screenImport:
+		return m.importer.update(msg)
 	default:
 		return m.desk.update(msg)
 	}
 }
 
+// switchTo moves by step through the tabs and loads what the new screen
+// shows.
+func (m *Model) switchTo(step int) tea.Cmd {
+	i := 0
+	for j, tb := range tabs {
+		if tb.screen == m.screen {
+			i = j
+		}
+	}
+	m.screen = tabs[(i+step+len(tabs))%len(tabs)].screen
+	switch m.screen {
+	case screenOverview:
+		return m.overview.load()
+	case screenImport:
+		return m.importer.focus()
+	}
+	return nil
+}
+
 // typing reports whether keys go into a text field, where "?" is a letter.
 func (m *Model) typing() bool {
-	return m.screen == screenStaff || m.desk.typing()
+	switch m.screen {
+	case screenStaff:
+		return true
+	case screenOverview:
+		return m.overview.typing()
+	case screenImport:
+		return m.importer.typing()
+	}
+	return m.desk.typing()
 }
 
 // flashMsg sets the flash line; screens return it from commands and
@@ -235,6 +298,10 @@ func (m *Model) View() tea.View {
 	switch m.screen {
 	case screenStaff:
 		body = m.staff.view(w, bodyHeight)
+	case screenOverview:
+		body = m.overview.view(w, bodyHeight)
+	case screenImport:
+		body = m.importer.view(w, bodyHeight)
 	default:
 		body = m.desk.view(w, bodyHeight)
 	}
@@ -247,7 +314,18 @@ func (m *Model) View() tea.View {
 
 func (m *Model) header() string {
 	c := m.c
-	left := c.styles.Header.Title.Render("dropin") + c.styles.Header.Station.Render(" · "+c.t.T("title.desk"))
+	left := c.styles.Header.Title.Render("dropin")
+	if m.screen == screenStaff {
+		left += c.styles.Header.Station.Render(" · " + c.t.T("title.desk"))
+	} else {
+		for _, tb := range tabs {
+			if tb.screen == m.screen {
+				left += " " + c.styles.Header.Tab.Render(c.t.T(tb.title))
+			} else {
+				left += " " + c.styles.Header.Station.Render(" "+c.t.T(tb.title)+" ")
+			}
+		}
+	}
 	right := c.styles.Header.Station.Render(scan.Clean(c.station))
 	if c.staff != "" {
 		right = c.styles.Header.Station.Render(scan.Clean(c.station) + " · " + scan.Clean(c.staff))
@@ -302,17 +380,28 @@ func (m *Model) statusBar() string {
 }
 
 func (m *Model) shortHelpKeys() []key.Binding {
-	if m.screen == screenStaff {
+	switch m.screen {
+	case screenStaff:
 		return []key.Binding{m.c.keys.Form.Confirm, m.c.keys.Global.Quit}
+	case screenOverview:
+		return append(m.overview.shortHelp(), m.c.keys.Global.Help)
+	case screenImport:
+		return append(m.importer.shortHelp(), m.c.keys.Global.Help)
 	}
 	return append(m.desk.shortHelp(), m.c.keys.Global.Help)
 }
 
 func (m *Model) fullHelpKeys() [][]key.Binding {
-	if m.screen == screenStaff {
+	g := []key.Binding{m.c.keys.Global.NextScreen, m.c.keys.Global.PrevScreen, m.c.keys.Global.Help, m.c.keys.Global.Quit}
+	switch m.screen {
+	case screenStaff:
 		return [][]key.Binding{{m.c.keys.Form.Confirm, m.c.keys.Global.Quit}}
+	case screenOverview:
+		return append(m.overview.fullHelp(), g)
+	case screenImport:
+		return [][]key.Binding{m.importer.shortHelp(), g}
 	}
-	return append(m.desk.fullHelp(), []key.Binding{m.c.keys.Global.Help, m.c.keys.Global.Quit})
+	return append(m.desk.fullHelp(), g)
 }
 
 // fit makes s exactly h lines of at most w cells: long lines are cut with

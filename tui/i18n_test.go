@@ -50,6 +50,20 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 	for _, n := range []string{"1", "2", "5", "6", "7", "8", "9", "10", "11", "12", "13"} {
 		keys = append(keys, "refuse."+n) // 3 and 4 have their own texts with arguments
 	}
+	for _, e := range []store.Encoding{store.UTF8, store.UTF8BOM, store.Windows1252} {
+		keys = append(keys, "encoding."+string(e))
+	}
+	for _, n := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
+		keys = append(keys, "row."+n)
+	}
+	for _, k := range sortKeys {
+		keys = append(keys, "overview.sort."+k)
+	}
+	for _, s := range store.Statuses {
+		if s != store.HandedBack {
+			keys = append(keys, "overview.col."+string(s))
+		}
+	}
 	for _, lang := range i18n.Langs {
 		c := i18n.New(lang)
 		for _, k := range keys {

@@ -10,7 +10,10 @@ import (
 // text comes from the catalog.
 type KeyMap struct {
 	Global struct {
-		Quit, Help key.Binding
+		Quit, Help, NextScreen, PrevScreen key.Binding
+	}
+	Overview struct {
+		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown key.Binding
 	}
 	Card struct {
 		Next, Fail, Undo, Employee, Link, Type, Close, Quit key.Binding
@@ -28,6 +31,16 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	}
 	k.Global.Quit = b("key.quit", "ctrl+c")
 	k.Global.Help = b("key.help", "?")
+	k.Global.NextScreen = b("key.nextscreen", "tab")
+	k.Global.PrevScreen = b("key.prevscreen", "shift+tab")
+
+	k.Overview.Municipality = b("key.municipality", "m")
+	k.Overview.Body = b("key.body", "b")
+	k.Overview.Sort = b("key.sort", "s")
+	k.Overview.Search = b("key.search", "/")
+	k.Overview.Refresh = b("key.refresh", "r")
+	k.Overview.PageUp = b("key.pageup", "pgup")
+	k.Overview.PageDown = b("key.pagedown", "pgdown")
 
 	k.Card.Next = b("key.next", "space")
 	k.Card.Fail = b("key.fail", "f")

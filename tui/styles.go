@@ -13,7 +13,7 @@ import (
 // Styles is the desk's one theme, in semantic groups.
 type Styles struct {
 	Header struct {
-		Title, Station lipgloss.Style
+		Title, Station, Tab lipgloss.Style
 	}
 	Box struct {
 		Focused, Blurred, Title lipgloss.Style
@@ -55,6 +55,7 @@ func NewStyles(isDark bool) Styles {
 	var s Styles
 	s.Header.Title = lipgloss.NewStyle().Bold(true).Foreground(accent)
 	s.Header.Station = lipgloss.NewStyle().Foreground(muted)
+	s.Header.Tab = lipgloss.NewStyle().Bold(true).Foreground(onBadge).Background(accent).Padding(0, 1)
 
 	s.Box.Focused = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
 	s.Box.Blurred = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border).Padding(0, 1)

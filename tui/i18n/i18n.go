@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"dropin/store"
 )
 
@@ -44,7 +47,12 @@ func Parse(s string) (Lang, error) {
 type Catalog struct {
 	Lang Lang
 	m    map[string]string
+	coll *collate.Collator
 }
+
+// Collation: x/text has the Norwegian rules (Æ Ø Å after Z, "Aa" as Å)
+// under nn only; nb falls back to the root order, which sorts Æ as AE.
+var tags = map[Lang]language.Tag{Bokmal: language.MustParse("nn"), English: language.English}
 
 // New returns the catalog for l, or bokmål for a language it lacks.
 func New(l Lang) Catalog {
@@ -52,8 +60,13 @@ func New(l Lang) Catalog {
 	if !ok {
 		l, m = Bokmal, nb
 	}
-	return Catalog{Lang: l, m: m}
+	return Catalog{Lang: l, m: m, coll: collate.New(tags[l], collate.IgnoreCase)}
 }
+
+// Compare orders names the way the language does: in bokmål Æ, Ø and Å
+// come after Z. Not safe for concurrent use; screens call it from
+// Update and View only.
+func (c Catalog) Compare(a, b string) int { return c.coll.CompareString(a, b) }
 
 // T returns the text for key, formatted with args. A key missing from the
 // catalog shows as ⟨key⟩ so it is noticed, and a test keeps that from

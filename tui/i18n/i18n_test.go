@@ -2,6 +2,8 @@ package i18n
 
 import (
 	"regexp"
+	"sort"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +38,14 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := Parse("de"); err == nil {
 		t.Error("an unknown language must be refused")
+	}
+}
+
+func TestBokmalSortsNordicLettersLast(t *testing.T) {
+	c := New(Bokmal)
+	names := []string{"Åse", "Arne", "Øien", "Olsen", "Ærlig", "Zeta"}
+	sort.Slice(names, func(i, j int) bool { return c.Compare(names[i], names[j]) < 0 })
+	if got := strings.Join(names, " "); got != "Arne Olsen Zeta Ærlig Øien Åse" {
+		t.Fatalf("sorted: %s", got)
 	}
 }

@@ -1,0 +1,213 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Coverage is how far one municipality, or one body in it, has come.
+// A tablet whose official sits in two bodies counts in both body lines,
+// once in the municipality's.
+type Coverage struct {
+	Municipality string
+	Body         string // empty for the municipality's own line
+	Counts       map[Status]int
+}
+
+// Total is the tablets the desk handles: all but the employees' track.
+func (c Coverage) Total() int {
+	n := 0
+	for s, k := range c.Counts {
+		if s != EmployeeTrack {
+			n += k
+		}
+	}
+	return n
+}
+
+// Collected is the tablets handed in: anything past expected.
+func (c Coverage) Collected() int { return c.Total() - c.Counts[Expected] }
+
+// LoggedIn is the tablets whose official has done the first login.
+func (c Coverage) LoggedIn() int { return c.Counts[FirstLogin] + c.Counts[HandedBack] }
+
+// Coverage lists every municipality followed by its bodies, by name, and
+// returns the grand total too.
+func (s *Store) Coverage(ctx context.Context) ([]Coverage, Coverage, error) {
+	total := Coverage{Counts: map[Status]int{}}
+	lines := map[[2]string]*Coverage{}
+	add := func(mun, body, status string, n int) {
+		k := [2]string{mun, body}
+		c := lines[k]
+		if c == nil {
+			c = &Coverage{Municipality: mun, Body: body, Counts: map[Status]int{}}
+			lines[k] = c
+		}
+		c.Counts[Status(status)] += n
+		if body == "" {
+			total.Counts[Status(status)] += n
+		}
+	}
+	for _, q := range []string{
+		`SELECT coalesce(o.municipality, ''), '', d.status, count(*)
+		 FROM devices d LEFT JOIN officials o ON o.id = d.official_id GROUP BY 1, 3`,
+		`SELECT o.municipality, s.body, d.status, count(DISTINCT d.serial)
+		 FROM devices d JOIN officials o ON o.id = d.official_id JOIN seats s ON s.official_id = o.id
+		 GROUP BY 1, 2, 3`,
+	} {
+		rows, err := s.read.QueryContext(ctx, q)
+		if err != nil {
+			return nil, total, fmt.Errorf("coverage: %w", err)
+		}
+		for rows.Next() {
+			var mun, body, status string
+			var n int
+			if err := rows.Scan(&mun, &body, &status, &n); err != nil {
+				rows.Close()
+				return nil, total, err
+			}
+			add(mun, body, status, n)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, total, err
+		}
+	}
+	out := make([]Coverage, 0, len(lines))
+	for _, c := range lines {
+		out = append(out, *c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Municipality != b.Municipality {
+			return Fold(a.Municipality) < Fold(b.Municipality)
+		}
+		return a.Body == "" || (b.Body != "" && Fold(a.Body) < Fold(b.Body))
+	})
+	return out, total, nil
+}
+
+// Chase is an official whose registered tablet has not been handed in.
+type Chase struct {
+	OfficialID   string
+	Name         string
+	Municipality string
+	Phone        string
+	Email        string
+	Seats        []Seat
+	Serial       string
+	Model        string
+}
+
+// Bodies is the official's bodies and roles on one line.
+func (c Chase) Bodies() string { return seatsText(c.Seats) }
+
+func seatsText(seats []Seat) string {
+	parts := make([]string, len(seats))
+	for i, s := range seats {
+		parts[i] = s.Body
+		if s.Role != "" {
+			parts[i] += " (" + s.Role + ")"
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Outstanding lists the officials to chase, by name: their tablet is on
+// the roster and still expected. Officials gone from the roster are left
+// out, and so are employees, who go through their unit.
+func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT o.id, o.name, o.municipality, o.phone, o.email_primary, d.serial, d.model,
+       (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = o.id ORDER BY pos))
+FROM devices d JOIN officials o ON o.id = d.official_id
+WHERE d.status = 'expected' AND o.removed = 0
+ORDER BY o.fold, o.id, d.serial`)
+	if err != nil {
+		return nil, fmt.Errorf("outstanding: %w", err)
+	}
+	defer rows.Close()
+	var out []Chase
+	for rows.Next() {
+		var c Chase
+		var seats string
+		if err := rows.Scan(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
+			return nil, fmt.Errorf("outstanding: seats of %s: %w", c.OfficialID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ExportOutstanding writes the officials to chase as CSV.
+func (s *Store) ExportOutstanding(ctx context.Context, out io.Writer, opt CSVOptions) error {
+	list, err := s.Outstanding(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := newCSV(out, opt)
+	if err != nil {
+		return err
+	}
+	if err := w.row("name", "municipality", "bodies", "phone", "email", "serial", "model"); err != nil {
+		return err
+	}
+	for _, c := range list {
+		if err := w.row(c.Name, c.Municipality, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model); err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}
+
+// ExportOfficials writes every official as CSV, one row each, with their
+// tablets and the tablets' statuses.
+func (s *Store) ExportOfficials(ctx context.Context, out io.Writer, opt CSVOptions) error {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT o.id, o.name, o.municipality, o.email_primary, o.email_secondary, o.phone, o.employee, o.removed,
+       (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = o.id ORDER BY pos)),
+       coalesce((SELECT group_concat(serial, ' ') FROM (SELECT serial FROM devices WHERE official_id = o.id ORDER BY serial)), ''),
+       coalesce((SELECT group_concat(status, ' ') FROM (SELECT status FROM devices WHERE official_id = o.id ORDER BY serial)), '')
+FROM officials o ORDER BY o.fold, o.id`)
+	if err != nil {
+		return fmt.Errorf("export officials: %w", err)
+	}
+	defer rows.Close()
+	w, err := newCSV(out, opt)
+	if err != nil {
+		return err
+	}
+	if err := w.row("name", "municipality", "bodies", "email_primary", "email_secondary", "phone", "employee", "on_roster", "serial", "status"); err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id, name, mun, p, sec, phone, seats, serials, statuses string
+		var emp, removed bool
+		if err := rows.Scan(&id, &name, &mun, &p, &sec, &phone, &emp, &removed, &seats, &serials, &statuses); err != nil {
+			return err
+		}
+		var ss []Seat
+		json.Unmarshal([]byte(seats), &ss)
+		if err := w.row(name, mun, seatsText(ss), p, sec, phone, yesNo(emp), yesNo(!removed), serials, statuses); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
+
+func TestCoverageAndOutstanding(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	for _, serial := range []string{"R52NXYGSKYS", "TJYHCY68QHGJ", "R5BN6CT9W05"} {
+		if res, err := s.CheckIn(ctx, serial, desk); err != nil || !res.Changed {
+			t.Fatalf("check in %s: %+v %v", serial, res, err)
+		}
+	}
+	s.Step(ctx, "R52NXYGSKYS", KindUpgrading, Input{}, desk)
+	s.Step(ctx, "R52NXYGSKYS", KindUpgraded, Input{}, desk)
+
+	lines, total, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 96 registered tablets, 13 on the employees' track: 83 for the desk.
+	if total.Total() != 83 || total.Collected() != 3 || total.Counts[Upgraded] != 1 || total.Counts[EmployeeTrack] != 13 {
+		t.Fatalf("total: %d collected %d counts %v", total.Total(), total.Collected(), total.Counts)
+	}
+	if lines[0].Municipality != "Levanger" || lines[0].Body != "" || lines[0].Total() != 83 {
+		t.Fatalf("first line is the municipality: %+v", lines[0])
+	}
+	var ks *Coverage
+	for i := range lines {
+		if lines[i].Body == "Kommunestyret" {
+			ks = &lines[i]
+		}
+	}
+	if ks == nil || ks.Collected() != 3 { // all three sit in the council
+		t.Fatalf("Kommunestyret: %+v", ks)
+	}
+
+	chase, err := s.Outstanding(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chase) != 80 {
+		t.Fatalf("%d to chase, want 83-3 = 80", len(chase))
+	}
+	for _, c := range chase {
+		if c.Serial == "R52NXYGSKYS" || c.Phone == "" || c.Email == "" || len(c.Seats) == 0 {
+			t.Fatalf("bad chase line %+v", c)
+		}
+	}
+
+	var buf bytes.Buffer
+	if err := s.ExportOutstanding(ctx, &buf, CSVOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := csv.NewReader(&buf).ReadAll()
+	if len(rows) != 81 || strings.Join(rows[0], ",") != "name,municipality,bodies,phone,email,serial,model" {
+		t.Fatalf("outstanding CSV: %d rows, header %v", len(rows), rows[0])
+	}
+	buf.Reset()
+	if err := s.ExportOfficials(ctx, &buf, CSVOptions{Excel: true}); err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff")))
+	r.Comma = ';'
+	rows, err = r.ReadAll()
+	if err != nil || len(rows) != 113 {
+		t.Fatalf("officials CSV: %d rows, %v", len(rows), err)
+	}
+	for _, row := range rows {
+		if row[1] == "Øystein Aasen" || row[0] == "Øystein Aasen" {
+			if row[8] != "R52NXYGSKYS" || row[9] != "upgraded" {
+				t.Fatalf("Øystein: %v", row)
+			}
+		}
+	}
+}

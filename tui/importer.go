@@ -1,0 +1,274 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"dropin/scan"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// importScreen reads a roster from a file: first a dry run that shows
+// what would change, then, on Enter, the import itself.
+type importScreen struct {
+	c       *common
+	path    textinput.Model
+	state   importState
+	summary []string
+	seq     int
+	offset  int
+}
+
+type importState int
+
+const (
+	importAsk     importState = iota // typing the path
+	importReading                    // the dry run is under way
+	importReady                      // the dry run is shown; Enter imports
+	importBad                        // the file has errors; fix it and read again
+	importDone                       // imported
+)
+
+type importedMsg struct {
+	seq    int
+	dryRun bool
+	ros    *store.Roster
+	rep    *store.ImportReport
+	err    error
+}
+
+func newImportScreen(c *common) importScreen {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.CharLimit = 400
+	in.Placeholder = c.t.T("import.placeholder")
+	in.SetStyles(c.styles.Input)
+	return importScreen{c: c, path: in}
+}
+
+func (s *importScreen) restyle()     { s.path.SetStyles(s.c.styles.Input) }
+func (s *importScreen) typing() bool { return s.state == importAsk }
+func (s *importScreen) focus() tea.Cmd {
+	if s.state == importAsk {
+		return s.path.Focus()
+	}
+	return nil
+}
+
+// run reads, parses and imports the file in a command; dryRun rolls back.
+func (s *importScreen) run(dryRun bool) tea.Cmd {
+	s.seq++
+	seq, st, by := s.seq, s.c.store, s.c.actor()
+	path := expandHome(strings.TrimSpace(s.path.Value()))
+	return func() tea.Msg {
+		ros, rep, err := ImportFile(context.Background(), st, path, by, dryRun)
+		return importedMsg{seq: seq, dryRun: dryRun, ros: ros, rep: rep, err: err}
+	}
+}
+
+// ImportFile reads the roster at path and imports it into st (or with
+// dryRun, shows what it would do). The command line uses it too.
+func ImportFile(ctx context.Context, st *store.Store, path string, by store.Actor, dryRun bool) (*store.Roster, *store.ImportReport, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	ros, err := store.ParseRoster(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := st.Import(ctx, ros, by, dryRun)
+	return ros, rep, err
+}
+
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}
+
+func (s *importScreen) update(msg tea.Msg) tea.Cmd {
+	keys := s.c.keys.Form
+	switch msg := msg.(type) {
+	case scan.Msg:
+		if s.state == importAsk {
+			insertText(&s.path, msg.Code)
+		}
+		return nil
+	case importedMsg:
+		if msg.seq != s.seq {
+			return nil
+		}
+		s.summary, s.offset = ImportSummary(s.c.t, s.path.Value(), msg.ros, msg.rep, msg.err), 0
+		switch {
+		case msg.err != nil:
+			s.state = importBad
+			return flashCmd(flashError, s.c.t.T("import.failed"))
+		case msg.dryRun:
+			s.state = importReady
+			return flashCmd(flashInfo, s.c.t.T("import.confirm"))
+		}
+		s.state = importDone
+		return tea.Batch(flashCmd(flashOK, s.c.t.T("import.saved", s.c.t.Clock(s.c.now()))), changed)
+	case tea.KeyPressMsg:
+		switch s.state {
+		case importAsk:
+			if key.Matches(msg, keys.Confirm) && strings.TrimSpace(s.path.Value()) != "" {
+				s.state = importReading
+				s.path.Blur()
+				return s.run(true)
+			}
+		case importReady:
+			switch {
+			case key.Matches(msg, keys.Confirm):
+				s.state = importReading
+				return s.run(false)
+			case key.Matches(msg, keys.Cancel):
+				s.state = importAsk
+				s.summary = nil
+				return tea.Batch(s.path.Focus(), flashCmd(flashInfo, s.c.t.T("import.cancelled")))
+			}
+		case importBad, importDone:
+			if key.Matches(msg, keys.Confirm) || key.Matches(msg, keys.Cancel) {
+				s.state = importAsk // the summary stays until the next read
+				return s.path.Focus()
+			}
+		}
+		switch {
+		case key.Matches(msg, keys.Up):
+			s.offset = max(0, s.offset-1)
+			return nil
+		case key.Matches(msg, keys.Down):
+			s.offset = min(max(0, len(s.summary)-1), s.offset+1)
+			return nil
+		}
+	}
+	if s.state == importAsk {
+		var cmd tea.Cmd
+		s.path, cmd = s.path.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (s *importScreen) shortHelp() []key.Binding {
+	k := s.c.keys
+	switch s.state {
+	case importReady:
+		c := k.Form.Confirm
+		c.SetHelp("enter", s.c.t.T("import.key.apply"))
+		return []key.Binding{c, k.Form.Cancel, k.Form.Up, k.Form.Down}
+	case importBad, importDone:
+		return []key.Binding{k.Form.Confirm, k.Form.Up, k.Form.Down, k.Global.NextScreen}
+	}
+	c := k.Form.Confirm
+	c.SetHelp("enter", s.c.t.T("import.key.read"))
+	return []key.Binding{c, k.Global.NextScreen}
+}
+
+func (s *importScreen) view(w, h int) string {
+	st, t := s.c.styles, s.c.t
+	lines := []string{
+		" " + st.Box.Title.Render(t.T("import.title")),
+		st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("import.explain")),
+		" " + st.Form.Label.Render(t.T("import.file")) + " " + s.path.View(),
+		"",
+	}
+	if s.state == importReading {
+		lines = append(lines, " "+st.Card.Muted.Render(t.T("import.reading")))
+	}
+	rest := h - len(lines)
+	for i := s.offset; i < len(s.summary) && i < s.offset+rest; i++ {
+		line := s.summary[i]
+		style := st.Card.Value
+		switch {
+		case strings.HasPrefix(line, "!"):
+			line, style = line[1:], st.Flash.Error
+		case strings.HasPrefix(line, "+"):
+			line, style = line[1:], st.Flash.OK
+		}
+		lines = append(lines, " "+style.Render(line))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ImportSummary says in the catalog's language what a roster holds and
+// what importing it did or would do. Lines starting with "!" are
+// problems, "+" the outcome.
+func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.ImportReport, err error) []string {
+	var out []string
+	if ros == nil {
+		return []string{"!" + t.T("import.unreadable", scan.Clean(path), errText(err))}
+	}
+	comma := string(ros.Comma)
+	if ros.Comma == '\t' {
+		comma = "tab"
+	}
+	out = append(out, t.T("import.parsed", ros.Rows, len(ros.Officials), len(ros.Tablets), t.T("encoding."+string(ros.Encoding)), comma))
+	for _, n := range ros.Notices {
+		if n.Repeat != "" {
+			out = append(out, t.T("import.notice.repeat", n.Column, n.Repeat))
+		} else {
+			out = append(out, t.T("import.notice.unknown", n.Column))
+		}
+	}
+	if len(ros.Errors) > 0 {
+		out = append(out, "!"+t.T("import.errors", len(ros.Errors)))
+		for _, e := range ros.Errors {
+			out = append(out, "!  "+RowErrorText(t, e))
+		}
+		return out
+	}
+	if err != nil {
+		return append(out, "!"+t.T("error.store", errText(err)))
+	}
+	head := "import.done"
+	if rep.DryRun {
+		head = "import.dry"
+	}
+	out = append(out, "+"+t.T(head),
+		"  "+t.T("import.officials", len(rep.New), len(rep.Updated), rep.Unchanged),
+		"  "+t.T("import.tablets", rep.NewTablets, rep.Relinked, rep.ToEmployee, rep.FromEmployee))
+	if len(rep.Disappeared) > 0 {
+		out = append(out, "!"+t.T("import.gone", len(rep.Disappeared)))
+		for _, o := range rep.Disappeared {
+			out = append(out, fmt.Sprintf("   %s (%s, %s)", scan.Clean(o.Name), scan.Clean(o.Municipality), scan.Clean(o.EmailPrimary)))
+		}
+	}
+	for _, o := range rep.New {
+		out = append(out, "   + "+scan.Clean(o.Name)+" ("+scan.Clean(o.Municipality)+")")
+	}
+	for _, o := range rep.Updated {
+		out = append(out, "   ~ "+scan.Clean(o.Name)+" ("+scan.Clean(o.Municipality)+")")
+	}
+	return out
+}
+
+// RowErrorText says what is wrong with a roster row.
+func RowErrorText(t i18n.Catalog, e store.RowError) string {
+	name, value := scan.Clean(e.Name), scan.Clean(e.Value)
+	var what string
+	switch e.Problem {
+	case store.RowSerialTwice:
+		what = t.T("row.8", value, name, scan.Clean(e.Other), e.OtherLine)
+	case store.RowUnreadable, store.RowTooManyFields:
+		what = t.T(fmt.Sprintf("row.%d", e.Problem), value)
+	case store.RowNoName:
+		what = t.T("row.3")
+	default:
+		what = t.T(fmt.Sprintf("row.%d", e.Problem), name, value)
+	}
+	return t.T("import.line", e.Line, what)
+}

@@ -1,0 +1,363 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"dropin/scan"
+	"dropin/store"
+)
+
+// overviewScreen is the secretariat's picture: coverage by municipality
+// and body, and the officials still to chase.
+type overviewScreen struct {
+	c         *common
+	lines     []store.Coverage
+	total     store.Coverage
+	chase     []store.Chase
+	loaded    bool
+	seq       int
+	mun       string // filter: "" for all
+	body      string // filter: "" for all
+	sortBy    int    // index into sortKeys
+	search    textinput.Model
+	searching bool
+	offset    int // first list row shown
+	visible   []store.Chase
+}
+
+var sortKeys = []string{"name", "municipality", "body"}
+
+type overviewMsg struct {
+	seq   int
+	lines []store.Coverage
+	total store.Coverage
+	chase []store.Chase
+	err   error
+}
+
+func newOverviewScreen(c *common) overviewScreen {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = 60
+	in.SetWidth(20)
+	in.SetStyles(c.styles.Input)
+	return overviewScreen{c: c, search: in}
+}
+
+func (o *overviewScreen) restyle() { o.search.SetStyles(o.c.styles.Input) }
+
+func (o *overviewScreen) typing() bool { return o.searching }
+
+// load reads coverage and the chase list; an answer older than the last
+// request is dropped.
+func (o *overviewScreen) load() tea.Cmd {
+	o.seq++
+	seq, st := o.seq, o.c.store
+	return func() tea.Msg {
+		ctx := context.Background()
+		lines, total, err := st.Coverage(ctx)
+		if err != nil {
+			return overviewMsg{seq: seq, err: err}
+		}
+		chase, err := st.Outstanding(ctx)
+		return overviewMsg{seq: seq, lines: lines, total: total, chase: chase, err: err}
+	}
+}
+
+func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case overviewMsg:
+		if msg.seq != o.seq {
+			return nil
+		}
+		if msg.err != nil {
+			o.c.log.Error("overview", "err", msg.err)
+			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
+		}
+		o.lines, o.total, o.chase, o.loaded = msg.lines, msg.total, msg.chase, true
+		o.refilter()
+		return nil
+	case tea.KeyPressMsg:
+		return o.key(msg)
+	}
+	if o.searching {
+		var cmd tea.Cmd
+		o.search, cmd = o.search.Update(msg)
+		o.refilter()
+		return cmd
+	}
+	return nil
+}
+
+func (o *overviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k := o.c.keys.Overview
+	if o.searching {
+		switch {
+		case key.Matches(msg, o.c.keys.Form.Confirm), key.Matches(msg, o.c.keys.Form.Cancel):
+			o.searching = false
+			o.search.Blur()
+			if key.Matches(msg, o.c.keys.Form.Cancel) {
+				o.search.Reset()
+				o.refilter()
+			}
+			return nil
+		}
+		var cmd tea.Cmd
+		o.search, cmd = o.search.Update(msg)
+		o.refilter()
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.Municipality):
+		o.mun = cycle(o.municipalities(), o.mun)
+		o.body = ""
+	case key.Matches(msg, k.Body):
+		o.body = cycle(o.bodies(), o.body)
+	case key.Matches(msg, k.Sort):
+		o.sortBy = (o.sortBy + 1) % len(sortKeys)
+	case key.Matches(msg, k.Search):
+		o.searching = true
+		return o.search.Focus()
+	case key.Matches(msg, k.Refresh):
+		return o.load()
+	case key.Matches(msg, o.c.keys.Form.Up):
+		o.offset = max(0, o.offset-1)
+		return nil
+	case key.Matches(msg, o.c.keys.Form.Down):
+		o.offset = min(max(0, len(o.visible)-1), o.offset+1)
+		return nil
+	case key.Matches(msg, k.PageDown):
+		o.offset = min(max(0, len(o.visible)-1), o.offset+10)
+		return nil
+	case key.Matches(msg, k.PageUp):
+		o.offset = max(0, o.offset-10)
+		return nil
+	default:
+		return nil
+	}
+	o.refilter()
+	return nil
+}
+
+// cycle returns the value after cur in all, going "" (all) first and
+// after the last.
+func cycle(all []string, cur string) string {
+	for i, v := range all {
+		if v == cur {
+			if i+1 < len(all) {
+				return all[i+1]
+			}
+			return ""
+		}
+	}
+	if len(all) > 0 {
+		return all[0]
+	}
+	return ""
+}
+
+func (o *overviewScreen) municipalities() []string {
+	var out []string
+	for _, l := range o.lines {
+		if l.Body == "" && l.Municipality != "" {
+			out = append(out, l.Municipality)
+		}
+	}
+	return out
+}
+
+func (o *overviewScreen) bodies() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range o.lines {
+		if l.Body != "" && (o.mun == "" || l.Municipality == o.mun) && !seen[l.Body] {
+			seen[l.Body] = true
+			out = append(out, l.Body)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return o.c.t.Compare(out[i], out[j]) < 0 })
+	return out
+}
+
+// refilter applies the filters, the name search and the sort to the
+// chase list.
+func (o *overviewScreen) refilter() {
+	words := strings.Fields(store.Fold(o.search.Value()))
+	o.visible = o.visible[:0]
+	for _, c := range o.chase {
+		if o.mun != "" && c.Municipality != o.mun {
+			continue
+		}
+		if o.body != "" && !hasBody(c, o.body) {
+			continue
+		}
+		name := store.Fold(c.Name)
+		match := true
+		for _, w := range words {
+			if !strings.Contains(name, w) {
+				match = false
+				break
+			}
+		}
+		if match {
+			o.visible = append(o.visible, c)
+		}
+	}
+	by, cmp := sortKeys[o.sortBy], o.c.t.Compare
+	sort.SliceStable(o.visible, func(i, j int) bool {
+		a, b := o.visible[i], o.visible[j]
+		switch by {
+		case "municipality":
+			if c := cmp(a.Municipality, b.Municipality); c != 0 {
+				return c < 0
+			}
+		case "body":
+			if c := cmp(a.Bodies(), b.Bodies()); c != 0 {
+				return c < 0
+			}
+		}
+		return cmp(a.Name, b.Name) < 0
+	})
+	o.offset = min(o.offset, max(0, len(o.visible)-1))
+}
+
+func hasBody(c store.Chase, body string) bool {
+	for _, s := range c.Seats {
+		if s.Body == body {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *overviewScreen) shortHelp() []key.Binding {
+	k := o.c.keys
+	if o.searching {
+		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
+	}
+	return []key.Binding{k.Overview.Municipality, k.Overview.Body, k.Overview.Sort, k.Overview.Search, k.Form.Up, k.Form.Down, k.Global.NextScreen}
+}
+
+func (o *overviewScreen) fullHelp() [][]key.Binding {
+	k := o.c.keys
+	return [][]key.Binding{
+		{k.Overview.Municipality, k.Overview.Body, k.Overview.Sort, k.Overview.Search},
+		{k.Form.Up, k.Form.Down, k.Overview.PageUp, k.Overview.PageDown},
+		{k.Overview.Refresh, k.Global.NextScreen, k.Global.PrevScreen},
+	}
+}
+
+const barWidth = 10
+
+// bar draws a fraction as filled and empty cells.
+func bar(done, total int) string {
+	n := 0
+	if total > 0 {
+		n = done * barWidth / total
+	}
+	return strings.Repeat("█", n) + strings.Repeat("░", barWidth-n)
+}
+
+func percent(done, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+func (o *overviewScreen) view(w, h int) string {
+	st, t := o.c.styles, o.c.t
+	if !o.loaded {
+		return st.Card.Muted.Render(" " + t.T("overview.loading"))
+	}
+	var out []string
+	title := st.Box.Title.Render(" " + t.T("overview.coverage"))
+	tot := o.total
+	summary := st.Card.Name.Render(t.T("overview.total", tot.Collected(), tot.Total(), percent(tot.Collected(), tot.Total())))
+	out = append(out, spread(title, summary+" ", w))
+
+	// name | bar | % | expected received upgrading upgraded logged-in failed employee
+	nameW := max(12, w-barWidth-5-7*6-3)
+	cols := []store.Status{store.Expected, store.Received, store.Upgrading, store.Upgraded, store.FirstLogin, store.Failed, store.EmployeeTrack}
+	head := " " + pad(t.T("overview.col.name"), nameW) + " " + pad("", barWidth) + "     "
+	for _, s := range cols {
+		head += padLeft(ansi.Truncate(t.T("overview.col."+string(s)), 5, ""), 6)
+	}
+	out = append(out, st.Card.Label.Render(head))
+	covRows := max(1, min(len(o.lines), h/2-2))
+	for i, l := range o.lines {
+		if i >= covRows {
+			out = append(out, st.Card.Muted.Render(" "+t.T("overview.more", len(o.lines)-covRows)))
+			break
+		}
+		name := scan.Clean(l.Municipality)
+		style := st.Card.Name
+		if l.Body != "" {
+			name, style = "  "+scan.Clean(l.Body), st.Card.Value
+		}
+		if name == "" {
+			name = t.T("overview.nomunicipality")
+		}
+		line := " " + style.Render(pad(name, nameW)) + " " + st.Card.Account.Render(bar(l.Collected(), l.Total())) +
+			st.Card.Value.Render(padLeft(fmt.Sprintf("%d%%", percent(l.Collected(), l.Total())), 5))
+		for _, s := range cols {
+			n := l.Counts[s]
+			if s == store.FirstLogin {
+				n = l.LoggedIn()
+			}
+			line += st.Card.Value.Render(padLeft(fmt.Sprint(n), 6))
+		}
+		out = append(out, line)
+	}
+
+	out = append(out, "")
+	filters := t.T("overview.filter", orAll(t, o.mun), orAll(t, o.body), t.T("overview.sort."+sortKeys[o.sortBy]))
+	search := ""
+	if o.searching || o.search.Value() != "" {
+		search = " · " + t.T("overview.search") + " " + o.search.View()
+	}
+	out = append(out, st.Box.Title.Render(" "+t.T("overview.chase", len(o.visible)))+st.Card.Muted.Render("  "+filters)+search)
+	rows := h - len(out)
+	if len(o.visible) == 0 {
+		out = append(out, st.Card.Muted.Render(" "+t.T("overview.nochase")))
+	}
+	nameCol, bodyCol, phoneCol := 22, 26, 13
+	if w < 100 {
+		nameCol, bodyCol, phoneCol = 20, 18, 12
+	}
+	for i := o.offset; i < len(o.visible) && i < o.offset+rows; i++ {
+		c := o.visible[i]
+		line := " " + st.Card.Name.Render(pad(scan.Clean(c.Name), nameCol)) + " " +
+			st.Card.Value.Render(pad(scan.Clean(c.Bodies()), bodyCol)) + " " +
+			st.Card.Value.Render(pad(scan.Clean(c.Phone), phoneCol)) + " " +
+			st.Card.Muted.Render(scan.Clean(c.Email))
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
+}
+
+func orAll(t interface{ T(string, ...any) string }, v string) string {
+	if v == "" {
+		return t.T("overview.all")
+	}
+	return scan.Clean(v)
+}
+
+// pad cuts or fills s to exactly w cells.
+func pad(s string, w int) string {
+	s = ansi.Truncate(s, w, "…")
+	return s + strings.Repeat(" ", max(0, w-lipgloss.Width(s)))
+}
+
+func padLeft(s string, w int) string {
+	return strings.Repeat(" ", max(0, w-lipgloss.Width(s))) + s
+}

@@ -1,0 +1,143 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// smallRoster imports testdata/roster-small.csv: 7 officials in Levanger
+// and Verdal, one of them a municipal employee, and checks two tablets in.
+func smallRoster(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	if _, _, err := ImportFile(ctx, st, "testdata/roster-small.csv", by, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"R52NXYGSKYS", "SDWBWB126WZR"} {
+		if _, err := st.CheckIn(ctx, s, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Step(ctx, "R52NXYGSKYS", store.KindUpgrading, store.Input{}, by)
+}
+
+// TestOverviewEndToEnd opens the overview in the real program on a small
+// roster and filters it to one municipality. Golden file:
+// go test ./tui -run TestOverviewEndToEnd -update
+func TestOverviewEndToEnd(t *testing.T) {
+	st := openStore(t)
+	at := time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)
+	st.SetClock(func() time.Time { at = at.Add(time.Minute); return at })
+	smallRoster(t, st)
+	fixed := func() time.Time { return time.Date(2026, 4, 14, 10, 30, 0, 0, time.Local) }
+	m := New(Config{Store: st, Station: "skranke-1", Staff: "KN", Lang: i18n.Bokmal, Now: fixed})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Å følge opp")) },
+		teatest.WithDuration(3*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	tm.Send(tea.KeyPressMsg{Code: 'm', Text: "m"}) // Levanger only
+	time.Sleep(150 * time.Millisecond)             // longer than the scanner gap: a person's key
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(*Model)
+	if fm.overview.mun != "Levanger" {
+		t.Fatalf("filter %q, want Levanger", fm.overview.mun)
+	}
+	out := ansi.Strip(fm.View().Content)
+	for _, want := range []string{"2 av 6 samlet inn, 33 %", "Tone Ekle", "Åse Moen", "kommune: Levanger"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Bjørg Brenne", "Siri Lund", "Øystein Aasen"} {
+		if strings.Contains(out, not) {
+			t.Errorf("%s is not to be chased here (other municipality, employee, or handed in)", not)
+		}
+	}
+	golden.RequireEqual(t, out)
+}
+
+func TestOverviewFiltersSortAndSearch(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.special(tea.KeyTab)
+	if h.m.screen != screenOverview || !h.m.overview.loaded {
+		t.Fatal("tab opens the overview and loads it")
+	}
+	names := func() string {
+		var n []string
+		for _, c := range h.m.overview.visible {
+			n = append(n, c.Name)
+		}
+		return strings.Join(n, ", ")
+	}
+	if got := names(); got != "Arne Nordmann, Bjørg Brenne, Tone Ekle, Åse Moen" {
+		t.Fatalf("to chase, in Norwegian order: %s", got)
+	}
+	h.press("mm") // Levanger, then Verdal
+	if got := names(); got != "Arne Nordmann, Bjørg Brenne" {
+		t.Fatalf("Verdal: %s", got)
+	}
+	h.press("b") // the first body in Verdal: Formannskapet
+	if got := names(); got != "Arne Nordmann" {
+		t.Fatalf("Verdal, Formannskapet: %s (body %q)", got, h.m.overview.body)
+	}
+	h.press("m") // all municipalities again, body filter cleared
+	h.press("/")
+	h.press("aase") // diacritics aside: finds Åse
+	h.special(tea.KeyEnter)
+	if got := names(); got != "Åse Moen" {
+		t.Fatalf("search: %s", got)
+	}
+	h.wantScreen("Åse Moen", "Eldrerådet (Medlem)", "94814829", "ase.moen@levanger.kommune.no")
+	// A scan on the overview goes to the desk.
+	h.scan("TJYHCY68QHGJ")
+	if h.m.screen != screenDesk || h.card().Status != store.Received {
+		t.Fatal("a scan on the overview checks the tablet in at the desk")
+	}
+}
+
+func TestImportScreenPreviewsThenImports(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.special(tea.KeyTab)
+	h.special(tea.KeyTab)
+	if h.m.screen != screenImport {
+		t.Fatalf("screen %d", h.m.screen)
+	}
+	h.press("testdata/roster-small.csv")
+	h.special(tea.KeyEnter)
+	h.wantScreen("8 rader: 7 folkevalgte, 7 nettbrett", "Dette vil endres", "7 nye folkevalgte", "+ Hege Skjærvø (Verdal)")
+	if res, _ := h.store.SearchOfficials(context.Background(), "", 10); len(res) != 0 {
+		t.Fatal("the preview must not change anything")
+	}
+	h.special(tea.KeyEnter)
+	h.wantScreen("Importert:", "✓ Lagret")
+	if res, _ := h.store.SearchOfficials(context.Background(), "", 10); len(res) != 7 {
+		t.Fatalf("imported %d officials, want 7", len(res))
+	}
+}
+
+func TestImportScreenShowsBadRows(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	path := t.TempDir() + "/bad.csv"
+	os.WriteFile(path, []byte("Navn;Organ;Primær e-post;Nettbrett serienr\nKari;KS;kari@levanger.kommune.no;AB12\n;KS;x@levanger.kommune.no;\n"), 0o600)
+	h.special(tea.KeyTab)
+	h.special(tea.KeyTab)
+	h.press(path)
+	h.special(tea.KeyEnter)
+	h.wantScreen("2 rader har feil", "linje 2: Kari: ugyldig serienummer «AB12»", "linje 3: mangler navn")
+}
