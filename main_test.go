@@ -104,3 +104,33 @@ func writeJunk(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+func TestImportCommand(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "dropin.db")
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"import", "--dry-run", "store/testdata/roster-levanger.csv", "--db", db}, &out, &errb, env(nil))
+	if code != 0 || !strings.Contains(out.String(), "112 nye folkevalgte") || !strings.Contains(out.String(), "ingenting er lagret ennå") {
+		t.Fatalf("dry run: %d\n%s%s", code, out.String(), errb.String())
+	}
+	out.Reset()
+	run(ctx, []string{"export", "officials", "--db", db}, &out, &errb, env(nil))
+	if strings.Count(out.String(), "\n") != 1 {
+		t.Fatalf("a dry run must not import:\n%s", out.String())
+	}
+	out.Reset()
+	if code := run(ctx, []string{"--lang", "en", "import", "store/testdata/roster-verdal-cp1252.csv", "--db", db}, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Imported:") {
+		t.Fatalf("import: %d\n%s", code, out.String())
+	}
+	out.Reset()
+	run(ctx, []string{"export", "outstanding", "--db", db}, &out, &errb, env(nil))
+	if !strings.Contains(out.String(), "Hege Skjærvø,Verdal,Kommunestyret (Leder)") {
+		t.Fatalf("outstanding after import:\n%.300s", out.String())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("Navn;Organ;Primær e-post\n;KS;x@levanger.kommune.no\n"), 0o600)
+	out.Reset()
+	if code := run(ctx, []string{"import", bad, "--db", db}, &out, &errb, env(nil)); code != 1 || !strings.Contains(out.String(), "linje 2: mangler navn") {
+		t.Fatalf("bad roster: exit %d\n%s", code, out.String())
+	}
+}

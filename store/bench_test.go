@@ -1,11 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -106,5 +108,50 @@ func BenchmarkRebuild(b *testing.B) {
 		if err := s.Rebuild(context.Background()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// rosterRows writes a roster of n rows: n/2 officials with two seats each,
+// every one with a tablet, a tenth of them municipal employees.
+func rosterRows(n int) []byte {
+	var b strings.Builder
+	b.WriteString("\ufeffNavn;Kommune;Organ;Rolle;Primær e-post;Sekundær e-post;Mobil;Ansatt i kommunen;Nettbrett serienr;Nettbrett modell\r\n")
+	bodies := []string{"Kommunestyret", "Formannskapet", "Hovedutvalg for oppvekst", "Eldrerådet", "Kontrollutvalget"}
+	for i := range n {
+		p := i / 2
+		emp := "Nei"
+		if p%10 == 0 {
+			emp = "Ja"
+		}
+		fmt.Fprintf(&b, "Øystein Ås %d;Kommune %d;%s;Medlem;person%d@kommune%d.no;person%d@innherred-samkommune.no;9%07d;%s;TAB%08d;iPad (10. gen)\r\n",
+			p, p%40, bodies[i%len(bodies)], p, p%40, p, p, emp, p)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkImport20k parses and imports a roster of 20,000 rows into an
+// empty store: one transaction, every official and tablet through the
+// event log.
+func BenchmarkImport20k(b *testing.B) {
+	data := rosterRows(20_000)
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		s, err := Open(ctx, filepath.Join(b.TempDir(), "import.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		ros, err := ParseRoster(bytes.NewReader(data))
+		if err != nil || len(ros.Errors) > 0 {
+			b.Fatalf("%v %v", err, ros.Errors)
+		}
+		rep, err := s.Import(ctx, ros, desk, false)
+		if err != nil || len(rep.New) != 10_000 {
+			b.Fatalf("%v %+v", err, rep)
+		}
+		b.StopTimer()
+		s.Close()
+		b.StartTimer()
 	}
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -21,7 +20,7 @@ import (
 func seedExpected(tb testing.TB, s *Store, n int) {
 	tb.Helper()
 	ctx := context.Background()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx wtx) error {
 		for i := range n {
 			serial := fmt.Sprintf("TAB%06d", i)
 			e := s.newEvent(desk, KindRegistered, serial, 1, "", registeredPayload{V: 1, Model: "iPad 9"})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,7 +58,7 @@ type CheckInResult struct {
 // An unknown serial changes nothing and says so in Unknown.
 func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInResult, error) {
 	var res CheckInResult
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx wtx) error {
 		evs, err := subjectEvents(ctx, tx, serial)
 		if err != nil {
 			return err
@@ -86,7 +85,7 @@ func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInRe
 // received at once, since it is in hand. official may be empty and linked
 // later.
 func (s *Store) Register(ctx context.Context, serial, model, official string, by Actor) (Card, error) {
-	return s.change(ctx, serial, by, func(tx *sql.Tx, evs []Event) ([]Event, error) {
+	return s.change(ctx, serial, by, func(tx wtx, evs []Event) ([]Event, error) {
 		if err := s.checkOfficial(ctx, tx, official); err != nil {
 			return nil, err
 		}
@@ -102,7 +101,7 @@ func (s *Store) Register(ctx context.Context, serial, model, official string, by
 // resolved, or the employees' track (in.On). The workflow decides; a step
 // it refuses returns a *Refusal and changes nothing.
 func (s *Store) Step(ctx context.Context, serial string, k Kind, in Input, by Actor) (Card, error) {
-	return s.change(ctx, serial, by, func(tx *sql.Tx, evs []Event) ([]Event, error) {
+	return s.change(ctx, serial, by, func(tx wtx, evs []Event) ([]Event, error) {
 		return s.apply(ctx, tx, serial, evs, k, in, by)
 	})
 }
@@ -114,7 +113,7 @@ func (s *Store) Undo(ctx context.Context, serial string, by Actor) (Card, error)
 
 // Link links a tablet to an official.
 func (s *Store) Link(ctx context.Context, serial, official string, by Actor) (Card, error) {
-	return s.change(ctx, serial, by, func(tx *sql.Tx, evs []Event) ([]Event, error) {
+	return s.change(ctx, serial, by, func(tx wtx, evs []Event) ([]Event, error) {
 		if err := s.checkOfficial(ctx, tx, official); err != nil {
 			return nil, err
 		}
@@ -122,7 +121,7 @@ func (s *Store) Link(ctx context.Context, serial, official string, by Actor) (Ca
 	})
 }
 
-func (s *Store) checkOfficial(ctx context.Context, tx *sql.Tx, id string) error {
+func (s *Store) checkOfficial(ctx context.Context, tx wtx, id string) error {
 	if id == "" {
 		return nil
 	}
@@ -138,9 +137,9 @@ func (s *Store) checkOfficial(ctx context.Context, tx *sql.Tx, id string) error 
 
 // change runs fn on a tablet's events in one write transaction and
 // returns the tablet's card as the transaction left it.
-func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(*sql.Tx, []Event) ([]Event, error)) (Card, error) {
+func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(wtx, []Event) ([]Event, error)) (Card, error) {
 	var card Card
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx wtx) error {
 		evs, err := subjectEvents(ctx, tx, serial)
 		if err != nil {
 			return err
@@ -157,7 +156,7 @@ func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(*sq
 // apply is the one way a step is taken: the workflow checks it against the
 // tablet's state, the event is appended, and the projection updated, all in
 // the caller's transaction. It returns the tablet's events with the new one.
-func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Event, k Kind, in Input, by Actor) ([]Event, error) {
+func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k Kind, in Input, by Actor) ([]Event, error) {
 	d := projectDevice(serial, evs)
 	if err := Check(d, k, in); err != nil {
 		return nil, err
@@ -196,8 +195,8 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, serial string, evs []Even
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits. When
 // inTx returns nil, the change is on disk.
-func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+func (s *Store) inTx(ctx context.Context, fn func(wtx) error) error {
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", classify(err))
 	}

@@ -112,7 +112,7 @@ func (s *Store) newEvent(by Actor, kind Kind, subject string, cycle int, ref str
 const insertEventSQL = `INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-func insertEvent(ctx context.Context, tx *sql.Tx, e Event) error {
+func insertEvent(ctx context.Context, tx wtx, e Event) error {
 	_, err := tx.ExecContext(ctx, insertEventSQL, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload))
 	if err != nil {
 		return fmt.Errorf("append %s event for %s: %w", e.Kind, e.Subject, err)
@@ -150,8 +150,10 @@ func scanEvents(rows *sql.Rows) ([]Event, error) {
 	return evs, rows.Err()
 }
 
+const subjectEventsSQL = `SELECT ` + eventColumns + ` FROM events WHERE subject = ? ORDER BY hlc, station, id`
+
 func subjectEvents(ctx context.Context, q querier, subject string) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE subject = ? ORDER BY hlc, station, id`, subject)
+	rows, err := q.QueryContext(ctx, subjectEventsSQL, subject)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", subject, err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -36,7 +35,7 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 		return nil, ErrRosterInvalid
 	}
 	rep := &ImportReport{DryRun: dryRun}
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", classify(err))
 	}
@@ -98,7 +97,7 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 
 // importTablet registers, relinks or re-tracks one roster tablet through
 // the workflow, like any desk step.
-func (s *Store) importTablet(ctx context.Context, tx *sql.Tx, t RosterTablet, emp bool, by Actor, rep *ImportReport) error {
+func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, emp bool, by Actor, rep *ImportReport) error {
 	evs, err := subjectEvents(ctx, tx, t.Serial)
 	if err != nil {
 		return err

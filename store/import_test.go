@@ -196,3 +196,19 @@ func TestRosterShapes(t *testing.T) {
 		t.Fatalf("empty file: %v", err)
 	}
 }
+
+func TestMoreBadRows(t *testing.T) {
+	ros := parseString(t, "Navn;Organ;Primær e-post;Sekundær e-post\n"+
+		"Kari;KS;kari@levanger.kommune.no;kari@@x\n"+ // line 2: bad secondary
+		"Ola;KS;ola@levanger.kommune.no;;extra;fields\n"+ // line 3: too many fields
+		"Per;KS;\"per@levanger.kommune.no;\n") // line 4: a stray quote runs to the end
+	want := map[int]RowProblem{2: RowBadSecondary, 3: RowTooManyFields, 4: RowUnreadable}
+	if len(ros.Errors) != len(want) {
+		t.Fatalf("errors: %v", ros.Errors)
+	}
+	for _, e := range ros.Errors {
+		if want[e.Line] != e.Problem {
+			t.Errorf("line %d: problem %d (%s), want %d", e.Line, e.Problem, e.Reason(), want[e.Line])
+		}
+	}
+}

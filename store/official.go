@@ -53,22 +53,30 @@ func projectOfficial(id string, evs []Event) Official {
 	return o
 }
 
-func saveOfficial(ctx context.Context, tx *sql.Tx, o Official) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO officials
+const (
+	saveOfficialSQL = `INSERT INTO officials
   (id, name, fold, municipality, email_primary, email_secondary, phone, employee, removed, updated_hlc)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
 ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, municipality = excluded.municipality,
   email_primary = excluded.email_primary, email_secondary = excluded.email_secondary, phone = excluded.phone,
-  employee = excluded.employee, removed = excluded.removed`,
+  employee = excluded.employee, removed = excluded.removed`
+	deleteSeatsSQL = `DELETE FROM seats WHERE official_id = ?`
+	insertSeatSQL  = `INSERT INTO seats (official_id, pos, body, role) VALUES (?, ?, ?, ?)`
+	officialSQL    = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials WHERE id = ?`
+	seatsSQL       = `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`
+)
+
+func saveOfficial(ctx context.Context, tx wtx, o Official) error {
+	_, err := tx.ExecContext(ctx, saveOfficialSQL,
 		o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed))
 	if err != nil {
 		return fmt.Errorf("save official %s: %w", o.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM seats WHERE official_id = ?`, o.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, deleteSeatsSQL, o.ID); err != nil {
 		return err
 	}
 	for i, st := range o.Seats {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO seats (official_id, pos, body, role) VALUES (?, ?, ?, ?)`, o.ID, i, st.Body, st.Role); err != nil {
+		if _, err := tx.ExecContext(ctx, insertSeatSQL, o.ID, i, st.Body, st.Role); err != nil {
 			return fmt.Errorf("save official %s: %w", o.ID, err)
 		}
 	}
@@ -120,8 +128,7 @@ func officialByID(ctx context.Context, q querier, id string) (*Official, error) 
 	}
 	o := Official{ID: id}
 	var emp, rem int
-	err := q.QueryRowContext(ctx, `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed
-FROM officials WHERE id = ?`, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &emp, &rem)
+	err := q.QueryRowContext(ctx, officialSQL, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &emp, &rem)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -129,7 +136,7 @@ FROM officials WHERE id = ?`, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary
 		return nil, fmt.Errorf("read official %s: %w", id, err)
 	}
 	o.Employee, o.Removed = emp == 1, rem == 1
-	rows, err := q.QueryContext(ctx, `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`, id)
+	rows, err := q.QueryContext(ctx, seatsSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("read seats of %s: %w", id, err)
 	}
@@ -146,7 +153,7 @@ FROM officials WHERE id = ?`, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary
 
 // putOfficial records an official's record if it differs from what the
 // log holds. It reports whether it wrote an event.
-func (s *Store) putOfficial(ctx context.Context, tx *sql.Tx, o Official, by Actor) (bool, error) {
+func (s *Store) putOfficial(ctx context.Context, tx wtx, o Official, by Actor) (bool, error) {
 	evs, err := subjectEvents(ctx, tx, o.ID)
 	if err != nil {
 		return false, err
@@ -169,7 +176,7 @@ func sameOfficial(a, b Official) bool {
 
 // PutOfficial records one official (creating or updating them).
 func (s *Store) PutOfficial(ctx context.Context, o Official, by Actor) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx wtx) error {
 		_, err := s.putOfficial(ctx, tx, o, by)
 		return err
 	})

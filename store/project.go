@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -117,6 +116,8 @@ func sortedEvents(evs []Event) []Event {
 	return out
 }
 
+const deleteDeviceSQL = `DELETE FROM devices WHERE serial = ?`
+
 const saveDeviceSQL = `INSERT INTO devices
   (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -126,9 +127,9 @@ ON CONFLICT (serial) DO UPDATE SET
   employee = excluded.employee, updated_hlc = excluded.updated_hlc,
   updated_station = excluded.updated_station, updated_actor = excluded.updated_actor`
 
-func saveDevice(ctx context.Context, tx *sql.Tx, d Device) error {
+func saveDevice(ctx context.Context, tx wtx, d Device) error {
 	if !d.Known {
-		_, err := tx.ExecContext(ctx, `DELETE FROM devices WHERE serial = ?`, d.Serial)
+		_, err := tx.ExecContext(ctx, deleteDeviceSQL, d.Serial)
 		return err
 	}
 	_, err := tx.ExecContext(ctx, saveDeviceSQL, d.Serial, d.Model, d.OfficialID, string(d.Status), string(d.Step), d.Cycle,
@@ -149,7 +150,7 @@ func boolInt(b bool) int {
 // Rebuild recreates every projection from the event log in one
 // transaction. The result is the same as the incremental updates made.
 func (s *Store) Rebuild(ctx context.Context) error {
-	tx, err := s.write.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -197,7 +198,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 }
 
 // saveSubject projects one subject's events into the table they belong to.
-func saveSubject(ctx context.Context, tx *sql.Tx, subject string, evs []Event) error {
+func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error {
 	if len(evs) > 0 && evs[0].Kind == KindOfficial {
 		return saveOfficial(ctx, tx, projectOfficial(subject, evs))
 	}

@@ -25,6 +25,8 @@ type Store struct {
 	mu    sync.Mutex // guards clock
 	clock HLC
 	now   func() time.Time
+
+	stmts map[string]*sql.Stmt // prepared at Open; read-only after
 }
 
 func init() {
@@ -110,7 +112,7 @@ func (s *Store) init(ctx context.Context) error {
 		return classify(err)
 	}
 	s.clock = HLC(max.Int64)
-	return nil
+	return s.prepareHot(ctx)
 }
 
 // classify turns SQLite's "file is not a database" and "malformed" codes
@@ -128,6 +130,9 @@ func classify(err error) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	for _, st := range s.stmts {
+		st.Close()
+	}
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// wtx is a write transaction that reuses prepared statements. modernc
+// prepares every statement it is given afresh; the hot statements are
+// prepared once on the writer connection when the store opens, and bound
+// to each transaction with Tx.StmtContext, which reuses them because the
+// writer has one connection. It made the roster import a third faster.
+//
+// They cannot be prepared lazily: preparing on the DB inside a
+// transaction would wait for the one connection the transaction holds.
+type wtx struct {
+	*sql.Tx
+	s *Store
+}
+
+// hotQueries are the statements every write runs.
+var hotQueries = []string{
+	insertEventSQL, saveDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
+	saveOfficialSQL, deleteSeatsSQL, insertSeatSQL, officialSQL, seatsSQL,
+}
+
+func (s *Store) prepareHot(ctx context.Context) error {
+	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
+	for _, q := range hotQueries {
+		st, err := s.write.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+func (t wtx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st, ok := t.s.stmts[q]; ok {
+		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, q, args...)
+}
+
+func (t wtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st, ok := t.s.stmts[q]; ok {
+		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, q, args...)
+}
+
+func (t wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st, ok := t.s.stmts[q]; ok {
+		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, q, args...)
+}
+
+// begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
+func (s *Store) begin(ctx context.Context) (wtx, error) {
+	tx, err := s.write.BeginTx(ctx, nil)
+	return wtx{Tx: tx, s: s}, err
+}
