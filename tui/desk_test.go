@@ -33,7 +33,7 @@ func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 	h.press("kari")
 	h.wantScreen("Kari Nordmann")
 	h.special(tea.KeyEnter)
-	h.wantScreen("Kari Nordmann", "Kommunestyret (medlem)", "kari.nordmann@innherred-samkommune.no", "sekundærkonto")
+	h.wantScreen("Kari Nordmann", "Kommunestyret (medlem)", "kari.nordmann@innherred-samkommune.no", "sekundær, til oppgraderingen")
 	card, _ := h.store.Card(context.Background(), "DMPXK2ABC123")
 	if card.Device.OfficialID != "kari.nordmann@levanger.kommune.no" {
 		t.Fatalf("the link was not saved: %+v", card.Device)

@@ -24,7 +24,7 @@ var en = map[string]string{
 	"card.phone":      "Phone",
 	"card.account":    "Log in with:",
 	"card.primary":    "primary account",
-	"card.secondary":  "secondary account until the tablet is upgraded",
+	"card.secondary":  "secondary, until upgraded",
 	"card.noofficial": "No official linked to this tablet. Press l to link one.",
 	"card.failure":    "Failure: %s",
 	"card.next":       "Next:",

@@ -24,7 +24,7 @@ var nb = map[string]string{
 	"card.phone":      "Tlf",
 	"card.account":    "Logg inn med:",
 	"card.primary":    "primærkonto",
-	"card.secondary":  "sekundærkonto til nettbrettet er oppgradert",
+	"card.secondary":  "sekundær, til oppgraderingen",
 	"card.noofficial": "Ingen folkevalgt koblet til nettbrettet. Trykk l for å koble.",
 	"card.failure":    "Feil: %s",
 	"card.next":       "Neste:",
