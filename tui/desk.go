@@ -606,7 +606,13 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		if c.UsesPrimary() {
 			which, style = t.T("card.primary"), st.Card.Account
 		}
-		lines = append(lines, st.Card.Label.Render(t.T("card.account")+" ")+style.Render(scan.Clean(acct))+st.Card.Muted.Render(" ("+which+")"))
+		line := st.Card.Label.Render(t.T("card.account")+" ") + style.Render(scan.Clean(acct))
+		hint := st.Card.Muted.Render("(" + which + ")")
+		if lipgloss.Width(line)+1+lipgloss.Width(hint) <= w {
+			lines = append(lines, line+" "+hint)
+		} else {
+			lines = append(lines, line, "  "+hint) // the address matters most: never cut it for the hint
+		}
 	} else {
 		lines = append(lines, st.Card.Muted.Render(t.T("card.noofficial")))
 	}
