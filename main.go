@@ -110,6 +110,14 @@ Usage:
   dropin export devices [--excel]     every tablet, with its official and status, as CSV
   dropin export officials [--excel]   every official, with bodies, contact and tablet, as CSV
   dropin export outstanding [--excel] the officials still to chase, as CSV
+  dropin batch import --name NAME [--it-date D] [--body B] FILE
+                                      batch intake from a file of scanner reads, one per line
+  dropin batch list                   every batch with its counts
+  dropin batch sent-to-it NAME        all received tablets of the batch are now upgrading
+  dropin batch upgraded NAME [--failed SERIAL=REASON ...]
+                                      all upgrading tablets are upgraded, except these, which failed
+  dropin batch close NAME             close the batch
+  dropin batch report [--csv] NAME    counts per outcome, the tablets, the officials still missing
   dropin version                      print the version and exit
 
 Flags (before or after the command):
@@ -169,6 +177,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runExport(ctx, o, args[1:], stdout, stderr)
 	case "import":
 		return runImport(ctx, o, args[1:], stdout, stderr)
+	case "batch":
+		return runBatch(ctx, o, args[1:], stdout, stderr)
 	case "help":
 		fs.SetOutput(stdout)
 		fs.Usage()
@@ -298,15 +308,9 @@ func runImport(ctx context.Context, o options, args []string, stdout, stderr io.
 		fmt.Fprint(fs.Output(), "Usage: dropin import [--dry-run] FILE\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	// Flags may come before or after the file.
-	var files []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return usageErr(err)
-		}
-		if args = fs.Args(); len(args) > 0 {
-			files, args = append(files, args[0]), args[1:]
-		}
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		fs.Usage()
@@ -333,4 +337,187 @@ func runImport(ctx context.Context, o options, args []string, stdout, stderr io.
 		return errQuiet // the summary said why
 	}
 	return nil
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments, which it returns.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageErr(err)
+		}
+		if args = fs.Args(); len(args) > 0 {
+			pos, args = append(pos, args[0]), args[1:]
+		}
+	}
+	return pos, nil
+}
+
+// failedFlag collects --failed SERIAL=REASON.
+type failedFlag map[string]string
+
+func (f failedFlag) String() string { return "" }
+func (f failedFlag) Set(v string) error {
+	serial, reason, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(reason) == "" {
+		return errors.New("want SERIAL=REASON")
+	}
+	s, err := scan.Parse(serial)
+	if err != nil {
+		return err
+	}
+	f[s] = strings.TrimSpace(reason)
+	return nil
+}
+
+func runBatch(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	const batchUsage = "Usage: dropin batch import|list|sent-to-it|upgraded|close|report ... (see dropin --help)\n"
+	if len(args) == 0 {
+		fmt.Fprint(stderr, batchUsage)
+		return errUsage
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("dropin batch "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	var name, itDate, body string
+	var csvOut bool
+	failed := failedFlag{}
+	switch verb {
+	case "import":
+		fs.StringVar(&name, "name", "", "the batch's `name`, e.g. \"Kommunestyret, samlet inn 2. april\" (an open batch of that name is continued)")
+		fs.StringVar(&itDate, "it-date", "", "the `date` agreed with IT")
+		fs.StringVar(&body, "body", "", "the `body` whose tablets the batch collects (default: the whole roster)")
+	case "upgraded":
+		fs.Var(failed, "failed", "`SERIAL=REASON` of a tablet that failed (repeat for each)")
+	case "report":
+		fs.BoolVar(&csvOut, "csv", false, "write the report as CSV")
+	case "list", "sent-to-it", "close":
+	default:
+		fmt.Fprintf(stderr, "dropin batch: unknown command %q\n%s", scan.Clean(verb), batchUsage)
+		return errUsage
+	}
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	lang, err := i18n.Parse(o.lang)
+	if err != nil {
+		return err
+	}
+	t := i18n.New(lang)
+	staff := o.staff
+	if staff == "" {
+		staff = "batch"
+	}
+	by := store.Actor{Station: o.station, Staff: staff}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	if verb == "list" {
+		bs, err := st.Batches(ctx)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			fmt.Fprintf(stdout, "%s\n  %s\n", tui.BatchTitle(t, b), tui.BatchCounts(t, b))
+		}
+		return nil
+	}
+	if verb == "import" {
+		if name == "" && len(pos) == 2 {
+			name, pos = pos[0], pos[1:]
+		}
+		if name == "" || len(pos) != 1 {
+			fmt.Fprint(stderr, "Usage: dropin batch import --name NAME [--it-date D] [--body B] FILE\n")
+			return errUsage
+		}
+		raws, err := readLines(pos[0])
+		if err != nil {
+			return err
+		}
+		b, err := st.FindBatch(ctx, name)
+		if errors.Is(err, store.ErrNoBatch) || err == nil && b.Closed {
+			b, err = st.OpenBatch(ctx, name, itDate, body, by)
+		}
+		if err != nil {
+			return err
+		}
+		reads, err := st.ReadBatch(ctx, b.ID, raws, by)
+		if err != nil {
+			return err
+		}
+		for _, r := range reads {
+			if r.Class != store.ReadNew {
+				fmt.Fprintln(stdout, tui.ReadText(t, r))
+			}
+		}
+		if b, err = st.Batch(ctx, b.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n%s\n", tui.BatchTitle(t, b), tui.BatchCounts(t, b))
+		return nil
+	}
+	if len(pos) != 1 {
+		fmt.Fprint(stderr, batchUsage)
+		return errUsage
+	}
+	b, err := st.FindBatch(ctx, pos[0])
+	if err != nil {
+		return fmt.Errorf("batch %q: %w", pos[0], err)
+	}
+	switch verb {
+	case "sent-to-it", "upgraded":
+		var res store.BulkResult
+		if verb == "sent-to-it" {
+			res, err = st.SentToIT(ctx, b.ID, by)
+		} else {
+			res, err = st.Upgraded(ctx, b.ID, failed, by)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, t.T("batch.bulk", res.Moved, res.Failed, len(res.Skipped)))
+	case "close":
+		if err := st.CloseBatch(ctx, b.ID, by); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, t.T("batch.closedmsg", scan.Clean(b.Name)))
+	case "report":
+		if csvOut {
+			return st.ExportBatch(ctx, stdout, b, store.CSVOptions{})
+		}
+		members, err := st.Members(ctx, b.ID)
+		if err != nil {
+			return err
+		}
+		missing, err := st.Missing(ctx, b)
+		if err != nil {
+			return err
+		}
+		for _, line := range tui.BatchReport(t, b, members, missing) {
+			fmt.Fprintln(stdout, line)
+		}
+	}
+	return nil
+}
+
+// readLines reads a file of scanner reads, one per line; blank lines are
+// not reads.
+func readLines(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, strings.TrimRight(l, "\r"))
+		}
+	}
+	return out, nil
 }

@@ -172,6 +172,9 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 		if d.Step == HandedBack {
 			cycle++ // back again: a new visit
 		}
+		if in.Batch != "" {
+			payload = receivedPayload{V: 1, Batch: in.Batch}
+		}
 	case KindFirstLogin:
 		payload = firstLoginPayload{V: 1, Checklist: in.Checklist}
 	case KindFailed:
@@ -182,6 +185,9 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 		payload = employeePayload{V: 1, On: in.On}
 	case KindUndo:
 		ref = d.LastStep
+		if in.Ref != "" {
+			ref = in.Ref
+		}
 	case KindLinked:
 		payload = linkedPayload{V: 1, Official: in.Official}
 	}

@@ -28,6 +28,10 @@ const (
 	KindEmployee   Kind = "employee-track" // sets or clears the employees' track
 	KindUndo       Kind = "undo"           // cancels the event named by Ref
 	KindOfficial   Kind = "official"       // an official's record from a roster
+
+	KindBatchOpened Kind = "batch-opened" // a batch intake began (subject: the batch)
+	KindBatchRead   Kind = "batch-read"   // one scanner read in a batch
+	KindBatchClosed Kind = "batch-closed" // the batch is done
 )
 
 // Event is one entry of the append-only log.
@@ -64,6 +68,10 @@ type (
 		V        int    `json:"v"`
 		Model    string `json:"model,omitempty"`
 		Official string `json:"official,omitempty"`
+	}
+	receivedPayload struct {
+		V     int    `json:"v"`
+		Batch string `json:"batch,omitempty"`
 	}
 	linkedPayload struct {
 		V        int    `json:"v"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Device is a tablet's state as its events make it.
@@ -155,7 +156,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`} {
+	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -201,6 +202,14 @@ func (s *Store) Rebuild(ctx context.Context) error {
 func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error {
 	if len(evs) > 0 && evs[0].Kind == KindOfficial {
 		return saveOfficial(ctx, tx, projectOfficial(subject, evs))
+	}
+	if strings.HasPrefix(subject, batchPrefix) {
+		for _, e := range sortedEvents(evs) {
+			if err := applyBatchEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	return saveDevice(ctx, tx, projectDevice(subject, evs))
 }

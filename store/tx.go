@@ -23,6 +23,7 @@ type wtx struct {
 var hotQueries = []string{
 	insertEventSQL, saveDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, insertSeatSQL, officialSQL, seatsSQL,
+	inBatchSQL, insertReadSQL,
 }
 
 func (s *Store) prepareHot(ctx context.Context) error {

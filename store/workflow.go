@@ -108,6 +108,8 @@ type Input struct {
 	On        bool     // employee-track: set or clear
 	Model     string   // registered
 	Official  string   // registered, linked: the official's id
+	Ref       string   // undo: the event to cancel; empty for the tablet's last step
+	Batch     string   // received: the batch the tablet came in with, if any
 }
 
 // Check is the workflow: it decides whether the step k may be taken on the
@@ -171,7 +173,7 @@ func Check(d Device, k Kind, in Input) error {
 		}
 		return nil
 	case k == KindUndo:
-		if d.LastStep == "" {
+		if d.LastStep == "" && in.Ref == "" {
 			return refuse(RefuseNothingToUndo)
 		}
 		return nil

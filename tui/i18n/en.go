@@ -188,4 +188,18 @@ var en = map[string]string{
 	"encoding.utf-8":        "UTF-8",
 	"encoding.utf-8-bom":    "UTF-8 with BOM",
 	"encoding.windows-1252": "Windows-1252",
+
+	"batch.counts":        "%d / %d scanned (%d%%) · %d new · %d read twice · %d unknown · %d invalid",
+	"batch.itdate":        "IT %s",
+	"batch.closed":        "closed",
+	"batch.outcomes":      "Status now:",
+	"batch.tablets":       "Tablets in the batch (%d):",
+	"batch.unknowntablet": "not on the roster – follow up",
+	"batch.missing":       "Still missing (%d):",
+	"read.new":            "%s: new in the batch, received",
+	"read.duplicate":      "%s: read twice, skipped",
+	"read.unknown":        "%s: not on the roster, registered and flagged for follow-up",
+	"read.invalid":        "“%s” refused: %s",
+	"batch.bulk":          "%d moved on, %d failed, %d skipped (not where the step starts).",
+	"batch.closedmsg":     "The batch “%s” is closed.",
 }

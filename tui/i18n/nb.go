@@ -188,4 +188,18 @@ var nb = map[string]string{
 	"encoding.utf-8":        "UTF-8",
 	"encoding.utf-8-bom":    "UTF-8 med BOM",
 	"encoding.windows-1252": "Windows-1252",
+
+	"batch.counts":        "%d / %d skannet (%d %%) · %d nye · %d lest to ganger · %d ukjente · %d ugyldige",
+	"batch.itdate":        "IT %s",
+	"batch.closed":        "lukket",
+	"batch.outcomes":      "Status nå:",
+	"batch.tablets":       "Nettbrett i bunken (%d):",
+	"batch.unknowntablet": "ikke på listen – følg opp",
+	"batch.missing":       "Mangler fortsatt (%d):",
+	"read.new":            "%s: ny i bunken, mottatt",
+	"read.duplicate":      "%s: lest to ganger, hoppet over",
+	"read.unknown":        "%s: ikke på listen, registrert og merket for oppfølging",
+	"read.invalid":        "«%s» avvist: %s",
+	"batch.bulk":          "%d tatt videre, %d feilet, %d hoppet over (ikke der steget starter).",
+	"batch.closedmsg":     "Bunken «%s» er lukket.",
 }

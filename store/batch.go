@@ -1,0 +1,614 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"dropin/scan"
+)
+
+// A batch is the secretariat's pile of collected tablets: opened with a
+// name, read in a burst, moved along as one, closed. Its events have the
+// batch's id as subject; each read that takes a tablet in also writes the
+// tablet's own steps, the same events a desk makes.
+
+// ReadClass is what a read in a batch turned out to be.
+type ReadClass string
+
+const (
+	ReadNew       ReadClass = "new"       // on the roster; now in the batch (received)
+	ReadDuplicate ReadClass = "duplicate" // already read in this batch; ignored
+	ReadUnknown   ReadClass = "unknown"   // not on the roster; registered, flagged for follow-up
+	ReadInvalid   ReadClass = "invalid"   // not a serial; refused
+)
+
+// Batch is a batch with its live counts.
+type Batch struct {
+	ID, Name, ITDate, Body string
+	Closed                 bool
+	Opened                 time.Time
+	Station                string
+	New, Duplicates        int
+	Unknown, Invalid       int
+	Expected               int // tablets on the roster for the batch's body (all, if none), employees aside
+}
+
+// Scanned is the tablets in the batch: new and unknown reads.
+func (b Batch) Scanned() int { return b.New + b.Unknown }
+
+// Read is one read of a batch.
+type Read struct {
+	EventID string
+	At      time.Time
+	Raw     string // as typed; may hold anything: clean it before showing
+	Serial  string
+	Class   ReadClass
+	Reason  scan.Reason // for an invalid read
+	Undone  bool
+}
+
+type (
+	batchOpenedPayload struct {
+		V      int    `json:"v"`
+		Name   string `json:"name"`
+		ITDate string `json:"it_date,omitempty"`
+		Body   string `json:"body,omitempty"`
+	}
+	batchReadPayload struct {
+		V      int       `json:"v"`
+		Raw    string    `json:"raw"`
+		Serial string    `json:"serial,omitempty"`
+		Class  ReadClass `json:"class"`
+		Reason int       `json:"reason,omitempty"`
+		Steps  []string  `json:"steps,omitempty"` // the tablet events this read made, undone with it
+	}
+)
+
+// Errors of batch operations.
+var (
+	ErrBatchClosed  = errors.New("the batch is closed")
+	ErrNoBatch      = errors.New("no such batch")
+	ErrNothingRead  = errors.New("nothing to undo: the batch has no reads")
+	ErrNotInBatch   = errors.New("not in the batch")
+	ErrNameRequired = errors.New("a batch needs a name")
+)
+
+// batchPrefix starts a batch's id, so its events are told from a tablet's.
+const batchPrefix = "batch:"
+
+const maxRawLen = 64 // a read longer than this is kept cut; no serial is that long
+
+// OpenBatch starts a batch intake. body may be empty for the whole roster.
+func (s *Store) OpenBatch(ctx context.Context, name, itDate, body string, by Actor) (Batch, error) {
+	name = strings.TrimSpace(scan.Clean(name))
+	if name == "" {
+		return Batch{}, ErrNameRequired
+	}
+	id := batchPrefix + uuid.Must(uuid.NewV7()).String()
+	err := s.inTx(ctx, func(tx wtx) error {
+		e := s.newEvent(by, KindBatchOpened, id, 0, "", batchOpenedPayload{V: 1, Name: name,
+			ITDate: strings.TrimSpace(scan.Clean(itDate)), Body: strings.TrimSpace(scan.Clean(body))})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		return applyBatchEvent(ctx, tx, e)
+	})
+	if err != nil {
+		return Batch{}, err
+	}
+	return s.Batch(ctx, id)
+}
+
+// FindBatch returns the open batch called name, or the latest closed one.
+func (s *Store) FindBatch(ctx context.Context, name string) (Batch, error) {
+	var id string
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM batches WHERE name = ? ORDER BY closed, opened_hlc DESC LIMIT 1`, name).Scan(&id)
+	if err == sql.ErrNoRows {
+		return Batch{}, ErrNoBatch
+	}
+	if err != nil {
+		return Batch{}, err
+	}
+	return s.Batch(ctx, id)
+}
+
+// ReadBatch records reads in a batch, in order, in one transaction, and
+// classifies each. The desk sends what the scanner typed since its last
+// commit; a file of reads goes in one call.
+func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by Actor) ([]Read, error) {
+	var out []Read
+	err := s.inTx(ctx, func(tx wtx) error {
+		b, err := batchByID(ctx, tx, batchID)
+		if err != nil {
+			return err
+		}
+		if b.Closed {
+			return ErrBatchClosed
+		}
+		out = make([]Read, 0, len(raws))
+		for _, raw := range raws {
+			r, err := s.readOne(ctx, tx, batchID, raw, by)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Actor) (Read, error) {
+	if len(raw) > maxRawLen {
+		raw = raw[:maxRawLen]
+		for !utf8.ValidString(raw) {
+			raw = raw[:len(raw)-1]
+		}
+	}
+	p := batchReadPayload{V: 1, Raw: raw}
+	serial, err := scan.Parse(raw)
+	switch {
+	case err != nil:
+		p.Class, p.Reason = ReadInvalid, int(scan.ReasonOf(err))
+	default:
+		p.Serial = serial
+		var seen int
+		if err := tx.QueryRowContext(ctx, inBatchSQL, batchID, serial).Scan(&seen); err != nil {
+			return Read{}, err
+		}
+		if seen > 0 {
+			p.Class = ReadDuplicate
+			break
+		}
+		if p.Class, p.Steps, err = s.takeIn(ctx, tx, serial, batchID, by); err != nil {
+			return Read{}, err
+		}
+	}
+	e := s.newEvent(by, KindBatchRead, batchID, 0, "", p)
+	if err := insertEvent(ctx, tx, e); err != nil {
+		return Read{}, err
+	}
+	if err := applyBatchEvent(ctx, tx, e); err != nil {
+		return Read{}, err
+	}
+	return Read{EventID: e.ID, At: e.Time(), Raw: raw, Serial: p.Serial, Class: p.Class, Reason: scan.Reason(p.Reason)}, nil
+}
+
+const inBatchSQL = `SELECT count(*) FROM batch_reads WHERE batch_id = ? AND serial = ? AND undone = 0 AND class IN ('new', 'unknown')`
+
+// takeIn makes a tablet read in a batch received, through the workflow:
+// an unknown one is registered first, an employee's is taken off the
+// employees' track (it was handed in with the others). A tablet the desk
+// already has stays where it is.
+func (s *Store) takeIn(ctx context.Context, tx wtx, serial, batchID string, by Actor) (ReadClass, []string, error) {
+	evs, err := subjectEvents(ctx, tx, serial)
+	if err != nil {
+		return "", nil, err
+	}
+	class := ReadNew
+	var steps []string
+	step := func(k Kind, in Input) error {
+		evs, err = s.apply(ctx, tx, serial, evs, k, in, by)
+		if err == nil {
+			steps = append(steps, evs[len(evs)-1].ID)
+		}
+		return err
+	}
+	d := projectDevice(serial, evs)
+	if !d.Known {
+		class = ReadUnknown
+		if err := step(KindRegistered, Input{}); err != nil {
+			return "", nil, err
+		}
+		steps = steps[:0] // a registration is not undone: the tablet exists
+		d = projectDevice(serial, evs)
+	}
+	if d.Status == EmployeeTrack {
+		if err := step(KindEmployee, Input{On: false}); err != nil {
+			return "", nil, err
+		}
+		d = projectDevice(serial, evs)
+	}
+	if next, ok := NextStep(d); ok && next == KindReceived {
+		if err := step(KindReceived, Input{Batch: batchID}); err != nil {
+			return "", nil, err
+		}
+	}
+	return class, steps, nil
+}
+
+// UndoRead cancels the batch's last read that is not undone, and the
+// tablet steps it made.
+func (s *Store) UndoRead(ctx context.Context, batchID string, by Actor) (Read, error) {
+	var r Read
+	err := s.inTx(ctx, func(tx wtx) error {
+		b, err := batchByID(ctx, tx, batchID)
+		if err != nil {
+			return err
+		}
+		if b.Closed {
+			return ErrBatchClosed
+		}
+		var payload string
+		var hlc int64
+		err = tx.QueryRowContext(ctx, `SELECT r.event_id, r.hlc, e.payload FROM batch_reads r JOIN events e ON e.id = r.event_id
+WHERE r.batch_id = ? AND r.undone = 0 ORDER BY r.hlc DESC LIMIT 1`, batchID).Scan(&r.EventID, &hlc, &payload)
+		if err == sql.ErrNoRows {
+			return ErrNothingRead
+		}
+		if err != nil {
+			return err
+		}
+		var p batchReadPayload
+		if err := json.Unmarshal([]byte(payload), &p); err != nil {
+			return fmt.Errorf("read %s: %w", r.EventID, err)
+		}
+		r.At, r.Raw, r.Serial, r.Class, r.Reason, r.Undone = HLC(hlc).Time(), p.Raw, p.Serial, p.Class, scan.Reason(p.Reason), true
+		if len(p.Steps) > 0 {
+			evs, err := subjectEvents(ctx, tx, p.Serial)
+			if err != nil {
+				return err
+			}
+			for i := len(p.Steps) - 1; i >= 0; i-- {
+				if evs, err = s.apply(ctx, tx, p.Serial, evs, KindUndo, Input{Ref: p.Steps[i]}, by); err != nil {
+					return err
+				}
+			}
+		}
+		e := s.newEvent(by, KindUndo, batchID, 0, r.EventID, struct {
+			V int `json:"v"`
+		}{1})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		return applyBatchEvent(ctx, tx, e)
+	})
+	return r, err
+}
+
+// CloseBatch ends a batch: no more reads.
+func (s *Store) CloseBatch(ctx context.Context, batchID string, by Actor) error {
+	return s.inTx(ctx, func(tx wtx) error {
+		b, err := batchByID(ctx, tx, batchID)
+		if err != nil {
+			return err
+		}
+		if b.Closed {
+			return ErrBatchClosed
+		}
+		e := s.newEvent(by, KindBatchClosed, batchID, 0, "", struct {
+			V int `json:"v"`
+		}{1})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		return applyBatchEvent(ctx, tx, e)
+	})
+}
+
+// BulkResult says what a bulk step did.
+type BulkResult struct {
+	Moved   int      // tablets that took the step
+	Failed  int      // tablets marked failed (Upgraded's exceptions)
+	Skipped []string // members not where the step starts, left as they were
+}
+
+// SentToIT records that the batch went to IT: every member that is
+// received becomes upgrading, in one transaction.
+func (s *Store) SentToIT(ctx context.Context, batchID string, by Actor) (BulkResult, error) {
+	return s.bulk(ctx, batchID, by, Received, func(tx wtx, serial string, evs []Event) (bool, error) {
+		_, err := s.apply(ctx, tx, serial, evs, KindUpgrading, Input{}, by)
+		return false, err
+	}, nil)
+}
+
+// Upgraded records IT's result: every member that is upgrading becomes
+// upgraded, except those in failed (serial to reason), which become
+// failed. A serial in failed that is not in the batch is refused.
+func (s *Store) Upgraded(ctx context.Context, batchID string, failed map[string]string, by Actor) (BulkResult, error) {
+	return s.bulk(ctx, batchID, by, Upgrading, func(tx wtx, serial string, evs []Event) (bool, error) {
+		if reason, ok := failed[serial]; ok {
+			_, err := s.apply(ctx, tx, serial, evs, KindFailed, Input{Reason: reason}, by)
+			return true, err
+		}
+		_, err := s.apply(ctx, tx, serial, evs, KindUpgraded, Input{}, by)
+		return false, err
+	}, failed)
+}
+
+func (s *Store) bulk(ctx context.Context, batchID string, by Actor, from Status, fn func(wtx, string, []Event) (bool, error), named map[string]string) (BulkResult, error) {
+	var res BulkResult
+	err := s.inTx(ctx, func(tx wtx) error {
+		if _, err := batchByID(ctx, tx, batchID); err != nil {
+			return err
+		}
+		members, err := memberSerials(ctx, tx, batchID)
+		if err != nil {
+			return err
+		}
+		in := map[string]bool{}
+		for _, m := range members {
+			in[m] = true
+		}
+		var strangers []string
+		for serial := range named {
+			if !in[serial] {
+				strangers = append(strangers, serial)
+			}
+		}
+		if len(strangers) > 0 {
+			sort.Strings(strangers)
+			return fmt.Errorf("%s: %w", strings.Join(strangers, ", "), ErrNotInBatch)
+		}
+		for _, serial := range members {
+			evs, err := subjectEvents(ctx, tx, serial)
+			if err != nil {
+				return err
+			}
+			if projectDevice(serial, evs).Status != from {
+				res.Skipped = append(res.Skipped, serial)
+				continue
+			}
+			failed, err := fn(tx, serial, evs)
+			if err != nil {
+				return fmt.Errorf("%s: %w", serial, err)
+			}
+			if failed {
+				res.Failed++
+			} else {
+				res.Moved++
+			}
+		}
+		return nil
+	})
+	return res, err
+}
+
+func memberSerials(ctx context.Context, q querier, batchID string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT serial FROM batch_reads
+WHERE batch_id = ? AND undone = 0 AND class IN ('new', 'unknown') ORDER BY serial`, batchID)
+	if err != nil {
+		return nil, fmt.Errorf("batch members: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// applyBatchEvent folds one batch event into the batch tables. Reads are
+// many, so a batch is projected event by event, in log order, rather than
+// recomputed; Rebuild replays the same function.
+func applyBatchEvent(ctx context.Context, tx wtx, e Event) error {
+	var err error
+	switch e.Kind {
+	case KindBatchOpened:
+		var p batchOpenedPayload
+		json.Unmarshal(e.Payload, &p)
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO batches (id, name, it_date, body, closed, opened_hlc, station)
+VALUES (?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, int64(e.HLC), e.Station)
+	case KindBatchRead:
+		var p batchReadPayload
+		json.Unmarshal(e.Payload, &p)
+		_, err = tx.ExecContext(ctx, insertReadSQL, e.Subject, e.ID, int64(e.HLC), p.Raw, p.Serial, string(p.Class), p.Reason)
+	case KindBatchClosed:
+		_, err = tx.ExecContext(ctx, `UPDATE batches SET closed = 1 WHERE id = ?`, e.Subject)
+	case KindUndo:
+		_, err = tx.ExecContext(ctx, `UPDATE batch_reads SET undone = 1 WHERE batch_id = ? AND event_id = ?`, e.Subject, e.Ref)
+	}
+	if err != nil {
+		return fmt.Errorf("batch %s: %w", e.Subject, err)
+	}
+	return nil
+}
+
+const insertReadSQL = `INSERT OR REPLACE INTO batch_reads (batch_id, event_id, hlc, raw, serial, class, reason, undone)
+VALUES (?, ?, ?, ?, ?, ?, ?, 0)`
+
+func batchByID(ctx context.Context, q querier, id string) (Batch, error) {
+	b := Batch{ID: id}
+	var hlc int64
+	err := q.QueryRowContext(ctx, `SELECT name, it_date, body, closed, opened_hlc, station FROM batches WHERE id = ?`, id).
+		Scan(&b.Name, &b.ITDate, &b.Body, &b.Closed, &hlc, &b.Station)
+	if err == sql.ErrNoRows {
+		return b, ErrNoBatch
+	}
+	if err != nil {
+		return b, fmt.Errorf("batch %s: %w", id, err)
+	}
+	b.Opened = HLC(hlc).Time()
+	return b, nil
+}
+
+// Batch returns a batch with its counts.
+func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
+	b, err := batchByID(ctx, s.read, id)
+	if err != nil {
+		return b, err
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT class, count(*) FROM batch_reads WHERE batch_id = ? AND undone = 0 GROUP BY class`, id)
+	if err != nil {
+		return b, fmt.Errorf("batch counts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var class string
+		var n int
+		if err := rows.Scan(&class, &n); err != nil {
+			return b, err
+		}
+		switch ReadClass(class) {
+		case ReadNew:
+			b.New = n
+		case ReadDuplicate:
+			b.Duplicates = n
+		case ReadUnknown:
+			b.Unknown = n
+		case ReadInvalid:
+			b.Invalid = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return b, err
+	}
+	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
+	args := []any{}
+	if b.Body != "" {
+		q += ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
+		args = append(args, b.Body)
+	}
+	err = s.read.QueryRowContext(ctx, q, args...).Scan(&b.Expected)
+	return b, err
+}
+
+// Batches lists every batch, open ones first, newest first.
+func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id FROM batches ORDER BY closed, opened_hlc DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("batches: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]Batch, 0, len(ids))
+	for _, id := range ids {
+		b, err := s.Batch(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Reads lists a batch's latest reads, newest first, undone ones too.
+func (s *Store) Reads(ctx context.Context, batchID string, limit int) ([]Read, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT event_id, hlc, raw, serial, class, reason, undone FROM batch_reads
+WHERE batch_id = ? ORDER BY hlc DESC LIMIT ?`, batchID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("batch reads: %w", err)
+	}
+	defer rows.Close()
+	var out []Read
+	for rows.Next() {
+		var r Read
+		var hlc int64
+		var class string
+		var reason int
+		if err := rows.Scan(&r.EventID, &hlc, &r.Raw, &r.Serial, &class, &reason, &r.Undone); err != nil {
+			return nil, err
+		}
+		r.At, r.Class, r.Reason = HLC(hlc).Time(), ReadClass(class), scan.Reason(reason)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Member is a tablet in a batch, as it stands now.
+type Member struct {
+	Serial, Model, Official string
+	Status                  Status
+	Unknown                 bool // not on the roster when read
+}
+
+// Members lists the tablets in a batch by serial.
+func (s *Store) Members(ctx context.Context, batchID string) ([]Member, error) {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT r.serial, max(r.class = 'unknown'), coalesce(d.model, ''), coalesce(o.name, ''), coalesce(d.status, '')
+FROM batch_reads r LEFT JOIN devices d ON d.serial = r.serial LEFT JOIN officials o ON o.id = d.official_id
+WHERE r.batch_id = ? AND r.undone = 0 AND r.class IN ('new', 'unknown')
+GROUP BY r.serial ORDER BY r.serial`, batchID)
+	if err != nil {
+		return nil, fmt.Errorf("batch members: %w", err)
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		var st string
+		if err := rows.Scan(&m.Serial, &m.Unknown, &m.Model, &m.Official, &st); err != nil {
+			return nil, err
+		}
+		m.Status = Status(st)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Missing lists the officials of the batch's body (every official, for a
+// batch without one) whose tablet is still expected.
+func (s *Store) Missing(ctx context.Context, b Batch) ([]Chase, error) {
+	all, err := s.Outstanding(ctx)
+	if err != nil || b.Body == "" {
+		return all, err
+	}
+	var out []Chase
+	for _, c := range all {
+		for _, seat := range c.Seats {
+			if seat.Body == b.Body {
+				out = append(out, c)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// ExportBatch writes a batch report as CSV: one row per tablet in the
+// batch (kind "tablet", or "unknown" for one not on the roster) and one
+// per official still missing (kind "missing").
+func (s *Store) ExportBatch(ctx context.Context, out io.Writer, b Batch, opt CSVOptions) error {
+	members, err := s.Members(ctx, b.ID)
+	if err != nil {
+		return err
+	}
+	missing, err := s.Missing(ctx, b)
+	if err != nil {
+		return err
+	}
+	w, err := newCSV(out, opt)
+	if err != nil {
+		return err
+	}
+	if err := w.row("kind", "serial", "model", "official", "status", "bodies", "phone", "email"); err != nil {
+		return err
+	}
+	for _, m := range members {
+		kind := "tablet"
+		if m.Unknown {
+			kind = "unknown"
+		}
+		if err := w.row(kind, m.Serial, m.Model, m.Official, string(m.Status), "", "", ""); err != nil {
+			return err
+		}
+	}
+	for _, c := range missing {
+		if err := w.row("missing", c.Serial, c.Model, c.Name, string(Expected), c.Bodies(), c.Phone, c.Email); err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}

@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func scanLines(t *testing.T) []string {
+	data, err := os.ReadFile("testdata/scans-batch1.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func TestBatchFromTheSampleScans(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, err := s.OpenBatch(ctx, "Kommunestyret, samlet inn 2. april", "4. april", "", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads, err := s.ReadBatch(ctx, b.ID, scanLines(t), desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reads) != 72 {
+		t.Fatalf("%d reads recorded, want 72", len(reads))
+	}
+	b, _ = s.Batch(ctx, b.ID)
+	if b.New != 67 || b.Duplicates != 3 || b.Unknown != 1 || b.Invalid != 1 || b.Scanned() != 68 {
+		t.Fatalf("counts: new %d duplicates %d unknown %d invalid %d", b.New, b.Duplicates, b.Unknown, b.Invalid)
+	}
+	for _, r := range reads {
+		switch r.Class {
+		case ReadInvalid:
+			if r.Raw != "356NF" || r.Reason == 0 {
+				t.Errorf("the truncated read: %+v", r)
+			}
+		case ReadUnknown:
+			if r.Serial != "2HHQPVS88F" {
+				t.Errorf("the unknown tablet: %+v", r)
+			}
+		}
+	}
+	// A misread is refused, not matched to a similar serial.
+	if card, _ := s.Card(ctx, "356NF6XZZF"); card.Device.Status != Received {
+		t.Fatalf("356NF6XZZF was read in full earlier and is received: %s", card.Device.Status)
+	}
+	// Lower-case reads are the same tablets.
+	if card, _ := s.Card(ctx, "VF7QNXKXVZZJ"); card.Device.Status != Received {
+		t.Fatalf("a lower-case read: %s", card.Device.Status)
+	}
+	if card, _ := s.Card(ctx, "2HHQPVS88F"); !card.Device.Known || card.Device.Status != Received || card.Device.OfficialID != "" {
+		t.Fatalf("an unknown tablet is registered, received, with no official: %+v", card.Device)
+	}
+	members, _ := s.Members(ctx, b.ID)
+	if len(members) != 68 {
+		t.Fatalf("%d members", len(members))
+	}
+	missing, _ := s.Missing(ctx, b)
+	if len(missing) != 96-67-13+11 { // registered, read, on the employees' track and not read
+		t.Fatalf("%d still missing", len(missing))
+	}
+}
+
+func TestUndoLastRead(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, _ := s.OpenBatch(ctx, "Formannskapet", "", "Formannskapet", desk)
+	s.ReadBatch(ctx, b.ID, []string{"R52NXYGSKYS", "YT3GQQTZJ8GY"}, desk) // the second is an employee's
+	r, err := s.UndoRead(ctx, b.ID, desk)
+	if err != nil || r.Serial != "YT3GQQTZJ8GY" {
+		t.Fatalf("undo: %+v %v", r, err)
+	}
+	if card, _ := s.Card(ctx, "YT3GQQTZJ8GY"); card.Device.Status != EmployeeTrack {
+		t.Fatalf("undoing the read puts the tablet back where it was: %s", card.Device.Status)
+	}
+	s.UndoRead(ctx, b.ID, desk)
+	if card, _ := s.Card(ctx, "R52NXYGSKYS"); card.Device.Status != Expected {
+		t.Fatalf("R52NXYGSKYS: %s", card.Device.Status)
+	}
+	if _, err := s.UndoRead(ctx, b.ID, desk); !errors.Is(err, ErrNothingRead) {
+		t.Fatalf("undo with nothing left: %v", err)
+	}
+	b, _ = s.Batch(ctx, b.ID)
+	if b.Scanned() != 0 {
+		t.Fatalf("scanned %d after undoing everything", b.Scanned())
+	}
+	// Read again after an undo: new, not a duplicate.
+	reads, _ := s.ReadBatch(ctx, b.ID, []string{"R52NXYGSKYS"}, desk)
+	if reads[0].Class != ReadNew {
+		t.Fatalf("re-read after undo: %s", reads[0].Class)
+	}
+}
+
+func TestBulkSteps(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, _ := s.OpenBatch(ctx, "KS", "", "", desk)
+	s.ReadBatch(ctx, b.ID, scanLines(t), desk)
+	s.Step(ctx, "VK2Q7GKCTT", KindUpgrading, Input{}, desk) // one went ahead at the desk
+	res, err := s.SentToIT(ctx, b.ID, desk)
+	if err != nil || res.Moved != 67 || len(res.Skipped) != 1 {
+		t.Fatalf("sent to IT: %+v %v", res, err)
+	}
+	if _, err := s.Upgraded(ctx, b.ID, map[string]string{"NOTINBATCH1": "x"}, desk); !errors.Is(err, ErrNotInBatch) {
+		t.Fatalf("an exception outside the batch must be refused: %v", err)
+	}
+	except := map[string]string{"938ZPVF2HB": "skjerm knust", "VF7QNXKXVZZJ": "starter ikke", "2HHQPVS88F": "ukjent modell"}
+	res, err = s.Upgraded(ctx, b.ID, except, desk)
+	if err != nil || res.Moved != 65 || res.Failed != 3 {
+		t.Fatalf("upgraded except three: %+v %v", res, err)
+	}
+	card, _ := s.Card(ctx, "938ZPVF2HB")
+	if card.Device.Status != Failed || card.Device.FailureReason != "skjerm knust" {
+		t.Fatalf("%+v", card.Device)
+	}
+	// The bulk steps are the same events a desk makes.
+	kinds := []Kind{}
+	for _, e := range card.Timeline {
+		kinds = append(kinds, e.Kind)
+	}
+	if got := strings.Join(toStrings(kinds), " "); got != "registered received upgrading failed" {
+		t.Fatalf("timeline: %s", got)
+	}
+	if err := s.CloseBatch(ctx, b.ID, desk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadBatch(ctx, b.ID, []string{"R52NXYGSKYS"}, desk); !errors.Is(err, ErrBatchClosed) {
+		t.Fatalf("a closed batch takes no reads: %v", err)
+	}
+	before := dumpDevices(t, s.write)
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := dumpDevices(t, s.write); len(after) != len(before) {
+		t.Fatal("rebuild lost tablets")
+	}
+	b2, _ := s.Batch(ctx, b.ID)
+	if !b2.Closed || b2.New != 67 || b2.Duplicates != 3 {
+		t.Fatalf("batch after rebuild: %+v", b2)
+	}
+}
+
+func toStrings(ks []Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}

@@ -1,0 +1,71 @@
+package tui
+
+import (
+	"fmt"
+
+	"dropin/scan"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// BatchCounts is a batch's live counts on one line.
+func BatchCounts(t i18n.Catalog, b store.Batch) string {
+	return t.T("batch.counts", b.Scanned(), b.Expected, percent(b.Scanned(), b.Expected), b.New, b.Duplicates, b.Unknown, b.Invalid)
+}
+
+// BatchTitle names a batch with its IT date and body.
+func BatchTitle(t i18n.Catalog, b store.Batch) string {
+	s := scan.Clean(b.Name)
+	if b.ITDate != "" {
+		s += " · " + t.T("batch.itdate", scan.Clean(b.ITDate))
+	}
+	if b.Body != "" {
+		s += " · " + scan.Clean(b.Body)
+	}
+	if b.Closed {
+		s += " · " + t.T("batch.closed")
+	}
+	return s
+}
+
+// BatchReport is the batch report as lines: counts per outcome, the
+// tablets, and the officials still missing.
+func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing []store.Chase) []string {
+	out := []string{BatchTitle(t, b), BatchCounts(t, b), ""}
+	outcome := map[store.Status]int{}
+	for _, m := range members {
+		outcome[m.Status]++
+	}
+	out = append(out, t.T("batch.outcomes"))
+	for _, s := range store.Statuses {
+		if n := outcome[s]; n > 0 {
+			out = append(out, fmt.Sprintf("  %-18s %4d", t.Status(s), n))
+		}
+	}
+	out = append(out, "", t.T("batch.tablets", len(members)))
+	for _, m := range members {
+		who := scan.Clean(m.Official)
+		if m.Unknown {
+			who = t.T("batch.unknowntablet")
+		}
+		out = append(out, fmt.Sprintf("  %-14s %-18s %-22s %s", m.Serial, t.Status(m.Status), scan.Clean(m.Model), who))
+	}
+	out = append(out, "", t.T("batch.missing", len(missing)))
+	for _, c := range missing {
+		out = append(out, fmt.Sprintf("  %-24s %-12s %s · %s", scan.Clean(c.Name), scan.Clean(c.Phone), scan.Clean(c.Email), scan.Clean(c.Bodies())))
+	}
+	return out
+}
+
+// ReadText says what one read was, for the intake list and the command line.
+func ReadText(t i18n.Catalog, r store.Read) string {
+	switch r.Class {
+	case store.ReadInvalid:
+		return t.T("read.invalid", scan.Clean(r.Raw), t.T(fmt.Sprintf("reason.%d", r.Reason)))
+	case store.ReadDuplicate:
+		return t.T("read.duplicate", r.Serial)
+	case store.ReadUnknown:
+		return t.T("read.unknown", r.Serial)
+	}
+	return t.T("read.new", r.Serial)
+}
