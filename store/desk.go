@@ -292,7 +292,7 @@ type Activity struct {
 func (s *Store) Recent(ctx context.Context, station string, limit int) ([]Activity, error) {
 	rows, err := s.read.QueryContext(ctx, `
 SELECT e.hlc, e.kind, e.subject, coalesce(d.model, ''), coalesce(o.name, ''), e.actor,
-       EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id AND u.subject = e.subject)
+       EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id)
 FROM events e
 LEFT JOIN devices d ON d.serial = e.subject
 LEFT JOIN officials o ON o.id = d.official_id
@@ -326,9 +326,9 @@ func (s *Store) Today(ctx context.Context, station string, day time.Time) (Count
 	since := hlcAt(time.Date(y, m, dd, 0, 0, 0, 0, day.Location()))
 	rows, err := s.read.QueryContext(ctx, `
 SELECT e.kind, count(*) FROM events e
-WHERE e.hlc >= ? AND e.station = ?
-  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id AND u.subject = e.subject)
-GROUP BY e.kind`, int64(since), station)
+WHERE e.station = ? AND e.kind IN ('received', 'upgrading', 'upgraded', 'first-login', 'handed-back', 'failed') AND e.hlc >= ?
+  AND NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id)
+GROUP BY e.kind`, station, int64(since))
 	if err != nil {
 		return nil, fmt.Errorf("today's counts: %w", err)
 	}

@@ -49,6 +49,7 @@ const (
 	screenStaff    screen = iota // who is working?
 	screenDesk                   // check-in and the ladder
 	screenOverview               // coverage and who to chase
+	screenBatch                  // batch intake
 	screenImport                 // roster import
 )
 
@@ -56,7 +57,7 @@ const (
 var tabs = []struct {
 	screen screen
 	title  string
-}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenImport, "title.import"}}
+}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}}
 
 // Model is the root model: it owns the layout, the scanner detector, the
 // flash line, the status bar and help, and routes to the active screen.
@@ -67,11 +68,15 @@ type Model struct {
 	staff    staffScreen
 	desk     deskScreen
 	overview overviewScreen
+	batch    batchScreen
 	importer importScreen
 	help     help.Model
 	fullHelp bool
 	flash    flash
 	counts   store.Counts
+
+	refreshing bool // a refresh of the numbers is under way
+	stale      bool // and something changed since it started
 }
 
 // flash is the one-line message under the screen: what was just saved, or
@@ -109,6 +114,7 @@ func New(cfg Config) *Model {
 	m.staff = newStaffScreen(c)
 	m.desk = newDeskScreen(c)
 	m.overview = newOverviewScreen(c)
+	m.batch = newBatchScreen(c)
 	m.importer = newImportScreen(c)
 	if cfg.Staff == "" {
 		m.screen = screenStaff
@@ -140,7 +146,15 @@ type activityMsg struct {
 // and another session's work shows.
 type refreshTickMsg struct{}
 
+// refresh re-reads the status bar's numbers and the recent activity. A
+// burst of changes (a batch at scanner speed) costs one refresh at a
+// time, and one more at the end.
 func (m *Model) refresh() tea.Cmd {
+	if m.refreshing {
+		m.stale = true
+		return nil
+	}
+	m.refreshing = true
 	st, station, now := m.c.store, m.c.station, m.c.now()
 	return func() tea.Msg {
 		ctx := context.Background()
@@ -177,16 +191,23 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.desk.restyle()
 		m.staff.restyle()
 		m.overview.restyle()
+		m.batch.restyle()
 		m.importer.restyle()
 		return nil
 	case activityMsg:
+		m.refreshing = false
+		var again tea.Cmd
+		if m.stale {
+			m.stale = false
+			again = m.refresh()
+		}
 		if msg.err != nil {
 			m.c.log.Error("refresh activity", "err", msg.err)
-			return nil
+			return again
 		}
 		m.counts = msg.counts
 		m.desk.recent = msg.recent
-		return nil
+		return again
 	case refreshTickMsg:
 		return tea.Batch(m.refresh(), tea.Tick(30*time.Second, func(time.Time) tea.Msg { return refreshTickMsg{} }))
 	case flashMsg:
@@ -198,8 +219,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.desk.focusInput(), m.refresh(),
 			tea.Tick(30*time.Second, func(time.Time) tea.Msg { return refreshTickMsg{} }))
 	case changedMsg:
-		// Something was written: the numbers moved.
-		if m.overview.loaded {
+		// Something was written: the numbers moved. The overview is read
+		// again when it is on screen (and when it is opened).
+		if m.screen == screenOverview {
 			return tea.Batch(m.refresh(), m.overview.load())
 		}
 		return m.refresh()
@@ -207,10 +229,15 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.overview.update(msg)
 	case importedMsg:
 		return m.importer.update(msg)
+	case batchesMsg, batchLoadedMsg, batchCountsMsg, readsSavedMsg, readUndoneMsg, bulkDoneMsg:
+		return m.batch.update(msg)
 	case scan.Msg:
 		// A tablet scanned on another screen: the desk takes it, unless
 		// a text field there has focus.
-		if m.screen == screenOverview && !m.overview.typing() || m.screen == screenImport && !m.importer.typing() {
+		switch {
+		case m.screen == screenOverview && !m.overview.typing(),
+			m.screen == screenImport && !m.importer.typing(),
+			m.screen == screenBatch && !m.batch.takesScans():
 			m.screen = screenDesk
 		}
 	case tea.KeyPressMsg:
@@ -233,6 +260,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.overview.update(msg)
 	case screenImport:
 		return m.importer.update(msg)
+	case screenBatch:
+		return m.batch.update(msg)
 	default:
 		return m.desk.update(msg)
 	}
@@ -253,6 +282,8 @@ func (m *Model) switchTo(step int) tea.Cmd {
 		return m.overview.load()
 	case screenImport:
 		return m.importer.focus()
+	case screenBatch:
+		return m.batch.loadList()
 	}
 	return nil
 }
@@ -266,6 +297,8 @@ func (m *Model) typing() bool {
 		return m.overview.typing()
 	case screenImport:
 		return m.importer.typing()
+	case screenBatch:
+		return m.batch.typing()
 	}
 	return m.desk.typing()
 }
@@ -302,6 +335,8 @@ func (m *Model) View() tea.View {
 		body = m.overview.view(w, bodyHeight)
 	case screenImport:
 		body = m.importer.view(w, bodyHeight)
+	case screenBatch:
+		body = m.batch.view(w, bodyHeight)
 	default:
 		body = m.desk.view(w, bodyHeight)
 	}
@@ -387,6 +422,8 @@ func (m *Model) shortHelpKeys() []key.Binding {
 		return append(m.overview.shortHelp(), m.c.keys.Global.Help)
 	case screenImport:
 		return append(m.importer.shortHelp(), m.c.keys.Global.Help)
+	case screenBatch:
+		return append(m.batch.shortHelp(), m.c.keys.Global.Help)
 	}
 	return append(m.desk.shortHelp(), m.c.keys.Global.Help)
 }
@@ -400,6 +437,9 @@ func (m *Model) fullHelpKeys() [][]key.Binding {
 		return append(m.overview.fullHelp(), g)
 	case screenImport:
 		return [][]key.Binding{m.importer.shortHelp(), g}
+	case screenBatch:
+		k := m.c.keys.Batch
+		return [][]key.Binding{{k.New, k.Intake, k.UndoRead}, {k.SentToIT, k.Upgraded, k.Close, k.Yes}, g}
 	}
 	return append(m.desk.fullHelp(), g)
 }

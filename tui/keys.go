@@ -12,6 +12,9 @@ type KeyMap struct {
 	Global struct {
 		Quit, Help, NextScreen, PrevScreen key.Binding
 	}
+	Batch struct {
+		New, Intake, SentToIT, Upgraded, Close, UndoRead, Yes key.Binding
+	}
 	Overview struct {
 		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown key.Binding
 	}
@@ -33,6 +36,14 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Global.Help = b("key.help", "?")
 	k.Global.NextScreen = b("key.nextscreen", "tab")
 	k.Global.PrevScreen = b("key.prevscreen", "shift+tab")
+
+	k.Batch.New = b("key.batch.new", "n")
+	k.Batch.Intake = b("key.batch.intake", "i")
+	k.Batch.SentToIT = b("key.batch.sent", "t")
+	k.Batch.Upgraded = b("key.batch.upgraded", "g")
+	k.Batch.Close = b("key.batch.close", "c")
+	k.Batch.UndoRead = b("key.batch.undo", "ctrl+z")
+	k.Batch.Yes = b("key.yes", "y", "j")
 
 	k.Overview.Municipality = b("key.municipality", "m")
 	k.Overview.Body = b("key.body", "b")

@@ -32,6 +32,7 @@ type overviewScreen struct {
 	searching bool
 	offset    int // first list row shown
 	visible   []store.Chase
+	folded    []string // chase[i].Name folded for search, made once per load
 }
 
 var sortKeys = []string{"name", "municipality", "body"}
@@ -84,6 +85,10 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
 		}
 		o.lines, o.total, o.chase, o.loaded = msg.lines, msg.total, msg.chase, true
+		o.folded = make([]string, len(o.chase))
+		for i, c := range o.chase {
+			o.folded[i] = store.Fold(c.Name)
+		}
 		o.refilter()
 		return nil
 	case tea.KeyPressMsg:
@@ -193,14 +198,14 @@ func (o *overviewScreen) bodies() []string {
 func (o *overviewScreen) refilter() {
 	words := strings.Fields(store.Fold(o.search.Value()))
 	o.visible = o.visible[:0]
-	for _, c := range o.chase {
+	for i, c := range o.chase {
 		if o.mun != "" && c.Municipality != o.mun {
 			continue
 		}
 		if o.body != "" && !hasBody(c, o.body) {
 			continue
 		}
-		name := store.Fold(c.Name)
+		name := o.folded[i]
 		match := true
 		for _, w := range words {
 			if !strings.Contains(name, w) {

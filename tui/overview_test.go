@@ -115,6 +115,7 @@ func TestImportScreenPreviewsThenImports(t *testing.T) {
 	h := newHarness(t, 100, 30, i18n.Bokmal)
 	h.special(tea.KeyTab)
 	h.special(tea.KeyTab)
+	h.special(tea.KeyTab)
 	if h.m.screen != screenImport {
 		t.Fatalf("screen %d", h.m.screen)
 	}
@@ -135,6 +136,7 @@ func TestImportScreenShowsBadRows(t *testing.T) {
 	h := newHarness(t, 100, 30, i18n.Bokmal)
 	path := t.TempDir() + "/bad.csv"
 	os.WriteFile(path, []byte("Navn;Organ;Primær e-post;Nettbrett serienr\nKari;KS;kari@levanger.kommune.no;AB12\n;KS;x@levanger.kommune.no;\n"), 0o600)
+	h.special(tea.KeyTab)
 	h.special(tea.KeyTab)
 	h.special(tea.KeyTab)
 	h.press(path)

@@ -24,3 +24,11 @@ CREATE INDEX batch_reads_order ON batch_reads (batch_id, hlc);
 -- Leads with the serial: with (batch_id, serial) the planner preferred the
 -- primary key's batch_id prefix and scanned the whole batch on every read.
 CREATE INDEX batch_reads_serial ON batch_reads (serial, batch_id, undone, class);
+
+-- "Is this event undone?" is asked of every event the status bar counts;
+-- by subject it scanned a whole batch's reads per event.
+CREATE INDEX events_undo ON events (ref) WHERE kind = 'undo';
+
+-- Today's counts in the status bar: the steps one station took since
+-- midnight, by kind, without reading every batch read of the day.
+CREATE INDEX events_station_kind ON events (station, kind, hlc);

@@ -1,0 +1,651 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"dropin/scan"
+	"dropin/store"
+)
+
+// batchScreen is the secretariat's batch intake: pick or open a batch,
+// scan the pile in one burst, then move the whole batch along.
+type batchScreen struct {
+	c     *common
+	state batchState
+
+	batches []store.Batch // the list
+	cursor  int
+
+	form  [3]textinput.Model // new batch: name, IT date, body
+	field int
+
+	batch   store.Batch // the open batch
+	missing []store.Chase
+	lines   []readLine // newest first
+	input   textinput.Model
+
+	// The read queue: reads are shown at once and saved in order, one
+	// store call at a time; what arrives meanwhile goes in the next call.
+	queue    []string
+	inflight []string
+
+	failed  map[string]string // "upgraded except these": serial -> reason
+	confirm string            // the bulk step awaiting y: "sent", "upgraded", "close"
+	seq     int
+}
+
+type batchState int
+
+const (
+	batchList   batchState = iota // every batch; n for a new one
+	batchNew                      // the new-batch form
+	batchIntake                   // reading the pile
+	batchView                     // the batch: counts, bulk steps
+	batchExcept                   // listing the tablets that failed at IT
+)
+
+// readLine is one read as the intake list shows it.
+type readLine struct {
+	raw   string
+	read  store.Read
+	saved bool
+	view  string // the rendered line once saved; it no longer changes
+}
+
+type (
+	batchesMsg struct {
+		list []store.Batch
+		err  error
+	}
+	batchLoadedMsg struct {
+		seq     int
+		batch   store.Batch
+		reads   []store.Read
+		missing []store.Chase
+		err     error
+	}
+	batchCountsMsg struct {
+		batch store.Batch
+		err   error
+	}
+	readsSavedMsg struct {
+		batch string
+		reads []store.Read
+		err   error
+	}
+	readUndoneMsg struct {
+		batch string
+		read  store.Read
+		err   error
+	}
+	bulkDoneMsg struct {
+		verb string
+		res  store.BulkResult
+		err  error
+	}
+)
+
+func newBatchScreen(c *common) batchScreen {
+	b := batchScreen{c: c, failed: map[string]string{}}
+	for i, ph := range []string{"batch.form.name.ph", "batch.form.itdate.ph", "batch.form.body.ph"} {
+		in := textinput.New()
+		in.Prompt = "› "
+		in.CharLimit = 80
+		in.Placeholder = c.t.T(ph)
+		in.SetStyles(c.styles.Input)
+		b.form[i] = in
+	}
+	b.input = textinput.New()
+	b.input.Prompt = "› "
+	b.input.CharLimit = 80
+	b.input.SetStyles(c.styles.Input)
+	return b
+}
+
+func (b *batchScreen) restyle() {
+	for i := range b.lines {
+		b.lines[i].view = ""
+	}
+	for i := range b.form {
+		b.form[i].SetStyles(b.c.styles.Input)
+	}
+	b.input.SetStyles(b.c.styles.Input)
+}
+
+func (b *batchScreen) typing() bool {
+	return b.state == batchNew || b.state == batchIntake || b.state == batchExcept
+}
+
+// takesScans reports whether a scan is a read of this batch rather than
+// a tablet for the desk.
+func (b *batchScreen) takesScans() bool {
+	return b.state == batchIntake || b.state == batchExcept || b.state == batchView && !b.batch.Closed
+}
+
+func (b *batchScreen) loadList() tea.Cmd {
+	st := b.c.store
+	return func() tea.Msg {
+		list, err := st.Batches(context.Background())
+		return batchesMsg{list: list, err: err}
+	}
+}
+
+func (b *batchScreen) load(id string) tea.Cmd {
+	b.seq++
+	seq, st := b.seq, b.c.store
+	return func() tea.Msg {
+		ctx := context.Background()
+		bt, err := st.Batch(ctx, id)
+		if err != nil {
+			return batchLoadedMsg{seq: seq, err: err}
+		}
+		reads, err := st.Reads(ctx, id, 200)
+		if err != nil {
+			return batchLoadedMsg{seq: seq, err: err}
+		}
+		missing, err := st.Missing(ctx, bt)
+		return batchLoadedMsg{seq: seq, batch: bt, reads: reads, missing: missing, err: err}
+	}
+}
+
+// loadCounts re-reads the batch's counts only.
+func (b *batchScreen) loadCounts() tea.Cmd {
+	st, id := b.c.store, b.batch.ID
+	return func() tea.Msg {
+		bt, err := st.Batch(context.Background(), id)
+		return batchCountsMsg{batch: bt, err: err}
+	}
+}
+
+// refreshCounts re-reads the batch's numbers and who is missing.
+func (b *batchScreen) refreshCounts() tea.Cmd { return b.load(b.batch.ID) }
+
+// enqueue shows a read at once and saves it after those before it.
+func (b *batchScreen) enqueue(raw string) tea.Cmd {
+	b.lines = append([]readLine{{raw: raw}}, b.lines...)
+	if len(b.lines) > 500 {
+		b.lines = b.lines[:500]
+	}
+	b.queue = append(b.queue, raw)
+	return b.flush()
+}
+
+// flush sends the queued reads to the store if no call is under way.
+func (b *batchScreen) flush() tea.Cmd {
+	if len(b.inflight) > 0 || len(b.queue) == 0 {
+		return nil
+	}
+	b.inflight, b.queue = b.queue, nil
+	raws, st, id, by := b.inflight, b.c.store, b.batch.ID, b.c.actor()
+	return func() tea.Msg {
+		reads, err := st.ReadBatch(context.Background(), id, raws, by)
+		return readsSavedMsg{batch: id, reads: reads, err: err}
+	}
+}
+
+func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
+	t := b.c.t
+	switch msg := msg.(type) {
+	case batchesMsg:
+		if msg.err != nil {
+			return flashCmd(flashError, t.T("error.read", errText(msg.err)))
+		}
+		b.batches = msg.list
+		b.cursor = min(b.cursor, max(0, len(b.batches)-1))
+		return nil
+	case batchLoadedMsg:
+		if msg.seq != b.seq {
+			return nil
+		}
+		if msg.err != nil {
+			return flashCmd(flashError, t.T("error.read", errText(msg.err)))
+		}
+		b.batch, b.missing = msg.batch, msg.missing
+		sort.SliceStable(b.missing, func(i, j int) bool { return b.c.t.Compare(b.missing[i].Name, b.missing[j].Name) < 0 })
+		if len(b.queue) == 0 && len(b.inflight) == 0 {
+			b.lines = b.lines[:0]
+			for _, r := range msg.reads {
+				b.lines = append(b.lines, readLine{raw: r.Raw, read: r, saved: true})
+			}
+		}
+		return nil
+	case readsSavedMsg:
+		if msg.batch != b.batch.ID {
+			return nil
+		}
+		saved := b.inflight
+		b.inflight = nil
+		if msg.err != nil {
+			// Nothing of this call was written; show it and keep the reads
+			// on screen, marked unsaved, so nobody thinks they are in.
+			b.c.log.Error("batch read", "batch", msg.batch, "err", msg.err)
+			b.dropUnsaved(len(saved) + len(b.queue))
+			b.queue = nil
+			return flashCmd(flashError, t.T("batch.notsaved", len(saved), errText(msg.err)))
+		}
+		// The newest unsaved lines are the queue, then this call's reads.
+		i := len(b.queue)
+		for j := len(msg.reads) - 1; j >= 0 && i < len(b.lines); j, i = j-1, i+1 {
+			b.lines[i].read, b.lines[i].saved = msg.reads[j], true
+		}
+		// The counts and the missing list follow from the reads; no need
+		// to ask the store again at scanner speed.
+		for _, r := range msg.reads {
+			b.count(r)
+		}
+		last := msg.reads[len(msg.reads)-1]
+		cmds := []tea.Cmd{b.flush(), changed, flashCmd(flashOK, t.T("batch.saved", t.Clock(b.c.now()), ReadText(t, last)))}
+		if len(b.inflight) == 0 {
+			// The burst is over: what is expected can have moved (an
+			// employee's tablet handed in with the pile).
+			cmds = append(cmds, b.loadCounts())
+		}
+		return tea.Batch(cmds...)
+	case batchCountsMsg:
+		if msg.err == nil && msg.batch.ID == b.batch.ID && len(b.inflight) == 0 {
+			b.batch = msg.batch
+		}
+		return nil
+	case readUndoneMsg:
+		if msg.batch != b.batch.ID {
+			return nil
+		}
+		if msg.err != nil {
+			if errors.Is(msg.err, store.ErrNothingRead) {
+				return flashCmd(flashInfo, t.T("batch.nothingtoundo"))
+			}
+			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+		}
+		return tea.Batch(b.refreshCounts(), changed, flashCmd(flashOK, t.T("batch.undone", ReadText(t, msg.read))))
+	case bulkDoneMsg:
+		if msg.err != nil {
+			return flashCmd(flashError, b.bulkError(msg.err))
+		}
+		b.failed = map[string]string{}
+		return tea.Batch(b.refreshCounts(), changed,
+			flashCmd(flashOK, t.T("batch.bulk", msg.res.Moved, msg.res.Failed, len(msg.res.Skipped))))
+	case scan.Msg:
+		switch b.state {
+		case batchView:
+			b.state = batchIntake
+			b.input.Focus()
+			fallthrough
+		case batchIntake:
+			return b.enqueue(msg.Code)
+		case batchExcept:
+			insertText(&b.input, msg.Code)
+		case batchNew:
+			insertText(&b.form[b.field], msg.Code)
+		}
+		return nil
+	case tea.KeyPressMsg:
+		return b.key(msg)
+	}
+	return b.updateInputs(msg)
+}
+
+func (b *batchScreen) bulkError(err error) string {
+	t := b.c.t
+	if errors.Is(err, store.ErrNotInBatch) {
+		return t.T("batch.notinbatch", errText(err))
+	}
+	if r, ok := store.IsRefusal(err); ok {
+		return t.T("batch.refused", t.T(fmt.Sprintf("refuse.%d", r.Code)))
+	}
+	return t.T("error.store", errText(err))
+}
+
+// count adds a saved read to the batch's counts and takes its tablet off
+// the missing list.
+func (b *batchScreen) count(r store.Read) {
+	switch r.Class {
+	case store.ReadNew:
+		b.batch.New++
+		for i, c := range b.missing {
+			if c.Serial == r.Serial {
+				b.missing = append(b.missing[:i], b.missing[i+1:]...)
+				break
+			}
+		}
+	case store.ReadDuplicate:
+		b.batch.Duplicates++
+	case store.ReadUnknown:
+		b.batch.Unknown++
+	case store.ReadInvalid:
+		b.batch.Invalid++
+	}
+}
+
+// dropUnsaved marks the newest n lines as not saved.
+func (b *batchScreen) dropUnsaved(n int) {
+	for i := 0; i < n && i < len(b.lines); i++ {
+		b.lines[i].read = store.Read{Raw: b.lines[i].raw, Class: "unsaved"}
+		b.lines[i].saved = true
+	}
+}
+
+func (b *batchScreen) updateInputs(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch b.state {
+	case batchNew:
+		b.form[b.field], cmd = b.form[b.field].Update(msg)
+	case batchIntake, batchExcept:
+		b.input, cmd = b.input.Update(msg)
+	}
+	return cmd
+}
+
+func (b *batchScreen) key(msg tea.KeyPressMsg) tea.Cmd {
+	k, f, t := b.c.keys.Batch, b.c.keys.Form, b.c.t
+	switch b.state {
+	case batchList:
+		switch {
+		case key.Matches(msg, k.New):
+			b.state, b.field = batchNew, 0
+			for i := range b.form {
+				b.form[i].Reset()
+			}
+			return b.form[0].Focus()
+		case key.Matches(msg, f.Up):
+			b.cursor = max(0, b.cursor-1)
+		case key.Matches(msg, f.Down):
+			b.cursor = min(max(0, len(b.batches)-1), b.cursor+1)
+		case key.Matches(msg, f.Confirm) && len(b.batches) > 0:
+			b.batch, b.lines = b.batches[b.cursor], nil
+			b.state = batchView
+			return b.load(b.batch.ID)
+		}
+		return nil
+
+	case batchNew:
+		switch {
+		case key.Matches(msg, f.Cancel):
+			b.state = batchList
+			return nil
+		case key.Matches(msg, f.Up):
+			b.form[b.field].Blur()
+			b.field = (b.field + len(b.form) - 1) % len(b.form)
+			return b.form[b.field].Focus()
+		case key.Matches(msg, f.Down):
+			b.form[b.field].Blur()
+			b.field = (b.field + 1) % len(b.form)
+			return b.form[b.field].Focus()
+		case key.Matches(msg, f.Confirm):
+			if b.field < len(b.form)-1 {
+				b.form[b.field].Blur()
+				b.field++
+				return b.form[b.field].Focus()
+			}
+			name := strings.TrimSpace(b.form[0].Value())
+			if name == "" {
+				b.form[b.field].Blur()
+				b.field = 0
+				return tea.Batch(b.form[0].Focus(), flashCmd(flashError, t.T("batch.needname")))
+			}
+			st, by := b.c.store, b.c.actor()
+			itDate, body := b.form[1].Value(), b.form[2].Value()
+			b.seq++
+			seq := b.seq
+			b.state = batchIntake
+			b.lines, b.queue, b.inflight = nil, nil, nil
+			return tea.Batch(b.input.Focus(), func() tea.Msg {
+				ctx := context.Background()
+				bt, err := st.OpenBatch(ctx, name, itDate, body, by)
+				if err != nil {
+					return batchLoadedMsg{seq: seq, err: err}
+				}
+				missing, err := st.Missing(ctx, bt)
+				return batchLoadedMsg{seq: seq, batch: bt, missing: missing, err: err}
+			})
+		}
+		return b.updateInputs(msg)
+
+	case batchIntake:
+		switch {
+		case key.Matches(msg, f.Confirm):
+			raw := b.input.Value()
+			b.input.Reset()
+			if strings.TrimSpace(raw) == "" {
+				return nil
+			}
+			return b.enqueue(raw)
+		case key.Matches(msg, k.UndoRead):
+			if len(b.queue) > 0 || len(b.inflight) > 0 {
+				return flashCmd(flashInfo, t.T("batch.wait"))
+			}
+			st, id, by := b.c.store, b.batch.ID, b.c.actor()
+			return func() tea.Msg {
+				r, err := st.UndoRead(context.Background(), id, by)
+				return readUndoneMsg{batch: id, read: r, err: err}
+			}
+		case key.Matches(msg, f.Cancel):
+			b.state = batchView
+			b.input.Blur()
+			return nil
+		}
+		return b.updateInputs(msg)
+
+	case batchExcept:
+		switch {
+		case key.Matches(msg, f.Cancel):
+			b.state, b.failed = batchView, map[string]string{}
+			b.input.Blur()
+			return nil
+		case key.Matches(msg, f.Confirm):
+			v := strings.TrimSpace(b.input.Value())
+			if v == "" { // the list is complete
+				b.input.Blur()
+				b.state, b.confirm = batchView, "upgraded"
+				return nil
+			}
+			raw, reason, _ := strings.Cut(v, " ")
+			serial, err := scan.Parse(raw)
+			if err != nil {
+				return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), t.T(fmt.Sprintf("reason.%d", scan.ReasonOf(err)))))
+			}
+			if strings.TrimSpace(reason) == "" {
+				return flashCmd(flashError, t.T("batch.except.needreason"))
+			}
+			b.failed[serial] = strings.TrimSpace(scan.Clean(reason))
+			b.input.Reset()
+			return nil
+		}
+		return b.updateInputs(msg)
+	}
+
+	// batchView
+	if b.confirm != "" {
+		verb := b.confirm
+		b.confirm = ""
+		if !key.Matches(msg, k.Yes) {
+			b.failed = map[string]string{}
+			return flashCmd(flashInfo, t.T("batch.cancelled"))
+		}
+		return b.bulk(verb)
+	}
+	switch {
+	case key.Matches(msg, f.Cancel):
+		b.state = batchList
+		return b.loadList()
+	case b.batch.Closed:
+		return nil
+	case key.Matches(msg, k.Intake):
+		b.state = batchIntake
+		return b.input.Focus()
+	case key.Matches(msg, k.SentToIT):
+		b.confirm = "sent"
+	case key.Matches(msg, k.Upgraded):
+		b.state, b.failed = batchExcept, map[string]string{}
+		b.input.Reset()
+		return b.input.Focus()
+	case key.Matches(msg, k.Close):
+		b.confirm = "close"
+	}
+	return nil
+}
+
+// bulk runs a confirmed bulk step in one transaction.
+func (b *batchScreen) bulk(verb string) tea.Cmd {
+	st, id, by := b.c.store, b.batch.ID, b.c.actor()
+	failed := b.failed
+	return func() tea.Msg {
+		ctx := context.Background()
+		var res store.BulkResult
+		var err error
+		switch verb {
+		case "sent":
+			res, err = st.SentToIT(ctx, id, by)
+		case "upgraded":
+			res, err = st.Upgraded(ctx, id, failed, by)
+		case "close":
+			err = st.CloseBatch(ctx, id, by)
+		}
+		return bulkDoneMsg{verb: verb, res: res, err: err}
+	}
+}
+
+func (b *batchScreen) shortHelp() []key.Binding {
+	k, f := b.c.keys.Batch, b.c.keys.Form
+	switch b.state {
+	case batchList:
+		return []key.Binding{k.New, f.Up, f.Down, f.Confirm, b.c.keys.Global.NextScreen}
+	case batchNew:
+		return []key.Binding{f.Confirm, f.Up, f.Down, f.Cancel}
+	case batchIntake:
+		return []key.Binding{k.UndoRead, f.Cancel}
+	case batchExcept:
+		return []key.Binding{f.Confirm, f.Cancel}
+	}
+	if b.confirm != "" {
+		return []key.Binding{k.Yes, f.Cancel}
+	}
+	if b.batch.Closed {
+		return []key.Binding{f.Cancel, b.c.keys.Global.NextScreen}
+	}
+	return []key.Binding{k.Intake, k.SentToIT, k.Upgraded, k.Close, f.Cancel}
+}
+
+func (b *batchScreen) view(w, h int) string {
+	st, t := b.c.styles, b.c.t
+	var out []string
+	switch b.state {
+	case batchList:
+		out = append(out, " "+st.Box.Title.Render(t.T("batch.list.title")), "")
+		if len(b.batches) == 0 {
+			out = append(out, " "+st.Card.Muted.Render(t.T("batch.list.none")))
+		}
+		for i, bt := range b.batches {
+			mark, style := "  ", st.Form.Item
+			if i == b.cursor {
+				mark, style = "› ", st.Form.Selected
+			}
+			out = append(out, " "+style.Render(mark+BatchTitle(t, bt)), "     "+st.Card.Muted.Render(BatchCounts(t, bt)))
+		}
+		return strings.Join(out, "\n")
+	case batchNew:
+		out = append(out, " "+st.Box.Title.Render(t.T("batch.form.title")), "")
+		for i, label := range []string{"batch.form.name", "batch.form.itdate", "batch.form.body"} {
+			out = append(out, " "+st.Form.Label.Render(t.T(label)), " "+b.form[i].View(), "")
+		}
+		out = append(out, " "+st.Form.Hint.Render(t.T("batch.form.hint")))
+		return strings.Join(out, "\n")
+	}
+
+	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)),
+		" "+st.Card.Account.Render(bar(b.batch.Scanned(), b.batch.Expected))+" "+st.Card.Value.Render(BatchCounts(t, b.batch)))
+	switch {
+	case b.state == batchIntake:
+		out = append(out, " "+st.Form.Label.Render(t.T("batch.scan"))+" "+b.input.View())
+	case b.state == batchExcept:
+		out = append(out, " "+st.Form.Label.Render(t.T("batch.except.label"))+" "+b.input.View())
+		for serial, reason := range b.failed {
+			out = append(out, "   "+st.Flash.Error.Render(serial+": "+reason))
+		}
+	case b.confirm != "":
+		q := t.T("batch.confirm." + b.confirm)
+		if b.confirm == "upgraded" {
+			q = t.T("batch.confirm.upgraded", len(b.failed))
+		}
+		out = append(out, " "+st.Flash.Error.Render(q))
+	case b.batch.Closed:
+		out = append(out, " "+st.Card.Muted.Render(t.T("batch.isclosed")))
+	default:
+		out = append(out, " "+st.Card.Muted.Render(t.T("batch.viewhint")))
+	}
+	out = append(out, "")
+	rest := h - len(out)
+	left, right := b.readLines(rest), b.missingLines(rest)
+	if w >= 100 {
+		lw := w/2 + 4
+		for i := 0; i < rest; i++ {
+			var l, r string
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			out = append(out, pad(l, lw)+r)
+		}
+	} else {
+		half := rest * 3 / 5
+		out = append(out, left[:min(len(left), half)]...)
+		out = append(out, right[:min(len(right), rest-min(len(left), half))]...)
+	}
+	return strings.Join(out, "\n")
+}
+
+func (b *batchScreen) readLines(n int) []string {
+	st, t := b.c.styles, b.c.t
+	out := []string{" " + st.Box.Title.Render(t.T("batch.reads"))}
+	for i := range b.lines {
+		if len(out) >= n {
+			break
+		}
+		l := &b.lines[i]
+		if l.view != "" {
+			out = append(out, l.view)
+			continue
+		}
+		var line string
+		switch {
+		case !l.saved:
+			line = st.Card.Muted.Render(" ⋯ " + t.T("batch.pending", scan.Clean(l.raw)))
+		case l.read.Class == "unsaved":
+			line = st.Flash.Error.Render(" ✗ " + t.T("batch.unsaved", scan.Clean(l.raw)))
+		case l.read.Undone:
+			line = st.Timeline.Undone.Render(" ↶ " + ReadText(t, l.read))
+		case l.read.Class == store.ReadNew:
+			line = st.Flash.OK.Render(" ✓ ") + st.Card.Value.Render(ReadText(t, l.read))
+		case l.read.Class == store.ReadDuplicate:
+			line = st.Card.Muted.Render(" = " + ReadText(t, l.read))
+		default:
+			line = st.Flash.Error.Render(" ! " + ReadText(t, l.read))
+		}
+		if l.saved {
+			l.view = line
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func (b *batchScreen) missingLines(n int) []string {
+	st, t := b.c.styles, b.c.t
+	out := []string{" " + st.Box.Title.Render(t.T("batch.missing", len(b.missing)))}
+	for _, c := range b.missing {
+		if len(out) >= n {
+			break
+		}
+		out = append(out, " "+st.Card.Name.Render(pad(scan.Clean(c.Name), 22))+" "+st.Card.Muted.Render(scan.Clean(c.Phone)))
+	}
+	return out
+}

@@ -1,0 +1,193 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+func importLevanger(t *testing.T, st *store.Store) {
+	t.Helper()
+	if _, _, err := ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// openBatch goes to the batch screen and starts a batch called name.
+func (h *harness) openBatch(name string) {
+	h.t.Helper()
+	for h.m.screen != screenBatch {
+		h.special(tea.KeyTab)
+	}
+	h.press("n")
+	h.press(name)
+	h.special(tea.KeyEnter) // name
+	h.special(tea.KeyEnter) // IT date
+	h.special(tea.KeyEnter) // body: start
+	if h.m.batch.state != batchIntake || h.m.batch.batch.ID == "" {
+		h.t.Fatalf("the batch did not open: state %d\n%s", h.m.batch.state, h.screen())
+	}
+}
+
+func TestBatchIntakeOfTheSampleScans(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	importLevanger(t, h.store)
+	h.openBatch("Kommunestyret, samlet inn 2. april")
+	data, _ := os.ReadFile("testdata/scans-batch1.txt")
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		h.scan(line) // a truncated read is too short for a scan: it arrives as typing, then Enter
+	}
+	b := h.m.batch.batch
+	if b.New != 67 || b.Duplicates != 3 || b.Unknown != 1 || b.Invalid != 1 {
+		t.Fatalf("counts: %+v", b)
+	}
+	h.wantScreen("68 / 94 skannet (72 %)", "67 nye · 3 lest to ganger · 1 ukjente · 1 ugyldige", "Mangler fortsatt (27)")
+	var refused bool
+	for _, l := range h.m.batch.lines {
+		refused = refused || l.read.Class == store.ReadInvalid && l.read.Raw == "356NF"
+	}
+	if !refused {
+		t.Fatal("the truncated read 356NF is listed as refused")
+	}
+
+	// Undo the last read: RZWXBQ49ZH, a municipal employee's tablet handed
+	// in with the pile. Undone, it is back on the employees' track.
+	h.key(tea.KeyPressMsg{Code: 'z', Mod: tea.ModCtrl})
+	if h.m.batch.batch.New != 66 {
+		t.Fatalf("after undo: %+v", h.m.batch.batch)
+	}
+	if card, _ := h.store.Card(context.Background(), "RZWXBQ49ZH"); card.Device.Status != store.EmployeeTrack {
+		t.Fatalf("RZWXBQ49ZH after undoing its read: %s", card.Device.Status)
+	}
+	h.wantScreen("Angret: RZWXBQ49ZH")
+}
+
+func TestBatchBulkStepsFromTheScreen(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	importLevanger(t, h.store)
+	h.openBatch("Formannskapet")
+	for _, s := range []string{"R52NXYGSKYS", "TJYHCY68QHGJ", "R5BN6CT9W05"} {
+		h.scan(s)
+	}
+	h.special(tea.KeyEscape) // to the batch view
+	h.press("t")
+	h.wantScreen("Send alle mottatte nettbrett i bunken til IT")
+	h.press("y")
+	h.wantScreen("3 tatt videre")
+	h.press("g")
+	h.press("TJYHCY68QHGJ skjerm knust")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter) // the list is done
+	h.wantScreen("unntatt de 1 som feilet")
+	h.press("y")
+	ctx := context.Background()
+	for serial, want := range map[string]store.Status{"R52NXYGSKYS": store.Upgraded, "R5BN6CT9W05": store.Upgraded, "TJYHCY68QHGJ": store.Failed} {
+		if c, _ := h.store.Card(ctx, serial); c.Device.Status != want {
+			t.Errorf("%s: %s, want %s", serial, c.Device.Status, want)
+		}
+	}
+	h.press("c")
+	h.press("n") // no: nothing happens
+	if h.m.batch.batch.Closed {
+		t.Fatal("n must not close the batch")
+	}
+	h.press("c")
+	h.press("y")
+	if !h.m.batch.batch.Closed {
+		t.Fatal("the batch is closed after c, y")
+	}
+}
+
+// thousand registers 1,000 tablets and returns their serials in the order
+// a scanner will read them.
+func thousand(t *testing.T, st *store.Store) []string {
+	var b strings.Builder
+	b.WriteString("Navn;Kommune;Organ;Primær e-post;Nettbrett serienr\n")
+	var serials []string
+	for i := range 1000 {
+		s := fmt.Sprintf("TB%04dX%03d", (i*7919)%10000, i) // not in sorted order
+		serials = append(serials, s)
+		fmt.Fprintf(&b, "Person %d;Levanger;Kommunestyret;p%d@levanger.kommune.no;%s\n", i, i, s)
+	}
+	ros, err := store.ParseRoster(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Import(context.Background(), ros, store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	return serials
+}
+
+func checkAllRecordedInOrder(t *testing.T, st *store.Store, batchID string, serials []string) {
+	t.Helper()
+	reads, err := st.Reads(context.Background(), batchID, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reads) != len(serials) {
+		t.Fatalf("%d reads recorded, want %d", len(reads), len(serials))
+	}
+	for i, r := range reads { // newest first
+		want := serials[len(serials)-1-i]
+		if r.Serial != want || r.Class != store.ReadNew {
+			t.Fatalf("read %d: %q (%s), want %q new: merged, lost or out of order", len(serials)-1-i, r.Raw, r.Class, want)
+		}
+	}
+}
+
+// TestThousandScansAtScannerSpeed feeds 1,000 serials as key messages 3 ms
+// apart, Enter after each, as a USB scanner types them.
+func TestThousandScansAtScannerSpeed(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	serials := thousand(t, h.store)
+	h.openBatch("Tusen")
+	for _, s := range serials {
+		h.scan(s)
+	}
+	checkAllRecordedInOrder(t, h.store, h.m.batch.batch.ID, serials)
+	if h.m.batch.batch.New != 1000 {
+		t.Fatalf("counts %+v", h.m.batch.batch)
+	}
+}
+
+// TestThousandScansFlood sends the same 1,000 serials through the real
+// program loop with no pause at all: reads pile up while the store is
+// busy and are saved in order, several to a transaction.
+func TestThousandScansFlood(t *testing.T) {
+	st := openStore(t)
+	serials := thousand(t, st)
+	b, err := st.OpenBatch(context.Background(), "Flom", "", "", store.Actor{Station: "t", Staff: "T"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(Config{Store: st, Station: "sekretariat", Staff: "AB", Lang: i18n.Bokmal})
+	m.screen = screenBatch
+	m.batch.batch, m.batch.state = b, batchIntake
+	m.batch.input.Focus()
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	for _, s := range serials {
+		tm.Type(s)
+		tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got, _ := st.Batch(context.Background(), b.ID)
+		if got.New+got.Duplicates+got.Invalid+got.Unknown >= 1000 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	checkAllRecordedInOrder(t, st, b.ID, serials)
+}
