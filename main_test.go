@@ -134,3 +134,58 @@ func TestImportCommand(t *testing.T) {
 		t.Fatalf("bad roster: exit %d\n%s", code, out.String())
 	}
 }
+
+func TestBatchCommands(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "dropin.db")
+	var out, errb bytes.Buffer
+	do := func(args ...string) string {
+		t.Helper()
+		out.Reset()
+		errb.Reset()
+		if code := run(ctx, append(args, "--db", db), &out, &errb, env(nil)); code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	do("import", "store/testdata/roster-levanger.csv")
+	got := do("batch", "import", "--name", "Kommunestyret 2. april", "--it-date", "4. april", "store/testdata/scans-batch1.txt")
+	for _, want := range []string{"68 / 94 skannet (72 %) · 67 nye · 3 lest to ganger · 1 ukjente · 1 ugyldige",
+		"«356NF» avvist: for kort", "2HHQPVS88F: ikke på listen"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("batch import output lacks %q:\n%s", want, got)
+		}
+	}
+	if got := do("batch", "sent-to-it", "Kommunestyret 2. april"); !strings.HasPrefix(got, "68 tatt videre") {
+		t.Fatalf("sent to IT: %s", got)
+	}
+	if got := do("batch", "upgraded", "Kommunestyret 2. april", "--failed", "938zpvf2hb=skjerm knust"); !strings.HasPrefix(got, "67 tatt videre, 1 feilet") {
+		t.Fatalf("upgraded: %s", got)
+	}
+	got = do("batch", "report", "--csv", "Kommunestyret 2. april")
+	rows, err := csv.NewReader(strings.NewReader(got)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, r := range rows[1:] {
+		kinds[r[0]]++
+	}
+	if kinds["tablet"] != 67 || kinds["unknown"] != 1 || kinds["missing"] != 27 {
+		t.Fatalf("report rows: %v", kinds)
+	}
+	do("batch", "close", "Kommunestyret 2. april")
+	if got := do("batch", "list"); !strings.Contains(got, "lukket") {
+		t.Fatalf("list: %s", got)
+	}
+	// The same name again starts a new batch, the old one being closed. The
+	// pile's tablets join it (the unknown one is known by now), and none
+	// moves back on its ladder.
+	got = do("batch", "import", "--name", "Kommunestyret 2. april", "store/testdata/scans-batch1.txt")
+	if !strings.Contains(got, "68 nye · 3 lest to ganger · 0 ukjente · 1 ugyldige") {
+		t.Fatalf("second batch: %s", got)
+	}
+	if got := do("export", "devices"); !strings.Contains(got, "938ZPVF2HB,iPad") || !strings.Contains(got, ",failed,") || strings.Contains(got, ",received,") {
+		t.Fatalf("statuses after a second batch:\n%.400s", got)
+	}
+}

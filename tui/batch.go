@@ -559,8 +559,11 @@ func (b *batchScreen) view(w, h int) string {
 		return strings.Join(out, "\n")
 	}
 
-	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)),
-		" "+st.Card.Account.Render(bar(b.batch.Scanned(), b.batch.Expected))+" "+st.Card.Value.Render(BatchCounts(t, b.batch)))
+	counts := " " + st.Card.Value.Render(BatchCounts(t, b.batch))
+	if w >= 100 { // the bar only where the numbers still fit beside it
+		counts = " " + st.Card.Account.Render(bar(b.batch.Scanned(), b.batch.Expected)) + counts
+	}
+	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)), counts)
 	switch {
 	case b.state == batchIntake:
 		out = append(out, " "+st.Form.Label.Render(t.T("batch.scan"))+" "+b.input.View())
