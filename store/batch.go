@@ -184,7 +184,11 @@ func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Act
 	return Read{EventID: e.ID, At: e.Time(), Raw: raw, Serial: p.Serial, Class: p.Class, Reason: scan.Reason(p.Reason)}, nil
 }
 
-const inBatchSQL = `SELECT count(*) FROM batch_reads WHERE batch_id = ? AND serial = ? AND undone = 0 AND class IN ('new', 'unknown')`
+// memberRead is the rule for a batch's members: its reads that took a
+// tablet in (new or unknown) and were not undone.
+const memberRead = `undone = 0 AND class IN ('new', 'unknown')`
+
+const inBatchSQL = `SELECT count(*) FROM batch_reads WHERE batch_id = ? AND serial = ? AND ` + memberRead
 
 // takeIn makes a tablet read in a batch received, through the workflow:
 // an unknown one is registered first, an employee's is taken off the
@@ -375,8 +379,7 @@ func (s *Store) bulk(ctx context.Context, batchID string, by Actor, from Status,
 }
 
 func memberSerials(ctx context.Context, q querier, batchID string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT serial FROM batch_reads
-WHERE batch_id = ? AND undone = 0 AND class IN ('new', 'unknown') ORDER BY serial`, batchID)
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+` ORDER BY serial`, batchID)
 	if err != nil {
 		return nil, fmt.Errorf("batch members: %w", err)
 	}
@@ -539,7 +542,7 @@ func (s *Store) Members(ctx context.Context, batchID string) ([]Member, error) {
 	rows, err := s.read.QueryContext(ctx, `
 SELECT r.serial, max(r.class = 'unknown'), coalesce(d.model, ''), coalesce(o.name, ''), coalesce(d.status, '')
 FROM batch_reads r LEFT JOIN devices d ON d.serial = r.serial LEFT JOIN officials o ON o.id = d.official_id
-WHERE r.batch_id = ? AND r.undone = 0 AND r.class IN ('new', 'unknown')
+WHERE r.batch_id = ? AND r.`+memberRead+`
 GROUP BY r.serial ORDER BY r.serial`, batchID)
 	if err != nil {
 		return nil, fmt.Errorf("batch members: %w", err)
