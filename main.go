@@ -19,11 +19,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"dropin/receipt"
 	"dropin/scan"
 	"dropin/store"
 	"dropin/tui"
@@ -41,6 +43,8 @@ type options struct {
 	staff   string
 	lang    string
 	scanGap time.Duration
+	printer string
+	paper   string
 }
 
 func defaults(getenv func(string) string) options {
@@ -49,6 +53,8 @@ func defaults(getenv func(string) string) options {
 		station: getenv("DROPIN_STATION"),
 		staff:   getenv("DROPIN_STAFF"),
 		lang:    getenv("DROPIN_LANG"),
+		printer: getenv("DROPIN_PRINTER"),
+		paper:   getenv("DROPIN_PAPER"),
 	}
 	if o.db == "" {
 		o.db = filepath.Join(dataDir(getenv), "dropin.db")
@@ -70,6 +76,21 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.staff, "staff", o.staff, "the `initials` of who is working (env DROPIN_STAFF; asked for when empty)")
 	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default) or en (env DROPIN_LANG)")
 	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
+	fs.StringVar(&o.printer, "printer", o.printer, "the CUPS `queue` receipts print on (env DROPIN_PRINTER; none: receipts are only saved as files)")
+	fs.StringVar(&o.paper, "paper", o.paper, "receipt `paper`: a4 or slip (80 mm) (env DROPIN_PAPER; default a4)")
+}
+
+// receipts opens the station's receipt keys and folder, beside the
+// database: keys/ (the private key, mode 0600, and trusted.keys) and
+// receipts/ (PDF and PNG files).
+func (o options) receipts(keyrings ...string) (*tui.Receipts, error) {
+	paper, err := receipt.ParsePaper(o.paper)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(o.db)
+	return tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"),
+		receipt.Printer{Name: o.printer, Paper: paper}, keyrings...)
 }
 
 // dataDir is where the database lives: $XDG_DATA_HOME/dropin, or the
@@ -118,6 +139,10 @@ Usage:
                                       all upgrading tablets are upgraded, except these, which failed
   dropin batch close NAME             close the batch
   dropin batch report [--csv] NAME    counts per outcome, the tablets, the officials still missing
+  dropin receipt show NUMBER|SERIAL   a receipt as text and QR code, and where its files are
+  dropin receipt print NUMBER|SERIAL  print a receipt (--printer, --paper)
+  dropin receipt verify TOKEN         check a receipt's code offline and say what it attests
+  dropin receipt key                  this station's public key, for other desks' trusted.keys
   dropin version                      print the version and exit
 
 Flags (before or after the command):
@@ -179,6 +204,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runImport(ctx, o, args[1:], stdout, stderr)
 	case "batch":
 		return runBatch(ctx, o, args[1:], stdout, stderr)
+	case "receipt":
+		return runReceipt(ctx, o, args[1:], stdout, stderr)
 	case "help":
 		fs.SetOutput(stdout)
 		fs.Usage()
@@ -243,8 +270,12 @@ func runDesk(ctx context.Context, o options, getenv func(string) string) error {
 	defer st.Close()
 	logger, closeLog := openLog(getenv)
 	defer closeLog()
-	logger.Info("desk opened", "db", o.db, "station", o.station, "version", version)
-	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger})
+	rs, err := o.receipts()
+	if err != nil {
+		return err
+	}
+	logger.Info("desk opened", "db", o.db, "station", o.station, "version", version, "key", rs.Key.ID, "printer", o.printer)
+	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger, Receipts: rs})
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	return err
 }
@@ -520,4 +551,148 @@ func readLines(path string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+func runReceipt(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	const receiptUsage = "Usage: dropin receipt show|print NUMBER|SERIAL, dropin receipt verify [--keys FILE] TOKEN, dropin receipt key\n"
+	if len(args) == 0 {
+		fmt.Fprint(stderr, receiptUsage)
+		return errUsage
+	}
+	verb := args[0]
+	fs := flag.NewFlagSet("dropin receipt "+verb, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	var keyring string
+	if verb == "verify" {
+		fs.StringVar(&keyring, "keys", "", "a trusted.keys `file` of other stations' public keys")
+	}
+	pos, err := parseInterspersed(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	lang, err := i18n.Parse(o.lang)
+	if err != nil {
+		return err
+	}
+	t := i18n.New(lang)
+	var extra []string
+	if keyring != "" {
+		extra = append(extra, keyring)
+	}
+	rs, err := o.receipts(extra...)
+	if err != nil {
+		return err
+	}
+	switch verb {
+	case "key":
+		fmt.Fprintln(stdout, rs.Key.PublicLine(o.station))
+		return nil
+	case "verify":
+		if len(pos) != 1 {
+			fmt.Fprint(stderr, receiptUsage)
+			return errUsage
+		}
+		return verifyReceipt(ctx, o, rs, t, pos[0], stdout)
+	case "show", "print":
+	default:
+		fmt.Fprintf(stderr, "dropin receipt: unknown command %q\n%s", scan.Clean(verb), receiptUsage)
+		return errUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprint(stderr, receiptUsage)
+		return errUsage
+	}
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rec, err := findReceipt(ctx, st, o.station, pos[0])
+	if err != nil {
+		return err
+	}
+	files, err := rs.Render(t, rec)
+	if err != nil {
+		return err
+	}
+	if verb == "print" {
+		job, err := rs.Print(ctx, t, rec, files)
+		file := files.A4
+		if rs.Printer.Paper == receipt.Slip {
+			file = files.Slip
+		}
+		text, ok := tui.PrintText(t, rec.Number, job, err, file)
+		fmt.Fprintln(stdout, text)
+		if !ok {
+			return errQuiet
+		}
+		return nil
+	}
+	rc, err := tui.Contents(rec)
+	if err != nil {
+		return err
+	}
+	l := tui.Labels(t, rc)
+	fmt.Fprintf(stdout, "%s\n\n", l.Title)
+	for _, row := range [][2]string{{l.Number, fmt.Sprint(rc.Number)}, {l.Official, rc.Official}, {l.Device, rc.Model}, {l.Serial, rc.Serial},
+		{l.Status, l.StatusText}, {l.Time, l.Date(rc.Issued)}, {l.Place, rc.Station}, {l.Staff, rc.Staff}, {l.Account, rc.Account + " " + l.AccountNote}} {
+		fmt.Fprintf(stdout, "%-16s %s\n", row[0], scan.Clean(row[1]))
+	}
+	if q, err := receipt.QR(rec.Token); err == nil {
+		fmt.Fprintf(stdout, "\n%s\n", q.ToSmallString(false))
+	}
+	fmt.Fprintf(stdout, "%s\n\n%s\n%s\n%s\n", rec.Token, files.A4, files.Slip, files.PNG)
+	return nil
+}
+
+// findReceipt finds this station's receipt by number, or a tablet's
+// latest receipt by its serial.
+func findReceipt(ctx context.Context, st *store.Store, station, arg string) (store.ReceiptRecord, error) {
+	if n, err := strconv.Atoi(arg); err == nil {
+		return st.Receipt(ctx, station, n)
+	}
+	serial, err := scan.Parse(arg)
+	if err != nil {
+		return store.ReceiptRecord{}, err
+	}
+	recs, err := st.ReceiptsOf(ctx, serial)
+	if err != nil {
+		return store.ReceiptRecord{}, err
+	}
+	if len(recs) == 0 {
+		return store.ReceiptRecord{}, fmt.Errorf("%s: %w", serial, store.ErrNoReceipt)
+	}
+	return recs[0], nil
+}
+
+// verifyReceipt checks a token offline and says what it attests, or why
+// it fails. Where this station's database holds the receipt, it also
+// checks that the stored receipt still matches the token.
+func verifyReceipt(ctx context.Context, o options, rs *tui.Receipts, t i18n.Catalog, token string, stdout io.Writer) error {
+	tok, err := receipt.Verify(strings.ToUpper(strings.TrimSpace(token)), rs.Keyring)
+	if err != nil {
+		fmt.Fprintln(stdout, tui.TokenRefusal(t, err, tok.KeyID))
+		return errQuiet
+	}
+	fmt.Fprintln(stdout, t.T("verify.ok", tok.KeyID))
+	fmt.Fprintln(stdout, t.T("verify.attests", t.T("receipt.title."+string(tok.Kind)), tok.Number, tok.Serial, t.DateLong(tok.Issued)))
+	st, err := store.Open(ctx, o.db)
+	if err != nil {
+		return nil // the token stands on its own; a missing database is no reason to fail it
+	}
+	defer st.Close()
+	recs, _ := st.ReceiptsOf(ctx, tok.Serial)
+	for _, rec := range recs {
+		if rec.Token != tok.String() {
+			continue
+		}
+		rc, err := tui.Contents(rec)
+		if err != nil || !tok.Matches(rc) {
+			fmt.Fprintln(stdout, t.T("verify.mismatch", rec.Number))
+			return errQuiet
+		}
+		fmt.Fprintln(stdout, t.T("verify.stored", scan.Clean(rc.Official), scan.Clean(rc.Station), scan.Clean(rc.Staff), scan.Clean(rc.Account)))
+	}
+	return nil
 }

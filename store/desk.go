@@ -266,6 +266,10 @@ func detail(e Event) string {
 		var p failedPayload
 		json.Unmarshal(e.Payload, &p)
 		return p.Reason
+	case KindReceipt:
+		var p receiptPayload
+		json.Unmarshal(e.Payload, &p)
+		return fmt.Sprintf("%d %s", p.Number, p.Kind)
 	case KindEmployee:
 		var p employeePayload
 		json.Unmarshal(e.Payload, &p)

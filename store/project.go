@@ -156,7 +156,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`} {
+	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -210,6 +210,13 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 			}
 		}
 		return nil
+	}
+	for _, e := range evs {
+		if e.Kind == KindReceipt {
+			if err := saveReceipt(ctx, tx, e); err != nil {
+				return err
+			}
+		}
 	}
 	return saveDevice(ctx, tx, projectDevice(subject, evs))
 }

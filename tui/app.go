@@ -19,13 +19,14 @@ import (
 
 // Config is what the desk needs to start.
 type Config struct {
-	Store   *store.Store
-	Station string
-	Staff   string // empty: the desk asks first
-	Lang    i18n.Lang
-	ScanGap time.Duration    // largest gap between a scanner's keys; 0 for the default
-	Now     func() time.Time // nil for time.Now
-	Log     *slog.Logger     // nil to discard
+	Store    *store.Store
+	Station  string
+	Staff    string // empty: the desk asks first
+	Lang     i18n.Lang
+	ScanGap  time.Duration    // largest gap between a scanner's keys; 0 for the default
+	Now      func() time.Time // nil for time.Now
+	Log      *slog.Logger     // nil to discard
+	Receipts *Receipts        // nil: no receipts (tests of other things)
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -39,6 +40,8 @@ type common struct {
 	staff         string
 	now           func() time.Time
 	log           *slog.Logger
+	receipts      *Receipts
+	isDark        bool // the terminal's background, for drawing QR codes the right way round
 }
 
 func (c *common) actor() store.Actor { return store.Actor{Station: c.station, Staff: c.staff} }
@@ -106,8 +109,8 @@ func New(cfg Config) *Model {
 	t := i18n.New(cfg.Lang)
 	c := &common{
 		styles: NewStyles(true), keys: NewKeyMap(t), t: t, store: cfg.Store,
-		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log,
-		width: 80, height: 24,
+		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log, receipts: cfg.Receipts,
+		width: 80, height: 24, isDark: true,
 	}
 	m := &Model{c: c, detector: scan.NewDetector(cfg.ScanGap), help: help.New()}
 	m.help.Styles = c.styles.Help
@@ -186,7 +189,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.desk.resize()
 		return nil
 	case tea.BackgroundColorMsg:
-		m.c.styles = NewStyles(msg.IsDark())
+		m.c.styles, m.c.isDark = NewStyles(msg.IsDark()), msg.IsDark()
 		m.help.Styles = m.c.styles.Help
 		m.desk.restyle()
 		m.staff.restyle()

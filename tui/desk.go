@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"dropin/receipt"
 	"dropin/scan"
 	"dropin/store"
 )
@@ -25,6 +27,7 @@ const (
 	modeFail                      // ask for the failure's reason
 	modeChecklist                 // the guided first login's checklist
 	modeLink                      // search an official to link
+	modeReceipt                   // the tablet's latest receipt, with its QR
 )
 
 // deskScreen is check-in by serial and the upgrade ladder: scan or type a
@@ -46,6 +49,8 @@ type deskScreen struct {
 
 	results   []store.Official
 	searchSeq int
+
+	shown *store.ReceiptRecord // the receipt modeReceipt shows
 }
 
 // Messages the desk's commands send back.
@@ -69,6 +74,26 @@ type (
 	// changedMsg tells the root that the store changed, so the numbers
 	// on screen are re-read.
 	changedMsg struct{}
+	// receiptMsg: a receipt was issued (and printed, if a printer is set),
+	// or reprinted, or loaded to be shown.
+	receiptMsg struct {
+		serial   string
+		rec      store.ReceiptRecord
+		files    Files
+		issued   bool
+		printed  bool // printing was tried
+		job      string
+		printErr error
+		show     bool
+		err      error
+	}
+	// tokenMsg: a scanned receipt token was verified and its tablet read.
+	tokenMsg struct {
+		serial string
+		token  receipt.Token
+		card   store.Card
+		err    error
+	}
 )
 
 func newDeskScreen(c *common) deskScreen {
@@ -159,7 +184,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		d.card = &msg.res.Card
 		d.toCard()
 		if msg.res.Changed {
-			return tea.Batch(d.savedFlash(store.KindReceived), changed)
+			return tea.Batch(d.savedFlash(store.KindReceived), changed, d.issue(receipt.HandIn))
 		}
 		return flashCmd(flashInfo, t.T("card.opened", msg.serial, t.Status(d.card.Device.Status)))
 
@@ -173,6 +198,12 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		d.card = &msg.card
 		cmds := []tea.Cmd{d.savedFlash(msg.kind), changed}
+		switch {
+		case msg.kind == store.KindRegistered:
+			cmds = append(cmds, d.issue(receipt.HandIn))
+		case msg.kind == store.KindHandedBack:
+			cmds = append(cmds, d.issue(receipt.HandBack))
+		}
 		if msg.kind == store.KindRegistered {
 			// The tablet is in: link its official now, or Esc for later.
 			cmds = append(cmds, d.openForm(modeLink, "", t.T("link.placeholder")), d.search(""))
@@ -180,6 +211,25 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			d.toCard()
 		}
 		return tea.Batch(cmds...)
+
+	case receiptMsg:
+		return d.receiptDone(msg)
+
+	case tokenMsg:
+		if msg.serial != d.serial {
+			return nil
+		}
+		d.saving = false
+		if msg.err != nil {
+			d.card = nil
+			return tea.Batch(d.focusInput(), flashCmd(flashError, t.T("error.store", errText(msg.err))))
+		}
+		d.card = &msg.card
+		d.toCard()
+		if msg.token.Kind == receipt.HandIn {
+			return flashCmd(flashOK, t.T("receipt.pickup", msg.token.Number, msg.serial))
+		}
+		return flashCmd(flashInfo, t.T("receipt.notpickup", msg.token.Number, msg.serial))
 
 	case searchedMsg:
 		if msg.seq != d.searchSeq {
@@ -212,6 +262,15 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			return d.checklistKey(msg)
 		case modeLink:
 			return d.linkKey(msg)
+		case modeReceipt:
+			if key.Matches(msg, d.c.keys.Card.Close) || key.Matches(msg, d.c.keys.Card.Receipt) {
+				d.toCard()
+				return nil
+			}
+			if key.Matches(msg, d.c.keys.Card.Print) {
+				return d.reprint(false)
+			}
+			return nil
 		}
 	}
 	var cmd tea.Cmd
@@ -236,6 +295,9 @@ func insertText(in *textinput.Model, s string) {
 // is refused with its reason, shown safely.
 func (d *deskScreen) submit(raw string) tea.Cmd {
 	t := d.c.t
+	if receipt.LooksLikeToken(raw) && d.c.receipts != nil {
+		return d.openToken(raw)
+	}
 	serial, err := scan.Parse(raw)
 	if err != nil {
 		return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), t.T(fmt.Sprintf("reason.%d", scan.ReasonOf(err)))))
@@ -248,6 +310,120 @@ func (d *deskScreen) submit(raw string) tea.Cmd {
 		res, err := st.CheckIn(context.Background(), serial, by)
 		return checkedInMsg{serial: serial, res: res, err: err}
 	}
+}
+
+// openToken checks a scanned receipt token and opens its tablet, ready
+// for pick-up. A token that does not verify is refused with the reason.
+func (d *deskScreen) openToken(raw string) tea.Cmd {
+	t := d.c.t
+	tok, err := receipt.Verify(strings.ToUpper(strings.TrimSpace(raw)), d.c.receipts.Keyring)
+	if err != nil {
+		return flashCmd(flashError, TokenRefusal(t, err, tok.KeyID))
+	}
+	d.input.Reset()
+	d.serial, d.card, d.saving = tok.Serial, nil, true
+	d.toCard()
+	st := d.c.store
+	return func() tea.Msg {
+		ctx := context.Background()
+		card, err := st.Card(ctx, tok.Serial)
+		if err == nil && !card.Device.Known {
+			err = fmt.Errorf("%s: %w", tok.Serial, errors.New("unknown tablet"))
+		}
+		// A receipt this desk issued must also match what it stored.
+		if recs, rerr := st.ReceiptsOf(ctx, tok.Serial); err == nil && rerr == nil {
+			for _, rec := range recs {
+				if rec.Token == tok.String() {
+					if rc, cerr := Contents(rec); cerr != nil || !tok.Matches(rc) {
+						err = fmt.Errorf("receipt %d: content does not match its token", tok.Number)
+					}
+				}
+			}
+		}
+		return tokenMsg{serial: tok.Serial, token: tok, card: card, err: err}
+	}
+}
+
+// issue makes the open tablet's receipt of kind, and prints it if a
+// printer is set. It runs after the step is saved: the step never waits
+// for paper.
+func (d *deskScreen) issue(kind receipt.Kind) tea.Cmd {
+	rs := d.c.receipts
+	if rs == nil {
+		return nil
+	}
+	st, t, serial, by := d.c.store, d.c.t, d.serial, d.c.actor()
+	return func() tea.Msg {
+		ctx := context.Background()
+		rec, files, err := rs.Issue(ctx, st, t, serial, kind, by)
+		msg := receiptMsg{serial: serial, rec: rec, files: files, issued: true, err: err}
+		if err == nil && rs.Printer.Name != "" {
+			msg.printed = true
+			msg.job, msg.printErr = rs.Print(ctx, t, rec, files)
+		}
+		return msg
+	}
+}
+
+// reprint prints (or, with show, loads to show) the open tablet's latest
+// receipt.
+func (d *deskScreen) reprint(show bool) tea.Cmd {
+	rs := d.c.receipts
+	if rs == nil || d.card == nil {
+		return nil
+	}
+	st, t, serial := d.c.store, d.c.t, d.serial
+	return func() tea.Msg {
+		ctx := context.Background()
+		recs, err := st.ReceiptsOf(ctx, serial)
+		if err != nil || len(recs) == 0 {
+			return receiptMsg{serial: serial, show: show, err: errors.Join(err, store.ErrNoReceipt)}
+		}
+		msg := receiptMsg{serial: serial, rec: recs[0], files: rs.FilesOf(recs[0]), show: show}
+		if !show {
+			msg.printed = true
+			msg.job, msg.printErr = rs.Print(ctx, t, recs[0], msg.files)
+		}
+		return msg
+	}
+}
+
+func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
+	t := d.c.t
+	if msg.err != nil {
+		if errors.Is(msg.err, store.ErrNoReceipt) {
+			return flashCmd(flashInfo, t.T("receipt.none"))
+		}
+		d.c.log.Error("receipt", "serial", msg.serial, "err", msg.err)
+		return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+	}
+	if msg.show {
+		if msg.serial == d.serial && d.card != nil {
+			d.shown, d.mode = &msg.rec, modeReceipt
+		}
+		return nil
+	}
+	file := msg.files.A4
+	if d.c.receipts.Printer.Paper == receipt.Slip {
+		file = msg.files.Slip
+	}
+	var cmds []tea.Cmd
+	if msg.issued {
+		cmds = append(cmds, changed)
+	}
+	if !msg.printed { // issued, and no printer is set up: the file is it
+		return tea.Batch(append(cmds, flashCmd(flashOK, t.T("receipt.issued", msg.rec.Number, file)))...)
+	}
+	text, ok := PrintText(t, msg.rec.Number, msg.job, msg.printErr, file)
+	kind := flashOK
+	switch {
+	case errors.Is(msg.printErr, receipt.ErrNoPrinter):
+		kind = flashInfo
+	case !ok:
+		kind = flashError
+		d.c.log.Warn("print", "receipt", msg.rec.Number, "err", msg.printErr)
+	}
+	return tea.Batch(append(cmds, flashCmd(kind, text))...)
 }
 
 // step asks the store to take step k on the open tablet.
@@ -345,6 +521,10 @@ func (d *deskScreen) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 		return tea.Batch(d.openForm(modeLink, "", t.T("link.placeholder")), d.search(""))
 	case key.Matches(msg, keys.Type):
 		return d.focusInput()
+	case key.Matches(msg, keys.Print):
+		return d.reprint(false)
+	case key.Matches(msg, keys.Receipt):
+		return d.reprint(true)
 	case key.Matches(msg, keys.Close):
 		d.card, d.serial = nil, ""
 		return d.focusInput()
@@ -488,7 +668,13 @@ func (d *deskScreen) shortHelp() []key.Binding {
 			nb.SetHelp("space", "→ "+d.c.t.Kind(next))
 			b = append(b, nb)
 		}
-		return append(b, k.Card.Fail, k.Card.Undo, k.Card.Link, k.Card.Type, k.Card.Close)
+		b = append(b, k.Card.Fail, k.Card.Undo, k.Card.Link)
+		if d.c.receipts != nil {
+			b = append(b, k.Card.Print, k.Card.Receipt)
+		}
+		return append(b, k.Card.Type, k.Card.Close)
+	case modeReceipt:
+		return []key.Binding{k.Card.Print, k.Card.Close}
 	case modeChecklist:
 		return []key.Binding{k.Form.Toggle, k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
 	case modeLink:
@@ -503,7 +689,7 @@ func (d *deskScreen) fullHelp() [][]key.Binding {
 	k := d.c.keys
 	return [][]key.Binding{
 		{k.Card.Next, k.Card.Fail, k.Card.Undo, k.Card.Employee},
-		{k.Card.Link, k.Card.Type, k.Card.Close, k.Card.Quit},
+		{k.Card.Link, k.Card.Print, k.Card.Receipt, k.Card.Type, k.Card.Close, k.Card.Quit},
 		{k.Form.Confirm, k.Form.Cancel, k.Form.Up, k.Form.Down},
 	}
 }
@@ -623,6 +809,8 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+t.Kind(next)))
 	}
 	switch d.mode {
+	case modeReceipt:
+		return d.receiptLines(w, h)
 	case modeFail:
 		lines = append(lines, "", st.Form.Label.Render(t.T("fail.label")), d.form.View())
 		return lines
@@ -730,4 +918,30 @@ func spread(left, right string, w int) string {
 		return left + " " + right
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// receiptLines shows the receipt: its QR code where the card has room
+// for it, else its text and number.
+func (d *deskScreen) receiptLines(w, h int) []string {
+	st, t := d.c.styles, d.c.t
+	rec := d.shown
+	rc, err := Contents(*rec)
+	if err != nil {
+		return []string{st.Flash.Error.Render(errText(err))}
+	}
+	head := st.Card.Name.Render(t.T("receipt.preview", rec.Number)) + st.Card.Muted.Render(" · "+t.T("receipt.title."+string(rc.Kind)))
+	if q, err := receipt.QR(rec.Token); err == nil {
+		// Half blocks draw the light modules: right on a dark background,
+		// inverted on a light one.
+		code := strings.Split(strings.TrimRight(q.ToSmallString(!d.c.isDark), "\n"), "\n")
+		if len(code)+1 <= h && lipgloss.Width(code[0]) <= w {
+			return append([]string{head}, code...)
+		}
+	}
+	lines := []string{head, ""}
+	l := Labels(t, rc)
+	for _, row := range [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}, {l.Time, l.Date(rc.Issued)}, {l.Account, rc.Account}} {
+		lines = append(lines, st.Card.Label.Render(row[0]+": ")+st.Card.Value.Render(scan.Clean(row[1])))
+	}
+	return append(lines, "", st.Card.Muted.Width(w).Render(t.T("receipt.qrsmall", rec.Number)))
 }

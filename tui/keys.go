@@ -19,7 +19,7 @@ type KeyMap struct {
 		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown key.Binding
 	}
 	Card struct {
-		Next, Fail, Undo, Employee, Link, Type, Close, Quit key.Binding
+		Next, Fail, Undo, Employee, Link, Type, Close, Quit, Print, Receipt key.Binding
 	}
 	Form struct {
 		Confirm, Cancel, Up, Down, Toggle key.Binding
@@ -61,6 +61,8 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Card.Type = b("key.type", "/")
 	k.Card.Close = b("key.close", "esc")
 	k.Card.Quit = b("key.quit", "q")
+	k.Card.Print = b("key.print", "p")
+	k.Card.Receipt = b("key.receipt", "v")
 
 	k.Form.Confirm = b("key.confirm", "enter")
 	k.Form.Cancel = b("key.cancel", "esc")

@@ -91,6 +91,14 @@ func (c Catalog) Kind(k store.Kind) string { return c.T("kind." + string(k)) }
 // Clock is a time of day.
 func (c Catalog) Clock(t time.Time) string { return t.Format("15:04:05") }
 
+// DateLong is a full date and time, for receipts.
+func (c Catalog) DateLong(t time.Time) string {
+	if c.Lang == English {
+		return t.Format("2 January 2006 15:04")
+	}
+	return t.Format("02.01.2006 kl. 15.04")
+}
+
 // DateTime is a short date and time for timelines.
 func (c Catalog) DateTime(t time.Time) string {
 	if c.Lang == English {

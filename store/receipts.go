@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// KindReceipt records a receipt issued for a tablet (subject: the serial).
+const KindReceipt Kind = "receipt"
+
+// ReceiptRecord is a receipt as the store keeps it. The store does not
+// know what a receipt looks like: Content is whatever the receipt maker
+// needs to render it again, and Token what its QR holds.
+type ReceiptRecord struct {
+	Station string
+	Number  int
+	Serial  string
+	Kind    string
+	Token   string
+	Content json.RawMessage
+	Issued  time.Time
+}
+
+type receiptPayload struct {
+	V       int             `json:"v"`
+	Number  int             `json:"number"`
+	Kind    string          `json:"kind"`
+	Token   string          `json:"token"`
+	Content json.RawMessage `json:"content"`
+}
+
+// ErrNoReceipt: no such receipt.
+var ErrNoReceipt = errors.New("no such receipt")
+
+// MakeReceipt builds a receipt from the tablet as it stands and the
+// number it gets: its content and its signed token.
+type MakeReceipt func(number int, issued time.Time, c Card) (content json.RawMessage, token string, err error)
+
+// IssueReceipt gives the tablet a receipt of the given kind: the next
+// number of this station, made by make, recorded as an event, all in one
+// transaction. Render files after it returns: the record is the truth.
+func (s *Store) IssueReceipt(ctx context.Context, serial, kind string, by Actor, make MakeReceipt) (ReceiptRecord, error) {
+	var rec ReceiptRecord
+	err := s.inTx(ctx, func(tx wtx) error {
+		evs, err := subjectEvents(ctx, tx, serial)
+		if err != nil {
+			return err
+		}
+		card, err := cardOf(ctx, tx, serial, evs)
+		if err != nil {
+			return err
+		}
+		if !card.Device.Known {
+			return &Refusal{Code: RefuseUnknown, Kind: KindReceipt}
+		}
+		var last int
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) FROM receipts WHERE station = ?`, by.Station).Scan(&last); err != nil {
+			return err
+		}
+		e := s.newEvent(by, KindReceipt, serial, card.Device.Cycle, "", nil)
+		content, token, err := make(last+1, e.Time(), card)
+		if err != nil {
+			return err
+		}
+		e.Payload = mustJSON(receiptPayload{V: 1, Number: last + 1, Kind: kind, Token: token, Content: content})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		rec = ReceiptRecord{Station: by.Station, Number: last + 1, Serial: serial, Kind: kind, Token: token, Content: content, Issued: e.Time()}
+		return saveReceipt(ctx, tx, e)
+	})
+	return rec, err
+}
+
+// saveReceipt projects a receipt event into the receipts table.
+func saveReceipt(ctx context.Context, tx wtx, e Event) error {
+	var p receiptPayload
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return fmt.Errorf("receipt event %s: %w", e.ID, err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO receipts (station, number, serial, kind, token, content, issued_hlc, event_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Station, p.Number, e.Subject, p.Kind, p.Token, string(p.Content), int64(e.HLC), e.ID)
+	return err
+}
+
+const receiptColumns = `station, number, serial, kind, token, content, issued_hlc`
+
+func scanReceipts(rows *sql.Rows) ([]ReceiptRecord, error) {
+	defer rows.Close()
+	var out []ReceiptRecord
+	for rows.Next() {
+		var r ReceiptRecord
+		var content string
+		var hlc int64
+		if err := rows.Scan(&r.Station, &r.Number, &r.Serial, &r.Kind, &r.Token, &content, &hlc); err != nil {
+			return nil, err
+		}
+		r.Content, r.Issued = json.RawMessage(content), HLC(hlc).Time()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Receipt finds a station's receipt by number.
+func (s *Store) Receipt(ctx context.Context, station string, number int) (ReceiptRecord, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, station, number)
+	if err != nil {
+		return ReceiptRecord{}, err
+	}
+	rs, err := scanReceipts(rows)
+	if err != nil || len(rs) == 0 {
+		return ReceiptRecord{}, errors.Join(err, ErrNoReceipt)
+	}
+	return rs[0], nil
+}
+
+// ReceiptsOf lists a tablet's receipts, newest first.
+func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ? ORDER BY issued_hlc DESC`, serial)
+	if err != nil {
+		return nil, err
+	}
+	return scanReceipts(rows)
+}

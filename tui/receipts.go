@@ -1,0 +1,194 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dropin/receipt"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// Receipts is how a station makes, files and prints receipts.
+type Receipts struct {
+	Key     receipt.Key
+	Keyring receipt.Keyring // the keys receipts scanned at the desk are checked against
+	Dir     string          // where the files go
+	Printer receipt.Printer
+}
+
+// OpenReceipts loads (or makes, on first run) the station key from
+// keyDir and the keyring beside it plus any extra keyring files.
+func OpenReceipts(keyDir, dir string, printer receipt.Printer, keyrings ...string) (*Receipts, error) {
+	k, err := receipt.LoadKey(keyDir)
+	if err != nil {
+		return nil, err
+	}
+	kr, err := receipt.LoadKeyring(append([]string{filepath.Join(keyDir, "trusted.keys")}, keyrings...)...)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("receipts folder: %w", err)
+	}
+	return &Receipts{Key: k, Keyring: kr, Dir: dir, Printer: printer}, nil
+}
+
+// Files are a receipt's files.
+type Files struct {
+	A4, Slip, PNG string
+}
+
+// Issue gives the tablet a receipt of kind: numbered and signed in the
+// store's transaction, then written as files.
+func (r *Receipts) Issue(ctx context.Context, st *store.Store, t i18n.Catalog, serial string, kind receipt.Kind, by store.Actor) (store.ReceiptRecord, Files, error) {
+	rec, err := st.IssueReceipt(ctx, serial, string(kind), by, func(number int, issued time.Time, c store.Card) (json.RawMessage, string, error) {
+		rc := receiptFromCard(kind, number, issued, c, by)
+		content, err := json.Marshal(rc)
+		return content, receipt.Sign(r.Key, rc), err
+	})
+	if err != nil {
+		return rec, Files{}, err
+	}
+	files, err := r.Render(t, rec)
+	return rec, files, err
+}
+
+func receiptFromCard(kind receipt.Kind, number int, issued time.Time, c store.Card, by store.Actor) receipt.Receipt {
+	rc := receipt.Receipt{
+		Kind: kind, Number: number, Issued: issued.Truncate(time.Second), Model: c.Device.Model, Serial: c.Device.Serial,
+		Status: string(c.Device.Status), Station: by.Station, Staff: by.Staff, Account: c.Account(), Primary: c.UsesPrimary(),
+	}
+	if o := c.Official; o != nil {
+		rc.Official, rc.Municipality = o.Name, o.Municipality
+	}
+	return rc
+}
+
+// Contents reads a stored receipt's content back.
+func Contents(rec store.ReceiptRecord) (receipt.Receipt, error) {
+	var rc receipt.Receipt
+	err := json.Unmarshal(rec.Content, &rc)
+	return rc, err
+}
+
+// Labels are the receipt's words in the catalog's language.
+func Labels(t i18n.Catalog, rc receipt.Receipt) receipt.Labels {
+	note := t.T("receipt.secondary")
+	if rc.Primary {
+		note = t.T("receipt.primary")
+	}
+	return receipt.Labels{
+		Title: t.T("receipt.title." + string(rc.Kind)), Number: t.T("receipt.number"), Official: t.T("receipt.official"),
+		Device: t.T("receipt.device"), Serial: t.T("receipt.serial"), Status: t.T("receipt.status"),
+		StatusText: t.Status(store.Status(rc.Status)), Time: t.T("receipt.time"), Place: t.T("receipt.place"),
+		Staff: t.T("receipt.staff." + string(rc.Kind)), Account: t.T("receipt.account"), AccountNote: note,
+		NoOfficial: t.T("receipt.noofficial"), Verify: t.T("receipt.verify"),
+		Date: func(tm time.Time) string { return t.DateLong(tm) },
+	}
+}
+
+// fileBase names a receipt's files: station and number, made safe.
+func fileBase(rec store.ReceiptRecord) string {
+	station := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, rec.Station)
+	return fmt.Sprintf("%s-%06d-%s", station, rec.Number, rec.Serial)
+}
+
+// Render writes a receipt's A4 PDF, slip PDF and PNG, each to a temporary
+// file renamed into place, so a file that exists is whole.
+func (r *Receipts) Render(t i18n.Catalog, rec store.ReceiptRecord) (Files, error) {
+	rc, err := Contents(rec)
+	if err != nil {
+		return Files{}, err
+	}
+	l := Labels(t, rc)
+	base := filepath.Join(r.Dir, fileBase(rec))
+	f := Files{A4: base + "-a4.pdf", Slip: base + "-slip.pdf", PNG: base + ".png"}
+	for _, out := range []struct {
+		path   string
+		render func(io.Writer) error
+	}{
+		{f.A4, func(w io.Writer) error { return receipt.PDF(w, rc, l, rec.Token, receipt.A4) }},
+		{f.Slip, func(w io.Writer) error { return receipt.PDF(w, rc, l, rec.Token, receipt.Slip) }},
+		{f.PNG, func(w io.Writer) error { return receipt.PNG(w, rc, l, rec.Token) }},
+	} {
+		var buf bytes.Buffer
+		if err := out.render(&buf); err != nil {
+			return f, err
+		}
+		if err := writeFile(out.path, buf.Bytes()); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+func writeFile(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Print sends the receipt's PDF for the printer's paper to CUPS.
+func (r *Receipts) Print(ctx context.Context, t i18n.Catalog, rec store.ReceiptRecord, f Files) (string, error) {
+	path := f.A4
+	if r.Printer.Paper == receipt.Slip {
+		path = f.Slip
+	}
+	if _, err := os.Stat(path); err != nil { // written before this run, or by another desk's render
+		if f, err = r.Render(t, rec); err != nil {
+			return "", err
+		}
+		path = f.A4
+		if r.Printer.Paper == receipt.Slip {
+			path = f.Slip
+		}
+	}
+	return r.Printer.Print(ctx, path, fmt.Sprintf("%s %d", t.T("receipt.number"), rec.Number))
+}
+
+// FilesOf names the files a receipt has (or will have once rendered).
+func (r *Receipts) FilesOf(rec store.ReceiptRecord) Files {
+	base := filepath.Join(r.Dir, fileBase(rec))
+	return Files{A4: base + "-a4.pdf", Slip: base + "-slip.pdf", PNG: base + ".png"}
+}
+
+// PrintText says how printing went, in words, for the flash line and the
+// command line. Failing to print never loses the receipt: the file is
+// named so it can be printed by hand.
+func PrintText(t i18n.Catalog, number int, job string, err error, file string) (string, bool) {
+	switch {
+	case err == nil:
+		return t.T("receipt.printed", number, job), true
+	case errors.Is(err, receipt.ErrNoPrinter):
+		return t.T("receipt.noprinter", number, file), false
+	}
+	return t.T("receipt.printfailed", number, errText(err), file), false
+}
+
+// TokenRefusal says why a receipt token was refused.
+func TokenRefusal(t i18n.Catalog, err error, keyID string) string {
+	p := receipt.ProblemOf(err)
+	if p == receipt.UnknownKey {
+		return t.T("receipt.refused.2", keyID)
+	}
+	if p == 0 {
+		p = receipt.Malformed
+	}
+	return t.T(fmt.Sprintf("receipt.refused.%d", p))
+}
