@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"dropin/receipt"
 	"dropin/store"
+	"dropin/tui"
+	"dropin/tui/i18n"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -187,5 +190,70 @@ func TestBatchCommands(t *testing.T) {
 	}
 	if got := do("export", "devices"); !strings.Contains(got, "938ZPVF2HB,iPad") || !strings.Contains(got, ",failed,") || strings.Contains(got, ",received,") {
 		t.Fatalf("statuses after a second batch:\n%.400s", got)
+	}
+}
+
+func TestReceiptCommands(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dropin.db")
+	var out, errb bytes.Buffer
+	do := func(want int, args ...string) string {
+		t.Helper()
+		out.Reset()
+		errb.Reset()
+		if code := run(ctx, append(args, "--db", db, "--station", "skranke-1"), &out, &errb, env(nil)); code != want {
+			t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	do(0, "import", "store/testdata/roster-levanger.csv")
+	// Check a tablet in the way the desk does, with its receipt.
+	st, _ := store.Open(ctx, db)
+	rs, err := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	st.CheckIn(ctx, "R52NXYGSKYS", by)
+	rec, _, err := rs.Issue(ctx, st, i18n.New(i18n.Bokmal), "R52NXYGSKYS", receipt.HandIn, by)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	got := do(0, "receipt", "show", "1")
+	for _, want := range []string{"Kvittering for innlevering av nettbrett", "Øystein Aasen", rec.Token, "skranke-1-000001-R52NXYGSKYS-a4.pdf"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("show lacks %q:\n%s", want, got)
+		}
+	}
+	got = do(0, "receipt", "verify", rec.Token)
+	if !strings.Contains(got, "Gyldig") || !strings.Contains(got, "Stemmer med kvitteringen i databasen: Øystein Aasen") {
+		t.Fatalf("verify: %s", got)
+	}
+	do(1, "receipt", "verify", strings.Replace(rec.Token, ".R52NXYGSKYS.", ".R52NXYGSKYT.", 1))
+	if !strings.Contains(out.String(), "endret") {
+		t.Fatalf("altered: %s", out.String())
+	}
+	// Another desk cannot verify it without this station's public key...
+	other := filepath.Join(t.TempDir(), "other.db")
+	out.Reset()
+	run(ctx, []string{"receipt", "verify", rec.Token, "--db", other}, &out, &errb, env(nil))
+	if !strings.Contains(out.String(), "skranke vi ikke kjenner") {
+		t.Fatalf("unknown key: %s", out.String())
+	}
+	// ...and can with it.
+	keyLine := do(0, "receipt", "key")
+	keys := filepath.Join(t.TempDir(), "trusted.keys")
+	os.WriteFile(keys, []byte(keyLine), 0o644)
+	out.Reset()
+	if code := run(ctx, []string{"receipt", "verify", "--keys", keys, rec.Token, "--db", other}, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Gyldig") {
+		t.Fatalf("with the key: %d %s %s", code, out.String(), errb.String())
+	}
+	// Printing with no printer set saves the file and says so.
+	do(1, "receipt", "print", "R52NXYGSKYS")
+	if !strings.Contains(out.String(), "ingen skriver er satt opp") {
+		t.Fatalf("print without a printer: %s", out.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -53,7 +54,7 @@ func (p Printer) Print(ctx context.Context, path, title string) (string, error) 
 	out, err := exec.CommandContext(ctx, lp, append(args, "--", path)...).CombinedOutput()
 	text := strings.TrimSpace(string(out))
 	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
 			return "", &PrintError{Printer: p.Name, Output: "CUPS (lp) is not installed"}
 		}
 		if text == "" {

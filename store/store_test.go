@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -136,5 +137,31 @@ func TestFold(t *testing.T) {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestRebuildKeepsReceipts(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	s.Register(ctx, "DMPXK2ABC123", "iPad", "", desk)
+	make := func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
+		return json.RawMessage(`{"n":1}`), "R1.TOKEN", nil
+	}
+	rec, err := s.IssueReceipt(ctx, "DMPXK2ABC123", "I", desk, make)
+	if err != nil || rec.Number != 1 {
+		t.Fatalf("%+v %v", rec, err)
+	}
+	if rec, _ = s.IssueReceipt(ctx, "DMPXK2ABC123", "I", desk, make); rec.Number != 2 {
+		t.Fatalf("numbers count up per station: %d", rec.Number)
+	}
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := s.ReceiptsOf(ctx, "DMPXK2ABC123")
+	if len(recs) != 2 || recs[0].Number != 2 || string(recs[0].Content) != `{"n":1}` {
+		t.Fatalf("after rebuild: %+v", recs)
+	}
+	if _, err := s.IssueReceipt(ctx, "NOSUCHTAB1", "I", desk, make); err == nil {
+		t.Fatal("no receipt for an unknown tablet")
 	}
 }

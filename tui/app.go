@@ -328,8 +328,9 @@ func (m *Model) View() tea.View {
 	}
 	// help adds an item past the width when not even its ellipsis fits.
 	helpView = fit(helpView, w, lipgloss.Height(helpView))
-	footer := []string{m.flashLine(), m.statusBar()}
-	bodyHeight := h - 1 - len(footer) - lipgloss.Height(helpView)
+	flash := m.flashLine()
+	footer := []string{flash, m.statusBar()}
+	bodyHeight := h - 1 - lipgloss.Height(flash) - 1 - lipgloss.Height(helpView)
 	var body string
 	switch m.screen {
 	case screenStaff:
@@ -388,7 +389,17 @@ func (m *Model) flashLine() string {
 	default:
 		return ""
 	}
-	return ansi.Truncate(st.Render(m.flash.text), m.c.width, "…")
+	// Wrapped to two lines at most: a printer's complaint and the file it
+	// saved instead must both be read.
+	lines := strings.Split(lipgloss.NewStyle().Width(m.c.width).Render(m.flash.text), "\n")
+	if len(lines) > 2 {
+		lines[1] = ansi.Truncate(lines[1]+" "+strings.Join(lines[2:], " "), m.c.width, "…")
+		lines = lines[:2]
+	}
+	for i, l := range lines {
+		lines[i] = st.Render(strings.TrimRight(l, " "))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // statusBar: station, staff and today's counts, always on screen.

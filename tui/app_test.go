@@ -56,7 +56,7 @@ func (h *harness) send(msg tea.Msg) {
 }
 
 // run executes cmd the way the runtime would and feeds its messages back.
-// Commands that have not answered within 40 ms are timers (the scanner's
+// Commands that have not answered within a second are timers (the scanner's
 // flush, the refresh tick); unit tests move time themselves and drop them.
 func (h *harness) run(cmd tea.Cmd) {
 	if cmd == nil {
@@ -75,7 +75,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		default:
 			h.send(msg)
 		}
-	case <-time.After(40 * time.Millisecond):
+	case <-time.After(time.Second):
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -86,6 +87,12 @@ type (
 		printErr error
 		show     bool
 		err      error
+	}
+	// cardMsg: the open tablet's card, read again.
+	cardMsg struct {
+		serial string
+		card   store.Card
+		err    error
 	}
 	// tokenMsg: a scanned receipt token was verified and its tablet read.
 	tokenMsg struct {
@@ -214,6 +221,12 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 
 	case receiptMsg:
 		return d.receiptDone(msg)
+
+	case cardMsg:
+		if msg.serial == d.serial && msg.err == nil && d.card != nil {
+			d.card = &msg.card
+		}
+		return nil
 
 	case tokenMsg:
 		if msg.serial != d.serial {
@@ -365,6 +378,15 @@ func (d *deskScreen) issue(kind receipt.Kind) tea.Cmd {
 	}
 }
 
+// reload reads the open tablet's card again.
+func (d *deskScreen) reload() tea.Cmd {
+	st, serial := d.c.store, d.serial
+	return func() tea.Msg {
+		card, err := st.Card(context.Background(), serial)
+		return cardMsg{serial: serial, card: card, err: err}
+	}
+}
+
 // reprint prints (or, with show, loads to show) the open tablet's latest
 // receipt.
 func (d *deskScreen) reprint(show bool) tea.Cmd {
@@ -403,13 +425,17 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 		}
 		return nil
 	}
-	file := msg.files.A4
+	// The flash names the file; the folder is the receipts folder (README).
+	file := filepath.Base(msg.files.A4)
 	if d.c.receipts.Printer.Paper == receipt.Slip {
-		file = msg.files.Slip
+		file = filepath.Base(msg.files.Slip)
 	}
 	var cmds []tea.Cmd
 	if msg.issued {
 		cmds = append(cmds, changed)
+		if msg.serial == d.serial {
+			cmds = append(cmds, d.reload()) // the timeline lists the receipt
+		}
 	}
 	if !msg.printed { // issued, and no printer is set up: the file is it
 		return tea.Batch(append(cmds, flashCmd(flashOK, t.T("receipt.issued", msg.rec.Number, file)))...)

@@ -178,8 +178,14 @@ func PrintText(t i18n.Catalog, number int, job string, err error, file string) (
 	case errors.Is(err, receipt.ErrNoPrinter):
 		return t.T("receipt.noprinter", number, file), false
 	}
+	var pe *receipt.PrintError
+	if errors.As(err, &pe) {
+		return t.T("receipt.printfailed", number, scanClean(pe.Output), file), false
+	}
 	return t.T("receipt.printfailed", number, errText(err), file), false
 }
+
+func scanClean(s string) string { return errText(errors.New(s)) }
 
 // TokenRefusal says why a receipt token was refused.
 func TokenRefusal(t i18n.Catalog, err error, keyID string) string {

@@ -261,7 +261,7 @@ var en = map[string]string{
 	"receipt.issued":      "Receipt %d saved: %s",
 	"receipt.printed":     "Receipt %d sent to the printer (job %s).",
 	"receipt.noprinter":   "Receipt %d is saved as a file, but no printer is set (--printer): %s",
-	"receipt.printfailed": "Receipt %d was not printed (%s). It is saved as a file: %s",
+	"receipt.printfailed": "Receipt %d was not printed: %s Saved as a file: %s",
 	"receipt.none":        "The tablet has no receipt yet.",
 	"receipt.pickup":      "Receipt %d for %s: ready for pick-up.",
 	"receipt.notpickup":   "Receipt %d is for handing %s back; the tablet is opened.",

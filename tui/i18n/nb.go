@@ -261,7 +261,7 @@ var nb = map[string]string{
 	"receipt.issued":      "Kvittering %d lagret: %s",
 	"receipt.printed":     "Kvittering %d sendt til skriveren (jobb %s).",
 	"receipt.noprinter":   "Kvittering %d er lagret som fil, men ingen skriver er satt opp (--printer): %s",
-	"receipt.printfailed": "Kvittering %d ble ikke skrevet ut (%s). Den er lagret som fil: %s",
+	"receipt.printfailed": "Kvittering %d ble ikke skrevet ut: %s Lagret som fil: %s",
 	"receipt.none":        "Nettbrettet har ingen kvittering ennå.",
 	"receipt.pickup":      "Kvittering %d for %s: klar for utlevering.",
 	"receipt.notpickup":   "Kvittering %d gjelder utlevering av %s; nettbrettet er åpnet.",

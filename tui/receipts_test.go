@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"dropin/receipt"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+func withReceipts(t *testing.T, h *harness, printer receipt.Printer) *Receipts {
+	t.Helper()
+	dir := t.TempDir()
+	rs, err := OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), printer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.m.c.receipts = rs
+	return rs
+}
+
+func TestReceiptsAtTheDesk(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	rs := withReceipts(t, h, receipt.Printer{})
+	importLevanger(t, h.store)
+	ctx := context.Background()
+
+	h.scan("R52NXYGSKYS")
+	h.wantScreen("Kvittering 1 lagret")
+	recs, _ := h.store.ReceiptsOf(ctx, "R52NXYGSKYS")
+	if len(recs) != 1 || recs[0].Kind != "I" || recs[0].Number != 1 {
+		t.Fatalf("hand-in receipt: %+v", recs)
+	}
+	tok, err := receipt.Verify(recs[0].Token, rs.Keyring)
+	if err != nil || tok.Serial != "R52NXYGSKYS" || tok.Kind != receipt.HandIn {
+		t.Fatalf("token %+v %v", tok, err)
+	}
+	files := rs.FilesOf(recs[0])
+	for _, f := range []string{files.A4, files.Slip, files.PNG} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Fatalf("receipt file %s: %v", f, err)
+		}
+	}
+	rc, _ := Contents(recs[0])
+	if rc.Official != "Øystein Aasen" || rc.Account != "oystein.aasen@innherred-samkommune.no" || rc.Primary || !tok.Matches(rc) {
+		t.Fatalf("content %+v", rc)
+	}
+
+	// On screen: the QR where there is room.
+	h.press("v")
+	h.wantScreen("Kvittering 1 · Kvittering for innlevering", "▄▄▄▄▄")
+	h.special(tea.KeyEscape)
+	h.special(tea.KeyEscape)
+
+	// Up the ladder and back to the official: a hand-back receipt.
+	h.scan("R52NXYGSKYS")
+	h.press("  ") // upgrading, upgraded
+	h.press(" 12345")
+	h.special(tea.KeyEnter)
+	h.press(" ") // handed back
+	if h.card().Status != store.HandedBack {
+		t.Fatalf("status %s", h.card().Status)
+	}
+	recs, _ = h.store.ReceiptsOf(ctx, "R52NXYGSKYS")
+	if len(recs) != 2 || recs[0].Kind != "O" || recs[0].Number != 2 {
+		t.Fatalf("hand-back receipt: %+v", recs)
+	}
+	if rc, _ := Contents(recs[0]); rc.Account != "oystein.aasen@levanger.kommune.no" || !rc.Primary {
+		t.Fatalf("after the upgrade the receipt names the primary account: %+v", rc)
+	}
+	h.wantScreen("kvittering: 2 O")
+
+	// The hand-in receipt's code scanned at the desk opens the tablet.
+	h.special(tea.KeyEscape)
+	h.scan(recs[1].Token)
+	h.wantScreen("Kvittering 1 for R52NXYGSKYS: klar for utlevering.")
+	if h.card().Serial != "R52NXYGSKYS" {
+		t.Fatal("the token opens its tablet")
+	}
+	altered := strings.Replace(recs[1].Token, ".R52NXYGSKYS.", ".R52NXYGSKYT.", 1)
+	h.scan(altered)
+	h.wantScreen("Avvist: kvitteringen er endret")
+}
+
+func TestReceiptPreviewOnASmallTerminal(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	withReceipts(t, h, receipt.Printer{})
+	importLevanger(t, h.store)
+	h.scan("R52NXYGSKYS")
+	h.press("v")
+	h.wantScreen("Kvittering 1", "for liten for QR-koden; kvitteringens nummer er 1")
+}
+
+// A printer that refuses never blocks the desk or loses the receipt.
+func TestPrinterFailureIsSaidAndTheFileKept(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	lp := filepath.Join(t.TempDir(), "lp")
+	os.WriteFile(lp, []byte("#!/bin/sh\necho 'lp: Error - The printer or class does not exist.' >&2\nexit 1\n"), 0o755)
+	rs := withReceipts(t, h, receipt.Printer{Name: "Skranke", LP: lp})
+	importLevanger(t, h.store)
+	h.scan("R52NXYGSKYS")
+	h.wantScreen("Kvittering 1 ble ikke skrevet ut", "does not exist", ".pdf")
+	if h.card().Status != store.Received {
+		t.Fatal("the check-in stands whatever the printer says")
+	}
+	recs, _ := h.store.ReceiptsOf(context.Background(), "R52NXYGSKYS")
+	if _, err := os.Stat(rs.FilesOf(recs[0]).A4); err != nil {
+		t.Fatalf("the receipt file must be there: %v", err)
+	}
+}
