@@ -270,12 +270,24 @@ func runDesk(ctx context.Context, o options, getenv func(string) string) error {
 	defer st.Close()
 	logger, closeLog := openLog(getenv)
 	defer closeLog()
+	// The printer: a flag or the environment wins, else the desk's settings.
+	fixed := o.printer != ""
+	if !fixed {
+		if o.printer, err = st.Setting(ctx, tui.SettingPrinter); err != nil {
+			return err
+		}
+		if o.paper == "" {
+			if o.paper, err = st.Setting(ctx, tui.SettingPaper); err != nil {
+				return err
+			}
+		}
+	}
 	rs, err := o.receipts()
 	if err != nil {
 		return err
 	}
 	logger.Info("desk opened", "db", o.db, "station", o.station, "version", version, "key", rs.Key.ID, "printer", o.printer)
-	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger, Receipts: rs})
+	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger, Receipts: rs, PrinterFixed: fixed})
 	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
 	return err
 }
@@ -608,6 +620,15 @@ func runReceipt(ctx context.Context, o options, args []string, stdout, stderr io
 		return err
 	}
 	defer st.Close()
+	if o.printer == "" { // the desk's settings, as the desk would print
+		o.printer, _ = st.Setting(ctx, tui.SettingPrinter)
+		if o.paper == "" {
+			o.paper, _ = st.Setting(ctx, tui.SettingPaper)
+		}
+		if rs, err = o.receipts(extra...); err != nil {
+			return err
+		}
+	}
 	rec, err := findReceipt(ctx, st, o.station, pos[0])
 	if err != nil {
 		return err

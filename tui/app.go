@@ -27,6 +27,9 @@ type Config struct {
 	Now      func() time.Time // nil for time.Now
 	Log      *slog.Logger     // nil to discard
 	Receipts *Receipts        // nil: no receipts (tests of other things)
+	// PrinterFixed: the printer was given by flag or environment, which
+	// wins over the desk's settings.
+	PrinterFixed bool
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -54,13 +57,14 @@ const (
 	screenOverview               // coverage and who to chase
 	screenBatch                  // batch intake
 	screenImport                 // roster import
+	screenSettings               // where receipts print
 )
 
 // tabs are the screens tab cycles through, in order, with their titles.
 var tabs = []struct {
 	screen screen
 	title  string
-}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}}
+}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}, {screenSettings, "title.settings"}}
 
 // Model is the root model: it owns the layout, the scanner detector, the
 // flash line, the status bar and help, and routes to the active screen.
@@ -73,6 +77,7 @@ type Model struct {
 	overview overviewScreen
 	batch    batchScreen
 	importer importScreen
+	settings settingsScreen
 	help     help.Model
 	fullHelp bool
 	flash    flash
@@ -119,6 +124,8 @@ func New(cfg Config) *Model {
 	m.overview = newOverviewScreen(c)
 	m.batch = newBatchScreen(c)
 	m.importer = newImportScreen(c)
+	m.settings = newSettingsScreen(c)
+	m.settings.fixed = cfg.PrinterFixed
 	if cfg.Staff == "" {
 		m.screen = screenStaff
 	} else {
@@ -196,6 +203,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.overview.restyle()
 		m.batch.restyle()
 		m.importer.restyle()
+		m.settings.restyle()
 		return nil
 	case activityMsg:
 		m.refreshing = false
@@ -232,6 +240,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.overview.update(msg)
 	case importedMsg:
 		return m.importer.update(msg)
+	case settingsSavedMsg:
+		return m.settings.update(msg)
 	case batchesMsg, batchLoadedMsg, batchCountsMsg, readsSavedMsg, readUndoneMsg, bulkDoneMsg:
 		return m.batch.update(msg)
 	case scan.Msg:
@@ -240,6 +250,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		switch {
 		case m.screen == screenOverview && !m.overview.typing(),
 			m.screen == screenImport && !m.importer.typing(),
+			m.screen == screenSettings,
 			m.screen == screenBatch && !m.batch.takesScans():
 			m.screen = screenDesk
 		}
@@ -265,6 +276,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.importer.update(msg)
 	case screenBatch:
 		return m.batch.update(msg)
+	case screenSettings:
+		return m.settings.update(msg)
 	default:
 		return m.desk.update(msg)
 	}
@@ -287,6 +300,8 @@ func (m *Model) switchTo(step int) tea.Cmd {
 		return m.importer.focus()
 	case screenBatch:
 		return m.batch.loadList()
+	case screenSettings:
+		return m.settings.focus()
 	}
 	return nil
 }
@@ -302,6 +317,8 @@ func (m *Model) typing() bool {
 		return m.importer.typing()
 	case screenBatch:
 		return m.batch.typing()
+	case screenSettings:
+		return m.settings.typing()
 	}
 	return m.desk.typing()
 }
@@ -341,6 +358,8 @@ func (m *Model) View() tea.View {
 		body = m.importer.view(w, bodyHeight)
 	case screenBatch:
 		body = m.batch.view(w, bodyHeight)
+	case screenSettings:
+		body = m.settings.view(w, bodyHeight)
 	default:
 		body = m.desk.view(w, bodyHeight)
 	}
@@ -438,6 +457,8 @@ func (m *Model) shortHelpKeys() []key.Binding {
 		return append(m.importer.shortHelp(), m.c.keys.Global.Help)
 	case screenBatch:
 		return append(m.batch.shortHelp(), m.c.keys.Global.Help)
+	case screenSettings:
+		return append(m.settings.shortHelp(), m.c.keys.Global.Help)
 	}
 	return append(m.desk.shortHelp(), m.c.keys.Global.Help)
 }
@@ -451,6 +472,8 @@ func (m *Model) fullHelpKeys() [][]key.Binding {
 		return append(m.overview.fullHelp(), g)
 	case screenImport:
 		return [][]key.Binding{m.importer.shortHelp(), g}
+	case screenSettings:
+		return [][]key.Binding{m.settings.shortHelp(), g}
 	case screenBatch:
 		k := m.c.keys.Batch
 		return [][]key.Binding{{k.New, k.Intake, k.UndoRead}, {k.SentToIT, k.Upgraded, k.Close, k.Yes}, g}

@@ -64,6 +64,9 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 			keys = append(keys, "overview.col."+string(s))
 		}
 	}
+	keys = append(keys, "settings.paper.a4", "settings.paper.slip", "receipt.title.I", "receipt.title.O",
+		"receipt.staff.I", "receipt.staff.O", "receipt.refused.1", "receipt.refused.2", "receipt.refused.3",
+		"batch.confirm.sent", "batch.confirm.upgraded", "batch.confirm.close", "kind.receipt")
 	for _, lang := range i18n.Langs {
 		c := i18n.New(lang)
 		for _, k := range keys {

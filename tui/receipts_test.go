@@ -114,3 +114,25 @@ func TestPrinterFailureIsSaidAndTheFileKept(t *testing.T) {
 		t.Fatalf("the receipt file must be there: %v", err)
 	}
 }
+
+func TestSettingsChooseThePrinter(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	rs := withReceipts(t, h, receipt.Printer{})
+	for h.m.screen != screenSettings {
+		h.special(tea.KeyTab)
+	}
+	h.press("Skranke-1")
+	h.special(tea.KeyDown) // the 80 mm roll
+	h.special(tea.KeyEnter)
+	h.wantScreen("✓ Lagret: skriver Skranke-1, papir Kvitteringsrull, 80 mm.")
+	if rs.Printer.Name != "Skranke-1" || rs.Printer.Paper != receipt.Slip {
+		t.Fatalf("the desk prints on %+v", rs.Printer)
+	}
+	ctx := context.Background()
+	if p, _ := h.store.Setting(ctx, SettingPrinter); p != "Skranke-1" {
+		t.Fatalf("saved printer %q", p)
+	}
+	if p, _ := h.store.Setting(ctx, SettingPaper); p != "slip" {
+		t.Fatalf("saved paper %q", p)
+	}
+}
