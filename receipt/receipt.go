@@ -1,6 +1,8 @@
 package receipt
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
@@ -20,7 +22,25 @@ type Receipt struct {
 	Staff        string
 	Account      string // the address to log in with now
 	Primary      bool   // Account is the primary address
+
+	// Set once the official has signed. SignedContent is the SHA-256 of the
+	// content that was signed (the receipt before signing); Signature the
+	// SHA-256 of what was signed with (strokes or typed name).
+	Signed        bool   `json:",omitempty"`
+	SignedBy      string `json:",omitempty"`
+	SignedHow     string `json:",omitempty"` // "pad" or "typed"
+	SignedContent string `json:",omitempty"`
+	Signature     string `json:",omitempty"`
+	// Strokes are drawn on the receipt; not part of the content (the
+	// Signature hash binds them), so purging them keeps the receipt valid.
+	Strokes []Stroke `json:",omitempty"`
 }
+
+// Stroke is one pen-down-to-pen-up line of a signature, in pad cells.
+type Stroke []Point
+
+// Point is a pen position in pad cells.
+type Point struct{ X, Y int }
 
 // Content is the receipt's canonical text: the bytes its token's hash and
 // any signature bind. One field a line, in a fixed order, line breaks in
@@ -44,7 +64,32 @@ func (r Receipt) Content() []byte {
 	field("staff", r.Staff)
 	field("account", r.Account)
 	field("primary", fmt.Sprint(r.Primary))
+	if r.Signed {
+		field("signed_by", r.SignedBy)
+		field("signed_how", r.SignedHow)
+		field("signed_content", r.SignedContent)
+		field("signature", r.Signature)
+	}
 	return []byte(b.String())
+}
+
+// ContentSHA256 is the SHA-256 of the content, in hex: what a signature
+// binds.
+func (r Receipt) ContentSHA256() string {
+	sum := sha256.Sum256(r.Content())
+	return hex.EncodeToString(sum[:])
+}
+
+// Unsigned is the receipt as it was before it was signed.
+func (r Receipt) Unsigned() Receipt {
+	r.Signed, r.SignedBy, r.SignedHow, r.SignedContent, r.Signature, r.Strokes = false, "", "", "", "", nil
+	return r
+}
+
+// SignatureIntact reports whether a signed receipt's content is still
+// what was signed.
+func (r Receipt) SignatureIntact() bool {
+	return r.Signed && r.Unsigned().ContentSHA256() == r.SignedContent
 }
 
 // Hash is what the token carries of the content.
@@ -66,5 +111,6 @@ type Labels struct {
 	AccountNote string // "(primærkonto)" or "(sekundærkonto til oppgraderingen)"
 	NoOfficial  string
 	Verify      string // how to verify, under the code
+	Signed      string // "Signert av %s (%s)" with name and how, under the drawing
 	Date        func(time.Time) string
 }

@@ -37,6 +37,7 @@ var labels = Labels{
 	Account: "Logg inn med", AccountNote: "(sekundær, til oppgraderingen)", NoOfficial: "ikke koblet",
 	Verify: "Kontroller: dropin receipt verify <koden over>",
 	Date:   func(t time.Time) string { return t.Format("02.01.2006 15:04") },
+	Signed: "Signert av %s (%s)",
 }
 
 func TestTokenRoundTrip(t *testing.T) {
@@ -267,4 +268,66 @@ func BenchmarkReceipt(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestSignedReceipt(t *testing.T) {
+	k := testKey(t)
+	signed := sample
+	signed.Signed, signed.SignedBy, signed.SignedHow = true, "Øystein Ærø Ås", "pad"
+	signed.SignedContent = sample.ContentSHA256()
+	signed.Signature = strings.Repeat("ab", 32)
+	signed.Strokes = []Stroke{{{2, 2}, {20, 8}, {40, 2}, {58, 8}}, {{30, 5}}}
+	if !signed.SignatureIntact() {
+		t.Fatal("a freshly signed receipt is intact")
+	}
+	tok := Sign(k, signed)
+	got, err := Verify(tok, Keyring{k.ID: k.Public})
+	if err != nil || !got.Signed || !strings.HasPrefix(tok, "R1.IS.") || !got.Matches(signed) {
+		t.Fatalf("signed token %q: %+v %v", tok, got, err)
+	}
+	// Purging the strokes keeps the content, so the token still matches.
+	purged := signed
+	purged.Strokes = nil
+	if !got.Matches(purged) || !purged.SignatureIntact() {
+		t.Fatal("purging strokes must not change the signed content")
+	}
+	changed := signed
+	changed.Account = "someone.else@levanger.kommune.no"
+	if changed.SignatureIntact() {
+		t.Fatal("a receipt changed after signing no longer matches its signature")
+	}
+	var buf bytes.Buffer
+	if err := PNG(&buf, signed, labels, tok); err != nil {
+		t.Fatal(err)
+	}
+	img, _ := png.Decode(&buf)
+	if got := decodeQR(t, img); got != tok {
+		t.Fatalf("signed PNG's QR: %q", got)
+	}
+	if ink := inkInSignatureBox(img); ink < 200 {
+		t.Fatalf("only %d ink pixels in the signature box", ink)
+	}
+	buf.Reset()
+	if err := PNG(&buf, purged, labels, tok); err != nil {
+		t.Fatal(err)
+	}
+	img, _ = png.Decode(&buf)
+	if ink := inkInSignatureBox(img); ink != 0 {
+		t.Fatalf("%d ink pixels after purging", ink)
+	}
+}
+
+// inkInSignatureBox counts the signature's dark blue pixels.
+func inkInSignatureBox(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 == 0 && g>>8 == 0 && bl>>8 == 60 {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -113,6 +113,31 @@ func PDF(w io.Writer, r Receipt, l Labels, token string, paper Paper) error {
 		pdf.SetFont("Helvetica", "", 9)
 		pdf.MultiCell(width-labelW, 5, tr(ln[1]), "", "L", false)
 	}
+	if r.Signed {
+		pdf.Ln(2)
+		boxW := width
+		boxH := boxW * padAspect
+		top := pdf.GetY()
+		pdf.SetDrawColor(160, 160, 160)
+		pdf.Rect(left, top, boxW, boxH, "D")
+		pdf.SetDrawColor(0, 0, 40)
+		pdf.SetLineWidth(0.5)
+		sx, sy := boxW/float64(PadWidth), boxH/float64(PadHeight)
+		for _, st := range r.Strokes {
+			for i := 1; i < len(st); i++ {
+				a, b := st[i-1], st[i]
+				pdf.Line(left+(float64(a.X)+0.5)*sx, top+(float64(a.Y)+0.5)*sy, left+(float64(b.X)+0.5)*sx, top+(float64(b.Y)+0.5)*sy)
+			}
+			if len(st) == 1 {
+				p := st[0]
+				pdf.Circle(left+(float64(p.X)+0.5)*sx, top+(float64(p.Y)+0.5)*sy, 0.4, "F")
+			}
+		}
+		pdf.SetLineWidth(0.2)
+		pdf.SetY(top + boxH + 1)
+		pdf.SetFont("Helvetica", "I", 8)
+		pdf.MultiCell(width, 4, tr(fmt.Sprintf(l.Signed, r.SignedBy, r.SignedHow)), "", "L", false)
+	}
 	pdf.Ln(4)
 	opt := fpdf.ImageOptions{ImageType: "PNG"}
 	pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qrPNG))
@@ -166,7 +191,13 @@ func PNG(w io.Writer, r Receipt, l Labels, token string) error {
 	code := q.Image(-8)
 	const width, margin, lineH = 900, 40, 34
 	rows := lines(r, l)
-	qrTop := margin + lineH*(len(rows)+2) + 20
+	sigTop := margin + lineH*(len(rows)+2) + 10
+	sigW := width - 2*margin
+	sigH := 0
+	if r.Signed {
+		sigH = int(float64(sigW)*padAspect) + lineH
+	}
+	qrTop := sigTop + sigH + 20
 	height := qrTop + code.Bounds().Dy() + margin
 	img := image.NewRGBA(image.Rect(0, 0, width, height))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
@@ -184,6 +215,78 @@ func PNG(w io.Writer, r Receipt, l Labels, token string) error {
 		text(bold, margin, y, ln[0])
 		text(regular, margin+260, y, ln[1])
 	}
+	if r.Signed {
+		boxH := sigH - lineH
+		grey := color.RGBA{160, 160, 160, 255}
+		for x := margin; x < margin+sigW; x++ {
+			img.Set(x, sigTop, grey)
+			img.Set(x, sigTop+boxH, grey)
+		}
+		for y := sigTop; y <= sigTop+boxH; y++ {
+			img.Set(margin, y, grey)
+			img.Set(margin+sigW-1, y, grey)
+		}
+		ink := color.RGBA{0, 0, 60, 255}
+		sx, sy := float64(sigW)/float64(PadWidth), float64(boxH)/float64(PadHeight)
+		at := func(p Point) (int, int) {
+			return margin + int((float64(p.X)+0.5)*sx), sigTop + int((float64(p.Y)+0.5)*sy)
+		}
+		for _, st := range r.Strokes {
+			for i := range st {
+				x0, y0 := at(st[max(0, i-1)])
+				x1, y1 := at(st[i])
+				thickLine(img, x0, y0, x1, y1, ink)
+			}
+		}
+		text(regular, margin, sigTop+boxH+lineH-8, fmt.Sprintf(l.Signed, r.SignedBy, r.SignedHow))
+	}
 	draw.Draw(img, code.Bounds().Add(image.Pt((width-code.Bounds().Dx())/2, qrTop)), code, image.Point{}, draw.Src)
 	return png.Encode(w, img)
+}
+
+// The signature pad's size in cells, and its shape on paper: a terminal
+// cell is about twice as tall as wide.
+const (
+	PadWidth  = 60
+	PadHeight = 10
+	padAspect = float64(PadHeight) * 2 / float64(PadWidth)
+)
+
+// thickLine draws a line three pixels wide (Bresenham, with a square pen).
+func thickLine(img *image.RGBA, x0, y0, x1, y1 int, c color.Color) {
+	dx, dy := abs(x1-x0), -abs(y1-y0)
+	sx, sy := 1, 1
+	if x0 > x1 {
+		sx = -1
+	}
+	if y0 > y1 {
+		sy = -1
+	}
+	e := dx + dy
+	for {
+		for i := -1; i <= 1; i++ {
+			for j := -1; j <= 1; j++ {
+				img.Set(x0+i, y0+j, c)
+			}
+		}
+		if x0 == x1 && y0 == y1 {
+			return
+		}
+		e2 := 2 * e
+		if e2 >= dy {
+			e += dy
+			x0 += sx
+		}
+		if e2 <= dx {
+			e += dx
+			y0 += sy
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

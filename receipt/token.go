@@ -42,6 +42,7 @@ type Token struct {
 	Number int
 	Issued time.Time
 	Serial string
+	Signed bool     // the official signed the receipt this token belongs to
 	Hash   [16]byte // of the receipt's content
 	text   string
 }
@@ -93,7 +94,11 @@ func LooksLikeToken(s string) bool {
 // Sign makes the token for r with the station key k.
 func Sign(k Key, r Receipt) string {
 	h := r.Hash()
-	msg := fmt.Sprintf("%s.%c.%s.%d.%d.%s.%s", tokenVersion, r.Kind, k.ID, r.Number, r.Issued.Unix(), r.Serial, b32.EncodeToString(h[:]))
+	kind := string(r.Kind)
+	if r.Signed {
+		kind += "S" // signed by the official
+	}
+	msg := fmt.Sprintf("%s.%s.%s.%d.%d.%s.%s", tokenVersion, kind, k.ID, r.Number, r.Issued.Unix(), r.Serial, b32.EncodeToString(h[:]))
 	return msg + "." + b32.EncodeToString(ed25519.Sign(k.Private, []byte(msg)))
 }
 
@@ -109,10 +114,11 @@ func ParseToken(s string) (Token, error) {
 		return bad("not an " + tokenVersion + " token")
 	}
 	t := Token{text: s, KeyID: f[2], Serial: f[5]}
-	if len(f[1]) != 1 || (f[1][0] != byte(HandIn) && f[1][0] != byte(HandBack)) {
+	kind, signed := strings.CutSuffix(f[1], "S")
+	if len(kind) != 1 || (kind[0] != byte(HandIn) && kind[0] != byte(HandBack)) {
 		return bad("unknown kind")
 	}
-	t.Kind = Kind(f[1][0])
+	t.Kind, t.Signed = Kind(kind[0]), signed
 	if !keyIDOK(t.KeyID) {
 		return bad("bad key id")
 	}

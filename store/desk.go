@@ -270,6 +270,10 @@ func detail(e Event) string {
 		var p receiptPayload
 		json.Unmarshal(e.Payload, &p)
 		return fmt.Sprintf("%d %s", p.Number, p.Kind)
+	case KindSigned:
+		var p signedPayload
+		json.Unmarshal(e.Payload, &p)
+		return fmt.Sprintf("%d, %s (%s)", p.Number, p.Signer, p.Method)
 	case KindEmployee:
 		var p employeePayload
 		json.Unmarshal(e.Payload, &p)

@@ -156,7 +156,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`} {
+	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -211,11 +211,16 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 		}
 		return nil
 	}
-	for _, e := range evs {
-		if e.Kind == KindReceipt {
-			if err := saveReceipt(ctx, tx, e); err != nil {
-				return err
-			}
+	for _, e := range sortedEvents(evs) {
+		var err error
+		switch e.Kind {
+		case KindReceipt:
+			err = saveReceipt(ctx, tx, e)
+		case KindSigned:
+			err = saveSigned(ctx, tx, e)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return saveDevice(ctx, tx, projectDevice(subject, evs))

@@ -240,6 +240,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.overview.update(msg)
 	case importedMsg:
 		return m.importer.update(msg)
+	case signedMsg:
+		return m.desk.update(msg)
 	case settingsSavedMsg:
 		return m.settings.update(msg)
 	case batchesMsg, batchLoadedMsg, batchCountsMsg, readsSavedMsg, readUndoneMsg, bulkDoneMsg:
@@ -366,6 +368,11 @@ func (m *Model) View() tea.View {
 	body = fit(body, w, bodyHeight)
 	v := tea.NewView(strings.Join([]string{header, body, footer[0], footer[1], helpView}, "\n"))
 	v.AltScreen = true
+	if m.screen == screenDesk && m.desk.mode == modeSign {
+		// Drag events (button held) for the signature pad; the rest of the
+		// time the mouse stays the terminal's, for copying text.
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "dropin · " + scan.Clean(c.station)
 	return v
 }

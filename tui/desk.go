@@ -29,6 +29,7 @@ const (
 	modeChecklist                 // the guided first login's checklist
 	modeLink                      // search an official to link
 	modeReceipt                   // the tablet's latest receipt, with its QR
+	modeSign                      // the official signs the receipt
 )
 
 // deskScreen is check-in by serial and the upgrade ladder: scan or type a
@@ -52,6 +53,7 @@ type deskScreen struct {
 	searchSeq int
 
 	shown *store.ReceiptRecord // the receipt modeReceipt shows
+	pad   *signPad             // modeSign's pad
 }
 
 // Messages the desk's commands send back.
@@ -86,6 +88,7 @@ type (
 		job      string
 		printErr error
 		show     bool
+		sign     bool // show it on the signature pad
 		err      error
 	}
 	// cardMsg: the open tablet's card, read again.
@@ -132,6 +135,8 @@ func (d *deskScreen) typing() bool {
 	switch d.mode {
 	case modeInput, modeRegister, modeFail, modeLink:
 		return true
+	case modeSign:
+		return d.pad != nil && d.pad.typing
 	}
 	return false
 }
@@ -162,7 +167,12 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 	t := d.c.t
 	switch msg := msg.(type) {
 	case scan.Msg:
-		if d.mode == modeInput || d.mode == modeCard || d.mode == modeChecklist {
+		if d.mode == modeSign && d.pad != nil && d.pad.typing {
+			insertText(&d.pad.name, msg.Code)
+			return nil
+		}
+		if d.mode == modeInput || d.mode == modeCard || d.mode == modeChecklist || d.mode == modeSign {
+			d.pad = nil // a scan at the desk means the next tablet; nothing was signed
 			return d.submit(msg.Code)
 		}
 		// A form has focus: a burst is text for it (a model read off the
@@ -222,6 +232,18 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 	case receiptMsg:
 		return d.receiptDone(msg)
 
+	case signedMsg:
+		if d.pad == nil {
+			return changed
+		}
+		return d.signed(msg)
+
+	case tea.MouseClickMsg, tea.MouseMotionMsg, tea.MouseReleaseMsg:
+		if d.mode == modeSign && d.pad != nil {
+			return d.padUpdate(msg)
+		}
+		return nil
+
 	case cardMsg:
 		if msg.serial == d.serial && msg.err == nil && d.card != nil {
 			d.card = &msg.card
@@ -263,6 +285,8 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 
 	case tea.KeyPressMsg:
 		switch d.mode {
+		case modeSign:
+			return d.padUpdate(msg)
 		case modeInput:
 			return d.inputKey(msg)
 		case modeCard:
@@ -421,6 +445,9 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 	}
 	if msg.show {
 		if msg.serial == d.serial && d.card != nil {
+			if msg.sign {
+				return d.openPad(msg.rec)
+			}
 			d.shown, d.mode = &msg.rec, modeReceipt
 		}
 		return nil
@@ -436,6 +463,10 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 		if msg.serial == d.serial {
 			cmds = append(cmds, d.reload()) // the timeline lists the receipt
 		}
+	}
+	if msg.issued && msg.rec.Kind == string(receipt.HandBack) && msg.serial == d.serial && d.card != nil {
+		// Handed back: the official signs for the tablet, here and now.
+		cmds = append(cmds, d.openPad(msg.rec))
 	}
 	if !msg.printed { // issued, and no printer is set up: the file is it
 		return tea.Batch(append(cmds, flashCmd(flashOK, t.T("receipt.issued", msg.rec.Number, file)))...)
@@ -551,6 +582,16 @@ func (d *deskScreen) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 		return d.reprint(false)
 	case key.Matches(msg, keys.Receipt):
 		return d.reprint(true)
+	case key.Matches(msg, keys.Sign) && d.c.receipts != nil:
+		cmd := d.reprint(true)
+		return func() tea.Msg {
+			m := cmd()
+			if rm, ok := m.(receiptMsg); ok {
+				rm.sign = true
+				return rm
+			}
+			return m
+		}
 	case key.Matches(msg, keys.Close):
 		d.card, d.serial = nil, ""
 		return d.focusInput()
@@ -696,11 +737,16 @@ func (d *deskScreen) shortHelp() []key.Binding {
 		}
 		b = append(b, k.Card.Fail, k.Card.Undo, k.Card.Link)
 		if d.c.receipts != nil {
-			b = append(b, k.Card.Print, k.Card.Receipt)
+			b = append(b, k.Card.Print, k.Card.Receipt, k.Card.Sign)
 		}
 		return append(b, k.Card.Type, k.Card.Close)
 	case modeReceipt:
 		return []key.Binding{k.Card.Print, k.Card.Close}
+	case modeSign:
+		if d.pad != nil && d.pad.typing {
+			return []key.Binding{k.Form.Confirm, k.Form.Cancel}
+		}
+		return []key.Binding{k.Sign.Accept, k.Sign.UndoStroke, k.Sign.Clear, k.Sign.Typed, k.Sign.Cancel}
 	case modeChecklist:
 		return []key.Binding{k.Form.Toggle, k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
 	case modeLink:
@@ -835,6 +881,8 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+t.Kind(next)))
 	}
 	switch d.mode {
+	case modeSign:
+		return d.padLines(w)
 	case modeReceipt:
 		return d.receiptLines(w, h)
 	case modeFail:

@@ -12,6 +12,9 @@ type KeyMap struct {
 	Global struct {
 		Quit, Help, NextScreen, PrevScreen key.Binding
 	}
+	Sign struct {
+		Accept, Clear, UndoStroke, Typed, Cancel key.Binding
+	}
 	Batch struct {
 		New, Intake, SentToIT, Upgraded, Close, UndoRead, Yes key.Binding
 	}
@@ -19,7 +22,7 @@ type KeyMap struct {
 		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown key.Binding
 	}
 	Card struct {
-		Next, Fail, Undo, Employee, Link, Type, Close, Quit, Print, Receipt key.Binding
+		Next, Fail, Undo, Employee, Link, Type, Close, Quit, Print, Receipt, Sign key.Binding
 	}
 	Form struct {
 		Confirm, Cancel, Up, Down, Toggle key.Binding
@@ -63,6 +66,13 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Card.Quit = b("key.quit", "q")
 	k.Card.Print = b("key.print", "p")
 	k.Card.Receipt = b("key.receipt", "v")
+	k.Card.Sign = b("key.sign", "s")
+
+	k.Sign.Accept = b("key.sign.accept", "enter")
+	k.Sign.Clear = b("key.sign.clear", "c")
+	k.Sign.UndoStroke = b("key.sign.undo", "backspace", "u")
+	k.Sign.Typed = b("key.sign.typed", "n")
+	k.Sign.Cancel = b("key.cancel", "esc")
 
 	k.Form.Confirm = b("key.confirm", "enter")
 	k.Form.Cancel = b("key.cancel", "esc")

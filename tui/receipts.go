@@ -3,6 +3,8 @@ package tui
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,7 +93,7 @@ func Labels(t i18n.Catalog, rc receipt.Receipt) receipt.Labels {
 		Device: t.T("receipt.device"), Serial: t.T("receipt.serial"), Status: t.T("receipt.status"),
 		StatusText: t.Status(store.Status(rc.Status)), Time: t.T("receipt.time"), Place: t.T("receipt.place"),
 		Staff: t.T("receipt.staff." + string(rc.Kind)), Account: t.T("receipt.account"), AccountNote: note,
-		NoOfficial: t.T("receipt.noofficial"), Verify: t.T("receipt.verify"),
+		NoOfficial: t.T("receipt.noofficial"), Verify: t.T("receipt.verify"), Signed: t.T("receipt.signedby"),
 		Date: func(tm time.Time) string { return t.DateLong(tm) },
 	}
 }
@@ -197,4 +199,57 @@ func TokenRefusal(t i18n.Catalog, err error, keyID string) string {
 		p = receipt.Malformed
 	}
 	return t.T(fmt.Sprintf("receipt.refused.%d", p))
+}
+
+// Signing methods.
+const (
+	SignedByPad   = "pad"
+	SignedByTyped = "typed"
+)
+
+// ErrNameMismatch: the typed name is not the official's.
+var ErrNameMismatch = errors.New("the name typed is not the official's on the receipt")
+
+// Sign records the official's signature on a receipt (strokes from the
+// pad, or the typed full name) and re-issues the receipt with it: the
+// content signed is bound by its SHA-256, the token says signed, the
+// files are written again with the drawing.
+func (r *Receipts) Sign(ctx context.Context, st *store.Store, t i18n.Catalog, rec store.ReceiptRecord, strokes []receipt.Stroke, typed string, by store.Actor) (store.ReceiptRecord, Files, error) {
+	signed, err := st.SignReceipt(ctx, rec.Station, rec.Number, by, func(cur store.ReceiptRecord) (store.Signature, error) {
+		rc, err := Contents(cur)
+		if err != nil {
+			return store.Signature{}, err
+		}
+		if rc.Signed {
+			return store.Signature{}, store.ErrSigned
+		}
+		var sig store.Signature
+		var bound []byte
+		if typed != "" {
+			if store.Fold(strings.Join(strings.Fields(typed), " ")) != store.Fold(rc.Official) || rc.Official == "" {
+				return sig, ErrNameMismatch
+			}
+			sig.Method, bound = SignedByTyped, []byte(typed)
+		} else {
+			sig.Method = SignedByPad
+			if sig.Strokes, err = json.Marshal(strokes); err != nil {
+				return sig, err
+			}
+			bound = sig.Strokes
+		}
+		sum := sha256.Sum256(bound)
+		sig.ContentSHA256, sig.Signer = rc.ContentSHA256(), rc.Official
+		rc.Signed, rc.SignedBy, rc.SignedHow = true, rc.Official, sig.Method
+		rc.SignedContent, rc.Signature, rc.Strokes = sig.ContentSHA256, hex.EncodeToString(sum[:]), strokes
+		if sig.Content, err = json.Marshal(rc); err != nil {
+			return sig, err
+		}
+		sig.Token = receipt.Sign(r.Key, rc)
+		return sig, nil
+	})
+	if err != nil {
+		return signed, Files{}, err
+	}
+	files, err := r.Render(t, signed)
+	return signed, files, err
 }

@@ -74,7 +74,9 @@ func TestReceiptsAtTheDesk(t *testing.T) {
 	if rc, _ := Contents(recs[0]); rc.Account != "oystein.aasen@levanger.kommune.no" || !rc.Primary {
 		t.Fatalf("after the upgrade the receipt names the primary account: %+v", rc)
 	}
-	h.wantScreen("kvittering: 2 O")
+	h.wantScreen("Signer kvittering 2 · Øystein Aasen") // the official signs for it
+	h.special(tea.KeyEscape)
+	h.wantScreen("Ikke signert", "kvittering: 2 O")
 
 	// The hand-in receipt's code scanned at the desk opens the tablet.
 	h.special(tea.KeyEscape)

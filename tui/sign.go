@@ -1,0 +1,248 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"dropin/receipt"
+	"dropin/scan"
+	"dropin/store"
+)
+
+// signPad is where the official signs a receipt: with a mouse, a touch
+// screen or a pen (terminal mouse events with a button held), drawn at
+// braille resolution with the gaps between samples joined, or, as the
+// accessible way, by typing their full name.
+type signPad struct {
+	rec     store.ReceiptRecord
+	who     string // the official, as the receipt names them
+	strokes []receipt.Stroke
+	drawing bool
+	typing  bool
+	name    textinput.Model
+}
+
+// signedMsg: a signature was saved (or refused).
+type signedMsg struct {
+	serial string
+	rec    store.ReceiptRecord
+	files  Files
+	err    error
+}
+
+// padOriginY and padOriginX are where the pad's first cell is on screen: under
+// the header (1 line), the serial line (1), the card's top border (1)
+// and the pad's title and hint (2); right of the border and padding (2).
+const padOriginY, padOriginX = 5, 2
+
+func (d *deskScreen) openPad(rec store.ReceiptRecord) tea.Cmd {
+	rc, err := Contents(rec)
+	if err != nil {
+		return flashCmd(flashError, errText(err))
+	}
+	if rc.Signed {
+		return flashCmd(flashInfo, d.c.t.T("sign.already", rec.Number))
+	}
+	name := textinput.New()
+	name.Prompt = "› "
+	name.CharLimit = 120
+	name.SetStyles(d.c.styles.Input)
+	d.pad = &signPad{rec: rec, who: rc.Official, name: name}
+	d.mode = modeSign
+	d.input.Blur()
+	return flashCmd(flashInfo, d.c.t.T("sign.begin", rec.Number))
+}
+
+// padPoint turns a mouse position into a pad cell, or false when it is
+// outside the pad.
+func padPoint(m tea.Mouse) (receipt.Point, bool) {
+	p := receipt.Point{X: m.X - padOriginX, Y: m.Y - padOriginY}
+	return p, p.X >= 0 && p.X < receipt.PadWidth && p.Y >= 0 && p.Y < receipt.PadHeight
+}
+
+func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
+	p, keys, t := d.pad, d.c.keys, d.c.t
+	switch msg := msg.(type) {
+	case tea.MouseClickMsg:
+		if pt, ok := padPoint(msg.Mouse()); ok && msg.Button == tea.MouseLeft && !p.typing {
+			p.strokes = append(p.strokes, receipt.Stroke{pt})
+			p.drawing = true
+		}
+	case tea.MouseMotionMsg:
+		if pt, ok := padPoint(msg.Mouse()); ok && p.drawing && len(p.strokes) > 0 {
+			s := &p.strokes[len(p.strokes)-1]
+			if last := (*s)[len(*s)-1]; last != pt {
+				*s = append(*s, pt)
+			}
+		}
+	case tea.MouseReleaseMsg:
+		p.drawing = false
+	case tea.KeyPressMsg:
+		if p.typing {
+			switch {
+			case key.Matches(msg, keys.Form.Cancel):
+				p.typing = false
+				p.name.Blur()
+				return nil
+			case key.Matches(msg, keys.Form.Confirm):
+				typed := strings.TrimSpace(scan.Clean(p.name.Value()))
+				if typed == "" {
+					return nil
+				}
+				return d.saveSignature(nil, typed)
+			}
+			var cmd tea.Cmd
+			p.name, cmd = p.name.Update(msg)
+			return cmd
+		}
+		switch {
+		case key.Matches(msg, keys.Sign.Accept):
+			if len(p.strokes) == 0 {
+				return flashCmd(flashError, t.T("sign.empty"))
+			}
+			return d.saveSignature(p.strokes, "")
+		case key.Matches(msg, keys.Sign.Clear):
+			p.strokes = nil
+		case key.Matches(msg, keys.Sign.UndoStroke):
+			if len(p.strokes) > 0 {
+				p.strokes = p.strokes[:len(p.strokes)-1]
+			}
+		case key.Matches(msg, keys.Sign.Typed):
+			p.typing = true
+			p.name.Reset()
+			return p.name.Focus()
+		case key.Matches(msg, keys.Sign.Cancel):
+			d.pad = nil
+			d.toCard()
+			return flashCmd(flashInfo, t.T("sign.cancelled"))
+		}
+	case tea.PasteMsg:
+		if p.typing {
+			var cmd tea.Cmd
+			p.name, cmd = p.name.Update(msg)
+			return cmd
+		}
+	}
+	return nil
+}
+
+func (d *deskScreen) saveSignature(strokes []receipt.Stroke, typed string) tea.Cmd {
+	rs, st, t, by, rec, serial := d.c.receipts, d.c.store, d.c.t, d.c.actor(), d.pad.rec, d.serial
+	return func() tea.Msg {
+		signed, files, err := rs.Sign(context.Background(), st, t, rec, strokes, typed, by)
+		return signedMsg{serial: serial, rec: signed, files: files, err: err}
+	}
+}
+
+func (d *deskScreen) signed(msg signedMsg) tea.Cmd {
+	t := d.c.t
+	if msg.err != nil {
+		if errors.Is(msg.err, ErrNameMismatch) {
+			return flashCmd(flashError, t.T("sign.mismatch", scan.Clean(d.pad.who)))
+		}
+		return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+	}
+	d.pad = nil
+	if msg.serial == d.serial {
+		d.toCard()
+	}
+	return tea.Batch(flashCmd(flashOK, t.T("sign.saved", t.Clock(d.c.now()), msg.rec.Number)), changed, d.reload())
+}
+
+// padLines draws the pad: the title, the hint, the drawing in braille
+// (2×4 dots a cell) with each stroke's samples joined by lines.
+func (d *deskScreen) padLines(w int) []string {
+	p, st, t := d.pad, d.c.styles, d.c.t
+	head := st.Card.Name.Render(t.T("sign.title", p.rec.Number)) + st.Card.Muted.Render(" · "+scan.Clean(p.who))
+	if p.typing {
+		return []string{head, st.Form.Hint.Render(t.T("sign.typed.hint")), "", st.Form.Label.Render(t.T("sign.typed.label")), p.name.View()}
+	}
+	lines := []string{head, st.Form.Hint.Render(t.T("sign.hint"))}
+	for _, row := range braille(p.strokes) {
+		lines = append(lines, st.Card.Value.Render(row))
+	}
+	rule := strings.Repeat("─", receipt.PadWidth)
+	return append(lines, st.Card.Muted.Render(rule), st.Card.Muted.Render(t.T("sign.line", scan.Clean(p.who))))
+}
+
+// braille renders strokes into PadHeight rows of PadWidth braille cells.
+// A cell sample is taken at the middle of its 2×4 dots; consecutive
+// samples are joined with Bresenham lines in dot space, so a fast stroke
+// that skipped cells is still one line.
+func braille(strokes []receipt.Stroke) []string {
+	const w, h = receipt.PadWidth * 2, receipt.PadHeight * 4
+	var dots [h][w]bool
+	set := func(x, y int) {
+		if x >= 0 && x < w && y >= 0 && y < h {
+			dots[y][x] = true
+		}
+	}
+	for _, s := range strokes {
+		for i := range s {
+			a, b := s[max(0, i-1)], s[i]
+			line(2*a.X, 4*a.Y+1, 2*b.X, 4*b.Y+1, set)
+		}
+	}
+	bits := [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
+	rows := make([]string, receipt.PadHeight)
+	for cy := range receipt.PadHeight {
+		var b strings.Builder
+		for cx := range receipt.PadWidth {
+			var r rune
+			for dy := range 4 {
+				for dx := range 2 {
+					if dots[cy*4+dy][cx*2+dx] {
+						r |= bits[dy][dx]
+					}
+				}
+			}
+			if r == 0 {
+				b.WriteRune(' ') // U+2800 draws as a dot or a gap in some fonts
+			} else {
+				b.WriteRune(0x2800 + r)
+			}
+		}
+		rows[cy] = b.String()
+	}
+	return rows
+}
+
+// line calls set for every point of the line from (x0, y0) to (x1, y1).
+func line(x0, y0, x1, y1 int, set func(x, y int)) {
+	dx, dy := x1-x0, y1-y0
+	if dx < 0 {
+		dx = -dx
+	}
+	if dy < 0 {
+		dy = -dy
+	}
+	dy = -dy
+	sx, sy := 1, 1
+	if x0 > x1 {
+		sx = -1
+	}
+	if y0 > y1 {
+		sy = -1
+	}
+	e := dx + dy
+	for {
+		set(x0, y0)
+		if x0 == x1 && y0 == y1 {
+			return
+		}
+		e2 := 2 * e
+		if e2 >= dy {
+			e += dy
+			x0 += sx
+		}
+		if e2 <= dx {
+			e += dx
+			y0 += sy
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"dropin/receipt"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// handedBack brings Øystein's tablet to handed-back in the store, with
+// its hand-back receipt, and returns that receipt.
+func handedBack(t *testing.T, st *store.Store, rs *Receipts) store.ReceiptRecord {
+	t.Helper()
+	ctx := context.Background()
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	st.CheckIn(ctx, "R52NXYGSKYS", by)
+	for _, k := range []store.Kind{store.KindUpgrading, store.KindUpgraded} {
+		st.Step(ctx, "R52NXYGSKYS", k, store.Input{}, by)
+	}
+	st.Step(ctx, "R52NXYGSKYS", store.KindFirstLogin, store.Input{Checklist: store.Checklist}, by)
+	st.Step(ctx, "R52NXYGSKYS", store.KindHandedBack, store.Input{}, by)
+	rec, _, err := rs.Issue(ctx, st, i18n.New(i18n.Bokmal), "R52NXYGSKYS", receipt.HandBack, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+// TestSignWithTheMouse runs the real program: the official presses the
+// button, drags, lets go, and the desk accepts. The signature is stored
+// as strokes bound to the SHA-256 of the receipt's content.
+func TestSignWithTheMouse(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	rs, err := OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	rec := handedBack(t, st, rs)
+	unsigned, _ := Contents(rec)
+
+	m := New(Config{Store: st, Station: "skranke-1", Staff: "KN", Lang: i18n.Bokmal, Receipts: rs})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	tm.Type("R52NXYGSKYS")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Øystein Aasen")) },
+		teatest.WithDuration(3*time.Second))
+	time.Sleep(100 * time.Millisecond)
+	tm.Send(tea.KeyPressMsg{Code: 's', Text: "s"})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Signer kvittering")) },
+		teatest.WithDuration(3*time.Second))
+	// A stroke across the pad: press, drag, release. Then a dot.
+	tm.Send(tea.MouseClickMsg{X: padOriginX + 3, Y: padOriginY + 7, Button: tea.MouseLeft})
+	for i := 1; i <= 20; i++ {
+		tm.Send(tea.MouseMotionMsg{X: padOriginX + 3 + 2*i, Y: padOriginY + 7 - i%6, Button: tea.MouseLeft})
+	}
+	tm.Send(tea.MouseReleaseMsg{X: padOriginX + 43, Y: padOriginY + 5, Button: tea.MouseLeft})
+	tm.Send(tea.MouseClickMsg{X: padOriginX + 50, Y: padOriginY + 2, Button: tea.MouseLeft})
+	tm.Send(tea.MouseReleaseMsg{X: padOriginX + 50, Y: padOriginY + 2, Button: tea.MouseLeft})
+	time.Sleep(100 * time.Millisecond)
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+
+	var sig *store.SignatureRecord
+	for deadline := time.Now().Add(5 * time.Second); sig == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		sig, _ = st.SignatureOf(context.Background(), rec.Station, rec.Number)
+	}
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(3*time.Second))
+	if sig == nil {
+		t.Fatal("no signature stored")
+	}
+	if sig.ContentSHA256 != unsigned.ContentSHA256() || sig.Signer != "Øystein Aasen" || sig.Method != SignedByPad || sig.Staff != "KN" || sig.SignStation != "skranke-1" {
+		t.Fatalf("signature %+v", sig)
+	}
+	var strokes []receipt.Stroke
+	if err := jsonUnmarshal(sig.Strokes, &strokes); err != nil || len(strokes) != 2 || len(strokes[0]) < 15 {
+		t.Fatalf("strokes %s", sig.Strokes)
+	}
+
+	// The receipt is re-issued signed, and its PNG carries the ink.
+	recs, _ := st.ReceiptsOf(context.Background(), "R52NXYGSKYS")
+	signed, _ := Contents(recs[0])
+	tok, err := receipt.Verify(recs[0].Token, rs.Keyring)
+	if err != nil || !tok.Signed || !tok.Matches(signed) || !signed.SignatureIntact() {
+		t.Fatalf("re-issued receipt: %+v %v", tok, err)
+	}
+	// The record is committed first, the files follow: wait for them.
+	ink := 0
+	for deadline := time.Now().Add(5 * time.Second); ink < 300 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if f, err := os.Open(rs.FilesOf(recs[0]).PNG); err == nil {
+			if img, err := png.Decode(f); err == nil {
+				ink = countInk(img)
+			}
+			f.Close()
+		}
+	}
+	if ink < 300 {
+		t.Fatalf("only %d ink pixels on the signed receipt", ink)
+	}
+	card, _ := st.Card(context.Background(), "R52NXYGSKYS")
+	if last := card.Timeline[len(card.Timeline)-1]; last.Kind != store.KindSigned {
+		t.Fatalf("the timeline ends with %s, want signed", last.Kind)
+	}
+}
+
+func TestSignByTypingTheName(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	rs := withReceipts(t, h, receipt.Printer{})
+	importLevanger(t, h.store)
+	rec := handedBack(t, h.store, rs)
+	h.scan("R52NXYGSKYS")
+	h.press("s")
+	h.press("n")
+	h.press("Kari Nordmann")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Navnet stemmer ikke med kvitteringen (Øystein Aasen).")
+	if sig, _ := h.store.SignatureOf(context.Background(), rec.Station, rec.Number); sig != nil {
+		t.Fatal("a wrong name must not sign")
+	}
+	h.special(tea.KeyEscape) // back to drawing
+	h.press("n")
+	h.press("oystein  AASEN") // case, spaces and diacritics aside
+	h.special(tea.KeyEnter)
+	h.wantScreen("kvittering 1 er signert")
+	sig, _ := h.store.SignatureOf(context.Background(), rec.Station, rec.Number)
+	if sig == nil || sig.Method != SignedByTyped || sig.Strokes != nil {
+		t.Fatalf("typed signature %+v", sig)
+	}
+	h.press("s")
+	h.wantScreen("Kvittering 1 er allerede signert.")
+}
+
+func TestBrailleJoinsSamples(t *testing.T) {
+	rows := braille([]receipt.Stroke{{{X: 0, Y: 0}, {X: 10, Y: 0}}})
+	if got := []rune(rows[0]); got[0] == ' ' || got[5] == ' ' || got[10] == ' ' || got[11] != ' ' {
+		t.Fatalf("a stroke from cell 0 to 10 must ink every cell between: %q", rows[0])
+	}
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// countInk counts the signature ink (dark blue) on a receipt image.
+func countInk(img image.Image) int {
+	n := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if r>>8 == 0 && g>>8 == 0 && bl>>8 == 60 {
+				n++
+			}
+		}
+	}
+	return n
+}
