@@ -143,6 +143,9 @@ Usage:
   dropin receipt print NUMBER|SERIAL  print a receipt (--printer, --paper)
   dropin receipt verify TOKEN         check a receipt's code offline and say what it attests
   dropin receipt key                  this station's public key, for other desks' trusted.keys
+  dropin purge signatures --before DATE
+                                      remove the strokes of signatures made before DATE (YYYY-MM-DD),
+                                      keeping the fact that each receipt was signed
   dropin version                      print the version and exit
 
 Flags (before or after the command):
@@ -206,6 +209,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runBatch(ctx, o, args[1:], stdout, stderr)
 	case "receipt":
 		return runReceipt(ctx, o, args[1:], stdout, stderr)
+	case "purge":
+		return runPurge(ctx, o, args[1:], stdout, stderr)
 	case "help":
 		fs.SetOutput(stdout)
 		fs.Usage()
@@ -709,11 +714,70 @@ func verifyReceipt(ctx context.Context, o options, rs *tui.Receipts, t i18n.Cata
 			continue
 		}
 		rc, err := tui.Contents(rec)
+		if err == nil && rc.Signed && !rc.SignatureIntact() {
+			fmt.Fprintln(stdout, t.T("verify.signaturebroken", rec.Number))
+			return errQuiet
+		}
 		if err != nil || !tok.Matches(rc) {
 			fmt.Fprintln(stdout, t.T("verify.mismatch", rec.Number))
 			return errQuiet
 		}
+		if sig, err := st.SignatureOf(ctx, rec.Station, rec.Number); err == nil && sig != nil {
+			if sig.ContentSHA256 != rc.Unsigned().ContentSHA256() {
+				fmt.Fprintln(stdout, t.T("verify.signaturebroken", rec.Number))
+				return errQuiet
+			}
+			fmt.Fprintln(stdout, t.T("verify.signed", scan.Clean(sig.Signer), t.T("sign.method."+sig.Method), t.DateLong(sig.Signed), scan.Clean(sig.SignStation), scan.Clean(sig.Staff)))
+		}
 		fmt.Fprintln(stdout, t.T("verify.stored", scan.Clean(rc.Official), scan.Clean(rc.Station), scan.Clean(rc.Staff), scan.Clean(rc.Account)))
 	}
+	return nil
+}
+
+func runPurge(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("dropin purge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	var before string
+	fs.StringVar(&before, "before", "", "remove strokes of signatures made before this `date` (YYYY-MM-DD, local time)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "signatures" || before == "" {
+		fmt.Fprint(stderr, "Usage: dropin purge signatures --before YYYY-MM-DD\n")
+		return errUsage
+	}
+	day, err := time.ParseInLocation("2006-01-02", before, time.Local)
+	if err != nil {
+		return fmt.Errorf("--before %q: want a date as YYYY-MM-DD", before)
+	}
+	lang, err := i18n.Parse(o.lang)
+	if err != nil {
+		return err
+	}
+	t := i18n.New(lang)
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	recs, err := st.PurgeSignatures(ctx, day)
+	if err != nil {
+		return err
+	}
+	// The files showed the drawing too: render them again without it.
+	if len(recs) > 0 {
+		rs, err := o.receipts()
+		if err != nil {
+			return err
+		}
+		for _, rec := range recs {
+			if _, err := rs.Render(t, rec); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Fprintln(stdout, t.T("purge.done", len(recs), t.DateLong(day)))
 	return nil
 }

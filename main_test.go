@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"dropin/receipt"
 	"dropin/store"
@@ -255,5 +257,83 @@ func TestReceiptCommands(t *testing.T) {
 	do(1, "receipt", "print", "R52NXYGSKYS")
 	if !strings.Contains(out.String(), "ingen skriver er satt opp") {
 		t.Fatalf("print without a printer: %s", out.String())
+	}
+}
+
+func TestSignaturesVerifyAndPurge(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dropin.db")
+	var out, errb bytes.Buffer
+	do := func(want int, args ...string) string {
+		t.Helper()
+		out.Reset()
+		errb.Reset()
+		if code := run(ctx, append(args, "--db", db, "--station", "skranke-1"), &out, &errb, env(nil)); code != want {
+			t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	do(0, "import", "store/testdata/roster-levanger.csv")
+	st, _ := store.Open(ctx, db)
+	rs, _ := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	st.CheckIn(ctx, "R52NXYGSKYS", by)
+	t9 := i18n.New(i18n.Bokmal)
+	rec, _, err := rs.Issue(ctx, st, t9, "R52NXYGSKYS", receipt.HandIn, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, files, err := rs.Sign(ctx, st, t9, rec, []receipt.Stroke{{{X: 2, Y: 2}, {X: 40, Y: 8}}}, "", by)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := do(0, "receipt", "verify", signed.Token)
+	if !strings.Contains(got, "Signert av Øystein Aasen (signatur på skjerm)") {
+		t.Fatalf("verify a signed receipt:\n%s", got)
+	}
+
+	// Purge: the drawing goes, from the log, the tables and the files.
+	beforePNG, err := os.ReadFile(files.PNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = do(0, "purge", "signatures", "--before", time.Now().AddDate(0, 0, 1).Format("2006-01-02"))
+	if !strings.HasPrefix(got, "Fjernet signaturtegningen fra 1 kvitteringer") {
+		t.Fatalf("purge: %s", got)
+	}
+	st, _ = store.Open(ctx, db)
+	sig, _ := st.SignatureOf(ctx, "skranke-1", rec.Number)
+	if sig == nil || sig.Strokes != nil || sig.Signer != "Øystein Aasen" {
+		t.Fatalf("after purge: %+v", sig)
+	}
+	card, _ := st.Card(ctx, "R52NXYGSKYS")
+	st.Close()
+	if card.Timeline[len(card.Timeline)-1].Kind != store.KindSigned {
+		t.Fatal("the fact of signing stays in the timeline")
+	}
+	raw, _ := sql.Open("sqlite", db)
+	var payloads string
+	raw.QueryRow(`SELECT group_concat(payload) FROM events WHERE kind = 'signed'`).Scan(&payloads)
+	if strings.Contains(payloads, `"X":40`) || strings.Contains(payloads, "strokes") {
+		t.Fatalf("strokes left in the log: %s", payloads)
+	}
+	if afterPNG, err := os.ReadFile(files.PNG); err != nil || bytes.Equal(afterPNG, beforePNG) {
+		t.Fatalf("the receipt's PNG was not drawn again without the signature (%v)", err)
+	}
+	got = do(0, "receipt", "verify", signed.Token)
+	if !strings.Contains(got, "Signert av") {
+		t.Fatalf("a purged signature still verifies:\n%s", got)
+	}
+
+	// A receipt changed after signing no longer matches its signature.
+	if _, err := raw.Exec(`UPDATE receipts SET content = json_set(content, '$.Account', 'someone@else.no')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	do(1, "receipt", "verify", signed.Token)
+	if !strings.Contains(out.String(), "endret etter at den ble signert") {
+		t.Fatalf("tampered: %s", out.String())
 	}
 }

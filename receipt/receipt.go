@@ -110,7 +110,15 @@ type Labels struct {
 	Account     string // "Logg inn med"
 	AccountNote string // "(primærkonto)" or "(sekundærkonto til oppgraderingen)"
 	NoOfficial  string
-	Verify      string // how to verify, under the code
-	Signed      string // "Signert av %s (%s)" with name and how, under the drawing
+	Verify      string            // how to verify, under the code
+	Signed      string            // "Signert av %s (%s)" with name and how, under the drawing
+	Methods     map[string]string // how it was signed, in words: "pad", "typed"
 	Date        func(time.Time) string
+}
+
+func (l Labels) method(how string) string {
+	if s, ok := l.Methods[how]; ok {
+		return s
+	}
+	return how
 }

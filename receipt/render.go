@@ -63,8 +63,8 @@ func lines(r Receipt, l Labels) [][2]string {
 		{l.Place, r.Station},
 		{l.Staff, r.Staff},
 	}
-	if r.Account != "" {
-		out = append(out, [2]string{l.Account, r.Account + " " + l.AccountNote})
+	if r.Account != "" { // the address alone on its line: it must never be cut
+		out = append(out, [2]string{l.Account, r.Account}, [2]string{"", l.AccountNote})
 	}
 	return out
 }
@@ -136,7 +136,7 @@ func PDF(w io.Writer, r Receipt, l Labels, token string, paper Paper) error {
 		pdf.SetLineWidth(0.2)
 		pdf.SetY(top + boxH + 1)
 		pdf.SetFont("Helvetica", "I", 8)
-		pdf.MultiCell(width, 4, tr(fmt.Sprintf(l.Signed, r.SignedBy, r.SignedHow)), "", "L", false)
+		pdf.MultiCell(width, 4, tr(fmt.Sprintf(l.Signed, r.SignedBy, l.method(r.SignedHow))), "", "L", false)
 	}
 	pdf.Ln(4)
 	opt := fpdf.ImageOptions{ImageType: "PNG"}
@@ -238,7 +238,7 @@ func PNG(w io.Writer, r Receipt, l Labels, token string) error {
 				thickLine(img, x0, y0, x1, y1, ink)
 			}
 		}
-		text(regular, margin, sigTop+boxH+lineH-8, fmt.Sprintf(l.Signed, r.SignedBy, r.SignedHow))
+		text(regular, margin, sigTop+boxH+lineH-8, fmt.Sprintf(l.Signed, r.SignedBy, l.method(r.SignedHow)))
 	}
 	draw.Draw(img, code.Bounds().Add(image.Pt((width-code.Bounds().Dx())/2, qrTop)), code, image.Point{}, draw.Src)
 	return png.Encode(w, img)

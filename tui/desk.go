@@ -777,12 +777,16 @@ func (d *deskScreen) view(w, h int) string {
 	top := " " + label + field
 	h--
 	var cardW, actW, cardH, actH int
-	if w >= 100 {
+	side := w >= 100 && d.mode != modeSign // the pad needs the whole width
+	if side {
 		actW = max(36, w*2/5)
 		cardW, cardH, actH = w-actW, h, h
 	} else {
 		cardW, actW = w, w
 		actH = min(8, max(0, h-14))
+		if d.mode == modeSign {
+			actH = 0 // the pad and the line to sign on come first
+		}
 		cardH = h - actH
 	}
 	card := d.box(d.cardLines(cardW-4, cardH-2), cardW, cardH, d.mode != modeInput)
@@ -791,7 +795,7 @@ func (d *deskScreen) view(w, h int) string {
 		act = d.box(d.activityLines(actW-4, actH-2), actW, actH, false)
 	}
 	var body string
-	if w >= 100 {
+	if side {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, card, act)
 	} else if act != "" {
 		body = lipgloss.JoinVertical(lipgloss.Left, card, act)

@@ -94,7 +94,8 @@ func Labels(t i18n.Catalog, rc receipt.Receipt) receipt.Labels {
 		StatusText: t.Status(store.Status(rc.Status)), Time: t.T("receipt.time"), Place: t.T("receipt.place"),
 		Staff: t.T("receipt.staff." + string(rc.Kind)), Account: t.T("receipt.account"), AccountNote: note,
 		NoOfficial: t.T("receipt.noofficial"), Verify: t.T("receipt.verify"), Signed: t.T("receipt.signedby"),
-		Date: func(tm time.Time) string { return t.DateLong(tm) },
+		Methods: map[string]string{SignedByPad: t.T("sign.method.pad"), SignedByTyped: t.T("sign.method.typed")},
+		Date:    func(tm time.Time) string { return t.DateLong(tm) },
 	}
 }
 

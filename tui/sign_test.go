@@ -167,3 +167,36 @@ func countInk(img image.Image) int {
 	}
 	return n
 }
+
+func TestPurgedSignatureLeavesNoInk(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	rs, _ := OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
+	ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false)
+	rec := handedBack(t, st, rs)
+	ctx, t9, by := context.Background(), i18n.New(i18n.Bokmal), store.Actor{Station: "skranke-1", Staff: "KN"}
+	if _, _, err := rs.Sign(ctx, st, t9, rec, []receipt.Stroke{{{X: 1, Y: 1}, {X: 50, Y: 9}}}, "", by); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := st.PurgeSignatures(ctx, time.Now().Add(time.Hour))
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("purged %d, %v", len(recs), err)
+	}
+	files, err := rs.Render(t9, recs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(files.PNG)
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := countInk(img); n != 0 {
+		t.Fatalf("%d ink pixels after the purge", n)
+	}
+	rc, _ := Contents(recs[0])
+	if !rc.Signed || !rc.SignatureIntact() {
+		t.Fatal("the receipt stays signed and intact without its drawing")
+	}
+}

@@ -297,7 +297,7 @@ var en = map[string]string{
 
 	"receipt.signedby": "Signed by %s (%s)",
 	"sign.title":       "Sign receipt %d",
-	"sign.hint":        "Sign with a mouse, touch screen or pen · Enter accepts · u undoes a stroke · c clears · n type the name instead · Esc cancels",
+	"sign.hint":        "Draw the signature with a mouse, touch screen or pen.",
 	"sign.line":        "%s",
 	"sign.begin":       "Receipt %d: let the official sign on the screen.",
 	"sign.empty":       "No signature yet: draw in the box, or press n to type the name.",
@@ -313,4 +313,10 @@ var en = map[string]string{
 	"key.sign.undo":    "undo stroke",
 	"key.sign.typed":   "type name",
 	"kind.signed":      "signed",
+
+	"verify.signed":          "Signed by %s (%s) %s at desk %s, %s.",
+	"verify.signaturebroken": "Receipt %d changed after it was signed: it no longer matches its signature.",
+	"sign.method.pad":        "signature on screen",
+	"sign.method.typed":      "typed the name",
+	"purge.done":             "Removed the signature drawing from %d receipts signed before %s. That they were signed, by whom and what, remains.",
 }

@@ -297,7 +297,7 @@ var nb = map[string]string{
 
 	"receipt.signedby": "Signert av %s (%s)",
 	"sign.title":       "Signer kvittering %d",
-	"sign.hint":        "Signer med mus, berøringsskjerm eller penn · Enter godtar · u angrer strøk · c tømmer · n skriv navnet i stedet · Esc avbryter",
+	"sign.hint":        "Tegn signaturen med mus, berøringsskjerm eller penn.",
 	"sign.line":        "%s",
 	"sign.begin":       "Kvittering %d: la den folkevalgte signere på skjermen.",
 	"sign.empty":       "Ingen signatur ennå: tegn i feltet, eller trykk n for å skrive navnet.",
@@ -313,4 +313,10 @@ var nb = map[string]string{
 	"key.sign.undo":    "angre strøk",
 	"key.sign.typed":   "skriv navn",
 	"kind.signed":      "signert",
+
+	"verify.signed":          "Signert av %s (%s) %s ved skranke %s, %s.",
+	"verify.signaturebroken": "Kvittering %d er endret etter at den ble signert: den stemmer ikke lenger med signaturen.",
+	"sign.method.pad":        "signatur på skjerm",
+	"sign.method.typed":      "skrev navnet",
+	"purge.done":             "Fjernet signaturtegningen fra %d kvitteringer signert før %s. At de ble signert, av hvem og hva, står fortsatt.",
 }
