@@ -93,6 +93,14 @@ func (o options) receipts(keyrings ...string) (*tui.Receipts, error) {
 		receipt.Printer{Name: o.printer, Paper: paper}, keyrings...)
 }
 
+// flags makes the flag set of a subcommand, with the shared flags on it.
+func (o *options) flags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o.register(fs)
+	return fs
+}
+
 // dataDir is where the database lives: $XDG_DATA_HOME/dropin, or the
 // platform's equivalent.
 func dataDir(getenv func(string) string) string {
@@ -312,9 +320,7 @@ func openLog(getenv func(string) string) (*slog.Logger, func()) {
 }
 
 func runExport(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dropin export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.register(fs)
+	fs := o.flags("dropin export", stderr)
 	var opt store.CSVOptions
 	fs.BoolVar(&opt.Excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
 	fs.Usage = func() {
@@ -347,9 +353,7 @@ func runExport(ctx context.Context, o options, args []string, stdout, stderr io.
 }
 
 func runImport(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dropin import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.register(fs)
+	fs := o.flags("dropin import", stderr)
 	var dry bool
 	fs.BoolVar(&dry, "dry-run", false, "show what would change and change nothing")
 	fs.Usage = func() {
@@ -426,9 +430,7 @@ func runBatch(ctx context.Context, o options, args []string, stdout, stderr io.W
 		return errUsage
 	}
 	verb := args[0]
-	fs := flag.NewFlagSet("dropin batch "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.register(fs)
+	fs := o.flags("dropin batch "+verb, stderr)
 	var name, itDate, body string
 	var csvOut bool
 	failed := failedFlag{}
@@ -577,9 +579,7 @@ func runReceipt(ctx context.Context, o options, args []string, stdout, stderr io
 		return errUsage
 	}
 	verb := args[0]
-	fs := flag.NewFlagSet("dropin receipt "+verb, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.register(fs)
+	fs := o.flags("dropin receipt "+verb, stderr)
 	var keyring string
 	if verb == "verify" {
 		fs.StringVar(&keyring, "keys", "", "a trusted.keys `file` of other stations' public keys")
@@ -735,9 +735,7 @@ func verifyReceipt(ctx context.Context, o options, rs *tui.Receipts, t i18n.Cata
 }
 
 func runPurge(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("dropin purge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o.register(fs)
+	fs := o.flags("dropin purge", stderr)
 	var before string
 	fs.StringVar(&before, "before", "", "remove strokes of signatures made before this `date` (YYYY-MM-DD, local time)")
 	pos, err := parseInterspersed(fs, args)

@@ -19,6 +19,24 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// cli runs dropin commands against one database and station, as a user
+// at a shell would, and checks their exit codes.
+type cli struct {
+	t         *testing.T
+	db        string
+	out, errb bytes.Buffer
+}
+
+func (c *cli) do(want int, args ...string) string {
+	c.t.Helper()
+	c.out.Reset()
+	c.errb.Reset()
+	if code := run(context.Background(), append(args, "--db", c.db, "--station", "skranke-1"), &c.out, &c.errb, env(nil)); code != want {
+		c.t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, c.out.String(), c.errb.String())
+	}
+	return c.out.String()
+}
+
 func TestExportDevices(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "dropin.db")
@@ -141,18 +159,8 @@ func TestImportCommand(t *testing.T) {
 }
 
 func TestBatchCommands(t *testing.T) {
-	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "dropin.db")
-	var out, errb bytes.Buffer
-	do := func(args ...string) string {
-		t.Helper()
-		out.Reset()
-		errb.Reset()
-		if code := run(ctx, append(args, "--db", db), &out, &errb, env(nil)); code != 0 {
-			t.Fatalf("%v: exit %d\n%s%s", args, code, out.String(), errb.String())
-		}
-		return out.String()
-	}
+	c := &cli{t: t, db: filepath.Join(t.TempDir(), "dropin.db")}
+	do := func(args ...string) string { t.Helper(); return c.do(0, args...) }
 	do("import", "store/testdata/roster-levanger.csv")
 	got := do("batch", "import", "--name", "Kommunestyret 2. april", "--it-date", "4. april", "store/testdata/scans-batch1.txt")
 	for _, want := range []string{"68 / 94 skannet (72 %) · 67 nye · 3 lest to ganger · 1 ukjente · 1 ugyldige",
@@ -199,16 +207,8 @@ func TestReceiptCommands(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dropin.db")
-	var out, errb bytes.Buffer
-	do := func(want int, args ...string) string {
-		t.Helper()
-		out.Reset()
-		errb.Reset()
-		if code := run(ctx, append(args, "--db", db, "--station", "skranke-1"), &out, &errb, env(nil)); code != want {
-			t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
-		}
-		return out.String()
-	}
+	c := &cli{t: t, db: db}
+	do, out, errb := c.do, &c.out, &c.errb
 	do(0, "import", "store/testdata/roster-levanger.csv")
 	// Check a tablet in the way the desk does, with its receipt.
 	st, _ := store.Open(ctx, db)
@@ -241,7 +241,7 @@ func TestReceiptCommands(t *testing.T) {
 	// Another desk cannot verify it without this station's public key...
 	other := filepath.Join(t.TempDir(), "other.db")
 	out.Reset()
-	run(ctx, []string{"receipt", "verify", rec.Token, "--db", other}, &out, &errb, env(nil))
+	run(ctx, []string{"receipt", "verify", rec.Token, "--db", other}, out, errb, env(nil))
 	if !strings.Contains(out.String(), "skranke vi ikke kjenner") {
 		t.Fatalf("unknown key: %s", out.String())
 	}
@@ -250,7 +250,7 @@ func TestReceiptCommands(t *testing.T) {
 	keys := filepath.Join(t.TempDir(), "trusted.keys")
 	os.WriteFile(keys, []byte(keyLine), 0o644)
 	out.Reset()
-	if code := run(ctx, []string{"receipt", "verify", "--keys", keys, rec.Token, "--db", other}, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Gyldig") {
+	if code := run(ctx, []string{"receipt", "verify", "--keys", keys, rec.Token, "--db", other}, out, errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Gyldig") {
 		t.Fatalf("with the key: %d %s %s", code, out.String(), errb.String())
 	}
 	// Printing with no printer set saves the file and says so.
@@ -264,16 +264,8 @@ func TestSignaturesVerifyAndPurge(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "dropin.db")
-	var out, errb bytes.Buffer
-	do := func(want int, args ...string) string {
-		t.Helper()
-		out.Reset()
-		errb.Reset()
-		if code := run(ctx, append(args, "--db", db, "--station", "skranke-1"), &out, &errb, env(nil)); code != want {
-			t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, out.String(), errb.String())
-		}
-		return out.String()
-	}
+	c := &cli{t: t, db: db}
+	do, out := c.do, &c.out
 	do(0, "import", "store/testdata/roster-levanger.csv")
 	st, _ := store.Open(ctx, db)
 	rs, _ := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})

@@ -252,8 +252,21 @@ const (
 	padAspect = float64(PadHeight) * 2 / float64(PadWidth)
 )
 
-// thickLine draws a line three pixels wide (Bresenham, with a square pen).
+// thickLine draws a line three pixels wide (a square pen along Line).
 func thickLine(img *image.RGBA, x0, y0, x1, y1 int, c color.Color) {
+	Line(x0, y0, x1, y1, func(x, y int) {
+		for i := -1; i <= 1; i++ {
+			for j := -1; j <= 1; j++ {
+				img.Set(x+i, y+j, c)
+			}
+		}
+	})
+}
+
+// Line calls plot for every point of the straight line from (x0, y0) to
+// (x1, y1), ends included (Bresenham). The pad draws with it in braille
+// dots, the receipt in pixels.
+func Line(x0, y0, x1, y1 int, plot func(x, y int)) {
 	dx, dy := abs(x1-x0), -abs(y1-y0)
 	sx, sy := 1, 1
 	if x0 > x1 {
@@ -264,11 +277,7 @@ func thickLine(img *image.RGBA, x0, y0, x1, y1 int, c color.Color) {
 	}
 	e := dx + dy
 	for {
-		for i := -1; i <= 1; i++ {
-			for j := -1; j <= 1; j++ {
-				img.Set(x0+i, y0+j, c)
-			}
-		}
+		plot(x0, y0)
 		if x0 == x1 && y0 == y1 {
 			return
 		}

@@ -60,6 +60,39 @@ const (
 	screenSettings               // where receipts print
 )
 
+// page is what the root asks of a screen. Screens are plain structs the
+// root owns; this is the one place that picks the active one.
+type page interface {
+	update(tea.Msg) tea.Cmd
+	view(w, h int) string
+	typing() bool // keys are text for a field, not commands
+	shortHelp() []key.Binding
+	fullHelp() [][]key.Binding
+	restyle()
+	open() tea.Cmd // the screen is shown: load or focus what it needs
+}
+
+func (m *Model) page() page {
+	switch m.screen {
+	case screenStaff:
+		return &m.staff
+	case screenOverview:
+		return &m.overview
+	case screenBatch:
+		return &m.batch
+	case screenImport:
+		return &m.importer
+	case screenSettings:
+		return &m.settings
+	}
+	return &m.desk
+}
+
+// pages is every screen, for what concerns them all.
+func (m *Model) pages() []page {
+	return []page{&m.staff, &m.desk, &m.overview, &m.batch, &m.importer, &m.settings}
+}
+
 // tabs are the screens tab cycles through, in order, with their titles.
 var tabs = []struct {
 	screen screen
@@ -198,12 +231,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		m.c.styles, m.c.isDark = NewStyles(msg.IsDark()), msg.IsDark()
 		m.help.Styles = m.c.styles.Help
-		m.desk.restyle()
-		m.staff.restyle()
-		m.overview.restyle()
-		m.batch.restyle()
-		m.importer.restyle()
-		m.settings.restyle()
+		for _, p := range m.pages() {
+			p.restyle()
+		}
 		return nil
 	case activityMsg:
 		m.refreshing = false
@@ -269,20 +299,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return m.switchTo(-1)
 		}
 	}
-	switch m.screen {
-	case screenStaff:
-		return m.staff.update(msg)
-	case screenOverview:
-		return m.overview.update(msg)
-	case screenImport:
-		return m.importer.update(msg)
-	case screenBatch:
-		return m.batch.update(msg)
-	case screenSettings:
-		return m.settings.update(msg)
-	default:
-		return m.desk.update(msg)
-	}
+	return m.page().update(msg)
 }
 
 // switchTo moves by step through the tabs and loads what the new screen
@@ -295,35 +312,11 @@ func (m *Model) switchTo(step int) tea.Cmd {
 		}
 	}
 	m.screen = tabs[(i+step+len(tabs))%len(tabs)].screen
-	switch m.screen {
-	case screenOverview:
-		return m.overview.load()
-	case screenImport:
-		return m.importer.focus()
-	case screenBatch:
-		return m.batch.loadList()
-	case screenSettings:
-		return m.settings.focus()
-	}
-	return nil
+	return m.page().open()
 }
 
 // typing reports whether keys go into a text field, where "?" is a letter.
-func (m *Model) typing() bool {
-	switch m.screen {
-	case screenStaff:
-		return true
-	case screenOverview:
-		return m.overview.typing()
-	case screenImport:
-		return m.importer.typing()
-	case screenBatch:
-		return m.batch.typing()
-	case screenSettings:
-		return m.settings.typing()
-	}
-	return m.desk.typing()
-}
+func (m *Model) typing() bool { return m.page().typing() }
 
 // flashMsg sets the flash line; screens return it from commands and
 // handlers alike.
@@ -350,22 +343,7 @@ func (m *Model) View() tea.View {
 	flash := m.flashLine()
 	footer := []string{flash, m.statusBar()}
 	bodyHeight := h - 1 - lipgloss.Height(flash) - 1 - lipgloss.Height(helpView)
-	var body string
-	switch m.screen {
-	case screenStaff:
-		body = m.staff.view(w, bodyHeight)
-	case screenOverview:
-		body = m.overview.view(w, bodyHeight)
-	case screenImport:
-		body = m.importer.view(w, bodyHeight)
-	case screenBatch:
-		body = m.batch.view(w, bodyHeight)
-	case screenSettings:
-		body = m.settings.view(w, bodyHeight)
-	default:
-		body = m.desk.view(w, bodyHeight)
-	}
-	body = fit(body, w, bodyHeight)
+	body := fit(m.page().view(w, bodyHeight), w, bodyHeight)
 	v := tea.NewView(strings.Join([]string{header, body, footer[0], footer[1], helpView}, "\n"))
 	v.AltScreen = true
 	if m.screen == screenDesk && m.desk.mode == modeSign {
@@ -455,37 +433,18 @@ func (m *Model) statusBar() string {
 }
 
 func (m *Model) shortHelpKeys() []key.Binding {
-	switch m.screen {
-	case screenStaff:
-		return []key.Binding{m.c.keys.Form.Confirm, m.c.keys.Global.Quit}
-	case screenOverview:
-		return append(m.overview.shortHelp(), m.c.keys.Global.Help)
-	case screenImport:
-		return append(m.importer.shortHelp(), m.c.keys.Global.Help)
-	case screenBatch:
-		return append(m.batch.shortHelp(), m.c.keys.Global.Help)
-	case screenSettings:
-		return append(m.settings.shortHelp(), m.c.keys.Global.Help)
+	if m.screen == screenStaff {
+		return m.staff.shortHelp()
 	}
-	return append(m.desk.shortHelp(), m.c.keys.Global.Help)
+	return append(m.page().shortHelp(), m.c.keys.Global.Help)
 }
 
 func (m *Model) fullHelpKeys() [][]key.Binding {
-	g := []key.Binding{m.c.keys.Global.NextScreen, m.c.keys.Global.PrevScreen, m.c.keys.Global.Help, m.c.keys.Global.Quit}
-	switch m.screen {
-	case screenStaff:
-		return [][]key.Binding{{m.c.keys.Form.Confirm, m.c.keys.Global.Quit}}
-	case screenOverview:
-		return append(m.overview.fullHelp(), g)
-	case screenImport:
-		return [][]key.Binding{m.importer.shortHelp(), g}
-	case screenSettings:
-		return [][]key.Binding{m.settings.shortHelp(), g}
-	case screenBatch:
-		k := m.c.keys.Batch
-		return [][]key.Binding{{k.New, k.Intake, k.UndoRead}, {k.SentToIT, k.Upgraded, k.Close, k.Yes}, g}
+	if m.screen == screenStaff {
+		return m.staff.fullHelp()
 	}
-	return append(m.desk.fullHelp(), g)
+	g := m.c.keys.Global
+	return append(m.page().fullHelp(), []key.Binding{g.NextScreen, g.PrevScreen, g.Help, g.Quit})
 }
 
 // fit makes s exactly h lines of at most w cells: long lines are cut with

@@ -652,3 +652,10 @@ func (b *batchScreen) missingLines(n int) []string {
 	}
 	return out
 }
+
+func (b *batchScreen) fullHelp() [][]key.Binding {
+	k := b.c.keys.Batch
+	return [][]key.Binding{{k.New, k.Intake, k.UndoRead}, {k.SentToIT, k.Upgraded, k.Close, k.Yes}}
+}
+
+func (b *batchScreen) open() tea.Cmd { return b.loadList() }

@@ -1023,3 +1023,6 @@ func (d *deskScreen) receiptLines(w, h int) []string {
 	}
 	return append(lines, "", st.Card.Muted.Width(w).Render(t.T("receipt.qrsmall", rec.Number)))
 }
+
+// open: the desk keeps its state when it is shown again.
+func (d *deskScreen) open() tea.Cmd { return nil }

@@ -272,3 +272,7 @@ func RowErrorText(t i18n.Catalog, e store.RowError) string {
 	}
 	return t.T("import.line", e.Line, what)
 }
+
+func (s *importScreen) fullHelp() [][]key.Binding { return [][]key.Binding{s.shortHelp()} }
+
+func (s *importScreen) open() tea.Cmd { return s.focus() }

@@ -366,3 +366,5 @@ func pad(s string, w int) string {
 func padLeft(s string, w int) string {
 	return strings.Repeat(" ", max(0, w-lipgloss.Width(s))) + s
 }
+
+func (o *overviewScreen) open() tea.Cmd { return o.load() }

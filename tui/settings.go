@@ -123,3 +123,7 @@ func (s *settingsScreen) view(w, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+func (s *settingsScreen) fullHelp() [][]key.Binding { return [][]key.Binding{s.shortHelp()} }
+
+func (s *settingsScreen) open() tea.Cmd { return s.focus() }

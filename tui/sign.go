@@ -185,7 +185,7 @@ func braille(strokes []receipt.Stroke) []string {
 	for _, s := range strokes {
 		for i := range s {
 			a, b := s[max(0, i-1)], s[i]
-			line(2*a.X, 4*a.Y+1, 2*b.X, 4*b.Y+1, set)
+			receipt.Line(2*a.X, 4*a.Y+1, 2*b.X, 4*b.Y+1, set)
 		}
 	}
 	bits := [4][2]rune{{0x01, 0x08}, {0x02, 0x10}, {0x04, 0x20}, {0x40, 0x80}}
@@ -210,39 +210,4 @@ func braille(strokes []receipt.Stroke) []string {
 		rows[cy] = b.String()
 	}
 	return rows
-}
-
-// line calls set for every point of the line from (x0, y0) to (x1, y1).
-func line(x0, y0, x1, y1 int, set func(x, y int)) {
-	dx, dy := x1-x0, y1-y0
-	if dx < 0 {
-		dx = -dx
-	}
-	if dy < 0 {
-		dy = -dy
-	}
-	dy = -dy
-	sx, sy := 1, 1
-	if x0 > x1 {
-		sx = -1
-	}
-	if y0 > y1 {
-		sy = -1
-	}
-	e := dx + dy
-	for {
-		set(x0, y0)
-		if x0 == x1 && y0 == y1 {
-			return
-		}
-		e2 := 2 * e
-		if e2 >= dy {
-			e += dy
-			x0 += sx
-		}
-		if e2 <= dx {
-			e += dx
-			y0 += sy
-		}
-	}
 }

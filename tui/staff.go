@@ -32,8 +32,13 @@ func newStaffScreen(c *common) staffScreen {
 	return staffScreen{c: c, input: in}
 }
 
-func (s *staffScreen) restyle()       { s.input.SetStyles(s.c.styles.Input) }
-func (s *staffScreen) focus() tea.Cmd { return s.input.Focus() }
+func (s *staffScreen) restyle()     { s.input.SetStyles(s.c.styles.Input) }
+func (s *staffScreen) typing() bool { return true }
+func (s *staffScreen) shortHelp() []key.Binding {
+	return []key.Binding{s.c.keys.Form.Confirm, s.c.keys.Global.Quit}
+}
+func (s *staffScreen) fullHelp() [][]key.Binding { return [][]key.Binding{s.shortHelp()} }
+func (s *staffScreen) focus() tea.Cmd            { return s.input.Focus() }
 
 // ValidInitials normalises initials: 1-8 letters (æøå welcome), upper case.
 func ValidInitials(s string) (string, bool) {
@@ -84,3 +89,5 @@ func (s *staffScreen) view(w, h int) string {
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, lines...)
 }
+
+func (s *staffScreen) open() tea.Cmd { return s.focus() }
