@@ -1,11 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+
+	"dropin/scan"
 )
 
 func parseFile(t *testing.T, name string) *Roster {
@@ -211,4 +214,41 @@ func TestMoreBadRows(t *testing.T) {
 			t.Errorf("line %d: problem %d (%s), want %d", e.Line, e.Problem, e.Reason(), want[e.Line])
 		}
 	}
+}
+
+// FuzzParseRoster feeds the roster parser anything. It must never panic;
+// what it accepts must be what the import relies on: every official named,
+// with a valid primary e-mail as key, every tablet a valid serial on a
+// known official, and every refused row reported with a line number.
+func FuzzParseRoster(f *testing.F) {
+	for _, name := range []string{"roster-levanger.csv", "roster-verdal-cp1252.csv"} {
+		data, _ := os.ReadFile("testdata/" + name)
+		f.Add(data[:min(len(data), 2000)])
+	}
+	f.Add([]byte(header + "Kari;Levanger;KS;Medlem;kari@levanger.kommune.no;;1;Nei;KARI00001;iPad\r\n"))
+	f.Add([]byte("Email,Name,Body\n\"a@b.no\",\"x\"\"y\",KS\n"))
+	f.Add([]byte("Navn;Organ;Primær e-post\n\"unterminated;KS;a@b.no\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ros, err := ParseRoster(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		ids := map[string]bool{}
+		for _, o := range ros.Officials {
+			if o.Name == "" || !validEmail(o.ID) || o.ID != o.EmailPrimary || ids[o.ID] {
+				t.Fatalf("accepted official %+v", o)
+			}
+			ids[o.ID] = true
+		}
+		for _, tb := range ros.Tablets {
+			if _, err := scan.Parse(tb.Serial); err != nil || !ids[tb.Official] || tb.Line < 2 {
+				t.Fatalf("accepted tablet %+v", tb)
+			}
+		}
+		for _, e := range ros.Errors {
+			if e.Line < 1 || e.Problem == 0 {
+				t.Fatalf("error without a line or a problem: %+v", e)
+			}
+		}
+	})
 }

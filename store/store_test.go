@@ -165,3 +165,22 @@ func TestRebuildKeepsReceipts(t *testing.T) {
 		t.Fatal("no receipt for an unknown tablet")
 	}
 }
+
+// A truncated or damaged database is refused on open with ErrNotDatabase,
+// never used as if it were whole.
+func TestOpenRefusesATruncatedDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dropin.db")
+	s, _ := Open(ctx, path)
+	seedExpected(t, s, 3000)
+	s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.Close()
+	st, _ := os.Stat(path)
+	if err := os.Truncate(path, st.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(ctx, path)
+	if !errors.Is(err, ErrNotDatabase) {
+		t.Fatalf("a truncated database: %v, want ErrNotDatabase", err)
+	}
+}
