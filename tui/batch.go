@@ -100,12 +100,14 @@ func newBatchScreen(c *common) batchScreen {
 		in.Prompt = "› "
 		in.CharLimit = 80
 		in.Placeholder = c.t.T(ph)
+		in.SetWidth(50)
 		in.SetStyles(c.styles.Input)
 		b.form[i] = in
 	}
 	b.input = textinput.New()
 	b.input.Prompt = "› "
 	b.input.CharLimit = 80
+	b.input.SetWidth(40)
 	b.input.SetStyles(c.styles.Input)
 	return b
 }

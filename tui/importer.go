@@ -50,6 +50,7 @@ func newImportScreen(c *common) importScreen {
 	in.Prompt = "› "
 	in.CharLimit = 400
 	in.Placeholder = c.t.T("import.placeholder")
+	in.SetWidth(60)
 	in.SetStyles(c.styles.Input)
 	return importScreen{c: c, path: in}
 }

@@ -39,6 +39,7 @@ func newSettingsScreen(c *common) settingsScreen {
 	in.Prompt = "› "
 	in.CharLimit = 127
 	in.Placeholder = c.t.T("settings.printer.ph")
+	in.SetWidth(40)
 	in.SetStyles(c.styles.Input)
 	s := settingsScreen{c: c, printer: in, paper: receipt.A4}
 	if c.receipts != nil {

@@ -51,6 +51,7 @@ func (d *deskScreen) openPad(rec store.ReceiptRecord) tea.Cmd {
 	name := textinput.New()
 	name.Prompt = "› "
 	name.CharLimit = 120
+	name.SetWidth(50)
 	name.SetStyles(d.c.styles.Input)
 	d.pad = &signPad{rec: rec, who: rc.Official, name: name}
 	d.mode = modeSign
