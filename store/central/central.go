@@ -1,0 +1,243 @@
+// Package central is the central store every desk syncs with: PostgreSQL
+// through pgx, behind an HTTP service in the same binary (dropin serve).
+// Desks hold a station token, never database credentials.
+//
+// Events are stored per tenant (the group of desks that share tablets)
+// with a sequence number handed out in commit order: each push takes the
+// tenant's counter row with UPDATE ... RETURNING, which holds its lock to
+// commit, so a reader can never see seq 7 before seq 6 exists. A plain
+// bigserial would let a reader skip an event whose transaction commits
+// late. The SQL is plain enough for PostgreSQL-compatible distributed
+// engines.
+package central
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS tenant_seq (
+    tenant text PRIMARY KEY,
+    last   bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stations (
+    name       text PRIMARY KEY,
+    tenant     text NOT NULL,
+    token_hash bytea NOT NULL UNIQUE,
+    revoked    boolean NOT NULL DEFAULT false,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS events (
+    tenant   text   NOT NULL,
+    seq      bigint NOT NULL,
+    id       uuid   NOT NULL UNIQUE,
+    hash     bytea  NOT NULL,
+    station  text   NOT NULL,
+    actor    text   NOT NULL,
+    hlc      bigint NOT NULL,
+    kind     text   NOT NULL,
+    subject  text   NOT NULL,
+    cycle    int    NOT NULL,
+    ref      text   NOT NULL,
+    payload  text   NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant, seq)
+);`
+
+// Central is the central store.
+type Central struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to PostgreSQL and makes the schema if it is not there.
+func Open(ctx context.Context, dsn string) (*Central, error) {
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("central store: %w", err)
+	}
+	if _, err := pool.Exec(ctx, schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("central store schema: %w", err)
+	}
+	return &Central{pool: pool}, nil
+}
+
+// Close closes the connections.
+func (c *Central) Close() { c.pool.Close() }
+
+// Event is an event as it travels between stations and the central store.
+type Event struct {
+	ID      string `json:"id"`
+	Station string `json:"station"`
+	Actor   string `json:"actor"`
+	HLC     int64  `json:"hlc"`
+	Kind    string `json:"kind"`
+	Subject string `json:"subject"`
+	Cycle   int    `json:"cycle"`
+	Ref     string `json:"ref"`
+	Payload string `json:"payload"`
+	Seq     int64  `json:"seq,omitempty"`
+}
+
+func (e Event) hash() []byte {
+	h := sha256.New()
+	for _, f := range []string{e.ID, e.Station, e.Actor, fmt.Sprint(e.HLC), e.Kind, e.Subject, fmt.Sprint(e.Cycle), e.Ref, e.Payload} {
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return h.Sum(nil)
+}
+
+// Errors the service turns into status codes.
+var (
+	ErrUnauthorized = errors.New("unknown or revoked station token")
+	ErrForeign      = errors.New("an event from another station")
+	ErrConflict     = errors.New("an event id already known with other content")
+	ErrExists       = errors.New("a station by that name exists")
+	ErrNoStation    = errors.New("no such station")
+)
+
+var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func tokenHash(token string) []byte {
+	sum := sha256.Sum256([]byte(token))
+	return sum[:]
+}
+
+// AddStation registers a station of a tenant and returns its token. Only
+// a hash of the token is kept: it is shown this once.
+func (c *Central) AddStation(ctx context.Context, name, tenant string) (string, error) {
+	name, tenant = strings.TrimSpace(name), strings.TrimSpace(tenant)
+	if name == "" || tenant == "" {
+		return "", errors.New("a station needs a name and a tenant")
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	token := b32.EncodeToString(raw)
+	tag, err := c.pool.Exec(ctx, `INSERT INTO stations (name, tenant, token_hash) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING`,
+		name, tenant, tokenHash(token))
+	if err != nil {
+		return "", err
+	}
+	if tag.RowsAffected() == 0 {
+		return "", ErrExists
+	}
+	return token, nil
+}
+
+// Revoke ends a station's token.
+func (c *Central) Revoke(ctx context.Context, name string) error {
+	tag, err := c.pool.Exec(ctx, `UPDATE stations SET revoked = true WHERE name = $1`, name)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = ErrNoStation
+	}
+	return err
+}
+
+// Station is a registered station.
+type Station struct {
+	Name, Tenant string
+	Revoked      bool
+	Created      time.Time
+}
+
+// Stations lists the stations.
+func (c *Central) Stations(ctx context.Context) ([]Station, error) {
+	rows, err := c.pool.Query(ctx, `SELECT name, tenant, revoked, created_at FROM stations ORDER BY tenant, name`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Station, error) {
+		var s Station
+		err := r.Scan(&s.Name, &s.Tenant, &s.Revoked, &s.Created)
+		return s, err
+	})
+}
+
+// Auth finds the station a token belongs to.
+func (c *Central) Auth(ctx context.Context, token string) (station, tenant string, err error) {
+	if token == "" {
+		return "", "", ErrUnauthorized
+	}
+	err = c.pool.QueryRow(ctx, `SELECT name, tenant FROM stations WHERE token_hash = $1 AND NOT revoked`, tokenHash(token)).Scan(&station, &tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", "", ErrUnauthorized
+	}
+	return station, tenant, err
+}
+
+// Push stores a station's events, in one transaction, and returns every
+// event's sequence number, those it already had included: a push whose
+// answer was lost is simply sent again.
+func (c *Central) Push(ctx context.Context, station, tenant string, evs []Event) (map[string]int64, error) {
+	seqs := make(map[string]int64, len(evs))
+	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO tenant_seq (tenant, last) VALUES ($1, 0) ON CONFLICT (tenant) DO NOTHING`, tenant); err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if e.Station != station {
+				return ErrForeign
+			}
+			var seq int64
+			var hash []byte
+			var owner string
+			err := tx.QueryRow(ctx, `SELECT seq, hash, tenant FROM events WHERE id = $1`, e.ID).Scan(&seq, &hash, &owner)
+			switch {
+			case err == nil:
+				if owner != tenant || string(hash) != string(e.hash()) {
+					return ErrConflict
+				}
+				seqs[e.ID] = seq
+				continue
+			case !errors.Is(err, pgx.ErrNoRows):
+				return err
+			}
+			// The counter row's lock is held to commit: sequence numbers
+			// become visible in the order they were handed out.
+			if err := tx.QueryRow(ctx, `UPDATE tenant_seq SET last = last + 1 WHERE tenant = $1 RETURNING last`, tenant).Scan(&seq); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO events (tenant, seq, id, hash, station, actor, hlc, kind, subject, cycle, ref, payload)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+				tenant, seq, e.ID, e.hash(), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload); err != nil {
+				return err
+			}
+			seqs[e.ID] = seq
+		}
+		return nil
+	})
+	return seqs, err
+}
+
+// Pull returns a tenant's events after a sequence number, in order, and
+// the tenant's head.
+func (c *Central) Pull(ctx context.Context, tenant string, after int64, limit int) ([]Event, int64, error) {
+	rows, err := c.pool.Query(ctx, `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
+FROM events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`, tenant, after, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
+		var e Event
+		err := r.Scan(&e.Seq, &e.ID, &e.Station, &e.Actor, &e.HLC, &e.Kind, &e.Subject, &e.Cycle, &e.Ref, &e.Payload)
+		return e, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	var head int64
+	err = c.pool.QueryRow(ctx, `SELECT coalesce((SELECT last FROM tenant_seq WHERE tenant = $1), 0)`, tenant).Scan(&head)
+	return evs, head, err
+}

@@ -1,0 +1,259 @@
+package central_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dropin/store"
+	"dropin/store/central"
+)
+
+// testDSN is the PostgreSQL the tests use: the one CI and the development
+// machines run on 127.0.0.1:5432, or DROPIN_TEST_PG.
+func testDSN() string {
+	if dsn := os.Getenv("DROPIN_TEST_PG"); dsn != "" {
+		return dsn
+	}
+	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+}
+
+// newCentral makes a fresh database for one test, and drops it after.
+func newCentral(t *testing.T) *central.Central {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, testDSN())
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is required in CI: %v", err)
+		}
+		t.Skipf("no PostgreSQL at %s (%v): start one, or set DROPIN_TEST_PG to a DSN", testDSN(), err)
+	}
+	name := fmt.Sprintf("dropin_test_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	cfg := admin.Config()
+	dsn := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+	c, err := central.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c.Close()
+		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close(context.Background())
+	})
+	return c
+}
+
+func serve(t *testing.T, c *central.Central) string {
+	srv := httptest.NewServer(central.Handler(c, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+type station struct {
+	name  string
+	st    *store.Store
+	token string
+	by    store.Actor
+}
+
+func newStation(t *testing.T, c *central.Central, name, tenant string) *station {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), name+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	token, err := c.AddStation(context.Background(), name, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &station{name: name, st: st, token: token, by: store.Actor{Station: name, Staff: "T"}}
+}
+
+const roster = "Navn;Kommune;Organ;Primær e-post;Nettbrett serienr\n"
+
+func rosterOf(n int) string {
+	var b strings.Builder
+	b.WriteString(roster)
+	for i := range n {
+		fmt.Fprintf(&b, "Person %d;Levanger;Kommunestyret;p%d@levanger.kommune.no;TAB%06d\n", i, i, i)
+	}
+	return b.String()
+}
+
+// TestStationsConverge: three stations make random steps on shared
+// tablets, syncing in random orders; once all have synced, all show the
+// same state, and the central log holds every event once, numbered
+// without gaps.
+func TestStationsConverge(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	url := serve(t, c)
+	stations := []*station{newStation(t, c, "levanger-1", "innherred"), newStation(t, c, "verdal-1", "innherred"), newStation(t, c, "sekretariat", "innherred")}
+	ros, _ := store.ParseRoster(strings.NewReader(rosterOf(12)))
+	if _, err := stations[0].st.Import(ctx, ros, stations[0].by, false); err != nil {
+		t.Fatal(err)
+	}
+	sync := func(s *station) {
+		t.Helper()
+		if _, err := s.st.Sync(ctx, url, s.token, nil); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+	}
+	for _, s := range stations {
+		sync(s)
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	kinds := []store.Kind{store.KindUpgrading, store.KindUpgraded, store.KindFirstLogin, store.KindHandedBack, store.KindFailed, store.KindResolved, store.KindUndo}
+	for range 400 {
+		s := stations[rng.IntN(len(stations))]
+		serial := fmt.Sprintf("TAB%06d", rng.IntN(12))
+		if rng.IntN(4) == 0 {
+			s.st.CheckIn(ctx, serial, s.by)
+		} else {
+			k := kinds[rng.IntN(len(kinds))]
+			s.st.Step(ctx, serial, k, store.Input{Reason: "random", Checklist: store.Checklist}, s.by)
+		}
+		if rng.IntN(5) == 0 {
+			sync(stations[rng.IntN(len(stations))])
+		}
+	}
+	for range 2 {
+		for _, i := range rng.Perm(len(stations)) {
+			sync(stations[i])
+		}
+	}
+	want, _ := stations[0].st.Fingerprint(ctx)
+	for _, s := range stations[1:] {
+		if got, _ := s.st.Fingerprint(ctx); got != want {
+			t.Fatalf("%s differs from %s after syncing", s.name, stations[0].name)
+		}
+	}
+	for _, s := range stations {
+		rep, err := s.st.Sync(ctx, url, s.token, nil)
+		if err != nil || !rep.InSync || rep.Waiting != 0 {
+			t.Fatalf("%s not in sync: %+v %v", s.name, rep, err)
+		}
+	}
+	evs, head, err := c.Pull(ctx, "innherred", 0, central.MaxPullEvents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i, e := range evs {
+		if e.Seq != int64(i+1) || seen[e.ID] {
+			t.Fatalf("central log: event %d has seq %d (duplicate %v)", i, e.Seq, seen[e.ID])
+		}
+		seen[e.ID] = true
+	}
+	if int64(len(evs)) != head {
+		t.Fatalf("%d events, head %d", len(evs), head)
+	}
+	statuses := map[store.Status]bool{}
+	stations[0].st.Devices(ctx, func(r store.DeviceRow) error { statuses[r.Status] = true; return nil })
+	if len(statuses) < 3 {
+		t.Fatalf("the random steps reached too few statuses to prove much: %v", statuses)
+	}
+	t.Logf("%d events, %d statuses, three stations agree", len(evs), len(statuses))
+}
+
+func TestPushIsIdempotentAndRefusesAChangedEvent(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	token, _ := c.AddStation(ctx, "a", "t1")
+	station, tenant, err := c.Auth(ctx, token)
+	if err != nil || station != "a" || tenant != "t1" {
+		t.Fatalf("auth: %s %s %v", station, tenant, err)
+	}
+	ev := central.Event{ID: "0190f8a0-0000-7000-8000-000000000001", Station: "a", Actor: "T", HLC: 1, Kind: "received", Subject: "TAB000001", Cycle: 1, Payload: `{"v":1}`}
+	first, err := c.Push(ctx, "a", "t1", []central.Event{ev})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.Push(ctx, "a", "t1", []central.Event{ev}) // the answer was lost; the desk sends it again
+	if err != nil || again[ev.ID] != first[ev.ID] {
+		t.Fatalf("re-push: %v %v", again, err)
+	}
+	changed := ev
+	changed.Payload = `{"v":1,"x":2}`
+	if _, err := c.Push(ctx, "a", "t1", []central.Event{changed}); err != central.ErrConflict {
+		t.Fatalf("same id, other content: %v", err)
+	}
+	if _, err := c.Push(ctx, "a", "t1", []central.Event{{ID: "0190f8a0-0000-7000-8000-000000000002", Station: "b", Kind: "x", Subject: "y", Payload: "{}"}}); err != central.ErrForeign {
+		t.Fatalf("another station's event: %v", err)
+	}
+	evs, head, _ := c.Pull(ctx, "t1", 0, 100)
+	if len(evs) != 1 || head != 1 {
+		t.Fatalf("the log: %d events, head %d", len(evs), head)
+	}
+}
+
+func TestAuthAndBadRequests(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	url := serve(t, c)
+	good, _ := c.AddStation(ctx, "a", "t1")
+	other, _ := c.AddStation(ctx, "b", "t2")
+	gone, _ := c.AddStation(ctx, "c", "t1")
+	c.Revoke(ctx, "c")
+	c.Push(ctx, "a", "t1", []central.Event{{ID: "0190f8a0-0000-7000-8000-00000000000a", Station: "a", Actor: "T", HLC: 1, Kind: "received", Subject: "SECRET01", Payload: `{"v":1}`}})
+
+	do := func(method, path, token, body string) (int, string) {
+		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, tc := range []struct {
+		name, method, path, token, body string
+		want                            int
+	}{
+		{"no token", "GET", "/v1/pull?after=0", "", "", 401},
+		{"wrong token", "GET", "/v1/pull?after=0", "NOTATOKEN", "", 401},
+		{"revoked token", "GET", "/v1/pull?after=0", gone, "", 401},
+		{"malformed JSON", "POST", "/v1/push", good, `{"events": [`, 400},
+		{"unknown field", "POST", "/v1/push", good, `{"events": [], "extra": 1}`, 400},
+		{"bad cursor", "GET", "/v1/pull?after=-1", good, "", 400},
+		{"oversized", "POST", "/v1/push", good, `{"events": "` + strings.Repeat("x", central.MaxBody) + `"}`, 413},
+	} {
+		if code, body := do(tc.method, tc.path, tc.token, tc.body); code != tc.want || strings.Contains(body, "SECRET01") {
+			t.Errorf("%s: %d %.80q, want %d and no data", tc.name, code, body, tc.want)
+		}
+	}
+	// Another tenant sees nothing of t1's.
+	if code, body := do("GET", "/v1/pull?after=0", other, ""); code != 200 || strings.Contains(body, "SECRET01") {
+		t.Fatalf("another tenant: %d %s", code, body)
+	}
+	// And the service keeps serving.
+	if code, body := do("GET", "/v1/pull?after=0", good, ""); code != 200 || !strings.Contains(body, "SECRET01") {
+		t.Fatalf("after the bad requests: %d %s", code, body)
+	}
+	// A desk with a wrong token is told so in a way it can say.
+	st, _ := store.Open(ctx, filepath.Join(t.TempDir(), "x.db"))
+	defer st.Close()
+	if _, err := st.Sync(ctx, url, "WRONG", nil); err != store.ErrRefused {
+		t.Fatalf("sync with a wrong token: %v", err)
+	}
+}

@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"fmt"
+	"hash"
+	"sort"
+	"strings"
+)
+
+// The station's half of sync. Every event this station writes waits in
+// the outbox (server_seq NULL) until the central store acknowledges it
+// with its sequence number; events pulled from the central store are
+// stored with theirs, and the projections of their subjects are computed
+// again from all the subject's events, so every station that holds the
+// same events shows the same state.
+
+// SyncedEvent is an event as the central store numbers it.
+type SyncedEvent struct {
+	Event
+	Seq int64
+}
+
+// Outbox returns up to limit events not yet acknowledged, oldest first.
+func (s *Store) Outbox(ctx context.Context, limit int) ([]Event, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE server_seq IS NULL ORDER BY hlc, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return scanEvents(rows)
+}
+
+// Waiting counts the events not yet acknowledged.
+func (s *Store) Waiting(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE server_seq IS NULL`).Scan(&n)
+	return n, err
+}
+
+// Acknowledge records the central store's sequence numbers for pushed
+// events.
+func (s *Store) Acknowledge(ctx context.Context, seqs map[string]int64) error {
+	return s.inTx(ctx, func(tx wtx) error {
+		for id, seq := range seqs {
+			if _, err := tx.ExecContext(ctx, `UPDATE events SET server_seq = ? WHERE id = ?`, seq, id); err != nil {
+				return fmt.Errorf("acknowledge %s: %w", id, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Cursor is the sequence number of the last event pulled.
+func (s *Store) Cursor(ctx context.Context) (int64, error) {
+	var c int64
+	err := s.read.QueryRowContext(ctx, `SELECT value FROM sync_state WHERE key = 'cursor'`).Scan(&c)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return c, err
+}
+
+// ApplyPulled stores events pulled from the central store and the new
+// cursor in one transaction, and brings the projections of their subjects
+// up to date. An event already here (one of ours coming back, or a
+// repeat) only gets its sequence number. It returns how many were new.
+func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64) (int, error) {
+	fresh := 0
+	err := s.inTx(ctx, func(tx wtx) error {
+		subjects := map[string][]Event{} // new events by subject, for the projections
+		var maxHLC HLC
+		for _, e := range evs {
+			var have int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE id = ?`, e.ID).Scan(&have); err != nil {
+				return err
+			}
+			if have > 0 { // ours coming back, or a repeat: only the number is news
+				if _, err := tx.ExecContext(ctx, `UPDATE events SET server_seq = ? WHERE id = ?`, e.Seq, e.ID); err != nil {
+					return err
+				}
+				continue
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload, server_seq)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload), e.Seq)
+			if err != nil {
+				return fmt.Errorf("store pulled event %s: %w", e.ID, err)
+			}
+			subjects[e.Subject] = append(subjects[e.Subject], e.Event)
+			maxHLC = max(maxHLC, e.HLC)
+			fresh++
+		}
+		keys := make([]string, 0, len(subjects))
+		for k := range subjects {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, subject := range keys {
+			all, err := subjectEvents(ctx, tx, subject)
+			if err != nil {
+				return err
+			}
+			if err := reproject(ctx, tx, subject, all); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES ('cursor', ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursor); err != nil {
+			return err
+		}
+		s.observe(maxHLC)
+		return nil
+	})
+	return fresh, err
+}
+
+// reproject computes a subject's projections again from all its events.
+func reproject(ctx context.Context, tx wtx, subject string, evs []Event) error {
+	if strings.HasPrefix(subject, batchPrefix) {
+		for _, q := range []string{`DELETE FROM batch_reads WHERE batch_id = ?`, `DELETE FROM batches WHERE id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, subject); err != nil {
+				return err
+			}
+		}
+	}
+	return saveSubject(ctx, tx, subject, evs)
+}
+
+// observe moves the clock past a time seen on another station, so this
+// station's next event sorts after everything it has seen.
+func (s *Store) observe(h HLC) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h > s.clock {
+		s.clock = h
+	}
+}
+
+func newFingerprint() hash.Hash { return sha256.New() }

@@ -1,0 +1,166 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"dropin/store/central"
+)
+
+// SyncReport says what one sync round did.
+type SyncReport struct {
+	Pushed  int       // own events the central store acknowledged
+	Pulled  int       // events from other stations now here
+	Waiting int       // own events still not acknowledged
+	InSync  bool      // nothing waiting, and nothing left to pull
+	At      time.Time // when the round ended
+}
+
+// ErrRefused: the central store does not accept this station's token.
+var ErrRefused = errors.New("the central store refused this station's token")
+
+const syncChunk = 1000
+
+// Sync pushes this station's new events to the central store at base and
+// pulls everyone else's, until both are done. It is safe to stop at any
+// point: a push whose answer is lost is sent again and the central store
+// answers with the same numbers; a pulled page and its cursor are stored
+// together.
+func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (SyncReport, error) {
+	var rep SyncReport
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	for range 10_000 {
+		out, err := s.Outbox(ctx, syncChunk)
+		if err != nil || len(out) == 0 {
+			if err != nil {
+				return rep, err
+			}
+			break
+		}
+		req := central.PushRequest{Events: make([]central.Event, len(out))}
+		for i, e := range out {
+			req.Events[i] = central.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
+				Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)}
+		}
+		var resp central.PushResponse
+		if err := call(ctx, hc, http.MethodPost, strings.TrimRight(base, "/")+"/v1/push", token, req, &resp); err != nil {
+			return rep, err
+		}
+		if err := s.Acknowledge(ctx, resp.Seqs); err != nil {
+			return rep, err
+		}
+		rep.Pushed += len(resp.Seqs)
+		if len(resp.Seqs) < len(out) {
+			return rep, fmt.Errorf("push: %d of %d events acknowledged", len(resp.Seqs), len(out))
+		}
+	}
+	for range 100_000 {
+		cursor, err := s.Cursor(ctx)
+		if err != nil {
+			return rep, err
+		}
+		var resp central.PullResponse
+		u := fmt.Sprintf("%s/v1/pull?after=%d&limit=%d", strings.TrimRight(base, "/"), cursor, syncChunk)
+		if err := call(ctx, hc, http.MethodGet, u, token, nil, &resp); err != nil {
+			return rep, err
+		}
+		evs := make([]SyncedEvent, len(resp.Events))
+		for i, e := range resp.Events {
+			evs[i] = SyncedEvent{Seq: e.Seq, Event: Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: HLC(e.HLC),
+				Kind: Kind(e.Kind), Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: []byte(e.Payload)}}
+		}
+		n, err := s.ApplyPulled(ctx, evs, resp.Next)
+		if err != nil {
+			return rep, err
+		}
+		rep.Pulled += n
+		if len(resp.Events) == 0 || resp.Next >= resp.Head {
+			waiting, err := s.Waiting(ctx)
+			rep.Waiting, rep.InSync, rep.At = waiting, waiting == 0 && resp.Next >= resp.Head, time.Now()
+			return rep, err
+		}
+	}
+	return rep, errors.New("pull: the central store keeps sending; stopped")
+}
+
+// call sends one request and decodes the answer, turning the status
+// codes into errors a desk can explain.
+func call(ctx context.Context, hc *http.Client, method, u, token string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return fmt.Errorf("central store address: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("central store unreachable: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+		return ErrRefused
+	}
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		return fmt.Errorf("central store: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// Fingerprint is a hash of what this station shows: every tablet,
+// official and receipt as projected. Two stations holding the same
+// events have the same fingerprint.
+func (s *Store) Fingerprint(ctx context.Context) (string, error) {
+	h := newFingerprint()
+	for _, q := range []string{
+		`SELECT serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor FROM devices ORDER BY serial`,
+		`SELECT id, name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials ORDER BY id`,
+		`SELECT official_id, pos, body, role FROM seats ORDER BY official_id, pos`,
+		`SELECT station, number, serial, kind, token FROM receipts ORDER BY station, number`,
+	} {
+		rows, err := s.read.QueryContext(ctx, q)
+		if err != nil {
+			return "", err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return "", err
+			}
+			fmt.Fprintln(h, vals...)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
+}
