@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,6 +30,7 @@ import (
 	"dropin/receipt"
 	"dropin/scan"
 	"dropin/store"
+	"dropin/store/central"
 	"dropin/tui"
 	"dropin/tui/i18n"
 )
@@ -45,6 +48,8 @@ type options struct {
 	scanGap time.Duration
 	printer string
 	paper   string
+	central string // the sync service's URL
+	token   string // this station's token there
 }
 
 func defaults(getenv func(string) string) options {
@@ -55,6 +60,8 @@ func defaults(getenv func(string) string) options {
 		lang:    getenv("DROPIN_LANG"),
 		printer: getenv("DROPIN_PRINTER"),
 		paper:   getenv("DROPIN_PAPER"),
+		central: getenv("DROPIN_CENTRAL"),
+		token:   getenv("DROPIN_TOKEN"),
 	}
 	if o.db == "" {
 		o.db = filepath.Join(dataDir(getenv), "dropin.db")
@@ -78,6 +85,8 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
 	fs.StringVar(&o.printer, "printer", o.printer, "the CUPS `queue` receipts print on (env DROPIN_PRINTER; none: receipts are only saved as files)")
 	fs.StringVar(&o.paper, "paper", o.paper, "receipt `paper`: a4 or slip (80 mm) (env DROPIN_PAPER; default a4)")
+	fs.StringVar(&o.central, "central", o.central, "the sync service's `URL` (env DROPIN_CENTRAL; none: the desk works alone)")
+	fs.StringVar(&o.token, "token", o.token, "this station's `token` for the sync service (env DROPIN_TOKEN)")
 }
 
 // receipts opens the station's receipt keys and folder, beside the
@@ -154,6 +163,11 @@ Usage:
   dropin purge signatures --before DATE
                                       remove the strokes of signatures made before DATE (YYYY-MM-DD),
                                       keeping the fact that each receipt was signed
+  dropin sync                         sync once with the central store (--central, --token) and say what moved
+  dropin serve --pg DSN --listen ADDR [--tls-cert F --tls-key F]
+                                      run the central sync service on PostgreSQL
+  dropin serve station add NAME --tenant T | revoke NAME | list
+                                      manage the stations allowed to sync (a token is shown once)
   dropin version                      print the version and exit
 
 Flags (before or after the command):
@@ -219,6 +233,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runReceipt(ctx, o, args[1:], stdout, stderr)
 	case "purge":
 		return runPurge(ctx, o, args[1:], stdout, stderr)
+	case "sync":
+		return runSync(ctx, o, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, o, args[1:], stdout, stderr, getenv)
 	case "help":
 		fs.SetOutput(stdout)
 		fs.Usage()
@@ -777,5 +795,133 @@ func runPurge(ctx context.Context, o options, args []string, stdout, stderr io.W
 		}
 	}
 	fmt.Fprintln(stdout, t.T("purge.done", len(recs), t.DateLong(day)))
+	return nil
+}
+
+func runSync(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	fs := o.flags("dropin sync", stderr)
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if o.central == "" || o.token == "" {
+		fmt.Fprint(stderr, "Usage: dropin sync --central URL --token TOKEN (or DROPIN_CENTRAL, DROPIN_TOKEN)\n")
+		return errUsage
+	}
+	lang, err := i18n.Parse(o.lang)
+	if err != nil {
+		return err
+	}
+	t := i18n.New(lang)
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rep, err := st.Sync(ctx, o.central, o.token, nil)
+	if err != nil {
+		fmt.Fprintln(stdout, tui.SyncErrorText(t, err))
+		return errQuiet
+	}
+	fmt.Fprintln(stdout, t.T("sync.done", rep.Pushed, rep.Pulled))
+	if rep.InSync {
+		fmt.Fprintln(stdout, t.T("sync.insync", t.Clock(rep.At)))
+	} else {
+		fmt.Fprintln(stdout, t.T("sync.waiting", rep.Waiting))
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, o options, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := o.flags("dropin serve", stderr)
+	pg := getenv("DROPIN_PG")
+	listen, tlsCert, tlsKey, tenant := "127.0.0.1:8470", "", "", ""
+	fs.StringVar(&pg, "pg", pg, "the central PostgreSQL `DSN` (env DROPIN_PG)")
+	fs.StringVar(&listen, "listen", listen, "`address` to serve on; plain HTTP only on loopback")
+	fs.StringVar(&tlsCert, "tls-cert", "", "TLS certificate `file`")
+	fs.StringVar(&tlsKey, "tls-key", "", "TLS key `file`")
+	fs.StringVar(&tenant, "tenant", "", "station add: the `tenant` (the group of desks sharing tablets)")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if pg == "" {
+		fmt.Fprint(stderr, "dropin serve needs --pg DSN (or DROPIN_PG), e.g. postgres://dropin@db.example/dropin\n")
+		return errUsage
+	}
+	c, err := central.Open(ctx, pg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if len(pos) > 0 {
+		return serveStations(ctx, c, pos, tenant, stdout, stderr)
+	}
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", listen, err)
+	}
+	if tlsCert == "" && !isLoopback(host) {
+		return fmt.Errorf("--listen %s is not loopback: give --tls-cert and --tls-key, or serve behind a TLS proxy on 127.0.0.1", listen)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv := &http.Server{Addr: listen, Handler: central.Handler(c, logger), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	logger.Info("serving", "listen", listen, "tls", tlsCert != "")
+	if tlsCert != "" {
+		err = srv.ListenAndServeTLS(tlsCert, tlsKey)
+	} else {
+		err = srv.ListenAndServe()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func serveStations(ctx context.Context, c *central.Central, pos []string, tenant string, stdout, stderr io.Writer) error {
+	const usage = "Usage: dropin serve station add NAME --tenant T | station revoke NAME | station list\n"
+	if pos[0] != "station" || len(pos) < 2 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch {
+	case pos[1] == "add" && len(pos) == 3 && tenant != "":
+		token, err := c.AddStation(ctx, pos[2], tenant)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "station %s (tenant %s) added. Its token, shown this once:\n%s\n", scan.Clean(pos[2]), scan.Clean(tenant), token)
+	case pos[1] == "revoke" && len(pos) == 3:
+		if err := c.Revoke(ctx, pos[2]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "station %s revoked\n", scan.Clean(pos[2]))
+	case pos[1] == "list" && len(pos) == 2:
+		list, err := c.Stations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range list {
+			state := "active"
+			if s.Revoked {
+				state = "revoked"
+			}
+			fmt.Fprintf(stdout, "%-20s %-16s %-8s %s\n", scan.Clean(s.Name), scan.Clean(s.Tenant), state, s.Created.Format("2006-01-02"))
+		}
+	default:
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
 	return nil
 }

@@ -319,4 +319,10 @@ var en = map[string]string{
 	"sign.method.pad":        "signature on screen",
 	"sign.method.typed":      "typed the name",
 	"purge.done":             "Removed the signature drawing from %d receipts signed before %s. That they were signed, by whom and what, remains.",
+
+	"sync.done":    "Sent %d events, fetched %d.",
+	"sync.insync":  "In sync (%s).",
+	"sync.waiting": "%d events waiting to be sent.",
+	"sync.refused": "The central store refuses this desk's token: ask IT for a new one (dropin serve station add).",
+	"sync.failed":  "Could not sync: %s",
 }

@@ -319,4 +319,10 @@ var nb = map[string]string{
 	"sign.method.pad":        "signatur på skjerm",
 	"sign.method.typed":      "skrev navnet",
 	"purge.done":             "Fjernet signaturtegningen fra %d kvitteringer signert før %s. At de ble signert, av hvem og hva, står fortsatt.",
+
+	"sync.done":    "Sendt %d hendelser, hentet %d.",
+	"sync.insync":  "I synk (%s).",
+	"sync.waiting": "%d hendelser venter på å bli sendt.",
+	"sync.refused": "Sentrallageret avviser skrankens token: be IT om et nytt (dropin serve station add).",
+	"sync.failed":  "Kunne ikke synkronisere: %s",
 }
