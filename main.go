@@ -318,8 +318,16 @@ func runDesk(ctx context.Context, o options, getenv func(string) string) error {
 		return err
 	}
 	logger.Info("desk opened", "db", o.db, "station", o.station, "version", version, "key", rs.Key.ID, "printer", o.printer)
-	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger, Receipts: rs, PrinterFixed: fixed})
-	_, err = tea.NewProgram(m, tea.WithContext(ctx)).Run()
+	syncing := o.central != "" && o.token != ""
+	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger,
+		Receipts: rs, PrinterFixed: fixed, Syncing: syncing})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	if syncing {
+		sctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go tui.SyncLoop(sctx, p.Send, st, o.central, o.token, 5*time.Second)
+	}
+	_, err = p.Run()
 	return err
 }
 

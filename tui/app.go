@@ -30,6 +30,8 @@ type Config struct {
 	// PrinterFixed: the printer was given by flag or environment, which
 	// wins over the desk's settings.
 	PrinterFixed bool
+	// Syncing: a central store is configured and SyncLoop feeds the desk.
+	Syncing bool
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -118,6 +120,8 @@ type Model struct {
 
 	refreshing bool // a refresh of the numbers is under way
 	stale      bool // and something changed since it started
+
+	sync syncState
 }
 
 // flash is the one-line message under the screen: what was just saved, or
@@ -159,6 +163,7 @@ func New(cfg Config) *Model {
 	m.importer = newImportScreen(c)
 	m.settings = newSettingsScreen(c)
 	m.settings.fixed = cfg.PrinterFixed
+	m.sync.on = cfg.Syncing
 	if cfg.Staff == "" {
 		m.screen = screenStaff
 	} else {
@@ -272,6 +277,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.importer.update(msg)
 	case signedMsg:
 		return m.desk.update(msg)
+	case syncedMsg:
+		return m.synced(msg)
 	case settingsSavedMsg:
 		return m.settings.update(msg)
 	case batchesMsg, batchLoadedMsg, batchCountsMsg, readsSavedMsg, readUndoneMsg, bulkDoneMsg:
@@ -411,6 +418,15 @@ func (m *Model) statusBar() string {
 	c := m.c
 	st := c.styles.StatusBar
 	parts := []string{st.Key.Render(" " + scan.Clean(c.station))}
+	// Sync comes first after the station: it must show even when the
+	// counts are cut at 80 columns.
+	if text := m.syncText(); text != "" {
+		style := st.Sync
+		if m.sync.err != nil {
+			style = st.Key
+		}
+		parts = append(parts, style.Render(text))
+	}
 	if c.staff != "" {
 		parts = append(parts, st.Bar.Render(scan.Clean(c.staff)))
 	}

@@ -325,4 +325,10 @@ var en = map[string]string{
 	"sync.waiting": "%d events waiting to be sent.",
 	"sync.refused": "The central store refuses this desk's token: ask IT for a new one (dropin serve station add).",
 	"sync.failed":  "Could not sync: %s",
+
+	"bar.sync.insync":   "in sync %s",
+	"bar.sync.waiting":  "%d waiting to sync",
+	"bar.sync.offline":  "offline since %s, %d waiting",
+	"bar.sync.refused":  "sync refused: bad token",
+	"bar.sync.starting": "syncing …",
 }

@@ -325,4 +325,10 @@ var nb = map[string]string{
 	"sync.waiting": "%d hendelser venter på å bli sendt.",
 	"sync.refused": "Sentrallageret avviser skrankens token: be IT om et nytt (dropin serve station add).",
 	"sync.failed":  "Kunne ikke synkronisere: %s",
+
+	"bar.sync.insync":   "i synk %s",
+	"bar.sync.waiting":  "%d venter på synk",
+	"bar.sync.offline":  "frakoblet siden %s, %d venter",
+	"bar.sync.refused":  "synk avvist: ugyldig token",
+	"bar.sync.starting": "synkroniserer …",
 }

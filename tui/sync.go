@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"dropin/store"
+)
+
+// syncedMsg is one background sync round's outcome.
+type syncedMsg struct {
+	rep store.SyncReport
+	err error
+	at  time.Time
+}
+
+// syncState is what the status bar says about sync.
+type syncState struct {
+	on           bool // a central store is configured
+	last         store.SyncReport
+	err          error
+	offlineSince time.Time
+}
+
+// SyncLoop syncs the desk with the central store now and every interval
+// until ctx ends, and tells the program each outcome. It runs beside the
+// program (the long-lived producer feeds it through send), so the desk
+// never waits for the network.
+func SyncLoop(ctx context.Context, send func(tea.Msg), st *store.Store, url, token string, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		rctx, cancel := context.WithTimeout(ctx, 2*every+10*time.Second)
+		rep, err := st.Sync(rctx, url, token, nil)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		send(syncedMsg{rep: rep, err: err, at: time.Now()})
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (m *Model) synced(msg syncedMsg) tea.Cmd {
+	s := &m.sync
+	s.err = msg.err
+	if msg.err != nil {
+		if s.offlineSince.IsZero() {
+			s.offlineSince = msg.at
+		}
+		if n, err := m.c.store.Waiting(context.Background()); err == nil {
+			s.last.Waiting = n
+		}
+		return nil
+	}
+	s.offlineSince, s.last = time.Time{}, msg.rep
+	if msg.rep.Pulled > 0 {
+		// Another desk's work arrived: the numbers, the open card and the
+		// overview show it.
+		return tea.Batch(changed, m.desk.reload())
+	}
+	return nil
+}
+
+// syncText is the status bar's word on sync: in sync (with time), N
+// waiting, offline since when, or refused.
+func (m *Model) syncText() string {
+	s, t := m.sync, m.c.t
+	switch {
+	case !s.on:
+		return ""
+	case s.err == store.ErrRefused:
+		return t.T("bar.sync.refused")
+	case s.err != nil:
+		return t.T("bar.sync.offline", t.Clock(s.offlineSince), s.last.Waiting)
+	case s.last.At.IsZero():
+		return t.T("bar.sync.starting")
+	case s.last.InSync:
+		return t.T("bar.sync.insync", t.Clock(s.last.At))
+	}
+	return t.T("bar.sync.waiting", s.last.Waiting)
+}
