@@ -139,6 +139,8 @@ func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 		`SELECT id, name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials ORDER BY id`,
 		`SELECT official_id, pos, body, role FROM seats ORDER BY official_id, pos`,
 		`SELECT station, number, serial, kind, token FROM receipts ORDER BY station, number`,
+		`SELECT id, name, closed FROM batches ORDER BY id`,
+		`SELECT batch_id, event_id, serial, class, undone FROM batch_reads ORDER BY batch_id, event_id`,
 	} {
 		rows, err := s.read.QueryContext(ctx, q)
 		if err != nil {
