@@ -44,7 +44,7 @@ func (s *Store) Waiting(ctx context.Context) (int, error) {
 func (s *Store) Acknowledge(ctx context.Context, seqs map[string]int64) error {
 	return s.inTx(ctx, func(tx wtx) error {
 		for id, seq := range seqs {
-			if _, err := tx.ExecContext(ctx, `UPDATE events SET server_seq = ? WHERE id = ?`, seq, id); err != nil {
+			if _, err := tx.ExecContext(ctx, ackSQL, seq, id); err != nil {
 				return fmt.Errorf("acknowledge %s: %w", id, err)
 			}
 		}
@@ -72,20 +72,16 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 		subjects := map[string][]Event{} // new events by subject, for the projections
 		var maxHLC HLC
 		for _, e := range evs {
-			var have int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE id = ?`, e.ID).Scan(&have); err != nil {
-				return err
+			res, err := tx.ExecContext(ctx, insertPulledSQL, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload), e.Seq)
+			if err != nil {
+				return fmt.Errorf("store pulled event %s: %w", e.ID, err)
 			}
-			if have > 0 { // ours coming back, or a repeat: only the number is news
-				if _, err := tx.ExecContext(ctx, `UPDATE events SET server_seq = ? WHERE id = ?`, e.Seq, e.ID); err != nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				// Ours coming back, or a repeat: only the number is news.
+				if _, err := tx.ExecContext(ctx, ackSQL, e.Seq, e.ID); err != nil {
 					return err
 				}
 				continue
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload, server_seq)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload), e.Seq)
-			if err != nil {
-				return fmt.Errorf("store pulled event %s: %w", e.ID, err)
 			}
 			subjects[e.Subject] = append(subjects[e.Subject], e.Event)
 			maxHLC = max(maxHLC, e.HLC)
@@ -114,6 +110,12 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursor); err != nil {
 	})
 	return fresh, err
 }
+
+const (
+	insertPulledSQL = `INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload, server_seq)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	ackSQL = `UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL`
+)
 
 // reproject computes a subject's projections again from all its events.
 func reproject(ctx context.Context, tx wtx, subject string, evs []Event) error {

@@ -36,16 +36,34 @@ const syncChunk = 1000
 // together.
 func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (SyncReport, error) {
 	var rep SyncReport
-	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+	var err error
+	if rep.Pushed, err = s.Push(ctx, base, token, hc); err != nil {
+		return rep, err
 	}
+	pulled, inSync, err := s.Pull(ctx, base, token, hc)
+	if err != nil {
+		return rep, err
+	}
+	waiting, err := s.Waiting(ctx)
+	rep.Pulled, rep.Waiting, rep.InSync, rep.At = pulled, waiting, inSync && waiting == 0, time.Now()
+	return rep, err
+}
+
+func client(hc *http.Client) *http.Client {
+	if hc == nil {
+		return &http.Client{Timeout: 30 * time.Second}
+	}
+	return hc
+}
+
+// Push sends this station's events not yet acknowledged, in chunks, until
+// none are left, and returns how many the central store acknowledged.
+func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (int, error) {
+	hc, pushed := client(hc), 0
 	for range 10_000 {
 		out, err := s.Outbox(ctx, syncChunk)
 		if err != nil || len(out) == 0 {
-			if err != nil {
-				return rep, err
-			}
-			break
+			return pushed, err
 		}
 		req := central.PushRequest{Events: make([]central.Event, len(out))}
 		for i, e := range out {
@@ -54,25 +72,33 @@ func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (
 		}
 		var resp central.PushResponse
 		if err := call(ctx, hc, http.MethodPost, strings.TrimRight(base, "/")+"/v1/push", token, req, &resp); err != nil {
-			return rep, err
+			return pushed, err
 		}
 		if err := s.Acknowledge(ctx, resp.Seqs); err != nil {
-			return rep, err
+			return pushed, err
 		}
-		rep.Pushed += len(resp.Seqs)
+		pushed += len(resp.Seqs)
 		if len(resp.Seqs) < len(out) {
-			return rep, fmt.Errorf("push: %d of %d events acknowledged", len(resp.Seqs), len(out))
+			return pushed, fmt.Errorf("push: %d of %d events acknowledged", len(resp.Seqs), len(out))
 		}
 	}
+	return pushed, errors.New("push: the outbox does not empty; stopped")
+}
+
+// Pull fetches everyone's events after this station's cursor, page by
+// page, until it reaches the central store's head. It returns how many
+// were new here and whether the head was reached.
+func (s *Store) Pull(ctx context.Context, base, token string, hc *http.Client) (int, bool, error) {
+	hc, pulled := client(hc), 0
 	for range 100_000 {
 		cursor, err := s.Cursor(ctx)
 		if err != nil {
-			return rep, err
+			return pulled, false, err
 		}
 		var resp central.PullResponse
 		u := fmt.Sprintf("%s/v1/pull?after=%d&limit=%d", strings.TrimRight(base, "/"), cursor, syncChunk)
 		if err := call(ctx, hc, http.MethodGet, u, token, nil, &resp); err != nil {
-			return rep, err
+			return pulled, false, err
 		}
 		evs := make([]SyncedEvent, len(resp.Events))
 		for i, e := range resp.Events {
@@ -81,16 +107,14 @@ func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (
 		}
 		n, err := s.ApplyPulled(ctx, evs, resp.Next)
 		if err != nil {
-			return rep, err
+			return pulled, false, err
 		}
-		rep.Pulled += n
+		pulled += n
 		if len(resp.Events) == 0 || resp.Next >= resp.Head {
-			waiting, err := s.Waiting(ctx)
-			rep.Waiting, rep.InSync, rep.At = waiting, waiting == 0 && resp.Next >= resp.Head, time.Now()
-			return rep, err
+			return pulled, true, nil
 		}
 	}
-	return rep, errors.New("pull: the central store keeps sending; stopped")
+	return pulled, false, errors.New("pull: the central store keeps sending; stopped")
 }
 
 // call sends one request and decodes the answer, turning the status

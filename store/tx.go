@@ -23,7 +23,7 @@ type wtx struct {
 var hotQueries = []string{
 	insertEventSQL, saveDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, insertSeatSQL, officialSQL, seatsSQL,
-	inBatchSQL, insertReadSQL,
+	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL,
 }
 
 func (s *Store) prepareHot(ctx context.Context) error {

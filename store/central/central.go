@@ -180,45 +180,91 @@ func (c *Central) Auth(ctx context.Context, token string) (station, tenant strin
 // Push stores a station's events, in one transaction, and returns every
 // event's sequence number, those it already had included: a push whose
 // answer was lost is simply sent again.
+//
+// Three statements whatever the size: the ids already known are looked
+// up at once; the new ones get a range of numbers from the tenant's
+// counter row (its lock held to commit, so numbers become visible in
+// order); they are written with COPY.
 func (c *Central) Push(ctx context.Context, station, tenant string, evs []Event) (map[string]int64, error) {
 	seqs := make(map[string]int64, len(evs))
+	ids := make([]string, 0, len(evs))
+	for _, e := range evs {
+		if e.Station != station {
+			return nil, ErrForeign
+		}
+		ids = append(ids, e.ID)
+	}
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, ids)
+		if err != nil {
+			return err
+		}
+		type known struct {
+			seq    int64
+			hash   []byte
+			tenant string
+		}
+		have := map[string]known{}
+		for rows.Next() {
+			var id string
+			var k known
+			if err := rows.Scan(&id, &k.seq, &k.hash, &k.tenant); err != nil {
+				rows.Close()
+				return err
+			}
+			have[id] = k
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var fresh []Event
+		seen := map[string]bool{}
+		for _, e := range evs {
+			if k, ok := have[e.ID]; ok {
+				if k.tenant != tenant || string(k.hash) != string(e.hash()) {
+					return ErrConflict
+				}
+				seqs[e.ID] = k.seq
+				continue
+			}
+			if seen[e.ID] { // the same new event twice in one push
+				continue
+			}
+			seen[e.ID] = true
+			fresh = append(fresh, e)
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO tenant_seq (tenant, last) VALUES ($1, 0) ON CONFLICT (tenant) DO NOTHING`, tenant); err != nil {
 			return err
 		}
-		for _, e := range evs {
-			if e.Station != station {
-				return ErrForeign
-			}
-			var seq int64
-			var hash []byte
-			var owner string
-			err := tx.QueryRow(ctx, `SELECT seq, hash, tenant FROM events WHERE id = $1`, e.ID).Scan(&seq, &hash, &owner)
-			switch {
-			case err == nil:
-				if owner != tenant || string(hash) != string(e.hash()) {
-					return ErrConflict
-				}
-				seqs[e.ID] = seq
-				continue
-			case !errors.Is(err, pgx.ErrNoRows):
-				return err
-			}
-			// The counter row's lock is held to commit: sequence numbers
-			// become visible in the order they were handed out.
-			if err := tx.QueryRow(ctx, `UPDATE tenant_seq SET last = last + 1 WHERE tenant = $1 RETURNING last`, tenant).Scan(&seq); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO events (tenant, seq, id, hash, station, actor, hlc, kind, subject, cycle, ref, payload)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				tenant, seq, e.ID, e.hash(), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload); err != nil {
-				return err
-			}
-			seqs[e.ID] = seq
+		var last int64
+		if err := tx.QueryRow(ctx, `UPDATE tenant_seq SET last = last + $2 WHERE tenant = $1 RETURNING last`, tenant, len(fresh)).Scan(&last); err != nil {
+			return err
 		}
-		return nil
+		first := last - int64(len(fresh)) + 1
+		rowsIn := make([][]any, len(fresh))
+		for i, e := range fresh {
+			seq := first + int64(i)
+			seqs[e.ID] = seq
+			rowsIn[i] = []any{tenant, seq, e.ID, e.hash(), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
+		}
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"},
+			[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
+			pgx.CopyFromRows(rowsIn))
+		return err
 	})
-	return seqs, err
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range evs { // duplicates within the push get the first's number
+		if _, ok := seqs[e.ID]; !ok {
+			return nil, fmt.Errorf("push: event %s has no number", e.ID)
+		}
+	}
+	return seqs, nil
 }
 
 // Pull returns a tenant's events after a sequence number, in order, and

@@ -32,7 +32,7 @@ func testDSN() string {
 }
 
 // newCentral makes a fresh database for one test, and drops it after.
-func newCentral(t *testing.T) *central.Central {
+func newCentral(t testing.TB) *central.Central {
 	t.Helper()
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, testDSN())
@@ -60,7 +60,7 @@ func newCentral(t *testing.T) *central.Central {
 	return c
 }
 
-func serve(t *testing.T, c *central.Central) string {
+func serve(t testing.TB, c *central.Central) string {
 	srv := httptest.NewServer(central.Handler(c, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return srv.URL
@@ -73,7 +73,7 @@ type station struct {
 	by    store.Actor
 }
 
-func newStation(t *testing.T, c *central.Central, name, tenant string) *station {
+func newStation(t testing.TB, c *central.Central, name, tenant string) *station {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), name+".db"))
 	if err != nil {
