@@ -318,15 +318,19 @@ func runDesk(ctx context.Context, o options, getenv func(string) string) error {
 		return err
 	}
 	logger.Info("desk opened", "db", o.db, "station", o.station, "version", version, "key", rs.Key.ID, "printer", o.printer)
-	syncing := o.central != "" && o.token != ""
-	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger,
-		Receipts: rs, PrinterFixed: fixed, Syncing: syncing})
-	p := tea.NewProgram(m, tea.WithContext(ctx))
-	if syncing {
-		sctx, stop := context.WithCancel(ctx)
-		defer stop()
-		go tui.SyncLoop(sctx, p.Send, st, o.central, o.token, 5*time.Second)
+	// Where to sync: a flag or the environment wins, else the settings.
+	syncFixed := o.central != ""
+	if !syncFixed {
+		o.central, _ = st.Setting(ctx, tui.SettingCentral)
+		o.token, _ = st.Setting(ctx, tui.SettingToken)
 	}
+	target := tui.NewSyncTarget(o.central, o.token)
+	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger,
+		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed})
+	p := tea.NewProgram(m, tea.WithContext(ctx))
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go tui.SyncLoop(sctx, p.Send, st, target, 5*time.Second)
 	_, err = p.Run()
 	return err
 }
@@ -811,10 +815,6 @@ func runSync(ctx context.Context, o options, args []string, stdout, stderr io.Wr
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	if o.central == "" || o.token == "" {
-		fmt.Fprint(stderr, "Usage: dropin sync --central URL --token TOKEN (or DROPIN_CENTRAL, DROPIN_TOKEN)\n")
-		return errUsage
-	}
 	lang, err := i18n.Parse(o.lang)
 	if err != nil {
 		return err
@@ -825,6 +825,14 @@ func runSync(ctx context.Context, o options, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer st.Close()
+	if o.central == "" { // as the desk would: its settings
+		o.central, _ = st.Setting(ctx, tui.SettingCentral)
+		o.token, _ = st.Setting(ctx, tui.SettingToken)
+	}
+	if o.central == "" || o.token == "" {
+		fmt.Fprint(stderr, "Usage: dropin sync --central URL --token TOKEN (or DROPIN_CENTRAL, DROPIN_TOKEN, or the desk's settings)\n")
+		return errUsage
+	}
 	rep, err := st.Sync(ctx, o.central, o.token, nil)
 	if err != nil {
 		fmt.Fprintln(stdout, tui.SyncErrorText(t, err))

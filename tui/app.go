@@ -30,8 +30,10 @@ type Config struct {
 	// PrinterFixed: the printer was given by flag or environment, which
 	// wins over the desk's settings.
 	PrinterFixed bool
-	// Syncing: a central store is configured and SyncLoop feeds the desk.
-	Syncing bool
+	// Sync is where SyncLoop syncs; nil or empty: the desk works alone.
+	Sync *SyncTarget
+	// SyncFixed: the target was given by flag or environment.
+	SyncFixed bool
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -163,7 +165,13 @@ func New(cfg Config) *Model {
 	m.importer = newImportScreen(c)
 	m.settings = newSettingsScreen(c)
 	m.settings.fixed = cfg.PrinterFixed
-	m.sync.on = cfg.Syncing
+	m.sync.on = cfg.Sync.On()
+	m.settings.target, m.settings.syncFixed = cfg.Sync, cfg.SyncFixed
+	if cfg.Sync != nil {
+		u, k := cfg.Sync.Get()
+		m.settings.central.SetValue(u)
+		m.settings.token.SetValue(k)
+	}
 	if cfg.Staff == "" {
 		m.screen = screenStaff
 	} else {

@@ -123,8 +123,18 @@ func TestSettingsChooseThePrinter(t *testing.T) {
 	for h.m.screen != screenSettings {
 		h.special(tea.KeyTab)
 	}
+	target := NewSyncTarget("", "")
+	h.m.settings.target = target
 	h.press("Skranke-1")
-	h.special(tea.KeyDown) // the 80 mm roll
+	h.special(tea.KeyDown) // the paper
+	h.press(" ")           // the 80 mm roll
+	h.special(tea.KeyDown) // the central store
+	h.press("http://127.0.0.1:8470")
+	h.special(tea.KeyDown) // the token
+	h.press("SECRETTOKEN")
+	if strings.Contains(h.screen(), "SECRETTOKEN") {
+		t.Fatal("the token must not be shown")
+	}
 	h.special(tea.KeyEnter)
 	h.wantScreen("✓ Lagret: skriver Skranke-1, papir Kvitteringsrull, 80 mm.")
 	if rs.Printer.Name != "Skranke-1" || rs.Printer.Paper != receipt.Slip {
@@ -136,5 +146,11 @@ func TestSettingsChooseThePrinter(t *testing.T) {
 	}
 	if p, _ := h.store.Setting(ctx, SettingPaper); p != "slip" {
 		t.Fatalf("saved paper %q", p)
+	}
+	if u, k := target.Get(); u != "http://127.0.0.1:8470" || k != "SECRETTOKEN" || !target.On() {
+		t.Fatalf("the desk syncs with %q %q", u, k)
+	}
+	if u, _ := h.store.Setting(ctx, SettingCentral); u != "http://127.0.0.1:8470" {
+		t.Fatalf("saved central %q", u)
 	}
 }

@@ -16,42 +16,81 @@ import (
 const (
 	SettingPrinter = "printer"
 	SettingPaper   = "paper"
+	SettingCentral = "central"
+	SettingToken   = "token"
 )
 
-// settingsScreen sets where this desk prints receipts. A --printer or
-// --paper given on the command line (or in the environment) wins over
-// what is saved here, and the screen says so.
+// settingsScreen sets where this desk prints receipts and where it syncs.
+// A flag or the environment wins over what is saved here, and the screen
+// says so.
 type settingsScreen struct {
-	c       *common
-	printer textinput.Model
-	paper   receipt.Paper
-	fixed   bool // the printer came from a flag or the environment
+	c         *common
+	field     int // 0 printer, 1 paper, 2 central, 3 token
+	printer   textinput.Model
+	paper     receipt.Paper
+	central   textinput.Model
+	token     textinput.Model
+	fixed     bool // the printer came from a flag or the environment
+	syncFixed bool // so did the sync service
+	target    *SyncTarget
 }
 
+const settingsFields = 4
+
 type settingsSavedMsg struct {
-	printer string
-	paper   receipt.Paper
-	err     error
+	printer        string
+	paper          receipt.Paper
+	central, token string
+	err            error
 }
 
 func newSettingsScreen(c *common) settingsScreen {
-	in := textinput.New()
-	in.Prompt = "› "
-	in.CharLimit = 127
-	in.Placeholder = c.t.T("settings.printer.ph")
-	in.SetWidth(40)
-	in.SetStyles(c.styles.Input)
-	s := settingsScreen{c: c, printer: in, paper: receipt.A4}
+	field := func(ph string, width int) textinput.Model {
+		in := textinput.New()
+		in.Prompt = "› "
+		in.CharLimit = 300
+		in.Placeholder = c.t.T(ph)
+		in.SetWidth(width)
+		in.SetStyles(c.styles.Input)
+		return in
+	}
+	s := settingsScreen{c: c, paper: receipt.A4,
+		printer: field("settings.printer.ph", 40), central: field("settings.central.ph", 50), token: field("settings.token.ph", 50)}
+	s.token.EchoMode = textinput.EchoPassword
 	if c.receipts != nil {
-		in.SetValue(c.receipts.Printer.Name)
-		s.printer, s.paper = in, c.receipts.Printer.Paper
+		s.printer.SetValue(c.receipts.Printer.Name)
+		s.paper = c.receipts.Printer.Paper
 	}
 	return s
 }
 
-func (s *settingsScreen) restyle()       { s.printer.SetStyles(s.c.styles.Input) }
-func (s *settingsScreen) typing() bool   { return s.printer.Focused() }
-func (s *settingsScreen) focus() tea.Cmd { return s.printer.Focus() }
+func (s *settingsScreen) inputs() []*textinput.Model {
+	return []*textinput.Model{&s.printer, nil, &s.central, &s.token}
+}
+
+func (s *settingsScreen) restyle() {
+	for _, in := range s.inputs() {
+		if in != nil {
+			in.SetStyles(s.c.styles.Input)
+		}
+	}
+}
+
+func (s *settingsScreen) typing() bool { return s.field != 1 }
+
+func (s *settingsScreen) focus() tea.Cmd {
+	for i, in := range s.inputs() {
+		if in != nil && i != s.field {
+			in.Blur()
+		}
+	}
+	if in := s.inputs()[s.field]; in != nil {
+		return in.Focus()
+	}
+	return nil
+}
+
+func (s *settingsScreen) open() tea.Cmd { return s.focus() }
 
 func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 	t := s.c.t
@@ -60,8 +99,11 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
 		}
-		if s.c.receipts != nil {
+		if s.c.receipts != nil && !s.fixed {
 			s.c.receipts.Printer.Name, s.c.receipts.Printer.Paper = msg.printer, msg.paper
+		}
+		if s.target != nil && !s.syncFixed {
+			s.target.Set(msg.central, msg.token)
 		}
 		printer := msg.printer
 		if printer == "" {
@@ -72,13 +114,14 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 		k := s.c.keys.Form
 		switch {
 		case key.Matches(msg, k.Confirm):
-			printer, paper := strings.TrimSpace(scan.Clean(s.printer.Value())), s.paper
-			st := s.c.store
-			return func() tea.Msg {
-				err := st.SetSettings(context.Background(), map[string]string{SettingPrinter: printer, SettingPaper: string(paper)})
-				return settingsSavedMsg{printer: printer, paper: paper, err: err}
-			}
-		case key.Matches(msg, k.Up), key.Matches(msg, k.Down):
+			return s.save()
+		case key.Matches(msg, k.Up):
+			s.field = (s.field + settingsFields - 1) % settingsFields
+			return s.focus()
+		case key.Matches(msg, k.Down):
+			s.field = (s.field + 1) % settingsFields
+			return s.focus()
+		case s.field == 1 && (msg.String() == "space" || msg.String() == "left" || msg.String() == "right"):
 			if s.paper == receipt.A4 {
 				s.paper = receipt.Slip
 			} else {
@@ -87,44 +130,65 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 	}
-	var cmd tea.Cmd
-	s.printer, cmd = s.printer.Update(msg)
-	return cmd
+	if in := s.inputs()[s.field]; in != nil {
+		var cmd tea.Cmd
+		*in, cmd = in.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (s *settingsScreen) save() tea.Cmd {
+	clean := func(in textinput.Model) string { return strings.TrimSpace(scan.Clean(in.Value())) }
+	msg := settingsSavedMsg{printer: clean(s.printer), paper: s.paper, central: clean(s.central), token: clean(s.token)}
+	st := s.c.store
+	return func() tea.Msg {
+		msg.err = st.SetSettings(context.Background(), map[string]string{
+			SettingPrinter: msg.printer, SettingPaper: string(msg.paper), SettingCentral: msg.central, SettingToken: msg.token})
+		return msg
+	}
 }
 
 func (s *settingsScreen) shortHelp() []key.Binding {
 	k := s.c.keys
 	save := k.Form.Confirm
 	save.SetHelp("enter", s.c.t.T("settings.key.save"))
-	paper := k.Form.Down
-	paper.SetHelp("↑/↓", s.c.t.T("settings.key.paper"))
-	return []key.Binding{save, paper, k.Global.NextScreen}
-}
-
-func (s *settingsScreen) view(w, h int) string {
-	st, t := s.c.styles, s.c.t
-	lines := []string{
-		" " + st.Box.Title.Render(t.T("settings.title")), "",
-		" " + st.Form.Label.Render(t.T("settings.printer")), " " + s.printer.View(),
-		st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("settings.printer.hint")), "",
-		" " + st.Form.Label.Render(t.T("settings.paper")),
-	}
-	for _, p := range []receipt.Paper{receipt.A4, receipt.Slip} {
-		mark, style := "  ( ) ", st.Form.Item
-		if p == s.paper {
-			mark, style = "› (•) ", st.Form.Selected
-		}
-		lines = append(lines, " "+style.Render(mark+t.T("settings.paper."+string(p))))
-	}
-	if s.fixed {
-		lines = append(lines, "", st.Flash.Info.Width(w).PaddingLeft(1).Render(t.T("settings.fixed")))
-	}
-	if s.c.receipts != nil {
-		lines = append(lines, "", st.Card.Muted.Width(w).PaddingLeft(1).Render(t.T("settings.where", s.c.receipts.Dir)))
-	}
-	return strings.Join(lines, "\n")
+	move := k.Form.Down
+	move.SetHelp("↑/↓", s.c.t.T("settings.key.field"))
+	return []key.Binding{save, move, k.Global.NextScreen}
 }
 
 func (s *settingsScreen) fullHelp() [][]key.Binding { return [][]key.Binding{s.shortHelp()} }
 
-func (s *settingsScreen) open() tea.Cmd { return s.focus() }
+func (s *settingsScreen) view(w, h int) string {
+	st, t := s.c.styles, s.c.t
+	label := func(i int, text string) string {
+		if i == s.field {
+			return " " + st.Form.Selected.Render("› "+text)
+		}
+		return " " + st.Form.Label.Render("  "+text)
+	}
+	hint := func(text string) string { return st.Form.Hint.Width(w).PaddingLeft(3).Render(text) }
+	lines := []string{" " + st.Box.Title.Render(t.T("settings.title")), "",
+		label(0, t.T("settings.printer")), "   " + s.printer.View(), hint(t.T("settings.printer.hint")),
+		label(1, t.T("settings.paper"))}
+	for _, p := range []receipt.Paper{receipt.A4, receipt.Slip} {
+		mark := "( ) "
+		if p == s.paper {
+			mark = "(•) "
+		}
+		lines = append(lines, "   "+st.Form.Item.Render(mark+t.T("settings.paper."+string(p))))
+	}
+	lines = append(lines, label(2, t.T("settings.central")), "   "+s.central.View(),
+		label(3, t.T("settings.token")), "   "+s.token.View(), hint(t.T("settings.central.hint")))
+	if s.fixed {
+		lines = append(lines, st.Flash.Info.Width(w).PaddingLeft(1).Render(t.T("settings.fixed")))
+	}
+	if s.syncFixed {
+		lines = append(lines, st.Flash.Info.Width(w).PaddingLeft(1).Render(t.T("settings.syncfixed")))
+	}
+	if s.c.receipts != nil {
+		lines = append(lines, st.Card.Muted.Width(w).PaddingLeft(1).Render(t.T("settings.where", s.c.receipts.Dir)))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -24,21 +25,57 @@ type syncState struct {
 	offlineSince time.Time
 }
 
+// SyncTarget is where the desk syncs: the service's URL and this
+// station's token. The settings screen can change it while the desk runs.
+type SyncTarget struct {
+	mu         sync.Mutex
+	url, token string
+}
+
+// NewSyncTarget returns a target; empty means the desk works alone.
+func NewSyncTarget(url, token string) *SyncTarget { return &SyncTarget{url: url, token: token} }
+
+// Get returns the URL and token.
+func (t *SyncTarget) Get() (string, string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.url, t.token
+}
+
+// Set changes them.
+func (t *SyncTarget) Set(url, token string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.url, t.token = url, token
+}
+
+// On reports whether there is somewhere to sync.
+func (t *SyncTarget) On() bool {
+	if t == nil {
+		return false
+	}
+	u, k := t.Get()
+	return u != "" && k != ""
+}
+
 // SyncLoop syncs the desk with the central store now and every interval
 // until ctx ends, and tells the program each outcome. It runs beside the
 // program (the long-lived producer feeds it through send), so the desk
-// never waits for the network.
-func SyncLoop(ctx context.Context, send func(tea.Msg), st *store.Store, url, token string, every time.Duration) {
+// never waits for the network. Each round reads the target afresh.
+func SyncLoop(ctx context.Context, send func(tea.Msg), st *store.Store, target *SyncTarget, every time.Duration) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		rctx, cancel := context.WithTimeout(ctx, 2*every+10*time.Second)
-		rep, err := st.Sync(rctx, url, token, nil)
-		cancel()
-		if ctx.Err() != nil {
-			return
+		if target.On() {
+			url, token := target.Get()
+			rctx, cancel := context.WithTimeout(ctx, 2*every+10*time.Second)
+			rep, err := st.Sync(rctx, url, token, nil)
+			cancel()
+			if ctx.Err() != nil {
+				return
+			}
+			send(syncedMsg{rep: rep, err: err, at: time.Now()})
 		}
-		send(syncedMsg{rep: rep, err: err, at: time.Now()})
 		select {
 		case <-ctx.Done():
 			return

@@ -331,4 +331,12 @@ var en = map[string]string{
 	"bar.sync.offline":  "offline since %s, %d waiting",
 	"bar.sync.refused":  "sync refused: bad token",
 	"bar.sync.starting": "syncing …",
+
+	"settings.central":      "Central store (the sync service's address)",
+	"settings.central.ph":   "e.g. https://dropin.example.org",
+	"settings.token":        "This desk's token",
+	"settings.token.ph":     "from dropin serve station add",
+	"settings.central.hint": "Empty: the desk works alone. Changes apply from the next sync.",
+	"settings.syncfixed":    "The central store is set with --central or DROPIN_CENTRAL, which wins over what is saved here.",
+	"settings.key.field":    "field",
 }

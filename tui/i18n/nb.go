@@ -331,4 +331,12 @@ var nb = map[string]string{
 	"bar.sync.offline":  "frakoblet siden %s, %d venter",
 	"bar.sync.refused":  "synk avvist: ugyldig token",
 	"bar.sync.starting": "synkroniserer …",
+
+	"settings.central":      "Sentrallager (synk-tjenestens adresse)",
+	"settings.central.ph":   "f.eks. https://dropin.innherred.no",
+	"settings.token":        "Skrankens token",
+	"settings.token.ph":     "fra dropin serve station add",
+	"settings.central.hint": "Tomt: skranken arbeider alene. Endringer gjelder fra neste synk.",
+	"settings.syncfixed":    "Sentrallageret er satt med --central eller DROPIN_CENTRAL, som gjelder foran det som lagres her.",
+	"settings.key.field":    "felt",
 }
