@@ -329,3 +329,23 @@ func TestSignaturesVerifyAndPurge(t *testing.T) {
 		t.Fatalf("tampered: %s", out.String())
 	}
 }
+
+func TestServeRefusesPlainHTTPOffLoopback(t *testing.T) {
+	var out, errb bytes.Buffer
+	dsn := os.Getenv("DROPIN_TEST_PG")
+	if dsn == "" {
+		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	code := run(context.Background(), []string{"serve", "--pg", dsn, "--listen", "0.0.0.0:0"}, &out, &errb, env(nil))
+	if strings.Contains(errb.String(), "central store") && os.Getenv("CI") == "" {
+		t.Skip("no PostgreSQL here: set DROPIN_TEST_PG or start one on 127.0.0.1:5432")
+	}
+	if code != 1 || !strings.Contains(errb.String(), "is not loopback: give --tls-cert") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for host, want := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": true, "0.0.0.0": false, "192.168.1.5": false} {
+		if isLoopback(host) != want {
+			t.Errorf("isLoopback(%s) = %v", host, !want)
+		}
+	}
+}

@@ -320,3 +320,25 @@ func TestAuthAndBadRequests(t *testing.T) {
 		t.Fatalf("sync with a wrong token: %v", err)
 	}
 }
+
+func TestSyncOverTLS(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	srv := httptest.NewTLSServer(central.Handler(c, slog.New(slog.DiscardHandler)))
+	defer srv.Close()
+	a, b := newStation(t, c, "a", "t"), newStation(t, c, "b", "t")
+	a.st.Register(ctx, "DMPXK2ABC123", "iPad", "", a.by)
+	if _, err := a.st.Sync(ctx, srv.URL, a.token, srv.Client()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.st.Sync(ctx, srv.URL, b.token, srv.Client()); err != nil {
+		t.Fatal(err)
+	}
+	if card, _ := b.st.Card(ctx, "DMPXK2ABC123"); card.Device.Status != store.Received {
+		t.Fatalf("over TLS: %+v", card.Device)
+	}
+	// A desk that does not trust the certificate refuses to talk.
+	if _, err := b.st.Sync(ctx, srv.URL, b.token, nil); err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("untrusted certificate: %v", err)
+	}
+}
