@@ -102,6 +102,12 @@ func (o options) receipts(keyrings ...string) (*tui.Receipts, error) {
 		receipt.Printer{Name: o.printer, Paper: paper}, keyrings...)
 }
 
+// catalog is the user's language (--lang, DROPIN_LANG; bokmål by default).
+func (o options) catalog() (i18n.Catalog, error) {
+	lang, err := i18n.Parse(o.lang)
+	return i18n.New(lang), err
+}
+
 // flags makes the flag set of a subcommand, with the shared flags on it.
 func (o *options) flags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -398,7 +404,7 @@ func runImport(ctx context.Context, o options, args []string, stdout, stderr io.
 		fs.Usage()
 		return errUsage
 	}
-	lang, err := i18n.Parse(o.lang)
+	t, err := o.catalog()
 	if err != nil {
 		return err
 	}
@@ -412,7 +418,7 @@ func runImport(ctx context.Context, o options, args []string, stdout, stderr io.
 		staff = "import"
 	}
 	ros, rep, err := tui.ImportFile(ctx, st, files[0], store.Actor{Station: o.station, Staff: staff}, dry)
-	for _, line := range tui.ImportSummary(i18n.New(lang), files[0], ros, rep, err) {
+	for _, line := range tui.ImportSummary(t, files[0], ros, rep, err) {
 		fmt.Fprintln(stdout, strings.TrimLeft(line, "!+"))
 	}
 	if err != nil {
@@ -482,11 +488,10 @@ func runBatch(ctx context.Context, o options, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	lang, err := i18n.Parse(o.lang)
+	t, err := o.catalog()
 	if err != nil {
 		return err
 	}
-	t := i18n.New(lang)
 	staff := o.staff
 	if staff == "" {
 		staff = "batch"
@@ -618,11 +623,10 @@ func runReceipt(ctx context.Context, o options, args []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	lang, err := i18n.Parse(o.lang)
+	t, err := o.catalog()
 	if err != nil {
 		return err
 	}
-	t := i18n.New(lang)
 	var extra []string
 	if keyring != "" {
 		extra = append(extra, keyring)
@@ -780,11 +784,10 @@ func runPurge(ctx context.Context, o options, args []string, stdout, stderr io.W
 	if err != nil {
 		return fmt.Errorf("--before %q: want a date as YYYY-MM-DD", before)
 	}
-	lang, err := i18n.Parse(o.lang)
+	t, err := o.catalog()
 	if err != nil {
 		return err
 	}
-	t := i18n.New(lang)
 	st, err := openStore(ctx, o)
 	if err != nil {
 		return err
@@ -815,11 +818,10 @@ func runSync(ctx context.Context, o options, args []string, stdout, stderr io.Wr
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	lang, err := i18n.Parse(o.lang)
+	t, err := o.catalog()
 	if err != nil {
 		return err
 	}
-	t := i18n.New(lang)
 	st, err := openStore(ctx, o)
 	if err != nil {
 		return err
