@@ -63,6 +63,9 @@ func defaults(getenv func(string) string) options {
 		central: getenv("DROPIN_CENTRAL"),
 		token:   getenv("DROPIN_TOKEN"),
 	}
+	if o.lang == "" {
+		o.lang = localeLang(getenv)
+	}
 	if o.db == "" {
 		o.db = filepath.Join(dataDir(getenv), "dropin.db")
 	}
@@ -75,13 +78,28 @@ func defaults(getenv func(string) string) options {
 	return o
 }
 
+// localeLang picks Swedish when the user's locale is Swedish (LC_ALL,
+// LC_MESSAGES or LANG, the first set, as POSIX reads them); otherwise the
+// desk's default, bokmål.
+func localeLang(getenv func(string) string) string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "sv") {
+				return "sv"
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
 // register adds the shared flags to fs, with o's current values as
 // defaults, so they work before or after a subcommand.
 func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.db, "db", o.db, "database `file` (env DROPIN_DB)")
 	fs.StringVar(&o.station, "station", o.station, "this desk's `name` (env DROPIN_STATION; default the host name)")
 	fs.StringVar(&o.staff, "staff", o.staff, "the `initials` of who is working (env DROPIN_STAFF; asked for when empty)")
-	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default) or en (env DROPIN_LANG)")
+	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default), sv (Swedish; default when LANG is sv_*) or en (env DROPIN_LANG)")
 	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
 	fs.StringVar(&o.printer, "printer", o.printer, "the CUPS `queue` receipts print on (env DROPIN_PRINTER; none: receipts are only saved as files)")
 	fs.StringVar(&o.paper, "paper", o.paper, "receipt `paper`: a4 or slip (80 mm) (env DROPIN_PAPER; default a4)")

@@ -349,3 +349,19 @@ func TestServeRefusesPlainHTTPOffLoopback(t *testing.T) {
 		}
 	}
 }
+
+func TestSwedishFromTheLocale(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"LANG": "sv_SE.UTF-8"}, "sv"},
+		{map[string]string{"LC_ALL": "sv_FI.UTF-8", "LANG": "en_US.UTF-8"}, "sv"},
+		{map[string]string{"LANG": "en_US.UTF-8"}, ""}, // bokmål, the desk's default
+		{map[string]string{"LANG": "sv_SE.UTF-8", "DROPIN_LANG": "nb"}, "nb"},
+	} {
+		if got := defaults(env(tc.env)).lang; got != tc.want {
+			t.Errorf("%v: lang %q, want %q", tc.env, got, tc.want)
+		}
+	}
+}

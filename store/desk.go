@@ -273,7 +273,7 @@ func detail(e Event) string {
 	case KindSigned:
 		var p signedPayload
 		json.Unmarshal(e.Payload, &p)
-		return fmt.Sprintf("%d, %s (%s)", p.Number, p.Signer, p.Method)
+		return fmt.Sprintf("%d, %s", p.Number, p.Signer) // how is said in words on the receipt
 	case KindEmployee:
 		var p employeePayload
 		json.Unmarshal(e.Payload, &p)

@@ -212,3 +212,23 @@ func TestHelpTogglesFullHelp(t *testing.T) {
 	h.press("?")
 	h.wantScreen("ansattløp av/på", "koble folkevalgt", "avslutt")
 }
+
+// The desk in Swedish at 80x24: it fits, and speaks Swedish throughout.
+func TestSwedishDeskAtEightyByTwentyFour(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	o := kari(t, h.store)
+	h.store.Register(context.Background(), "DMPXK2ABC123", "Surfplatta Åäö", o.ID, h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.press(" ")
+	h.wantScreen("Serienummer", "DMPXK2ABC123 · Surfplatta Åäö", "uppgraderas", "Logga in med:",
+		"sekundärt", "Tidslinje", "✓ Sparat", "Disk", "Översikt", "Buntar", "Inställningar")
+	lines := strings.Split(h.screen(), "\n")
+	if len(lines) != 24 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Fatalf("line %d is %d cells: %q", i, w, l)
+		}
+	}
+}

@@ -19,13 +19,14 @@ type Lang string
 
 const (
 	Bokmal  Lang = "nb"
+	Swedish Lang = "sv"
 	English Lang = "en"
 )
 
 // Langs lists the languages in the catalog.
-var Langs = []Lang{Bokmal, English}
+var Langs = []Lang{Bokmal, Swedish, English}
 
-var catalogs = map[Lang]map[string]string{Bokmal: nb, English: en}
+var catalogs = map[Lang]map[string]string{Bokmal: nb, Swedish: sv, English: en}
 
 // Parse reads a language from a flag or a locale name: "nb", "no",
 // "nb_NO.UTF-8", "en", "en_GB" and so on.
@@ -37,10 +38,12 @@ func Parse(s string) (Lang, error) {
 	switch tag {
 	case "nb", "no", "nn", "nob", "":
 		return Bokmal, nil
+	case "sv", "swe":
+		return Swedish, nil
 	case "en", "eng":
 		return English, nil
 	}
-	return "", fmt.Errorf("language %q is not available (have: nb, en)", s)
+	return "", fmt.Errorf("language %q is not available (have: nb, sv, en)", s)
 }
 
 // Catalog gives text in one language.
@@ -52,7 +55,7 @@ type Catalog struct {
 
 // Collation: x/text has the Norwegian rules (Æ Ø Å after Z, "Aa" as Å)
 // under nn only; nb falls back to the root order, which sorts Æ as AE.
-var tags = map[Lang]language.Tag{Bokmal: language.MustParse("nn"), English: language.English}
+var tags = map[Lang]language.Tag{Bokmal: language.MustParse("nn"), Swedish: language.Swedish, English: language.English}
 
 // New returns the catalog for l, or bokmål for a language it lacks.
 func New(l Lang) Catalog {
@@ -93,16 +96,22 @@ func (c Catalog) Clock(t time.Time) string { return t.Format("15:04:05") }
 
 // DateLong is a full date and time, for receipts.
 func (c Catalog) DateLong(t time.Time) string {
-	if c.Lang == English {
+	switch c.Lang {
+	case English:
 		return t.Format("2 January 2006 15:04")
+	case Swedish:
+		return t.Format("2006-01-02 kl. 15:04")
 	}
 	return t.Format("02.01.2006 kl. 15.04")
 }
 
 // DateTime is a short date and time for timelines.
 func (c Catalog) DateTime(t time.Time) string {
-	if c.Lang == English {
+	switch c.Lang {
+	case English:
 		return t.Format("02 Jan 15:04")
+	case Swedish:
+		return t.Format("01-02 15:04")
 	}
 	return t.Format("02.01. 15:04")
 }

@@ -49,3 +49,15 @@ func TestBokmalSortsNordicLettersLast(t *testing.T) {
 		t.Fatalf("sorted: %s", got)
 	}
 }
+
+func TestSwedishSortsÅÄÖLast(t *testing.T) {
+	c := New(Swedish)
+	names := []string{"Östen", "Åsa", "Ärla", "Anders", "Zorn"}
+	sort.Slice(names, func(i, j int) bool { return c.Compare(names[i], names[j]) < 0 })
+	if got := strings.Join(names, " "); got != "Anders Zorn Åsa Ärla Östen" {
+		t.Fatalf("sorted: %s", got)
+	}
+	if l, err := Parse("sv_SE.UTF-8"); err != nil || l != Swedish {
+		t.Fatalf("Parse: %v %v", l, err)
+	}
+}
