@@ -252,3 +252,23 @@ func FuzzParseRoster(f *testing.F) {
 		}
 	})
 }
+
+// A Swedish municipality's list (Namn, Uppdrag, Organ, E-post, Mobil) goes
+// through the same importer: officials with their roles, no tablets yet.
+func TestImportSwedishList(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ros := parseFile(t, "forteckning-ockero.csv")
+	if len(ros.Errors) != 0 || len(ros.Notices) != 0 || ros.Rows != 69 {
+		t.Fatalf("rows %d errors %v notices %v", ros.Rows, ros.Errors, ros.Notices)
+	}
+	rep := importRoster(t, s, ros, false)
+	if len(rep.New) == 0 || rep.NewTablets != 0 {
+		t.Fatalf("report %+v", rep)
+	}
+	o, _ := s.Official(ctx, "nils.oberg@ockero.se")
+	if o == nil || o.Name != "Nils Öberg" || o.Phone != "0772050361" || len(o.Seats) == 0 ||
+		o.Seats[0] != (Seat{Body: "Kommunstyrelsen", Role: "Kommunstyrelsens presidium"}) {
+		t.Fatalf("Nils Öberg: %+v", o)
+	}
+}

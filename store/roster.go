@@ -125,16 +125,17 @@ var columnNames = [numColumns]string{"Navn", "Kommune", "Organ", "Rolle", "Prim√
 
 // headerAliases maps a folded header (lower case, no diacritics, no
 // spaces or punctuation) to its column: the secretariat's Norwegian
-// headers and English equivalents.
+// headers, Swedish ones (Namn, Uppdrag, Organ, E-post, Mobil) and English.
 var headerAliases = map[string]column{
-	"navn": colName, "name": colName, "fulltnavn": colName, "fullname": colName,
-	"kommune": colMunicipality, "municipality": colMunicipality,
+	"navn": colName, "name": colName, "fulltnavn": colName, "fullname": colName, "namn": colName,
+	"kommune": colMunicipality, "municipality": colMunicipality, "kommun": colMunicipality,
 	"organ": colBody, "body": colBody, "utvalg": colBody, "committee": colBody,
-	"rolle": colRole, "role": colRole, "verv": colRole,
+	"rolle": colRole, "role": colRole, "verv": colRole, "uppdrag": colRole, "roll": colRole,
 	"primaerepost": colPrimary, "primarepost": colPrimary, "primaryemail": colPrimary, "epost": colPrimary, "email": colPrimary,
 	"sekundaerepost": colSecondary, "sekundarepost": colSecondary, "secondaryemail": colSecondary,
 	"mobil": colPhone, "telefon": colPhone, "mobile": colPhone, "phone": colPhone,
 	"ansattikommunen": colEmployee, "ansatt": colEmployee, "employee": colEmployee, "municipalemployee": colEmployee,
+	"anstalldikommunen": colEmployee, "anstalld": colEmployee,
 	"nettbrettserienr": colSerial, "nettbrettserienummer": colSerial, "serienr": colSerial, "serienummer": colSerial,
 	"tabletserial": colSerial, "serial": colSerial, "serialnumber": colSerial,
 	"nettbrettmodell": colModel, "modell": colModel, "tabletmodel": colModel, "model": colModel,
