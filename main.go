@@ -696,11 +696,7 @@ func runReceipt(ctx context.Context, o options, args []string, stdout, stderr io
 	}
 	if verb == "print" {
 		job, err := rs.Print(ctx, t, rec, files)
-		file := files.A4
-		if rs.Printer.Paper == receipt.Slip {
-			file = files.Slip
-		}
-		text, ok := tui.PrintText(t, rec.Number, job, err, file)
+		text, ok := tui.PrintText(t, rec.Number, job, err, files.For(rs.Printer.Paper))
 		fmt.Fprintln(stdout, text)
 		if !ok {
 			return errQuiet

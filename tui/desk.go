@@ -453,10 +453,7 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 		return nil
 	}
 	// The flash names the file; the folder is the receipts folder (README).
-	file := filepath.Base(msg.files.A4)
-	if d.c.receipts.Printer.Paper == receipt.Slip {
-		file = filepath.Base(msg.files.Slip)
-	}
+	file := filepath.Base(msg.files.For(d.c.receipts.Printer.Paper))
 	var cmds []tea.Cmd
 	if msg.issued {
 		cmds = append(cmds, changed)

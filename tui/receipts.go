@@ -49,6 +49,14 @@ type Files struct {
 	A4, Slip, PNG string
 }
 
+// For is the PDF made for the given paper.
+func (f Files) For(paper receipt.Paper) string {
+	if paper == receipt.Slip {
+		return f.Slip
+	}
+	return f.A4
+}
+
 // Issue gives the tablet a receipt of kind: numbered and signed in the
 // store's transaction, then written as files.
 func (r *Receipts) Issue(ctx context.Context, st *store.Store, t i18n.Catalog, serial string, kind receipt.Kind, by store.Actor) (store.ReceiptRecord, Files, error) {
@@ -149,18 +157,12 @@ func writeFile(path string, data []byte) error {
 
 // Print sends the receipt's PDF for the printer's paper to CUPS.
 func (r *Receipts) Print(ctx context.Context, t i18n.Catalog, rec store.ReceiptRecord, f Files) (string, error) {
-	path := f.A4
-	if r.Printer.Paper == receipt.Slip {
-		path = f.Slip
-	}
+	path := f.For(r.Printer.Paper)
 	if _, err := os.Stat(path); err != nil { // written before this run, or by another desk's render
 		if f, err = r.Render(t, rec); err != nil {
 			return "", err
 		}
-		path = f.A4
-		if r.Printer.Paper == receipt.Slip {
-			path = f.Slip
-		}
+		path = f.For(r.Printer.Paper)
 	}
 	return r.Printer.Print(ctx, path, fmt.Sprintf("%s %d", t.T("receipt.number"), rec.Number))
 }
