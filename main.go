@@ -126,6 +126,17 @@ func (o options) catalog() (i18n.Catalog, error) {
 	return i18n.New(lang), err
 }
 
+// open is how a command that reads or writes the desk's data begins: the
+// user's language, then the database.
+func (o options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) {
+	t, err := o.catalog()
+	if err != nil {
+		return t, nil, err
+	}
+	st, err := openStore(ctx, o)
+	return t, st, err
+}
+
 // flags makes the flag set of a subcommand, with the shared flags on it.
 func (o *options) flags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -422,11 +433,7 @@ func runImport(ctx context.Context, o options, args []string, stdout, stderr io.
 		fs.Usage()
 		return errUsage
 	}
-	t, err := o.catalog()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, o)
+	t, st, err := o.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -798,11 +805,7 @@ func runPurge(ctx context.Context, o options, args []string, stdout, stderr io.W
 	if err != nil {
 		return fmt.Errorf("--before %q: want a date as YYYY-MM-DD", before)
 	}
-	t, err := o.catalog()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, o)
+	t, st, err := o.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -832,11 +835,7 @@ func runSync(ctx context.Context, o options, args []string, stdout, stderr io.Wr
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return err
 	}
-	t, err := o.catalog()
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, o)
+	t, st, err := o.open(ctx)
 	if err != nil {
 		return err
 	}
