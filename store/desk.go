@@ -23,9 +23,12 @@ type Entry struct {
 	Station string
 	Staff   string
 	Cycle   int
-	Detail  string // the failure reason, the model registered, the official linked
-	Undone  bool   // cancelled by a later undo
-	UndoOf  Kind   // for an undo: the kind of step it cancelled
+	Detail  string  // the failure reason, the model registered, the official linked
+	Who     string  // issued, returned: the official's name (their id if unknown)
+	Reason  string  // returned: ReturnTermEnd or ReturnLeaving
+	Request Request // issued: what the official asked for
+	Undone  bool    // cancelled by a later undo
+	UndoOf  Kind    // for an undo: the kind of step it cancelled
 }
 
 // Account is the address the official must log in with now: the temporary
@@ -85,11 +88,16 @@ func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInRe
 // received at once, since it is in hand. official may be empty and linked
 // later.
 func (s *Store) Register(ctx context.Context, serial, model, official string, by Actor) (Card, error) {
+	return s.RegisterKind(ctx, serial, model, Tablet, official, by)
+}
+
+// RegisterKind is Register for a device of any kind.
+func (s *Store) RegisterKind(ctx context.Context, serial, model string, kind DeviceKind, official string, by Actor) (Card, error) {
 	return s.change(ctx, serial, by, func(tx wtx, evs []Event) ([]Event, error) {
 		if err := s.checkOfficial(ctx, tx, official); err != nil {
 			return nil, err
 		}
-		evs, err := s.apply(ctx, tx, serial, evs, KindRegistered, Input{Model: model, Official: official}, by)
+		evs, err := s.apply(ctx, tx, serial, evs, KindRegistered, Input{Model: model, Official: official, Device: kind}, by)
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +175,7 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 	}{1}
 	switch k {
 	case KindRegistered:
-		cycle, payload = 1, registeredPayload{V: 1, Model: in.Model, Official: in.Official}
+		cycle, payload = 1, registeredPayload{V: 1, Model: in.Model, Official: in.Official, Device: string(in.Device)}
 	case KindReceived:
 		if d.Step == HandedBack {
 			cycle++ // back again: a new visit
@@ -190,12 +198,21 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 		}
 	case KindLinked:
 		payload = linkedPayload{V: 1, Official: in.Official}
+	case KindIssued:
+		payload = issuedPayload{V: 1, Official: in.Official, Help: in.Request.Help, Training: in.Request.Training, Note: in.Request.Note}
+	case KindReturned:
+		payload = returnedPayload{V: 1, Official: d.OfficialID, Reason: in.Reason}
 	}
 	e := s.newEvent(by, k, serial, cycle, ref, payload)
 	if err := insertEvent(ctx, tx, e); err != nil {
 		return nil, err
 	}
 	evs = append(evs, e)
+	if k == KindIssued || k == KindUndo {
+		if err := saveRequests(ctx, tx, serial, evs); err != nil {
+			return nil, err
+		}
+	}
 	return evs, saveDevice(ctx, tx, projectDevice(serial, evs))
 }
 
@@ -234,6 +251,7 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 	}
 	undone := map[string]bool{}
 	kinds := map[string]Kind{}
+	names := map[string]string{}
 	for _, e := range evs {
 		kinds[e.ID] = e.Kind
 		if e.Kind == KindUndo {
@@ -243,12 +261,43 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 	for _, e := range sortedEvents(evs) {
 		en := Entry{ID: e.ID, Kind: e.Kind, At: e.Time(), Station: e.Station, Staff: e.Actor, Cycle: e.Cycle, Undone: undone[e.ID]}
 		en.Detail = detail(e)
+		switch e.Kind {
+		case KindIssued:
+			var p issuedPayload
+			json.Unmarshal(e.Payload, &p)
+			en.Request = Request{Help: p.Help, Training: p.Training, Note: p.Note}
+			en.Who, err = nameOf(ctx, q, p.Official, names)
+		case KindReturned:
+			var p returnedPayload
+			json.Unmarshal(e.Payload, &p)
+			en.Reason = p.Reason
+			en.Who, err = nameOf(ctx, q, p.Official, names)
+		}
+		if err != nil {
+			return c, err
+		}
 		if e.Kind == KindUndo {
 			en.UndoOf = kinds[e.Ref]
 		}
 		c.Timeline = append(c.Timeline, en)
 	}
 	return c, nil
+}
+
+// nameOf is an official's name, read once per card.
+func nameOf(ctx context.Context, q querier, id string, names map[string]string) (string, error) {
+	if n, ok := names[id]; ok {
+		return n, nil
+	}
+	o, err := officialByID(ctx, q, id)
+	if err != nil {
+		return "", err
+	}
+	names[id] = id
+	if o != nil {
+		names[id] = o.Name
+	}
+	return names[id], nil
 }
 
 // detail is the one piece of an event's payload worth a timeline line.

@@ -68,6 +68,7 @@ type (
 		V        int    `json:"v"`
 		Model    string `json:"model,omitempty"`
 		Official string `json:"official,omitempty"`
+		Device   string `json:"device,omitempty"` // the kind; a tablet when empty
 	}
 	receivedPayload struct {
 		V     int    `json:"v"`

@@ -13,10 +13,13 @@ type Device struct {
 	Serial        string
 	Known         bool // registered, from a roster or at a desk
 	Model         string
-	OfficialID    string
-	Status        Status // what to show: the ladder step, or failed / employee-track
-	Step          Status // the ladder step in the current visit
-	Cycle         int    // the visit: 1 for the first, one more each time it comes back
+	Kind          DeviceKind // tablet, laptop or phone
+	OfficialID    string     // whose it is: the holder, or who returned it until it is reset
+	Custody       Custody    // in stock, issued, held by the roster, returned
+	Since         HLC        // when Custody last changed
+	Status        Status     // what to show: the ladder step, or failed / employee-track
+	Step          Status     // the ladder step in the current visit
+	Cycle         int        // the visit: 1 for the first, one more each time it comes back
 	FailureID     string
 	FailureReason string
 	Employee      bool
@@ -34,6 +37,8 @@ type Device struct {
 //   - The ladder step is the highest live step of the current visit.
 //   - A failure is open while no live resolve names it.
 //   - Model, official and the employees' track: the latest live event wins.
+//   - Custody: the latest live issue, return or reset decides; a tablet
+//     linked to an official by the roster or the desk is held by them.
 //   - An undo cancels exactly the event it names; undos are not undone.
 func projectDevice(serial string, evs []Event) Device {
 	evs = sortedEvents(evs)
@@ -54,6 +59,8 @@ func projectDevice(serial string, evs []Event) Device {
 		}
 	}
 	var failure *Event
+	d.Kind = Tablet
+	var custody Custody // "" until a lifecycle event decides
 	for i, e := range evs {
 		d.Updated, d.Station, d.Actor = e.HLC, e.Station, e.Actor
 		if undone[e.ID] || e.Kind == KindUndo {
@@ -65,13 +72,26 @@ func projectDevice(serial string, evs []Event) Device {
 			json.Unmarshal(e.Payload, &p)
 			d.Known = true
 			d.Model = p.Model
+			if k, ok := ParseDeviceKind(p.Device); ok {
+				d.Kind = k
+			}
 			if p.Official != "" {
 				d.OfficialID = p.Official
 			}
+			custody, d.Since = "", e.HLC
 		case e.Kind == KindLinked:
 			var p linkedPayload
 			json.Unmarshal(e.Payload, &p)
 			d.OfficialID = p.Official
+			custody, d.Since = "", e.HLC
+		case e.Kind == KindIssued:
+			var p issuedPayload
+			json.Unmarshal(e.Payload, &p)
+			d.OfficialID, custody, d.Since, d.LastStep = p.Official, Issued, e.HLC, e.ID
+		case e.Kind == KindReturned:
+			custody, d.Since, d.LastStep = Returned, e.HLC, e.ID
+		case e.Kind == KindReset:
+			d.OfficialID, custody, d.Since, d.LastStep = "", InStock, e.HLC, e.ID
 		case ladderKind(e.Kind):
 			if e.Cycle == d.Cycle && Status(e.Kind).Rank() >= d.Step.Rank() {
 				d.Step = Status(e.Kind)
@@ -89,6 +109,13 @@ func projectDevice(serial string, evs []Event) Device {
 			json.Unmarshal(e.Payload, &p)
 			d.Employee = p.On
 			d.LastStep = e.ID
+		}
+	}
+	d.Custody = custody
+	if custody == "" {
+		d.Custody = InStock
+		if d.OfficialID != "" {
+			d.Custody = Held
 		}
 	}
 	d.Status = d.Step
@@ -120,13 +147,14 @@ func sortedEvents(evs []Event) []Event {
 const deleteDeviceSQL = `DELETE FROM devices WHERE serial = ?`
 
 const saveDeviceSQL = `INSERT INTO devices
-  (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (serial) DO UPDATE SET
   model = excluded.model, official_id = excluded.official_id, status = excluded.status, step = excluded.step,
   cycle = excluded.cycle, failure_id = excluded.failure_id, failure_reason = excluded.failure_reason,
   employee = excluded.employee, updated_hlc = excluded.updated_hlc,
-  updated_station = excluded.updated_station, updated_actor = excluded.updated_actor`
+  updated_station = excluded.updated_station, updated_actor = excluded.updated_actor,
+  kind = excluded.kind, custody = excluded.custody, custody_hlc = excluded.custody_hlc`
 
 func saveDevice(ctx context.Context, tx wtx, d Device) error {
 	if !d.Known {
@@ -134,7 +162,8 @@ func saveDevice(ctx context.Context, tx wtx, d Device) error {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, saveDeviceSQL, d.Serial, d.Model, d.OfficialID, string(d.Status), string(d.Step), d.Cycle,
-		d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor)
+		d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor,
+		string(d.Kind), string(d.Custody), int64(d.Since))
 	if err != nil {
 		return fmt.Errorf("save tablet %s: %w", d.Serial, err)
 	}
@@ -156,7 +185,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`} {
+	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -203,6 +232,9 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 	if len(evs) > 0 && evs[0].Kind == KindOfficial {
 		return saveOfficial(ctx, tx, projectOfficial(subject, evs))
 	}
+	if strings.HasPrefix(subject, approvalPrefix) {
+		return saveApproval(ctx, tx, evs)
+	}
 	if strings.HasPrefix(subject, batchPrefix) {
 		for _, e := range sortedEvents(evs) {
 			if err := applyBatchEvent(ctx, tx, e); err != nil {
@@ -222,6 +254,9 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 		if err != nil {
 			return err
 		}
+	}
+	if err := saveRequests(ctx, tx, subject, evs); err != nil {
+		return err
 	}
 	return saveDevice(ctx, tx, projectDevice(subject, evs))
 }

@@ -27,6 +27,7 @@ type Store struct {
 	now   func() time.Time
 
 	stmts map[string]*sql.Stmt // prepared at Open; read-only after
+	rules *Rules               // entitlement; set before the store is shared
 }
 
 func init() {
@@ -77,7 +78,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, write: w, now: time.Now}
+	s := &Store{path: path, write: w, now: time.Now, rules: MustDefaultRules()}
 	if err := s.init(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

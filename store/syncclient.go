@@ -153,18 +153,20 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// Fingerprint is a hash of what this station shows: every tablet,
-// official and receipt as projected. Two stations holding the same
+// Fingerprint is a hash of what this station shows: every device,
+// official, receipt, batch, approval and request as projected. Two stations holding the same
 // events have the same fingerprint.
 func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 	h := newFingerprint()
 	for _, q := range []string{
-		`SELECT serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor FROM devices ORDER BY serial`,
+		`SELECT serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc FROM devices ORDER BY serial`,
 		`SELECT id, name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials ORDER BY id`,
 		`SELECT official_id, pos, body, role FROM seats ORDER BY official_id, pos`,
 		`SELECT station, number, serial, kind, token FROM receipts ORDER BY station, number`,
 		`SELECT id, name, closed FROM batches ORDER BY id`,
 		`SELECT batch_id, event_id, serial, class, undone FROM batch_reads ORDER BY batch_id, event_id`,
+		`SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals ORDER BY official_id, body`,
+		`SELECT event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor FROM requests ORDER BY event_id`,
 	} {
 		rows, err := s.read.QueryContext(ctx, q)
 		if err != nil {

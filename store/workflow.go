@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Status is where a tablet stands.
 type Status string
@@ -45,28 +48,40 @@ var Checklist = []string{"primary-account", "email", "teams", "first-agenda", "a
 // its Code; Error is for logs and the command line.
 type Refusal struct {
 	Code   RefusalCode
-	Kind   Kind   // the step asked for
-	Status Status // where the tablet stood
-	Need   Status // for RefuseSkip: the step that must come first
+	Kind   Kind       // the step asked for
+	Status Status     // where the tablet stood
+	Need   Status     // for RefuseSkip: the step that must come first
+	Device DeviceKind // for the entitlement refusals: the kind of device
+	Body   string     // for RefuseNeedsApproval and RefuseNoSeat: the body
 }
 
 // RefusalCode is the reason for a Refusal.
 type RefusalCode int
 
 const (
-	RefuseUnknown       RefusalCode = iota + 1 // no such tablet
-	RefuseExists                               // already registered
-	RefuseDone                                 // the tablet is already at or past that step
-	RefuseSkip                                 // an earlier step must come first (see Need)
-	RefuseFailed                               // an open failure must be resolved first
-	RefuseEmployee                             // the tablet follows the employees' track
-	RefuseNoReason                             // failed needs a reason
-	RefuseChecklist                            // first-login needs every checklist item
-	RefuseNotFailed                            // nothing to resolve
-	RefuseNotAtDesk                            // failed needs the tablet in hand
-	RefuseAtDesk                               // employees' track only before the desk has it
-	RefuseNothingToUndo                        // no step to undo
-	RefuseNoOfficial                           // link to an official that is not known
+	RefuseUnknown        RefusalCode = iota + 1 // no such tablet
+	RefuseExists                                // already registered
+	RefuseDone                                  // the tablet is already at or past that step
+	RefuseSkip                                  // an earlier step must come first (see Need)
+	RefuseFailed                                // an open failure must be resolved first
+	RefuseEmployee                              // the tablet follows the employees' track
+	RefuseNoReason                              // failed needs a reason
+	RefuseChecklist                             // first-login needs every checklist item
+	RefuseNotFailed                             // nothing to resolve
+	RefuseNotAtDesk                             // failed needs the tablet in hand
+	RefuseAtDesk                                // employees' track only before the desk has it
+	RefuseNothingToUndo                         // no step to undo
+	RefuseNoOfficial                            // link to an official that is not known
+	RefuseHeld                                  // issue: an official has the device; return it first
+	RefuseNotReset                              // issue: the device was returned and is not reset yet
+	RefuseNotEntitled                           // issue: the rules give the official no device of this kind
+	RefuseNeedsApproval                         // issue: the body's chair must approve first (see Body)
+	RefuseHasKind                               // issue: the official already has a device of this kind
+	RefuseNotHeld                               // return: nobody has the device
+	RefuseNotReturned                           // reset: the device has not been returned
+	RefuseNoSeat                                // approve: the official does not sit in that body
+	RefuseNoApprover                            // approve: who approved must be named
+	RefuseNoReturnReason                        // return: term end or leaving early must be said
 )
 
 func (r *Refusal) Error() string {
@@ -97,19 +112,45 @@ func (r *Refusal) Error() string {
 		return "nothing to undo"
 	case RefuseNoOfficial:
 		return "no such official"
+	case RefuseHeld:
+		return "issue refused: an official has the device; take it back first"
+	case RefuseNotReset:
+		return "issue refused: the device was returned and must be reset first"
+	case RefuseNotEntitled:
+		return fmt.Sprintf("issue refused: the rules give the official no %s", r.Device)
+	case RefuseNeedsApproval:
+		return fmt.Sprintf("issue refused: a %s needs the approval of the chair of %s", r.Device, r.Body)
+	case RefuseHasKind:
+		return fmt.Sprintf("issue refused: the official already has a %s", r.Device)
+	case RefuseNotHeld:
+		return "return refused: nobody has the device"
+	case RefuseNotReturned:
+		return "reset refused: the device has not been returned"
+	case RefuseNoSeat:
+		return fmt.Sprintf("approval refused: the official does not sit in %s", r.Body)
+	case RefuseNoApprover:
+		return "approval refused: say who approved"
+	case RefuseNoReturnReason:
+		return "return refused: say why (term-end or leaving)"
 	}
 	return fmt.Sprintf("refused (%d)", r.Code)
 }
 
 // Input carries what a step needs besides the tablet.
 type Input struct {
-	Reason    string   // failed
-	Checklist []string // first-login: the items done
-	On        bool     // employee-track: set or clear
-	Model     string   // registered
-	Official  string   // registered, linked: the official's id
-	Ref       string   // undo: the event to cancel; empty for the tablet's last step
-	Batch     string   // received: the batch the tablet came in with, if any
+	Reason    string     // failed
+	Checklist []string   // first-login: the items done
+	On        bool       // employee-track: set or clear
+	Model     string     // registered
+	Official  string     // registered, linked: the official's id
+	Ref       string     // undo: the event to cancel; empty for the tablet's last step
+	Batch     string     // received: the batch the tablet came in with, if any
+	Device    DeviceKind // registered: the kind of device (a tablet when empty)
+	Request   Request    // issued: help and training asked for
+	// issued: what the official is entitled to and the kinds they have;
+	// a nil Entitlement skips the entitlement checks.
+	Entitlement *Entitlement
+	Holds       []DeviceKind
 }
 
 // Check is the workflow: it decides whether the step k may be taken on the
@@ -179,6 +220,21 @@ func Check(d Device, k Kind, in Input) error {
 		return nil
 	case k == KindLinked:
 		return nil
+	case k == KindIssued:
+		return checkIssue(d, in)
+	case k == KindReturned:
+		switch {
+		case !d.Custody.WithOfficial():
+			return refuse(RefuseNotHeld)
+		case in.Reason != ReturnTermEnd && in.Reason != ReturnLeaving:
+			return refuse(RefuseNoReturnReason)
+		}
+		return nil
+	case k == KindReset:
+		if d.Custody != Returned {
+			return refuse(RefuseNotReturned)
+		}
+		return nil
 	}
 	return fmt.Errorf("workflow: %q is not a step", k)
 }
@@ -198,6 +254,37 @@ func NextStep(d Device) (Kind, bool) {
 		return KindReceived, true
 	}
 	return Kind(Ladder[d.Step.Rank()+1]), true
+}
+
+// checkIssue: a device goes to an official only from stock (never while
+// someone has it, never unreset), in working order, and only when the
+// rules entitle the official to its kind and they do not have one.
+func checkIssue(d Device, in Input) error {
+	refuse := func(code RefusalCode) error {
+		return &Refusal{Code: code, Kind: KindIssued, Status: d.Status, Device: d.Kind}
+	}
+	switch {
+	case d.Status == Failed:
+		return refuse(RefuseFailed)
+	case d.Custody.WithOfficial():
+		return refuse(RefuseHeld)
+	case d.Custody == Returned:
+		return refuse(RefuseNotReset)
+	case in.Official == "":
+		return refuse(RefuseNoOfficial)
+	case in.Entitlement == nil:
+		return nil
+	case slices.Contains(in.Holds, d.Kind):
+		return refuse(RefuseHasKind)
+	case in.Entitlement.Allows(d.Kind):
+		return nil
+	}
+	if body, ok := in.Entitlement.Awaits(d.Kind); ok {
+		r := refuse(RefuseNeedsApproval).(*Refusal)
+		r.Body = body
+		return r
+	}
+	return refuse(RefuseNotEntitled)
 }
 
 func checklistDone(items []string) bool {

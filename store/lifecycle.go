@@ -1,0 +1,555 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DeviceKind is what sort of device it is.
+type DeviceKind string
+
+// The kinds of device the guideline hands out.
+const (
+	Tablet DeviceKind = "tablet" // a tablet with keyboard
+	Laptop DeviceKind = "laptop"
+	Phone  DeviceKind = "phone"
+)
+
+// DeviceKinds lists every kind, in the order the desk offers them.
+var DeviceKinds = []DeviceKind{Tablet, Laptop, Phone}
+
+// ParseDeviceKind reads a kind as a person or a rules file writes it
+// (tablet, surfplatta, nettbrett, laptop, dator, phone, mobil, ...).
+func ParseDeviceKind(s string) (DeviceKind, bool) {
+	k, ok := deviceWords[strings.ReplaceAll(Fold(strings.TrimSpace(s)), " ", "")]
+	return k, ok
+}
+
+// Custody is who has a device in its life with the municipality.
+type Custody string
+
+const (
+	InStock  Custody = "stock"    // with the municipality, ready to issue
+	Issued   Custody = "issued"   // delivered to an official, who signed for it
+	Held     Custody = "held"     // the official's by the roster, before any delivery here
+	Returned Custody = "returned" // back from an official; must be reset before it is issued again
+)
+
+// WithOfficial reports whether an official has the device now.
+func (c Custody) WithOfficial() bool { return c == Issued || c == Held }
+
+// Lifecycle event kinds. Subjects are serials, except approvals (see
+// approvalSubject).
+const (
+	KindIssued      Kind = "issued"       // delivered to an official: official, requests
+	KindReturned    Kind = "returned"     // back from the official: reason
+	KindReset       Kind = "reset"        // wiped, back in stock
+	KindApproved    Kind = "approved"     // a body chair approved (or withdrew) an official's devices
+	KindRequestDone Kind = "request-done" // the help or training asked for at a delivery (Ref) was given
+)
+
+// Why a device came back.
+const (
+	ReturnTermEnd = "term-end" // the term ended
+	ReturnLeaving = "leaving"  // the official left early
+)
+
+type (
+	issuedPayload struct {
+		V        int    `json:"v"`
+		Official string `json:"official"`
+		Help     bool   `json:"help,omitempty"`     // wants help installing
+		Training bool   `json:"training,omitempty"` // wants training
+		Note     string `json:"note,omitempty"`
+	}
+	returnedPayload struct {
+		V        int    `json:"v"`
+		Official string `json:"official"`
+		Reason   string `json:"reason"`
+	}
+	approvedPayload struct {
+		V        int    `json:"v"`
+		Official string `json:"official"`
+		Body     string `json:"body"`
+		Approver string `json:"approver"`
+		Granted  bool   `json:"granted"`
+	}
+)
+
+// Request is what an official asks for with a delivery.
+type Request struct {
+	Help     bool   // help installing
+	Training bool   // training
+	Note     string // free text
+}
+
+// Any reports whether anything was asked for.
+func (r Request) Any() bool { return r.Help || r.Training || r.Note != "" }
+
+const approvalPrefix = "approval:"
+
+func approvalSubject(official, body string) string {
+	return approvalPrefix + official + ":" + Fold(body)
+}
+
+// SetRules sets the entitlement rules Issue checks against; nil means the
+// guideline's default.
+// Call it before the store is shared between goroutines.
+func (s *Store) SetRules(r *Rules) {
+	if r == nil {
+		r = MustDefaultRules()
+	}
+	s.rules = r
+}
+
+// Rules are the entitlement rules in use.
+func (s *Store) Rules() *Rules { return s.rules }
+
+// Issue delivers a device to an official: the workflow checks that the
+// device is in stock and reset, and that the official is entitled to its
+// kind and does not already have one. The request (help, training) is
+// recorded with the delivery.
+func (s *Store) Issue(ctx context.Context, serial, official string, req Request, by Actor) (Card, error) {
+	rules := s.Rules()
+	return s.change(ctx, serial, by, func(tx wtx, evs []Event) ([]Event, error) {
+		o, err := officialByID(ctx, tx, official)
+		if err != nil {
+			return nil, err
+		}
+		if o == nil || official == "" {
+			return nil, &Refusal{Code: RefuseNoOfficial, Kind: KindIssued}
+		}
+		apps, err := approvalsOf(ctx, tx, official)
+		if err != nil {
+			return nil, err
+		}
+		ent := rules.Entitle(o.Seats, approvedBy(apps))
+		holds, err := holdingsOf(ctx, tx, official)
+		if err != nil {
+			return nil, err
+		}
+		var kinds []DeviceKind
+		for _, h := range holds {
+			if h.Serial != serial {
+				kinds = append(kinds, h.Kind)
+			}
+		}
+		return s.apply(ctx, tx, serial, evs, KindIssued, Input{
+			Official: official, Request: req, Entitlement: &ent, Holds: kinds,
+		}, by)
+	})
+}
+
+// Return takes a device back from the official who has it, at the term's
+// end or when they leave early (reason).
+func (s *Store) Return(ctx context.Context, serial, reason string, by Actor) (Card, error) {
+	return s.Step(ctx, serial, KindReturned, Input{Reason: reason}, by)
+}
+
+// Reset records that a returned device was wiped: it is in stock again
+// and may be issued to the next official.
+func (s *Store) Reset(ctx context.Context, serial string, by Actor) (Card, error) {
+	return s.Step(ctx, serial, KindReset, Input{}, by)
+}
+
+// Approval is a body chair's approval of an official's devices.
+type Approval struct {
+	Official string
+	Body     string
+	Granted  bool
+	Approver string
+	At       time.Time
+	Station  string
+	Staff    string
+}
+
+// Approve records that approver, the chair of body, approved (or, with
+// granted false, withdrew approval of) devices for official. The official
+// must sit in body.
+func (s *Store) Approve(ctx context.Context, official, body, approver string, granted bool, by Actor) (Approval, error) {
+	approver = strings.TrimSpace(approver)
+	var a Approval
+	err := s.inTx(ctx, func(tx wtx) error {
+		o, err := officialByID(ctx, tx, official)
+		if err != nil {
+			return err
+		}
+		if o == nil {
+			return &Refusal{Code: RefuseNoOfficial, Kind: KindApproved}
+		}
+		seat := slices.IndexFunc(o.Seats, func(st Seat) bool { return Fold(st.Body) == Fold(body) })
+		if seat < 0 {
+			return &Refusal{Code: RefuseNoSeat, Kind: KindApproved, Body: body}
+		}
+		if approver == "" {
+			return &Refusal{Code: RefuseNoApprover, Kind: KindApproved}
+		}
+		body = o.Seats[seat].Body
+		e := s.newEvent(by, KindApproved, approvalSubject(official, body), 0, "",
+			approvedPayload{V: 1, Official: official, Body: body, Approver: approver, Granted: granted})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		a = Approval{Official: official, Body: body, Granted: granted, Approver: approver, At: e.Time(), Station: e.Station, Staff: e.Actor}
+		return saveApproval(ctx, tx, []Event{e})
+	})
+	return a, err
+}
+
+// saveApproval projects an approval subject: the latest event wins.
+func saveApproval(ctx context.Context, tx wtx, evs []Event) error {
+	for _, e := range sortedEvents(evs) {
+		var p approvedPayload
+		if e.Kind != KindApproved || json.Unmarshal(e.Payload, &p) != nil {
+			continue
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO approvals (official_id, body, granted, approver, hlc, station, actor)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (official_id, body) DO UPDATE SET granted = excluded.granted, approver = excluded.approver,
+  hlc = excluded.hlc, station = excluded.station, actor = excluded.actor
+WHERE excluded.hlc > approvals.hlc OR (excluded.hlc = approvals.hlc AND excluded.station > approvals.station)`,
+			p.Official, p.Body, boolInt(p.Granted), p.Approver, int64(e.HLC), e.Station, e.Actor)
+		if err != nil {
+			return fmt.Errorf("save approval: %w", err)
+		}
+	}
+	return nil
+}
+
+func approvalsOf(ctx context.Context, q querier, official string) ([]Approval, error) {
+	rows, err := q.QueryContext(ctx, `SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals WHERE official_id = ? ORDER BY body`, official)
+	if err != nil {
+		return nil, fmt.Errorf("read approvals: %w", err)
+	}
+	return scanApprovals(rows)
+}
+
+func scanApprovals(rows interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close() error
+}) ([]Approval, error) {
+	defer rows.Close()
+	var out []Approval
+	for rows.Next() {
+		var a Approval
+		var hlc int64
+		if err := rows.Scan(&a.Official, &a.Body, &a.Granted, &a.Approver, &hlc, &a.Station, &a.Staff); err != nil {
+			return nil, err
+		}
+		a.At = HLC(hlc).Time()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// approvedBy turns approvals into the question Entitle asks.
+func approvedBy(apps []Approval) func(string) bool {
+	return func(body string) bool {
+		for _, a := range apps {
+			if a.Granted && Fold(a.Body) == Fold(body) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Holding is a device an official has.
+type Holding struct {
+	Serial     string
+	Model      string
+	Kind       DeviceKind
+	Custody    Custody
+	Since      time.Time // when it was issued (or first known, for a roster's tablet)
+	OfficialID string
+	Official   string // name
+	Phone      string
+	Seats      []Seat
+}
+
+func holdingsOf(ctx context.Context, q querier, official string) ([]Holding, error) {
+	rows, err := q.QueryContext(ctx, `SELECT serial, model, kind, custody, custody_hlc FROM devices
+WHERE official_id = ? AND custody IN ('issued', 'held') ORDER BY serial`, official)
+	if err != nil {
+		return nil, fmt.Errorf("read devices of %s: %w", official, err)
+	}
+	defer rows.Close()
+	var out []Holding
+	for rows.Next() {
+		h := Holding{OfficialID: official}
+		var hlc int64
+		if err := rows.Scan(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc); err != nil {
+			return nil, err
+		}
+		h.Since = HLC(hlc).Time()
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// EquipmentRow is one official's equipment: what the rules entitle them
+// to, what they have, and what is missing.
+type EquipmentRow struct {
+	Official    Official
+	Entitlement Entitlement
+	Approvals   []Approval
+	Has         []Holding
+	Missing     []DeviceKind
+}
+
+// Equipment lists every official on the roster with their entitlement,
+// their devices and what is missing, in name order (folded; screens sort
+// by their language's collation).
+func (s *Store) Equipment(ctx context.Context) ([]EquipmentRow, error) {
+	rules := s.Rules()
+	offs, err := s.read.QueryContext(ctx, `SELECT id, name, municipality, email_primary, phone FROM officials WHERE removed = 0 ORDER BY fold, id`)
+	if err != nil {
+		return nil, fmt.Errorf("equipment: %w", err)
+	}
+	defer offs.Close()
+	var out []EquipmentRow
+	index := map[string]int{}
+	for offs.Next() {
+		var o Official
+		if err := offs.Scan(&o.ID, &o.Name, &o.Municipality, &o.EmailPrimary, &o.Phone); err != nil {
+			return nil, err
+		}
+		index[o.ID] = len(out)
+		out = append(out, EquipmentRow{Official: o})
+	}
+	if err := offs.Err(); err != nil {
+		return nil, err
+	}
+	seats, err := s.read.QueryContext(ctx, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
+	if err != nil {
+		return nil, fmt.Errorf("equipment: %w", err)
+	}
+	defer seats.Close()
+	for seats.Next() {
+		var id string
+		var st Seat
+		if err := seats.Scan(&id, &st.Body, &st.Role); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Official.Seats = append(out[i].Official.Seats, st)
+		}
+	}
+	if err := seats.Err(); err != nil {
+		return nil, err
+	}
+	apps, err := s.read.QueryContext(ctx, `SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals ORDER BY official_id, body`)
+	if err != nil {
+		return nil, fmt.Errorf("equipment: %w", err)
+	}
+	all, err := scanApprovals(apps)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		if i, ok := index[a.Official]; ok {
+			out[i].Approvals = append(out[i].Approvals, a)
+		}
+	}
+	hs, err := s.Holders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hs {
+		if i, ok := index[h.OfficialID]; ok {
+			out[i].Has = append(out[i].Has, h)
+		}
+	}
+	for i := range out {
+		r := &out[i]
+		r.Entitlement = rules.Entitle(r.Official.Seats, approvedBy(r.Approvals))
+		for _, k := range r.Entitlement.Kinds {
+			if !slices.ContainsFunc(r.Has, func(h Holding) bool { return h.Kind == k }) {
+				r.Missing = append(r.Missing, k)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Holders lists every device an official has, by official and serial:
+// the term-end list of who still holds what.
+func (s *Store) Holders(ctx context.Context) ([]Holding, error) {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT d.serial, d.model, d.kind, d.custody, d.custody_hlc, d.official_id, coalesce(o.name, ''), coalesce(o.phone, '')
+FROM devices d LEFT JOIN officials o ON o.id = d.official_id
+WHERE d.custody IN ('issued', 'held') AND d.official_id <> ''
+ORDER BY coalesce(o.fold, ''), d.official_id, d.serial`)
+	if err != nil {
+		return nil, fmt.Errorf("holders: %w", err)
+	}
+	defer rows.Close()
+	var out []Holding
+	for rows.Next() {
+		var h Holding
+		var hlc int64
+		if err := rows.Scan(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc, &h.OfficialID, &h.Official, &h.Phone); err != nil {
+			return nil, err
+		}
+		h.Since = HLC(hlc).Time()
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	seats := map[string][]Seat{}
+	for i := range out {
+		id := out[i].OfficialID
+		if _, ok := seats[id]; !ok {
+			o, err := officialByID(ctx, s.read, id)
+			if err != nil {
+				return nil, err
+			}
+			if o != nil {
+				seats[id] = o.Seats
+			} else {
+				seats[id] = nil
+			}
+		}
+		out[i].Seats = seats[id]
+	}
+	return out, nil
+}
+
+// EntitlementOf is an official's entitlement under the rules in use, with
+// the approvals recorded for them.
+func (s *Store) EntitlementOf(ctx context.Context, official string) (Entitlement, []Approval, error) {
+	o, err := officialByID(ctx, s.read, official)
+	if err != nil || o == nil {
+		return Entitlement{}, nil, err
+	}
+	apps, err := approvalsOf(ctx, s.read, official)
+	if err != nil {
+		return Entitlement{}, nil, err
+	}
+	return s.Rules().Entitle(o.Seats, approvedBy(apps)), apps, nil
+}
+
+// RequestRow is help or training asked for at a delivery.
+type RequestRow struct {
+	ID         string // the delivery's event id
+	Serial     string
+	Kind       DeviceKind
+	OfficialID string
+	Official   string
+	Phone      string
+	Help       bool
+	Training   bool
+	Note       string
+	At         time.Time
+	Station    string
+	Done       bool
+	DoneAt     time.Time
+	DoneBy     string
+}
+
+// Requests lists help and training requests, oldest first; open only
+// unless all.
+func (s *Store) Requests(ctx context.Context, all bool) ([]RequestRow, error) {
+	rows, err := s.read.QueryContext(ctx, `
+SELECT r.event_id, r.serial, coalesce(d.kind, ''), r.official_id, coalesce(o.name, ''), coalesce(o.phone, ''),
+       r.help, r.training, r.note, r.hlc, r.station, r.done_hlc, r.done_actor
+FROM requests r LEFT JOIN officials o ON o.id = r.official_id LEFT JOIN devices d ON d.serial = r.serial
+WHERE ? OR r.done_hlc = 0 ORDER BY r.hlc`, all)
+	if err != nil {
+		return nil, fmt.Errorf("requests: %w", err)
+	}
+	defer rows.Close()
+	var out []RequestRow
+	for rows.Next() {
+		var r RequestRow
+		var hlc, done int64
+		if err := rows.Scan(&r.ID, &r.Serial, &r.Kind, &r.OfficialID, &r.Official, &r.Phone, &r.Help, &r.Training, &r.Note, &hlc, &r.Station, &done, &r.DoneBy); err != nil {
+			return nil, err
+		}
+		r.At, r.Done = HLC(hlc).Time(), done != 0
+		if r.Done {
+			r.DoneAt = HLC(done).Time()
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RequestDone records that the help or training asked for with the
+// delivery id was given.
+func (s *Store) RequestDone(ctx context.Context, id string, by Actor) error {
+	return s.inTx(ctx, func(tx wtx) error {
+		var serial string
+		var done int64
+		err := tx.QueryRowContext(ctx, `SELECT serial, done_hlc FROM requests WHERE event_id = ?`, id).Scan(&serial, &done)
+		if err != nil {
+			return fmt.Errorf("request %s: %w", id, ErrNoRequest)
+		}
+		if done != 0 {
+			return &Refusal{Code: RefuseDone, Kind: KindRequestDone}
+		}
+		evs, err := subjectEvents(ctx, tx, serial)
+		if err != nil {
+			return err
+		}
+		e := s.newEvent(by, KindRequestDone, serial, 0, id, struct {
+			V int `json:"v"`
+		}{1})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		evs = append(evs, e)
+		if err := saveRequests(ctx, tx, serial, evs); err != nil {
+			return err
+		}
+		return saveDevice(ctx, tx, projectDevice(serial, evs))
+	})
+}
+
+// ErrNoRequest: no request with that id.
+var ErrNoRequest = fmt.Errorf("no such request")
+
+// saveRequests projects the requests made with a device's deliveries.
+func saveRequests(ctx context.Context, tx wtx, serial string, evs []Event) error {
+	if !slices.ContainsFunc(evs, func(e Event) bool { return e.Kind == KindIssued }) {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE serial = ?`, serial); err != nil {
+		return err
+	}
+	undone := map[string]bool{}
+	done := map[string]Event{}
+	for _, e := range evs {
+		switch e.Kind {
+		case KindUndo:
+			undone[e.Ref] = true
+		case KindRequestDone:
+			if d, ok := done[e.Ref]; !ok || d.after(e) {
+				done[e.Ref] = e
+			}
+		}
+	}
+	for _, e := range sortedEvents(evs) {
+		var p issuedPayload
+		if e.Kind != KindIssued || undone[e.ID] || json.Unmarshal(e.Payload, &p) != nil {
+			continue
+		}
+		if !p.Help && !p.Training && p.Note == "" {
+			continue
+		}
+		d := done[e.ID]
+		_, err := tx.ExecContext(ctx, `INSERT INTO requests (event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, serial, p.Official, boolInt(p.Help), boolInt(p.Training), p.Note, int64(e.HLC), e.Station, int64(d.HLC), d.Actor)
+		if err != nil {
+			return fmt.Errorf("save request: %w", err)
+		}
+	}
+	return nil
+}
