@@ -23,6 +23,13 @@ type Receipt struct {
 	Account      string // the address to log in with now
 	Primary      bool   // Account is the primary address
 
+	// Delivery and return receipts only (empty otherwise, and then not
+	// part of the content, so older receipts verify as they were).
+	Device   string `json:",omitempty"` // tablet, laptop, phone
+	Requests string `json:",omitempty"` // asked for at delivery: "help", "training", comma-separated
+	Note     string `json:",omitempty"` // the request's free text
+	Reason   string `json:",omitempty"` // why it was returned: term-end, leaving
+
 	// Set once the official has signed. SignedContent is the SHA-256 of the
 	// content that was signed (the receipt before signing); Signature the
 	// SHA-256 of what was signed with (strokes or typed name).
@@ -64,6 +71,11 @@ func (r Receipt) Content() []byte {
 	field("staff", r.Staff)
 	field("account", r.Account)
 	field("primary", fmt.Sprint(r.Primary))
+	for _, f := range [][2]string{{"device", r.Device}, {"requests", r.Requests}, {"note", r.Note}, {"reason", r.Reason}} {
+		if f[1] != "" {
+			field(f[0], f[1])
+		}
+	}
 	if r.Signed {
 		field("signed_by", r.SignedBy)
 		field("signed_how", r.SignedHow)
@@ -110,6 +122,11 @@ type Labels struct {
 	Account     string // "Logg inn med"
 	AccountNote string // "(primærkonto)" or "(sekundærkonto til oppgraderingen)"
 	NoOfficial  string
+	DeviceText  string            // the kind of device in words, before the model; empty: not shown
+	Requests    string            // "Önskar"
+	RequestText string            // what was asked for, in words; empty: no line
+	Reason      string            // "Orsak"
+	ReasonText  string            // why it came back, in words; empty: no line
 	Verify      string            // how to verify, under the code
 	Signed      string            // "Signert av %s (%s)" with name and how, under the drawing
 	Methods     map[string]string // how it was signed, in words: "pad", "typed"

@@ -53,15 +53,25 @@ func lines(r Receipt, l Labels) [][2]string {
 	} else if r.Municipality != "" {
 		official += ", " + r.Municipality
 	}
+	device := r.Model
+	if l.DeviceText != "" {
+		device = l.DeviceText + ", " + r.Model
+	}
 	out := [][2]string{
 		{l.Number, strconv.Itoa(r.Number)},
 		{l.Official, official},
-		{l.Device, r.Model},
+		{l.Device, device},
 		{l.Serial, r.Serial},
 		{l.Status, l.StatusText},
 		{l.Time, l.Date(r.Issued)},
 		{l.Place, r.Station},
 		{l.Staff, r.Staff},
+	}
+	if l.ReasonText != "" {
+		out = append(out, [2]string{l.Reason, l.ReasonText})
+	}
+	if l.RequestText != "" {
+		out = append(out, [2]string{l.Requests, l.RequestText})
 	}
 	if r.Account != "" { // the address alone on its line: it must never be cut
 		out = append(out, [2]string{l.Account, r.Account}, [2]string{"", l.AccountNote})

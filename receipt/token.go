@@ -33,7 +33,14 @@ type Kind byte
 const (
 	HandIn   Kind = 'I' // the official left the tablet at the desk
 	HandBack Kind = 'O' // the tablet went back to the official
+	Delivery Kind = 'D' // a device was issued to the official for the term
+	Return   Kind = 'R' // the official gave an issued device back
 )
+
+// Known reports whether k is a kind of receipt dropin makes.
+func (k Kind) Known() bool {
+	return k == HandIn || k == HandBack || k == Delivery || k == Return
+}
 
 // Token is a parsed token.
 type Token struct {
@@ -115,7 +122,7 @@ func ParseToken(s string) (Token, error) {
 	}
 	t := Token{text: s, KeyID: f[2], Serial: f[5]}
 	kind, signed := strings.CutSuffix(f[1], "S")
-	if len(kind) != 1 || (kind[0] != byte(HandIn) && kind[0] != byte(HandBack)) {
+	if len(kind) != 1 || !Kind(kind[0]).Known() {
 		return bad("unknown kind")
 	}
 	t.Kind, t.Signed = Kind(kind[0]), signed

@@ -307,3 +307,13 @@ func TestRosterTabletIsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Typing a name's beginning finds that person first, before others whose
+// names merely contain the words.
+func TestSearchPutsNamePrefixFirst(t *testing.T) {
+	s := ockero(t)
+	res, err := s.SearchOfficials(context.Background(), "nils nil", 8)
+	if err != nil || len(res) < 2 || res[0].Name != "Nils Nilsson" {
+		t.Fatalf("search: %+v %v", res, err)
+	}
+}

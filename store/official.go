@@ -192,9 +192,12 @@ func (s *Store) SearchOfficials(ctx context.Context, q string, limit int) ([]Off
 		where = append(where, `fold LIKE ? ESCAPE '\'`)
 		args = append(args, "%"+likeEscaper.Replace(w)+"%")
 	}
-	args = append(args, limit)
+	// Names that begin with what was typed come first: "nils nil" puts
+	// Nils Nilsson before Eva Nilsson.
+	prefix := likeEscaper.Replace(strings.Join(strings.Fields(Fold(q)), " ")) + "%"
+	args = append(args, prefix, limit)
 	rows, err := s.read.QueryContext(ctx, `SELECT id, name, municipality, email_primary, email_secondary, phone
-FROM officials WHERE `+strings.Join(where, " AND ")+` ORDER BY fold, id LIMIT ?`, args...)
+FROM officials WHERE `+strings.Join(where, " AND ")+` ORDER BY fold LIKE ? ESCAPE '\' DESC, fold, id LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search officials: %w", err)
 	}

@@ -56,12 +56,13 @@ func (c *common) actor() store.Actor { return store.Actor{Station: c.station, St
 type screen int
 
 const (
-	screenStaff    screen = iota // who is working?
-	screenDesk                   // check-in and the ladder
-	screenOverview               // coverage and who to chase
-	screenBatch                  // batch intake
-	screenImport                 // roster import
-	screenSettings               // where receipts print
+	screenStaff     screen = iota // who is working?
+	screenDesk                    // check-in and the ladder
+	screenOverview                // coverage and who to chase
+	screenBatch                   // batch intake
+	screenImport                  // roster import
+	screenSettings                // where receipts print
+	screenEquipment               // entitlement, holders, requests
 )
 
 // page is what the root asks of a screen. Screens are plain structs the
@@ -88,37 +89,40 @@ func (m *Model) page() page {
 		return &m.importer
 	case screenSettings:
 		return &m.settings
+	case screenEquipment:
+		return &m.equipment
 	}
 	return &m.desk
 }
 
 // pages is every screen, for what concerns them all.
 func (m *Model) pages() []page {
-	return []page{&m.staff, &m.desk, &m.overview, &m.batch, &m.importer, &m.settings}
+	return []page{&m.staff, &m.desk, &m.overview, &m.equipment, &m.batch, &m.importer, &m.settings}
 }
 
 // tabs are the screens tab cycles through, in order, with their titles.
 var tabs = []struct {
 	screen screen
 	title  string
-}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}, {screenSettings, "title.settings"}}
+}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}, {screenEquipment, "title.equipment"}, {screenSettings, "title.settings"}}
 
 // Model is the root model: it owns the layout, the scanner detector, the
 // flash line, the status bar and help, and routes to the active screen.
 type Model struct {
-	c        *common
-	detector *scan.Detector
-	screen   screen
-	staff    staffScreen
-	desk     deskScreen
-	overview overviewScreen
-	batch    batchScreen
-	importer importScreen
-	settings settingsScreen
-	help     help.Model
-	fullHelp bool
-	flash    flash
-	counts   store.Counts
+	c         *common
+	detector  *scan.Detector
+	screen    screen
+	staff     staffScreen
+	desk      deskScreen
+	overview  overviewScreen
+	batch     batchScreen
+	equipment equipmentScreen
+	importer  importScreen
+	settings  settingsScreen
+	help      help.Model
+	fullHelp  bool
+	flash     flash
+	counts    store.Counts
 
 	refreshing bool // a refresh of the numbers is under way
 	stale      bool // and something changed since it started
@@ -161,6 +165,7 @@ func New(cfg Config) *Model {
 	m.staff = newStaffScreen(c)
 	m.desk = newDeskScreen(c)
 	m.overview = newOverviewScreen(c)
+	m.equipment = newEquipmentScreen(c)
 	m.batch = newBatchScreen(c)
 	m.importer = newImportScreen(c)
 	m.settings = newSettingsScreen(c)
@@ -275,12 +280,17 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case changedMsg:
 		// Something was written: the numbers moved. The overview is read
 		// again when it is on screen (and when it is opened).
-		if m.screen == screenOverview {
+		switch m.screen {
+		case screenOverview:
 			return tea.Batch(m.refresh(), m.overview.load())
+		case screenEquipment:
+			return tea.Batch(m.refresh(), m.equipment.load())
 		}
 		return m.refresh()
 	case overviewMsg:
 		return m.overview.update(msg)
+	case equipmentMsg, equipSavedMsg:
+		return m.equipment.update(msg)
 	case importedMsg:
 		return m.importer.update(msg)
 	case signedMsg:
@@ -296,6 +306,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		// a text field there has focus.
 		switch {
 		case m.screen == screenOverview && !m.overview.typing(),
+			m.screen == screenEquipment && !m.equipment.typing(),
 			m.screen == screenImport && !m.importer.typing(),
 			m.screen == screenSettings,
 			m.screen == screenBatch && !m.batch.takesScans():

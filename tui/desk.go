@@ -30,6 +30,8 @@ const (
 	modeLink                      // search an official to link
 	modeReceipt                   // the tablet's latest receipt, with its QR
 	modeSign                      // the official signs the receipt
+	modeDeliver                   // issue a device: entitlement and requests
+	modeReturn                    // take a device back: why
 )
 
 // deskScreen is check-in by serial and the upgrade ladder: scan or type a
@@ -51,6 +53,9 @@ type deskScreen struct {
 
 	results   []store.Official
 	searchSeq int
+	linkFor   store.Kind    // what the name search picks for: linked or issued
+	deliver   *deliverState // modeDeliver's delivery
+	kind      int           // modeRegister: index into store.DeviceKinds
 
 	shown *store.ReceiptRecord // the receipt modeReceipt shows
 	pad   *signPad             // modeSign's pad
@@ -171,7 +176,8 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			insertText(&d.pad.name, msg.Code)
 			return nil
 		}
-		if d.mode == modeInput || d.mode == modeCard || d.mode == modeChecklist || d.mode == modeSign {
+		if d.mode == modeInput || d.mode == modeCard || d.mode == modeChecklist || d.mode == modeSign || d.mode == modeDeliver || d.mode == modeReturn {
+			d.deliver = nil
 			d.pad = nil // a scan at the desk means the next tablet; nothing was signed
 			return d.submit(msg.Code)
 		}
@@ -221,8 +227,13 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		case msg.kind == store.KindHandedBack:
 			cmds = append(cmds, d.issue(receipt.HandBack))
 		}
+		if rk, ok := lifecycleReceipt(msg.kind); ok {
+			d.deliver = nil
+			cmds = append(cmds, d.issue(rk))
+		}
 		if msg.kind == store.KindRegistered {
 			// The tablet is in: link its official now, or Esc for later.
+			d.linkFor = store.KindLinked
 			cmds = append(cmds, d.openForm(modeLink, "", t.T("link.placeholder")), d.search(""))
 		} else {
 			d.toCard()
@@ -231,6 +242,16 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 
 	case receiptMsg:
 		return d.receiptDone(msg)
+
+	case entitledMsg:
+		if d.deliver == nil || d.deliver.to.ID != msg.official {
+			return nil
+		}
+		if msg.err != nil {
+			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+		}
+		d.deliver.ent, d.deliver.approved = &msg.ent, msg.approved
+		return nil
 
 	case signedMsg:
 		if d.pad == nil {
@@ -299,6 +320,10 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			return d.checklistKey(msg)
 		case modeLink:
 			return d.linkKey(msg)
+		case modeDeliver:
+			return d.deliverKey(msg)
+		case modeReturn:
+			return d.returnKey(msg)
 		case modeReceipt:
 			if key.Matches(msg, d.c.keys.Card.Close) || key.Matches(msg, d.c.keys.Card.Receipt) {
 				d.toCard()
@@ -461,8 +486,9 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 			cmds = append(cmds, d.reload()) // the timeline lists the receipt
 		}
 	}
-	if msg.issued && msg.rec.Kind == string(receipt.HandBack) && msg.serial == d.serial && d.card != nil {
-		// Handed back: the official signs for the tablet, here and now.
+	signs := msg.rec.Kind == string(receipt.HandBack) || msg.rec.Kind == string(receipt.Delivery) || msg.rec.Kind == string(receipt.Return)
+	if msg.issued && signs && msg.serial == d.serial && d.card != nil {
+		// Handed back, delivered, returned: the official signs, here and now.
 		cmds = append(cmds, d.openPad(msg.rec))
 	}
 	if !msg.printed { // issued, and no printer is set up: the file is it
@@ -511,6 +537,12 @@ func (d *deskScreen) refusalText(err error) string {
 		return t.T("refuse.done", t.Kind(r.Kind), t.Status(r.Status))
 	case store.RefuseSkip:
 		return t.T("refuse.skip", t.Kind(r.Kind), t.Status(r.Status), t.Kind(store.Kind(r.Need)))
+	case store.RefuseNotEntitled, store.RefuseHasKind:
+		return t.T(fmt.Sprintf("refuse.%d", r.Code), t.Device(r.Device))
+	case store.RefuseNeedsApproval:
+		return t.T("refuse.17", t.Device(r.Device), scan.Clean(r.Body))
+	case store.RefuseNoSeat:
+		return t.T("refuse.21", scan.Clean(r.Body))
 	}
 	return t.T(fmt.Sprintf("refuse.%d", r.Code))
 }
@@ -571,8 +603,17 @@ func (d *deskScreen) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.Employee):
 		return d.step(store.KindEmployee, store.Input{On: !dev.Employee})
 	case key.Matches(msg, keys.Link):
-		d.cursor = 0
+		d.cursor, d.linkFor = 0, store.KindLinked
 		return tea.Batch(d.openForm(modeLink, "", t.T("link.placeholder")), d.search(""))
+	case key.Matches(msg, keys.Issue):
+		return d.startIssue()
+	case key.Matches(msg, keys.Return):
+		return d.startReturn()
+	case key.Matches(msg, keys.Reset):
+		if err := store.Check(dev, store.KindReset, store.Input{}); err != nil {
+			return flashCmd(flashError, d.refusalText(err))
+		}
+		return d.step(store.KindReset, store.Input{})
 	case key.Matches(msg, keys.Type):
 		return d.focusInput()
 	case key.Matches(msg, keys.Print):
@@ -609,15 +650,21 @@ func (d *deskScreen) registerKey(msg tea.KeyPressMsg) tea.Cmd {
 			return flashCmd(flashError, t.T("register.needmodel"))
 		}
 		d.lastModel, d.saving = model, true
-		st, serial, by := d.c.store, d.serial, d.c.actor()
+		st, serial, by, kind := d.c.store, d.serial, d.c.actor(), store.DeviceKinds[d.kind]
 		return func() tea.Msg {
-			card, err := st.Register(context.Background(), serial, model, "", by)
+			card, err := st.RegisterKind(context.Background(), serial, model, kind, "", by)
 			return savedMsg{serial: serial, kind: store.KindRegistered, card: card, err: err}
 		}
 	case key.Matches(msg, keys.Cancel):
 		serial := d.serial
 		d.serial = ""
 		return tea.Batch(d.focusInput(), flashCmd(flashInfo, t.T("register.cancelled", serial)))
+	case key.Matches(msg, keys.Up):
+		d.kind = (d.kind + len(store.DeviceKinds) - 1) % len(store.DeviceKinds)
+		return nil
+	case key.Matches(msg, keys.Down):
+		d.kind = (d.kind + 1) % len(store.DeviceKinds)
+		return nil
 	}
 	var cmd tea.Cmd
 	d.form, cmd = d.form.Update(msg)
@@ -680,6 +727,9 @@ func (d *deskScreen) linkKey(msg tea.KeyPressMsg) tea.Cmd {
 		if len(d.results) == 0 || d.saving {
 			return nil
 		}
+		if d.linkFor == store.KindIssued {
+			return d.chooseRecipient(d.results[d.cursor])
+		}
 		official := d.results[d.cursor].ID
 		d.toCard()
 		d.saving = true
@@ -733,6 +783,14 @@ func (d *deskScreen) shortHelp() []key.Binding {
 			b = append(b, nb)
 		}
 		b = append(b, k.Card.Fail, k.Card.Undo, k.Card.Link)
+		switch d.card.Device.Custody {
+		case store.InStock:
+			b = append(b, k.Card.Issue)
+		case store.Issued:
+			b = append(b, k.Card.Return)
+		case store.Returned:
+			b = append(b, k.Card.Reset)
+		}
 		if d.c.receipts != nil {
 			b = append(b, k.Card.Print, k.Card.Receipt, k.Card.Sign)
 		}
@@ -746,8 +804,10 @@ func (d *deskScreen) shortHelp() []key.Binding {
 		return []key.Binding{k.Sign.Accept, k.Sign.UndoStroke, k.Sign.Clear, k.Sign.Typed, k.Sign.Cancel}
 	case modeChecklist:
 		return []key.Binding{k.Form.Toggle, k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
-	case modeLink:
+	case modeLink, modeReturn:
 		return []key.Binding{k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
+	case modeDeliver:
+		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
 	case modeRegister, modeFail:
 		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
 	}
@@ -759,6 +819,7 @@ func (d *deskScreen) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Card.Next, k.Card.Fail, k.Card.Undo, k.Card.Employee},
 		{k.Card.Link, k.Card.Print, k.Card.Receipt, k.Card.Type, k.Card.Close, k.Card.Quit},
+		{k.Card.Issue, k.Card.Return, k.Card.Reset, k.Card.Sign},
 		{k.Form.Confirm, k.Form.Cancel, k.Form.Up, k.Form.Down},
 	}
 }
@@ -826,6 +887,7 @@ func (d *deskScreen) cardLines(w, h int) []string {
 				"",
 				st.Form.Label.Render(t.T("register.model")),
 				d.form.View(),
+				st.Form.Label.Render(t.T("register.kind")+" ") + st.Form.Selected.Render("‹ "+t.Device(store.DeviceKinds[d.kind])+" ›") + st.Form.Hint.Render("  ↑↓"),
 				"",
 				st.Form.Hint.Render(t.T("register.hint")),
 			}
@@ -838,6 +900,9 @@ func (d *deskScreen) cardLines(w, h int) []string {
 	head := st.Card.Serial.Render(dev.Serial)
 	if dev.Model != "" {
 		head += st.Card.Model.Render(" · " + scan.Clean(dev.Model))
+	}
+	if dev.Kind != store.Tablet {
+		head += st.Card.Model.Render(" · " + t.Device(dev.Kind))
 	}
 	badge := st.Status[dev.Status].Render(t.Status(dev.Status))
 	lines := []string{spread(head, badge, w)}
@@ -875,6 +940,7 @@ func (d *deskScreen) cardLines(w, h int) []string {
 	} else {
 		lines = append(lines, st.Card.Muted.Render(t.T("card.noofficial")))
 	}
+	lines = append(lines, d.custodyLines(w)...)
 	if dev.Status == store.Failed {
 		lines = append(lines, st.Flash.Error.Render(t.T("card.failure", scan.Clean(dev.FailureReason))))
 	}
@@ -905,13 +971,30 @@ func (d *deskScreen) cardLines(w, h int) []string {
 			lines = append(lines, line)
 		}
 		return lines
+	case modeDeliver:
+		return append(lines, d.deliverLines(w)...)
+	case modeReturn:
+		return append(lines, d.returnLines()...)
 	case modeLink:
-		lines = append(lines, "", st.Form.Label.Render(t.T("link.label")), d.form.View())
+		label := t.T("link.label")
+		if d.linkFor == store.KindIssued {
+			label = t.T("issue.label", t.Device(dev.Kind))
+		}
+		lines = append(lines, "", st.Form.Label.Render(label), d.form.View())
 		if len(d.results) == 0 {
 			lines = append(lines, st.Form.Hint.Render(t.T("link.none")))
 		}
 		for i, o := range d.results {
-			line := scan.Clean(o.Name) + st.Card.Muted.Render(" · "+scan.Clean(o.Municipality)+" · "+scan.Clean(o.EmailPrimary))
+			where := []string{scan.Clean(o.Name)}
+			for _, f := range []string{o.Municipality, o.EmailPrimary} {
+				if f != "" {
+					where = append(where, scan.Clean(f))
+				}
+			}
+			line := where[0]
+			if len(where) > 1 {
+				line = where[0] + st.Card.Muted.Render(" · "+strings.Join(where[1:], " · "))
+			}
 			if i == d.cursor {
 				line = st.Form.Selected.Render("› ") + line
 			} else {
@@ -943,6 +1026,11 @@ func (d *deskScreen) timelineLine(e store.Entry, w int) string {
 	switch {
 	case e.UndoOf != "":
 		what += " " + t.Kind(e.UndoOf)
+	case e.Who != "":
+		what += ": " + scan.Clean(e.Who)
+		if e.Reason != "" {
+			what += ", " + t.T("return."+e.Reason)
+		}
 	case e.Detail != "":
 		what += ": " + scan.Clean(e.Detail)
 	}

@@ -21,8 +21,12 @@ type KeyMap struct {
 	Overview struct {
 		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown key.Binding
 	}
+	Equipment struct {
+		Views, Approve, Done key.Binding
+	}
 	Card struct {
 		Next, Fail, Undo, Employee, Link, Type, Close, Quit, Print, Receipt, Sign key.Binding
+		Issue, Return, Reset                                                      key.Binding
 	}
 	Form struct {
 		Confirm, Cancel, Up, Down, Toggle key.Binding
@@ -56,6 +60,10 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Overview.PageUp = b("key.pageup", "pgup")
 	k.Overview.PageDown = b("key.pagedown", "pgdown")
 
+	k.Equipment.Views = key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", t.T("key.equip.views")))
+	k.Equipment.Approve = b("key.equip.approve", "a")
+	k.Equipment.Done = b("key.equip.done", "d")
+
 	k.Card.Next = b("key.next", "space")
 	k.Card.Fail = b("key.fail", "f")
 	k.Card.Undo = b("key.undo", "u")
@@ -67,6 +75,9 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Card.Print = b("key.print", "p")
 	k.Card.Receipt = b("key.receipt", "v")
 	k.Card.Sign = b("key.sign", "s")
+	k.Card.Issue = b("key.issue", "i")
+	k.Card.Return = b("key.return", "r")
+	k.Card.Reset = b("key.reset", "x")
 
 	k.Sign.Accept = b("key.sign.accept", "enter")
 	k.Sign.Clear = b("key.sign.clear", "c")

@@ -80,7 +80,45 @@ func receiptFromCard(kind receipt.Kind, number int, issued time.Time, c store.Ca
 	if o := c.Official; o != nil {
 		rc.Official, rc.Municipality = o.Name, o.Municipality
 	}
+	if kind == receipt.Delivery || kind == receipt.Return {
+		rc.Device, rc.Status = string(c.Device.Kind), string(c.Device.Custody)
+		// What the latest live delivery asked for, why it came back.
+		for _, e := range c.Timeline {
+			switch {
+			case e.Undone:
+			case e.Kind == store.KindIssued && kind == receipt.Delivery:
+				rc.Requests, rc.Note = requestCodes(e.Request), e.Request.Note
+			case e.Kind == store.KindReturned && kind == receipt.Return:
+				rc.Reason = e.Reason
+			}
+		}
+	}
 	return rc
+}
+
+func requestCodes(r store.Request) string {
+	var out []string
+	if r.Help {
+		out = append(out, "help")
+	}
+	if r.Training {
+		out = append(out, "training")
+	}
+	return strings.Join(out, ",")
+}
+
+// requestText is what was asked for at a delivery, in words.
+func requestText(t i18n.Catalog, codes, note string) string {
+	var out []string
+	for _, c := range strings.Split(codes, ",") {
+		if c != "" {
+			out = append(out, t.T("request."+c))
+		}
+	}
+	if note != "" {
+		out = append(out, note)
+	}
+	return strings.Join(out, "; ")
 }
 
 // Contents reads a stored receipt's content back.
@@ -96,15 +134,25 @@ func Labels(t i18n.Catalog, rc receipt.Receipt) receipt.Labels {
 	if rc.Primary {
 		note = t.T("receipt.primary")
 	}
-	return receipt.Labels{
+	l := receipt.Labels{
 		Title: t.T("receipt.title." + string(rc.Kind)), Number: t.T("receipt.number"), Official: t.T("receipt.official"),
 		Device: t.T("receipt.device"), Serial: t.T("receipt.serial"), Status: t.T("receipt.status"),
 		StatusText: t.Status(store.Status(rc.Status)), Time: t.T("receipt.time"), Place: t.T("receipt.place"),
 		Staff: t.T("receipt.staff." + string(rc.Kind)), Account: t.T("receipt.account"), AccountNote: note,
 		NoOfficial: t.T("receipt.noofficial"), Verify: t.T("receipt.verify"), Signed: t.T("receipt.signedby"),
-		Methods: map[string]string{SignedByPad: t.T("sign.method.pad"), SignedByTyped: t.T("sign.method.typed")},
-		Date:    func(tm time.Time) string { return t.DateLong(tm) },
+		Methods:  map[string]string{SignedByPad: t.T("sign.method.pad"), SignedByTyped: t.T("sign.method.typed")},
+		Date:     func(tm time.Time) string { return t.DateLong(tm) },
+		Requests: t.T("receipt.requests"), Reason: t.T("receipt.reason"),
+		RequestText: requestText(t, rc.Requests, rc.Note),
 	}
+	if rc.Device != "" {
+		l.Device, l.DeviceText = t.T("receipt.device.any"), t.Device(store.DeviceKind(rc.Device))
+		l.StatusText = t.Custody(store.Custody(rc.Status))
+	}
+	if rc.Reason != "" {
+		l.ReasonText = t.T("return." + rc.Reason)
+	}
+	return l
 }
 
 // fileBase names a receipt's files: station and number, made safe.

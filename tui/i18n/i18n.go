@@ -88,6 +88,12 @@ func (c Catalog) T(key string, args ...any) string {
 // Status names a tablet's status.
 func (c Catalog) Status(s store.Status) string { return c.T("status." + string(s)) }
 
+// Device names a kind of device.
+func (c Catalog) Device(k store.DeviceKind) string { return c.T("device." + string(k)) }
+
+// Custody says who has a device.
+func (c Catalog) Custody(k store.Custody) string { return c.T("custody." + string(k)) }
+
 // Kind names a step or event.
 func (c Catalog) Kind(k store.Kind) string { return c.T("kind." + string(k)) }
 
