@@ -50,6 +50,7 @@ type options struct {
 	paper   string
 	central string // the sync service's URL
 	token   string // this station's token there
+	rules   string // the entitlement rules file
 }
 
 func defaults(getenv func(string) string) options {
@@ -62,6 +63,7 @@ func defaults(getenv func(string) string) options {
 		paper:   getenv("DROPIN_PAPER"),
 		central: getenv("DROPIN_CENTRAL"),
 		token:   getenv("DROPIN_TOKEN"),
+		rules:   getenv("DROPIN_RULES"),
 	}
 	if o.lang == "" {
 		o.lang = localeLang(getenv)
@@ -105,6 +107,26 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.paper, "paper", o.paper, "receipt `paper`: a4 or slip (80 mm) (env DROPIN_PAPER; default a4)")
 	fs.StringVar(&o.central, "central", o.central, "the sync service's `URL` (env DROPIN_CENTRAL; none: the desk works alone)")
 	fs.StringVar(&o.token, "token", o.token, "this station's `token` for the sync service (env DROPIN_TOKEN)")
+	fs.StringVar(&o.rules, "rules", o.rules, "the entitlement rules `file` (env DROPIN_RULES; default rules.txt beside the database, else the guideline's rules)")
+}
+
+// loadRules reads the entitlement rules: --rules, else rules.txt beside
+// the database, else the guideline's rules built in. A rules file that
+// is named but missing, or has a bad line, stops the command.
+func (o options) loadRules() (*store.Rules, error) {
+	path := o.rules
+	if path == "" {
+		path = filepath.Join(filepath.Dir(o.db), "rules.txt")
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return store.MustDefaultRules(), nil
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	defer f.Close()
+	return store.ParseRules(f, path)
 }
 
 // receipts opens the station's receipt keys and folder, beside the
@@ -183,6 +205,14 @@ Usage:
   dropin export devices [--excel]     every tablet, with its official and status, as CSV
   dropin export officials [--excel]   every official, with bodies, contact and tablet, as CSV
   dropin export outstanding [--excel] the officials still to chase, as CSV
+  dropin export equipment [--excel]   per official: entitled to, has, missing (the rules file)
+  dropin export holders [--excel]     the term-end list: every device an official still holds
+  dropin export requests [--all] [--excel]
+                                      help and training asked for at deliveries (open ones)
+                                      exports speak the desk's language (--lang); --codes keeps codes
+  dropin rules [check FILE]           the entitlement rules in use, or check a rules file
+  dropin approve EMAIL --body B --by NAME [--withdraw]
+                                      record a body chair's approval of an official's devices
   dropin batch import --name NAME [--it-date D] [--body B] FILE
                                       batch intake from a file of scanner reads, one per line
   dropin batch list                   every batch with its counts
@@ -268,6 +298,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runReceipt(ctx, o, args[1:], stdout, stderr)
 	case "purge":
 		return runPurge(ctx, o, args[1:], stdout, stderr)
+	case "rules":
+		return runRules(o, args[1:], stdout, stderr)
+	case "approve":
+		return runApprove(ctx, o, args[1:], stdout, stderr)
 	case "sync":
 		return runSync(ctx, o, args[1:], stdout, stderr)
 	case "serve":
@@ -307,11 +341,19 @@ func versionString() string {
 // openStore opens the database and says in plain words what to do when
 // that fails.
 func openStore(ctx context.Context, o options) (*store.Store, error) {
+	rules, err := o.loadRules()
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, o.db)
 	if errors.Is(err, store.ErrNotDatabase) {
 		return nil, fmt.Errorf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%w)", o.db, err)
 	}
-	return st, err
+	if err != nil {
+		return nil, err
+	}
+	st.SetRules(rules)
+	return st, nil
 }
 
 func runDesk(ctx context.Context, o options, getenv func(string) string) error {
@@ -387,9 +429,12 @@ func openLog(getenv func(string) string) (*slog.Logger, func()) {
 func runExport(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
 	fs := o.flags("dropin export", stderr)
 	var opt store.CSVOptions
+	var codes, all bool
 	fs.BoolVar(&opt.Excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
+	fs.BoolVar(&codes, "codes", false, "headers and values as stable codes (serial, received, yes) for scripts, not in the desk's language")
+	fs.BoolVar(&all, "all", false, "requests: done ones too")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "Usage: dropin export devices|officials|outstanding [--excel] > file.csv\n\nFlags:\n")
+		fmt.Fprint(fs.Output(), "Usage: dropin export devices|officials|outstanding|equipment|holders|requests [--excel] [--codes] > file.csv\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 {
@@ -400,11 +445,20 @@ func runExport(ctx context.Context, o options, args []string, stdout, stderr io.
 	if err := fs.Parse(args[1:]); err != nil {
 		return usageErr(err)
 	}
-	st, err := openStore(ctx, o)
+	switch what {
+	case "devices", "officials", "outstanding", "equipment", "holders", "requests":
+	default:
+		fmt.Fprintf(stderr, "dropin export: unknown list %q (have: devices, officials, outstanding, equipment, holders, requests)\n", scan.Clean(what))
+		return errUsage
+	}
+	t, st, err := o.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if !codes {
+		opt.Words = func(key string) string { return t.T(key) }
+	}
 	switch what {
 	case "devices":
 		return st.ExportDevices(ctx, stdout, opt)
@@ -412,9 +466,12 @@ func runExport(ctx context.Context, o options, args []string, stdout, stderr io.
 		return st.ExportOfficials(ctx, stdout, opt)
 	case "outstanding":
 		return st.ExportOutstanding(ctx, stdout, opt)
+	case "equipment":
+		return st.ExportEquipment(ctx, stdout, opt)
+	case "holders":
+		return st.ExportHolders(ctx, stdout, opt)
 	}
-	fmt.Fprintf(stderr, "dropin export: unknown list %q (have: devices, officials, outstanding)\n", scan.Clean(what))
-	return errUsage
+	return st.ExportRequests(ctx, stdout, all, opt)
 }
 
 func runImport(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
@@ -599,7 +656,7 @@ func runBatch(ctx context.Context, o options, args []string, stdout, stderr io.W
 		fmt.Fprintln(stdout, t.T("batch.closedmsg", scan.Clean(b.Name)))
 	case "report":
 		if csvOut {
-			return st.ExportBatch(ctx, stdout, b, store.CSVOptions{})
+			return st.ExportBatch(ctx, stdout, b, store.CSVOptions{Words: func(key string) string { return t.T(key) }})
 		}
 		members, err := st.Members(ctx, b.ID)
 		if err != nil {
@@ -954,5 +1011,107 @@ func serveStations(ctx context.Context, c *central.Central, pos []string, tenant
 		fmt.Fprint(stderr, usage)
 		return errUsage
 	}
+	return nil
+}
+
+// runRules prints the entitlement rules in use, or checks a rules file.
+func runRules(o options, args []string, stdout, stderr io.Writer) error {
+	fs := o.flags("dropin rules", stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: dropin rules            print the entitlement rules in use\n       dropin rules check FILE check a rules file and say what is wrong, by line\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(pos) == 0:
+		rules, err := o.loadRules()
+		if err != nil {
+			return err
+		}
+		if rules.Source == "default" {
+			fmt.Fprint(stdout, store.DefaultRules)
+			return nil
+		}
+		b, err := os.ReadFile(rules.Source)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "# from %s\n%s", rules.Source, scan.CleanText(string(b)))
+		return nil
+	case len(pos) == 2 && pos[0] == "check":
+		f, err := os.Open(pos[1])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := store.ParseRules(f, pos[1]); err != nil {
+			fmt.Fprintln(stderr, scan.CleanText(err.Error()))
+			return errQuiet
+		}
+		fmt.Fprintf(stdout, "%s: the rules are fine\n", scan.Clean(pos[1]))
+		return nil
+	}
+	fs.Usage()
+	return errUsage
+}
+
+// runApprove records a body chair's approval (or its withdrawal).
+func runApprove(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	fs := o.flags("dropin approve", stderr)
+	var body, by string
+	var withdraw bool
+	fs.StringVar(&body, "body", "", "the `body` whose chair approves")
+	fs.StringVar(&by, "by", "", "the `name` of the chair who approved")
+	fs.BoolVar(&withdraw, "withdraw", false, "withdraw the approval")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: dropin approve EMAIL --body BODY --by NAME [--withdraw]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || body == "" || strings.TrimSpace(by) == "" {
+		fs.Usage()
+		return errUsage
+	}
+	t, st, err := o.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	who := o.staff
+	if who == "" {
+		who = "cli"
+	}
+	a, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(pos[0])), body, scan.Clean(by), !withdraw, store.Actor{Station: o.station, Staff: who})
+	if r, ok := store.IsRefusal(err); ok {
+		switch r.Code {
+		case store.RefuseNoSeat:
+			fmt.Fprintln(stderr, t.T("refuse.21", scan.Clean(r.Body)))
+		default:
+			fmt.Fprintln(stderr, t.T(fmt.Sprintf("refuse.%d", r.Code)))
+		}
+		return errQuiet
+	}
+	if err != nil {
+		return err
+	}
+	ent, _, err := st.EntitlementOf(ctx, a.Official)
+	if err != nil {
+		return err
+	}
+	state := "approved"
+	if withdraw {
+		state = "withdrawn"
+	}
+	var kinds []string
+	for _, k := range ent.Kinds {
+		kinds = append(kinds, t.Device(k))
+	}
+	fmt.Fprintf(stdout, "%s: %s in %s, by %s. Entitled now: %s\n", state, scan.Clean(a.Official), scan.Clean(a.Body), scan.Clean(a.Approver), strings.Join(kinds, ", "))
 	return nil
 }

@@ -51,7 +51,7 @@ func TestExportDevices(t *testing.T) {
 	st.Close()
 
 	var out, errb bytes.Buffer
-	if code := run(ctx, []string{"export", "devices", "--db", db}, &out, &errb, env(nil)); code != 0 {
+	if code := run(ctx, []string{"export", "devices", "--codes", "--db", db}, &out, &errb, env(nil)); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	rows, err := csv.NewReader(&out).ReadAll()
@@ -71,8 +71,16 @@ func TestExportDevices(t *testing.T) {
 	if code := run(ctx, []string{"export", "devices", "--excel"}, &out, &errb, env(map[string]string{"DROPIN_DB": db})); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	if !strings.HasPrefix(out.String(), "\ufeffserial;model;") || !strings.Contains(out.String(), "\r\n") {
-		t.Fatalf("excel export: %q", out.String()[:40])
+	if !strings.HasPrefix(out.String(), "\ufeffserienummer;modell;") || !strings.Contains(out.String(), "\r\n") || !strings.Contains(out.String(), ";oppgraderes;") {
+		t.Fatalf("excel export, in bokmål: %q", out.String())
+	}
+	// In Swedish, headers and statuses too.
+	out.Reset()
+	if code := run(ctx, []string{"export", "devices", "--lang", "sv"}, &out, &errb, env(map[string]string{"DROPIN_DB": db})); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.HasPrefix(out.String(), "serienummer,modell,förtroendevald,") || !strings.Contains(out.String(), ",uppgraderas,") {
+		t.Fatalf("Swedish export: %q", out.String())
 	}
 }
 
@@ -184,7 +192,7 @@ func TestBatchCommands(t *testing.T) {
 	for _, r := range rows[1:] {
 		kinds[r[0]]++
 	}
-	if kinds["tablet"] != 67 || kinds["unknown"] != 1 || kinds["missing"] != 27 {
+	if kinds["lest"] != 67 || kinds["ukjent"] != 1 || kinds["mangler"] != 27 {
 		t.Fatalf("report rows: %v", kinds)
 	}
 	do("batch", "close", "Kommunestyret 2. april")
@@ -198,7 +206,7 @@ func TestBatchCommands(t *testing.T) {
 	if !strings.Contains(got, "68 nye · 3 lest to ganger · 0 ukjente · 1 ugyldige") {
 		t.Fatalf("second batch: %s", got)
 	}
-	if got := do("export", "devices"); !strings.Contains(got, "938ZPVF2HB,iPad") || !strings.Contains(got, ",failed,") || strings.Contains(got, ",received,") {
+	if got := do("export", "devices", "--codes"); !strings.Contains(got, "938ZPVF2HB,iPad") || !strings.Contains(got, ",failed,") || strings.Contains(got, ",received,") {
 		t.Fatalf("statuses after a second batch:\n%.400s", got)
 	}
 }
@@ -363,5 +371,53 @@ func TestSwedishFromTheLocale(t *testing.T) {
 		if got := defaults(env(tc.env)).lang; got != tc.want {
 			t.Errorf("%v: lang %q, want %q", tc.env, got, tc.want)
 		}
+	}
+}
+
+// The Swedish list, the rules, an approval and the lists the secretariat
+// exports, from the command line.
+func TestLifecycleCommands(t *testing.T) {
+	c := &cli{t: t, db: filepath.Join(t.TempDir(), "dropin.db")}
+	do := func(want int, args ...string) string { t.Helper(); return c.do(want, args...) }
+	do(0, "import", "store/testdata/forteckning-ockero.csv", "--lang", "sv")
+	if got := do(0, "rules"); !strings.Contains(got, "Kommunstyrelsens presidium") {
+		t.Fatalf("default rules: %s", got)
+	}
+	got := do(0, "export", "equipment", "--lang", "sv")
+	if !strings.HasPrefix(got, "namn,organ,e-post,mobil,har rätt till,väntar på godkännande,har,serienummer,saknas") ||
+		!strings.Contains(got, "Lena Larsson,Socialnämnden (Ordförande i nämnd),lena.larsson@ockero.se,0734576085,\"dator, mobiltelefon\",,,,\"dator, mobiltelefon\"") ||
+		!strings.Contains(got, "Anna Hägg,Valnämnden (Ledamot i nämnd/styrelse),anna.hagg@ockero.se,") {
+		t.Fatalf("equipment export:\n%s", got)
+	}
+	// An approval for a body the official does not sit in is refused, in words.
+	do(1, "approve", "anna.hagg@ockero.se", "--body", "Socialnämnden", "--by", "Ordf", "--lang", "sv")
+	if !strings.Contains(c.errb.String(), "sitter inte i Socialnämnden") {
+		t.Fatalf("refusal: %s", c.errb.String())
+	}
+	if got := do(0, "approve", "anna.hagg@ockero.se", "--body", "valnämnden", "--by", "Gun Ordförande", "--lang", "sv"); !strings.Contains(got, "Entitled now: surfplatta") {
+		t.Fatalf("approve: %s", got)
+	}
+	if got := do(0, "export", "equipment", "--codes"); !strings.Contains(got, "Anna Hägg,Valnämnden (Ledamot i nämnd/styrelse),anna.hagg@ockero.se,0768399015,tablet,,,,tablet") {
+		t.Fatalf("after approval:\n%s", got)
+	}
+	if got := do(0, "export", "holders", "--lang", "sv"); got != "namn,organ,mobil,e-post,enhet,serienummer,modell,var,sedan\n" {
+		t.Fatalf("nobody holds anything yet: %q", got)
+	}
+
+	// A rules file beside the database replaces the default; a bad one
+	// stops every command with the line that is wrong.
+	rules := filepath.Join(filepath.Dir(c.db), "rules.txt")
+	os.WriteFile(rules, []byte("* ; * ; surfplatta\n"), 0o600)
+	if got := do(0, "export", "equipment", "--codes"); !strings.Contains(got, "Lena Larsson,Socialnämnden (Ordförande i nämnd),lena.larsson@ockero.se,0734576085,tablet,") {
+		t.Fatalf("rules.txt not used:\n%s", got)
+	}
+	os.WriteFile(rules, []byte("# ok\n* ; * ; skrivare\n"), 0o600)
+	do(1, "export", "equipment")
+	if !strings.Contains(c.errb.String(), "rules.txt:2: \"skrivare\" is not a device") {
+		t.Fatalf("bad rules file: %s", c.errb.String())
+	}
+	do(1, "rules", "check", rules)
+	if !strings.Contains(c.errb.String(), "rules.txt:2:") {
+		t.Fatalf("rules check: %s", c.errb.String())
 	}
 }

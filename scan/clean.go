@@ -42,3 +42,13 @@ func isPlain(s string) bool {
 	}
 	return true
 }
+
+// CleanText is Clean for text of several lines: each line is cleaned and
+// the line breaks kept.
+func CleanText(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = Clean(l)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -596,7 +596,7 @@ func (s *Store) ExportBatch(ctx context.Context, out io.Writer, b Batch, opt CSV
 	if err != nil {
 		return err
 	}
-	if err := w.row("kind", "serial", "model", "official", "status", "bodies", "phone", "email"); err != nil {
+	if err := w.head("kind", "serial", "model", "official", "status", "bodies", "phone", "email"); err != nil {
 		return err
 	}
 	for _, m := range members {
@@ -604,12 +604,12 @@ func (s *Store) ExportBatch(ctx context.Context, out io.Writer, b Batch, opt CSV
 		if m.Unknown {
 			kind = "unknown"
 		}
-		if err := w.row(kind, m.Serial, m.Model, m.Official, string(m.Status), "", "", ""); err != nil {
+		if err := w.row(w.word("csv.read.", kind), m.Serial, m.Model, m.Official, w.word("status.", string(m.Status)), "", "", ""); err != nil {
 			return err
 		}
 	}
 	for _, c := range missing {
-		if err := w.row("missing", c.Serial, c.Model, c.Name, string(Expected), c.Bodies(), c.Phone, c.Email); err != nil {
+		if err := w.row(w.word("csv.read.", "missing"), c.Serial, c.Model, c.Name, w.word("status.", string(Expected)), c.Bodies(), c.Phone, c.Email); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"time"
@@ -552,4 +553,93 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, serial, p.Official, boolInt(p.Help
 		}
 	}
 	return nil
+}
+
+// ExportEquipment writes every official's entitlement, devices and what
+// is missing as CSV.
+func (s *Store) ExportEquipment(ctx context.Context, out io.Writer, opt CSVOptions) error {
+	rows, err := s.Equipment(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := newCSV(out, opt)
+	if err != nil {
+		return err
+	}
+	if err := w.head("name", "bodies", "email", "phone", "entitled", "awaiting_approval", "has", "serial", "missing"); err != nil {
+		return err
+	}
+	kinds := func(ks []DeviceKind) string {
+		out := make([]string, len(ks))
+		for i, k := range ks {
+			out[i] = w.word("device.", string(k))
+		}
+		return strings.Join(out, w.listSep())
+	}
+	for _, r := range rows {
+		var has, serials, awaiting []string
+		for _, h := range r.Has {
+			has, serials = append(has, w.word("device.", string(h.Kind))), append(serials, h.Serial)
+		}
+		for _, p := range r.Entitlement.Pending {
+			awaiting = append(awaiting, w.word("device.", string(p.Kind))+" ("+p.Body+")")
+		}
+		err := w.row(r.Official.Name, seatsText(r.Official.Seats), r.Official.EmailPrimary, r.Official.Phone,
+			kinds(r.Entitlement.Kinds), strings.Join(awaiting, w.listSep()), strings.Join(has, w.listSep()),
+			strings.Join(serials, " "), kinds(r.Missing))
+		if err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}
+
+// ExportHolders writes the term-end list: every device an official has.
+func (s *Store) ExportHolders(ctx context.Context, out io.Writer, opt CSVOptions) error {
+	hs, err := s.Holders(ctx)
+	if err != nil {
+		return err
+	}
+	w, err := newCSV(out, opt)
+	if err != nil {
+		return err
+	}
+	if err := w.head("name", "bodies", "phone", "email", "device", "serial", "model", "custody", "since"); err != nil {
+		return err
+	}
+	for _, h := range hs {
+		err := w.row(h.Official, seatsText(h.Seats), h.Phone, h.OfficialID, w.word("device.", string(h.Kind)), h.Serial, h.Model,
+			w.word("custody.", string(h.Custody)), h.Since.Format(time.RFC3339))
+		if err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}
+
+// ExportRequests writes help and training requests (open only unless all).
+func (s *Store) ExportRequests(ctx context.Context, out io.Writer, all bool, opt CSVOptions) error {
+	reqs, err := s.Requests(ctx, all)
+	if err != nil {
+		return err
+	}
+	w, err := newCSV(out, opt)
+	if err != nil {
+		return err
+	}
+	if err := w.head("requested_at", "name", "phone", "email", "device", "serial", "help", "training", "note", "done_at", "done_by", "id"); err != nil {
+		return err
+	}
+	for _, r := range reqs {
+		done := ""
+		if r.Done {
+			done = r.DoneAt.Format(time.RFC3339)
+		}
+		err := w.row(r.At.Format(time.RFC3339), r.Official, r.Phone, r.OfficialID, w.word("device.", string(r.Kind)), r.Serial,
+			w.yesNo(r.Help), w.yesNo(r.Training), r.Note, done, r.DoneBy, r.ID)
+		if err != nil {
+			return err
+		}
+	}
+	return w.flush()
 }

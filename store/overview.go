@@ -156,7 +156,7 @@ func (s *Store) ExportOutstanding(ctx context.Context, out io.Writer, opt CSVOpt
 	if err != nil {
 		return err
 	}
-	if err := w.row("name", "municipality", "bodies", "phone", "email", "serial", "model"); err != nil {
+	if err := w.head("name", "municipality", "bodies", "phone", "email", "serial", "model"); err != nil {
 		return err
 	}
 	for _, c := range list {
@@ -184,7 +184,7 @@ FROM officials o ORDER BY o.fold, o.id`)
 	if err != nil {
 		return err
 	}
-	if err := w.row("name", "municipality", "bodies", "email_primary", "email_secondary", "phone", "employee", "on_roster", "serial", "status"); err != nil {
+	if err := w.head("name", "municipality", "bodies", "email_primary", "email_secondary", "phone", "employee", "on_roster", "serial", "status"); err != nil {
 		return err
 	}
 	for rows.Next() {
@@ -195,7 +195,11 @@ FROM officials o ORDER BY o.fold, o.id`)
 		}
 		var ss []Seat
 		json.Unmarshal([]byte(seats), &ss)
-		if err := w.row(name, mun, seatsText(ss), p, sec, phone, yesNo(emp), yesNo(!removed), serials, statuses); err != nil {
+		var words []string
+		for _, st := range strings.Fields(statuses) {
+			words = append(words, w.word("status.", st))
+		}
+		if err := w.row(name, mun, seatsText(ss), p, sec, phone, w.yesNo(emp), w.yesNo(!removed), serials, strings.Join(words, w.listSep())); err != nil {
 			return err
 		}
 	}
@@ -203,11 +207,4 @@ FROM officials o ORDER BY o.fold, o.id`)
 		return err
 	}
 	return w.flush()
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
 }
