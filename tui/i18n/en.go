@@ -25,7 +25,7 @@ var en = map[string]string{
 	"card.account":    "Log in with:",
 	"card.primary":    "primary account",
 	"card.secondary":  "secondary, until upgraded",
-	"card.noofficial": "No official linked. Press l to link one, or i to issue the device.",
+	"card.noofficial": "No official linked: l links one, i issues the device.",
 	"card.failure":    "Failure: %s",
 	"card.next":       "Next:",
 	"card.timeline":   "Timeline",

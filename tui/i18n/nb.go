@@ -25,7 +25,7 @@ var nb = map[string]string{
 	"card.account":    "Logg inn med:",
 	"card.primary":    "primærkonto",
 	"card.secondary":  "sekundær, til oppgraderingen",
-	"card.noofficial": "Ingen folkevalgt koblet. Trykk l for å koble, eller i for å levere ut enheten.",
+	"card.noofficial": "Ingen folkevalgt koblet: l kobler til, i leverer ut enheten.",
 	"card.failure":    "Feil: %s",
 	"card.next":       "Neste:",
 	"card.timeline":   "Tidslinje",

@@ -25,7 +25,7 @@ var sv = map[string]string{
 	"card.account":    "Logga in med:",
 	"card.primary":    "primärt konto",
 	"card.secondary":  "sekundärt, tills uppgraderingen",
-	"card.noofficial": "Ingen förtroendevald kopplad. Tryck l för att koppla, eller i för att lämna ut enheten.",
+	"card.noofficial": "Ingen förtroendevald kopplad: l kopplar, i lämnar ut enheten.",
 	"card.failure":    "Fel: %s",
 	"card.next":       "Nästa:",
 	"card.timeline":   "Tidslinje",

@@ -1,0 +1,221 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"dropin/receipt"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+func importOckero(t *testing.T, st *store.Store) {
+	t.Helper()
+	if _, _, err := ImportFile(context.Background(), st, "testdata/forteckning-ockero.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (h *harness) fitsTheTerminal(w, rows int) {
+	h.t.Helper()
+	lines := strings.Split(h.screen(), "\n")
+	if len(lines) != rows {
+		h.t.Fatalf("%d lines, want %d:\n%s", len(lines), rows, h.screen())
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			h.t.Fatalf("line %d is %d cells: %q", i, ansi.StringWidth(l), l)
+		}
+	}
+}
+
+// latestReceipt is the newest receipt of serial, with its content.
+func latestReceipt(t *testing.T, st *store.Store, serial string) (store.ReceiptRecord, receipt.Receipt) {
+	t.Helper()
+	recs, err := st.ReceiptsOf(context.Background(), serial)
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("no receipt for %s: %v", serial, err)
+	}
+	rc, err := Contents(recs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs[0], rc
+}
+
+// A laptop's life at a Swedish desk at 80x24, one key a step: registered,
+// issued to a committee chair who asks for help and training and signs,
+// returned when she leaves early, refused to the next chair until reset,
+// reset, issued to him. Receipts D and R are made, signed and verify.
+func TestDeviceLifeAtTheSwedishDesk(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	rs := withReceipts(t, h, receipt.Printer{})
+	importOckero(t, h.store)
+	ctx := context.Background()
+
+	h.scan("C02LAPTOP01")
+	h.press("MacBook Air")
+	h.special(tea.KeyDown) // tablet → laptop
+	h.wantScreen("Typ ‹ dator ›")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEscape) // link no one: it goes out with i
+	if d := h.card(); d.Kind != store.Laptop || d.Custody != store.InStock {
+		t.Fatalf("registered %+v", d)
+	}
+
+	h.press("i")
+	h.press("lena lar")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Lämna ut dator till Lena Larsson", "Har rätt till: dator, mobiltelefon.")
+	h.fitsTheTerminal(80, 24)
+	h.press("12")
+	h.wantScreen("1 [x] önskar hjälp med installation", "2 [x] önskar utbildning")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Signera kvitto")
+	h.press("n")
+	h.press("Lena Larsson")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Utlämnad:", "för hela mandatperioden", "utlämnad: Lena Larsson")
+	h.fitsTheTerminal(80, 24)
+	rec, rc := latestReceipt(t, h.store, "C02LAPTOP01")
+	tok, err := receipt.Verify(rec.Token, rs.Keyring)
+	if err != nil || tok.Kind != receipt.Delivery || !tok.Signed || rc.Device != "laptop" || rc.Requests != "help,training" || rc.Status != "issued" {
+		t.Fatalf("delivery receipt %s %+v: %v", rec.Token, rc, err)
+	}
+	if !tok.Matches(rc) {
+		t.Fatal("the delivery receipt's content does not match its token")
+	}
+	if reqs, _ := h.store.Requests(ctx, false); len(reqs) != 1 || reqs[0].Official != "Lena Larsson" {
+		t.Fatalf("requests %+v", reqs)
+	}
+
+	h.press("r")
+	h.wantScreen("Varför lämnas enheten in?", "1 mandatperioden är slut", "2 avgår i förtid")
+	h.press("2")
+	h.wantScreen("Signera kvitto")
+	h.special(tea.KeyEscape) // she left without signing
+	h.wantScreen("Inlämnad. Återställ enheten (x)")
+	rec, rc = latestReceipt(t, h.store, "C02LAPTOP01")
+	if tok, err := receipt.Verify(rec.Token, rs.Keyring); err != nil || tok.Kind != receipt.Return || rc.Reason != store.ReturnLeaving || rc.Official != "Lena Larsson" {
+		t.Fatalf("return receipt %s %+v: %v", rec.Token, rc, err)
+	}
+
+	h.press("i")
+	h.wantScreen("Avvisat: enheten är inlämnad men inte återställd. Återställ den först (x).")
+	h.press("x")
+	h.wantScreen("✓ Sparat", "återställd")
+	h.press("i")
+	h.press("nils nil")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Lämna ut dator till Nils Nilsson")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEscape)
+	card, err := h.store.Card(ctx, "C02LAPTOP01")
+	if err != nil || card.Device.Custody != store.Issued || card.Official == nil || card.Official.Name != "Nils Nilsson" {
+		t.Fatalf("reassigned: %+v %v", card.Device, err)
+	}
+	var life []string
+	for _, e := range card.Timeline {
+		switch e.Kind {
+		case store.KindIssued, store.KindReturned, store.KindReset:
+			life = append(life, string(e.Kind)+":"+e.Who)
+		}
+	}
+	if got := strings.Join(life, " "); got != "issued:Lena Larsson returned:Lena Larsson reset: issued:Nils Nilsson" {
+		t.Fatalf("life: %s", got)
+	}
+}
+
+// A tablet for an election board member waits for the chair's approval,
+// given on the Equipment screen; the screen then lists who holds what and
+// the open requests, and ticks a request off.
+func TestEquipmentScreenApprovesAndLists(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	withReceipts(t, h, receipt.Printer{})
+	importOckero(t, h.store)
+	ctx := context.Background()
+	by := h.m.c.actor()
+	h.store.RegisterKind(ctx, "TAB0000001", "iPad 10", store.Tablet, "", by)
+	if _, err := h.store.Issue(ctx, "TAB0000001", "anna.hagg@ockero.se", store.Request{}, by); err == nil {
+		t.Fatal("issued without the chair's approval")
+	}
+
+	h.m.screen = screenEquipment
+	h.run(h.m.equipment.open())
+	h.wantScreen("1 alla", "69 förtroendevalda", "Namn", "Saknas / status", "väntar på Valnämnden")
+	h.fitsTheTerminal(80, 24)
+	h.press("2")
+	for i, v := range h.m.equipment.visible {
+		if h.m.equipment.rows[v].Official.Name == "Anna Hägg" {
+			for range i {
+				h.special(tea.KeyDown)
+			}
+			break
+		}
+	}
+	h.press("a")
+	h.wantScreen("Anna Hägg i Valnämnden: vem godkände (ordföranden)?")
+	h.press("Gun Ordförande")
+	h.special(tea.KeyEnter)
+	h.wantScreen("✓ Sparat: Anna Hägg i Valnämnden är godkänd av Gun Ordförande.")
+	if _, err := h.store.Issue(ctx, "TAB0000001", "anna.hagg@ockero.se", store.Request{Training: true}, by); err != nil {
+		t.Fatalf("issue after approval: %v", err)
+	}
+	h.run(h.m.equipment.load())
+	h.press("3")
+	h.wantScreen("1 enheter ute hos förtroendevalda", "Anna Hägg", "surfplatta", "TAB0000001")
+	h.press("4")
+	h.wantScreen("1 öppna önskemål", "Anna Hägg", "önskar utbildning")
+	h.press("d")
+	h.wantScreen("önskemålet från Anna Hägg är klart", "0 öppna önskemål")
+}
+
+// The delivery form in Swedish at 80x24, through the real program loop.
+// Regenerate with: go test ./tui -run TestDeliveryEndToEnd -update
+func TestDeliveryEndToEnd(t *testing.T) {
+	st := openStore(t)
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.Local)
+	st.SetClock(func() time.Time { at = at.Add(time.Minute); return at })
+	importOckero(t, st)
+	ctx := context.Background()
+	if _, err := st.RegisterKind(ctx, "C02LAPTOP01", "MacBook Air 13", store.Laptop, "", store.Actor{Station: "disk-1", Staff: "AB"}); err != nil {
+		t.Fatal(err)
+	}
+	fixed := func() time.Time { return time.Date(2026, 11, 2, 10, 30, 0, 0, time.Local) }
+	m := New(Config{Store: st, Station: "disk-1", Staff: "AB", Lang: i18n.Swedish, Now: fixed})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	key := func(s string) {
+		for _, r := range s {
+			tm.Send(tea.KeyPressMsg{Code: r, Text: string(r)})
+			time.Sleep(120 * time.Millisecond)
+		}
+	}
+	tm.Type("C02LAPTOP01")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, "MacBook Air 13")
+	key("i")
+	key("lena lar")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	time.Sleep(300 * time.Millisecond)
+	key("1")
+	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(*Model)
+	if fm.desk.deliver == nil || !fm.desk.deliver.help || fm.desk.deliver.ent == nil {
+		t.Fatalf("the delivery form is not open with help ticked: %+v", fm.desk.deliver)
+	}
+	golden.RequireEqual(t, ansi.Strip(fm.View().Content))
+}
+
+// waitFor waits until the program has drawn text.
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), text) },
+		teatest.WithDuration(3*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
