@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 
 	"dropin/store"
 )
@@ -51,10 +52,14 @@ type Catalog struct {
 	Lang Lang
 	m    map[string]string
 	coll *collate.Collator
+	num  *message.Printer // numbers in the language's form: 12 345 in nb and sv, 12,345 in en
 }
 
 // Collation: x/text has the Norwegian rules (Æ Ø Å after Z, "Aa" as Å)
 // under nn only; nb falls back to the root order, which sorts Æ as AE.
+// numberTags format numbers: x/text groups digits for nb (not for "no").
+var numberTags = map[Lang]language.Tag{Bokmal: language.MustParse("nb"), Swedish: language.Swedish, English: language.English}
+
 var tags = map[Lang]language.Tag{Bokmal: language.MustParse("nn"), Swedish: language.Swedish, English: language.English}
 
 // New returns the catalog for l, or bokmål for a language it lacks.
@@ -63,7 +68,7 @@ func New(l Lang) Catalog {
 	if !ok {
 		l, m = Bokmal, nb
 	}
-	return Catalog{Lang: l, m: m, coll: collate.New(tags[l], collate.IgnoreCase)}
+	return Catalog{Lang: l, m: m, coll: collate.New(tags[l], collate.IgnoreCase), num: message.NewPrinter(numberTags[l])}
 }
 
 // Compare orders names the way the language does: in bokmål Æ, Ø and Å
@@ -82,7 +87,7 @@ func (c Catalog) T(key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
-	return fmt.Sprintf(s, args...)
+	return c.num.Sprintf(s, args...)
 }
 
 // Status names a tablet's status.
@@ -117,7 +122,7 @@ func (c Catalog) DateTime(t time.Time) string {
 	case English:
 		return t.Format("02 Jan 15:04")
 	case Swedish:
-		return t.Format("01-02 15:04")
+		return t.Format("2/1 15:04")
 	}
 	return t.Format("02.01. 15:04")
 }

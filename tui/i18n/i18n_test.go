@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The languages hold the same keys, with the same formatting verbs, so a
@@ -59,5 +60,23 @@ func TestSwedishSortsÅÄÖLast(t *testing.T) {
 	}
 	if l, err := Parse("sv_SE.UTF-8"); err != nil || l != Swedish {
 		t.Fatalf("Parse: %v %v", l, err)
+	}
+}
+
+// Numbers and dates in each language's form.
+func TestNumbersAndDatesByLocale(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 5, 0, 0, time.UTC)
+	for lang, want := range map[Lang][2]string{
+		Bokmal:  {"12\u00a0345", "23.11. 09:05"},
+		Swedish: {"12\u00a0345", "23/11 09:05"},
+		English: {"12,345", "23 Nov 09:05"},
+	} {
+		c := New(lang)
+		if got := c.T("equip.count", 12345); !strings.HasPrefix(got, want[0]+" ") {
+			t.Errorf("%s: %q, want it to start %q", lang, got, want[0])
+		}
+		if got := c.DateTime(at); got != want[1] {
+			t.Errorf("%s: date %q, want %q", lang, got, want[1])
+		}
 	}
 }
