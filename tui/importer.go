@@ -245,16 +245,33 @@ func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.Im
 	if len(rep.Disappeared) > 0 {
 		out = append(out, "!"+t.T("import.gone", len(rep.Disappeared)))
 		for _, o := range rep.Disappeared {
-			out = append(out, fmt.Sprintf("   %s (%s, %s)", scan.Clean(o.Name), scan.Clean(o.Municipality), scan.Clean(o.EmailPrimary)))
+			out = append(out, "   "+who(o, true))
 		}
 	}
 	for _, o := range rep.New {
-		out = append(out, "   + "+scan.Clean(o.Name)+" ("+scan.Clean(o.Municipality)+")")
+		out = append(out, "   + "+who(o, false))
 	}
 	for _, o := range rep.Updated {
-		out = append(out, "   ~ "+scan.Clean(o.Name)+" ("+scan.Clean(o.Municipality)+")")
+		out = append(out, "   ~ "+who(o, false))
 	}
 	return out
+}
+
+// who is an official's name with what is known of where they are from:
+// the municipality and, with email, the e-mail; a list without
+// municipalities (the Swedish one) shows no empty brackets.
+func who(o store.Official, email bool) string {
+	var where []string
+	if o.Municipality != "" {
+		where = append(where, scan.Clean(o.Municipality))
+	}
+	if email && o.EmailPrimary != "" {
+		where = append(where, scan.Clean(o.EmailPrimary))
+	}
+	if len(where) == 0 {
+		return scan.Clean(o.Name)
+	}
+	return scan.Clean(o.Name) + " (" + strings.Join(where, ", ") + ")"
 }
 
 // RowErrorText says what is wrong with a roster row.
