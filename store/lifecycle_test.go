@@ -317,3 +317,51 @@ func TestSearchPutsNamePrefixFirst(t *testing.T) {
 		t.Fatalf("search: %+v %v", res, err)
 	}
 }
+
+// The lifecycle's events travel like any other: a station that pulls them,
+// in any order, shows the same devices, approvals and requests.
+func TestLifecycleConverges(t *testing.T) {
+	ctx := context.Background()
+	a := ockero(t)
+	member := officialIn(t, a, "Valnämnden")
+	a.RegisterKind(ctx, "TAB0000001", "iPad 10", Tablet, "", desk)
+	a.RegisterKind(ctx, "C02LAPTOP01", "MacBook Air", Laptop, "", desk)
+	if _, err := a.Approve(ctx, member, "Valnämnden", "Gun Ordförande", true, desk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Issue(ctx, "TAB0000001", member, Request{Help: true}, desk); err != nil {
+		t.Fatal(err)
+	}
+	a.Issue(ctx, "C02LAPTOP01", "lena.larsson@ockero.se", Request{Training: true}, desk)
+	a.Return(ctx, "C02LAPTOP01", ReturnTermEnd, desk)
+	a.Reset(ctx, "C02LAPTOP01", desk)
+	a.Issue(ctx, "C02LAPTOP01", "nils.nilsson@ockero.se", Request{}, desk)
+	reqs, _ := a.Requests(ctx, false)
+	a.RequestDone(ctx, reqs[0].ID, desk)
+
+	evs, err := a.Outbox(ctx, 100000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulled := make([]SyncedEvent, len(evs))
+	for i, e := range evs {
+		pulled[i] = SyncedEvent{Event: e, Seq: int64(i + 1)}
+	}
+	// Newest first: the projection must not care.
+	slices.Reverse(pulled)
+	b := openTest(t)
+	if _, err := b.ApplyPulled(ctx, pulled, int64(len(pulled))); err != nil {
+		t.Fatal(err)
+	}
+	fa, _ := a.Fingerprint(ctx)
+	fb, _ := b.Fingerprint(ctx)
+	if fa != fb {
+		t.Fatal("the pulling station does not show what the issuing one does")
+	}
+	if ent, apps, _ := b.EntitlementOf(ctx, member); !ent.Allows(Tablet) || len(apps) != 1 {
+		t.Errorf("approval did not travel: %+v %+v", ent, apps)
+	}
+	if hs, _ := b.Holders(ctx); len(hs) != 2 {
+		t.Errorf("holders after pull: %+v", hs)
+	}
+}
