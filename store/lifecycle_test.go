@@ -365,3 +365,27 @@ func TestLifecycleConverges(t *testing.T) {
 		t.Errorf("holders after pull: %+v", hs)
 	}
 }
+
+// FuzzParseRules: a rules file is refused with its lines named or read
+// into rules that decide without panicking.
+func FuzzParseRules(f *testing.F) {
+	f.Add(DefaultRules)
+	f.Add("* ; * ; tablet ; approval\n")
+	f.Add("a;b;c;d;e\n;;\n*;*;surfplatta, dator,\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		rs, err := ParseRules(strings.NewReader(text), "f")
+		if err != nil {
+			var es RulesErrors
+			if !errors.As(err, &es) && !strings.HasPrefix(err.Error(), "f: ") {
+				t.Fatalf("error without lines: %v", err)
+			}
+			return
+		}
+		e := rs.Entitle([]Seat{{Role: text, Body: text}, {Role: "Ledamot", Body: "Valnämnden"}}, func(string) bool { return len(text)%2 == 0 })
+		for _, k := range e.Kinds {
+			if _, ok := ParseDeviceKind(string(k)); !ok {
+				t.Fatalf("entitled to %q", k)
+			}
+		}
+	})
+}
