@@ -18,11 +18,14 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -233,6 +236,9 @@ Usage:
                                       run the central sync service on PostgreSQL
   dropin serve station add NAME --tenant T | revoke NAME | list
                                       manage the stations allowed to sync (a token is shown once)
+  dropin dev seed [--tablets N] [--events N] [--seed N]
+                                      fill an empty database with a generated county, for measuring
+  dropin bench [--tablets N]          seed a county (cached) and print the figures against their goals
   dropin version                      print the version and exit
 
 Flags (before or after the command):
@@ -300,6 +306,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return runPurge(ctx, o, args[1:], stdout, stderr)
 	case "rules":
 		return runRules(o, args[1:], stdout, stderr)
+	case "dev":
+		return runDev(ctx, o, args[1:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, o, args[1:], stdout, stderr, getenv)
 	case "approve":
 		return runApprove(ctx, o, args[1:], stdout, stderr)
 	case "sync":
@@ -340,14 +350,35 @@ func versionString() string {
 
 // openStore opens the database and says in plain words what to do when
 // that fails.
+// openStore opens the database for a command, once the check of every
+// page has passed: a command never works on a damaged database.
 func openStore(ctx context.Context, o options) (*store.Store, error) {
+	st, err := openUnchecked(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Health(ctx); err != nil {
+		st.Close()
+		return nil, damaged(o, err)
+	}
+	return st, nil
+}
+
+func damaged(o options, err error) error {
+	return fmt.Errorf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%w)", o.db, err)
+}
+
+// openUnchecked opens the database at once; the check of every page runs
+// on and writes wait for it. The desk uses it to draw its first frame
+// without waiting for a county's database to be read through.
+func openUnchecked(ctx context.Context, o options) (*store.Store, error) {
 	rules, err := o.loadRules()
 	if err != nil {
 		return nil, err
 	}
 	st, err := store.Open(ctx, o.db)
 	if errors.Is(err, store.ErrNotDatabase) {
-		return nil, fmt.Errorf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%w)", o.db, err)
+		return nil, damaged(o, err)
 	}
 	if err != nil {
 		return nil, err
@@ -371,7 +402,7 @@ func runDesk(ctx context.Context, o options, getenv func(string) string) error {
 	if strings.TrimSpace(o.station) == "" {
 		return errors.New("no station name: give one with --station or DROPIN_STATION")
 	}
-	st, err := openStore(ctx, o)
+	st, err := openUnchecked(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -408,6 +439,11 @@ func runDesk(ctx context.Context, o options, getenv func(string) string) error {
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go tui.SyncLoop(sctx, p.Send, st, target, 5*time.Second)
+	go func() {
+		if err := st.Health(sctx); err != nil && sctx.Err() == nil {
+			p.Send(tui.DamagedMsg{Err: err})
+		}
+	}()
 	_, err = p.Run()
 	return err
 }
@@ -1114,4 +1150,310 @@ func runApprove(ctx context.Context, o options, args []string, stdout, stderr io
 	}
 	fmt.Fprintf(stdout, "%s: %s in %s, by %s. Entitled now: %s\n", state, scan.Clean(a.Official), scan.Clean(a.Body), scan.Clean(a.Approver), strings.Join(kinds, ", "))
 	return nil
+}
+
+// runDev holds the developers' tools: dev seed.
+func runDev(ctx context.Context, o options, args []string, stdout, stderr io.Writer) error {
+	fs := o.flags("dropin dev", stderr)
+	var opt store.SeedOptions
+	fs.IntVar(&opt.Tablets, "tablets", 100_000, "officials and tablets")
+	fs.IntVar(&opt.Events, "events", 0, "at least this many events (default 10 per tablet)")
+	var seed uint64
+	fs.Uint64Var(&seed, "seed", 1, "the generator's seed: the same seed, the same county")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: dropin dev seed [--tablets N] [--events N] [--seed N] --db FILE\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 1 && pos[0] == "firstframe" {
+		return firstFrame(ctx, o, stdout)
+	}
+	if len(pos) != 1 || pos[0] != "seed" {
+		fs.Usage()
+		return errUsage
+	}
+	opt.Seed = seed
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start, last := time.Now(), time.Time{}
+	opt.Progress = func(stage string, done, total int) {
+		if time.Since(last) > time.Second || done == total {
+			fmt.Fprintf(stderr, "\r%-12s %7d / %-7d %5.0fs", stage, done, total, time.Since(start).Seconds())
+			last = time.Now()
+		}
+	}
+	rep, err := st.Seed(ctx, opt)
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %s in %.0fs: %d municipalities, %d officials, %d tablets, %d batches, %d events\n",
+		o.db, time.Since(start).Seconds(), rep.Municipalities, rep.Officials, rep.Tablets, rep.Batches, rep.Events)
+	return nil
+}
+
+// firstFrame is the desk as dropin opens it (store, keys, settings, the
+// program), drawn to nowhere: it reports when the first frame was written,
+// counted from DROPIN_BENCH_T0 (the parent's clock before it started this
+// process), then opens the overview on the whole county and reports the
+// process's peak resident memory. `dropin bench` runs it.
+func firstFrame(ctx context.Context, o options, stdout io.Writer) error {
+	t0, err := strconv.ParseInt(os.Getenv("DROPIN_BENCH_T0"), 10, 64)
+	if err != nil {
+		t0 = time.Now().UnixNano()
+	}
+	st, err := openUnchecked(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	rs, err := o.receipts()
+	if err != nil {
+		return err
+	}
+	m := tui.New(tui.Config{Store: st, Station: "bench", Staff: "BN", Lang: i18n.Bokmal, Receipts: rs, Sync: tui.NewSyncTarget("", "")})
+	w := &frameWriter{first: make(chan struct{})}
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(nil), tea.WithOutput(w), tea.WithWindowSize(120, 36), tea.WithoutSignalHandler())
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	select {
+	case <-w.first:
+	case err := <-done:
+		return fmt.Errorf("the desk stopped before drawing: %v", err)
+	}
+	fmt.Fprintf(stdout, "frame %d\n", (time.Now().UnixNano()-t0)/1000)
+	// The desk open with the county in it: the overview loaded, a search.
+	p.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	time.Sleep(3 * time.Second)
+	p.Quit()
+	<-done
+	fmt.Fprintf(stdout, "rss %d\n", peakRSS())
+	return nil
+}
+
+type frameWriter struct {
+	once  sync.Once
+	first chan struct{}
+}
+
+func (w *frameWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() { close(w.first) })
+	return len(b), nil
+}
+
+// peakRSS is the process's peak resident memory in KiB (VmHWM), 0 where
+// /proc does not say.
+func peakRSS() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return n
+		}
+	}
+	return 0
+}
+
+// runBench seeds a county (once; the database is cached) and measures the
+// figures the desk is held to, printing them against their goals.
+func runBench(ctx context.Context, o options, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := o.flags("dropin bench", stderr)
+	tablets := fs.Int("tablets", 100_000, "officials and tablets in the county")
+	events := fs.Int("events", 0, "events in the log (default 10 per tablet)")
+	seed := fs.Uint64("seed", 1, "the generator's seed")
+	runs := fs.Int("runs", 5, "start-ups to measure (the median counts)")
+	benchDB := fs.String("bench-db", "", "the seeded database (default: a cached one in the user's cache folder)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: dropin bench [--tablets N] [--events N] [--bench-db FILE]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if *events == 0 {
+		*events = 10 * *tablets
+	}
+	db := *benchDB
+	if db == "" {
+		cache, err := os.UserCacheDir()
+		if d := getenv("XDG_CACHE_HOME"); d != "" {
+			cache, err = d, nil
+		}
+		if err != nil {
+			return err
+		}
+		db = filepath.Join(cache, "dropin", fmt.Sprintf("bench-%d-%d-%d.db", *tablets, *events, *seed))
+	}
+	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "seeding %s (once; later runs reuse it)\n", db)
+		tmp := db + ".seeding"
+		os.Remove(tmp)
+		so := o
+		so.db = tmp
+		if err := runDev(ctx, so, []string{"seed", "--tablets", fmt.Sprint(*tablets), "--events", fmt.Sprint(*events), "--seed", fmt.Sprint(*seed)}, stderr, stderr); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp, db); err != nil {
+			return err
+		}
+	}
+	o.db = db
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	nEvents, nTablets, nOfficials, err := st.Size(ctx)
+	if err != nil {
+		return err
+	}
+	type row struct{ what, got, goal, verdict string }
+	var table []row
+	add := func(what string, got float64, unit string, goal float64, goalText string) {
+		verdict := "ok"
+		if goal > 0 && got > goal {
+			verdict = fmt.Sprintf("missed by %.0f %%", 100*(got-goal)/goal)
+		}
+		table = append(table, row{what, fmt.Sprintf("%.2f %s", got, unit), goalText, verdict})
+	}
+
+	// Start-up to the first frame, and memory with the desk open.
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var frames []float64
+	peak := 0
+	for range *runs {
+		cmd := exec.CommandContext(ctx, exe, "dev", "firstframe", "--db", db)
+		cmd.Env = append(os.Environ(), fmt.Sprintf("DROPIN_BENCH_T0=%d", time.Now().UnixNano()))
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("first frame: %v", err)
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "frame "); ok {
+				us, _ := strconv.Atoi(v)
+				frames = append(frames, float64(us)/1000)
+			}
+			if v, ok := strings.CutPrefix(line, "rss "); ok {
+				kb, _ := strconv.Atoi(v)
+				peak = max(peak, kb)
+			}
+		}
+	}
+	add("start-up to the first frame (median)", median(frames), "ms", 300, "< 300 ms")
+	add("peak memory, desk open on the overview", float64(peak)/1024, "MB", 100, "< 100 MB")
+
+	// The overview's refresh and the name search, on the county.
+	var overview []float64
+	for range 10 {
+		start := time.Now()
+		if _, _, err := st.Coverage(ctx); err != nil {
+			return err
+		}
+		if _, err := st.Outstanding(ctx); err != nil {
+			return err
+		}
+		overview = append(overview, ms(time.Since(start)))
+	}
+	add("overview refresh (median of 10)", median(overview), "ms", 50, "< 50 ms")
+	var keys []float64
+	for _, name := range []string{"øystein ødegård", "kari nordmann", "ragnhild østby", "solveig fløan"} {
+		for i := 1; i <= len([]rune(name)); i++ {
+			start := time.Now()
+			if _, err := st.SearchOfficials(ctx, string([]rune(name)[:i]), 8); err != nil {
+				return err
+			}
+			keys = append(keys, ms(time.Since(start)))
+		}
+	}
+	sort.Float64s(keys)
+	add("name search, per key (median)", median(keys), "ms", 20, "< 20 ms")
+	add("name search, per key (slowest)", keys[len(keys)-1], "ms", 20, "< 20 ms")
+	st.Close()
+
+	// Writes on a copy, so the cached county stays as seeded.
+	tmp, err := os.MkdirTemp("", "dropin-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cp := filepath.Join(tmp, "county.db")
+	if err := copyFile(db, cp); err != nil {
+		return err
+	}
+	o.db = cp
+	if st, err = openStore(ctx, o); err != nil {
+		return err
+	}
+	defer st.Close()
+	serials, err := st.Sample(ctx, store.HandedBack, 2000)
+	if err != nil {
+		return err
+	}
+	by := store.Actor{Station: "bench", Staff: "BN"}
+	start := time.Now()
+	for _, serial := range serials {
+		if _, err := st.Step(ctx, serial, store.KindReceived, store.Input{}, by); err != nil {
+			return err
+		}
+	}
+	checkIn := time.Since(start) / time.Duration(max(1, len(serials)))
+	bare, err := store.BareInsert(ctx, tmp, 2000)
+	if err != nil {
+		return err
+	}
+	add("check-in (a tablet back at the desk)", ms(checkIn), "ms", 2*ms(bare), fmt.Sprintf("≤ 2 × bare insert (%.2f ms)", ms(bare)))
+	start = time.Now()
+	if err := st.Rebuild(ctx); err != nil {
+		return err
+	}
+	add("projection rebuild from the log", time.Since(start).Seconds(), "s", 0, "(no goal)")
+
+	fmt.Fprintf(stdout, "dropin bench: %d events, %d tablets, %d officials (%s)\n\n", nEvents, nTablets, nOfficials, db)
+	fmt.Fprintf(stdout, "%-42s %12s  %-32s %s\n", "figure", "measured", "goal", "")
+	for _, r := range table {
+		fmt.Fprintf(stdout, "%-42s %12s  %-32s %s\n", r.what, r.got, r.goal, r.verdict)
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -74,6 +75,14 @@ func saveOfficial(ctx context.Context, tx wtx, o Official) error {
 	}
 	if _, err := tx.ExecContext(ctx, deleteSeatsSQL, o.ID); err != nil {
 		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM name_words WHERE official_id = ?`, o.ID); err != nil {
+		return err
+	}
+	for _, w := range nameWords(o.Name) {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO name_words (word, official_id) VALUES (?, ?)`, w, o.ID); err != nil {
+			return fmt.Errorf("save official %s: %w", o.ID, err)
+		}
 	}
 	for i, st := range o.Seats {
 		if _, err := tx.ExecContext(ctx, insertSeatSQL, o.ID, i, st.Body, st.Role); err != nil {
@@ -186,18 +195,42 @@ func (s *Store) PutOfficial(ctx context.Context, o Official, by Actor) error {
 // ignoring case and diacritics ("oystein" finds "Øystein"). An empty q
 // lists officials by name. Officials gone from the roster are left out.
 func (s *Store) SearchOfficials(ctx context.Context, q string, limit int) ([]Official, error) {
-	where := []string{"removed = 0"}
-	var args []any
-	for _, w := range strings.Fields(Fold(q)) {
-		where = append(where, `fold LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+likeEscaper.Replace(w)+"%")
+	// First the names that begin with what was typed ("nils nil" puts
+	// Nils Nilsson first), in name order straight from the index; then
+	// names where every typed word begins a word of the name ("nordmann",
+	// "kari nord", "oystein" for Øystein, "aase" for Åse).
+	prefix := strings.Join(strings.Fields(Fold(q)), " ")
+	out, err := s.searchRows(ctx, `SELECT id, name, municipality, email_primary, email_secondary, phone FROM officials
+WHERE fold >= ? AND fold < ? AND removed = 0 ORDER BY fold, id LIMIT ?`, prefix, prefix+"\U0010FFFF", limit)
+	words := nameWords(q)
+	if err != nil || len(out) >= limit || len(words) == 0 {
+		return out, err
 	}
-	// Names that begin with what was typed come first: "nils nil" puts
-	// Nils Nilsson before Eva Nilsson.
-	prefix := likeEscaper.Replace(strings.Join(strings.Fields(Fold(q)), " ")) + "%"
-	args = append(args, prefix, limit)
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name, municipality, email_primary, email_secondary, phone
-FROM officials WHERE `+strings.Join(where, " AND ")+` ORDER BY fold LIKE ? ESCAPE '\' DESC, fold, id LIMIT ?`, args...)
+	var where []string
+	args := []any{}
+	for _, w := range words {
+		where = append(where, `o.id IN (SELECT official_id FROM name_words WHERE word >= ? AND word < ?)`)
+		args = append(args, w, w+"\U0010FFFF")
+	}
+	args = append(args, limit+len(out))
+	more, err := s.searchRows(ctx, `SELECT o.id, o.name, o.municipality, o.email_primary, o.email_secondary, o.phone FROM officials o
+WHERE o.removed = 0 AND `+strings.Join(where, " AND ")+` ORDER BY o.fold, o.id LIMIT ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range more {
+		if len(out) == limit {
+			break
+		}
+		if !slices.ContainsFunc(out, func(p Official) bool { return p.ID == o.ID }) {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) searchRows(ctx context.Context, q string, args ...any) ([]Official, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search officials: %w", err)
 	}
@@ -213,4 +246,7 @@ FROM officials WHERE `+strings.Join(where, " AND ")+` ORDER BY fold LIKE ? ESCAP
 	return out, rows.Err()
 }
 
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+// nameWords are a name's words, folded, as the search index keeps them.
+func nameWords(name string) []string {
+	return strings.FieldsFunc(Fold(name), func(r rune) bool { return r == ' ' || r == '-' })
+}

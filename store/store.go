@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,6 +30,10 @@ type Store struct {
 
 	stmts map[string]*sql.Stmt // prepared at Open; read-only after
 	rules *Rules               // entitlement; set before the store is shared
+
+	checked   chan struct{} // closed when the check of every page is done
+	damage    error         // what it found; read after checked is closed
+	stopCheck context.CancelFunc
 }
 
 func init() {
@@ -90,7 +96,76 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s.read = r
+	s.startHealthCheck()
 	return s, nil
+}
+
+// checkLength refuses a database file shorter than its header says: a
+// truncated copy or a disk that filled up under a copy. Cheap (the header
+// and the file's size), so it runs on every open; the full check of every
+// page runs after open (see Health).
+func (s *Store) checkLength(ctx context.Context) error {
+	var pageSize int64
+	if err := s.write.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+		return classify(err)
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 100)
+	n, _ := io.ReadFull(f, head)
+	info, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if n < 100 {
+		if info.Size() == 0 {
+			return nil // a new database
+		}
+		return fmt.Errorf("%w: the file is %d bytes, shorter than a database header", ErrNotDatabase, info.Size())
+	}
+	// The in-header page count is valid when "version-valid-for" equals
+	// the change counter (SQLite file format, offsets 24, 28 and 92).
+	pages := int64(binary.BigEndian.Uint32(head[28:32]))
+	if binary.BigEndian.Uint32(head[92:96]) == binary.BigEndian.Uint32(head[24:28]) && info.Size() < pages*pageSize {
+		return fmt.Errorf("%w: the file is truncated (%d of %d bytes)", ErrNotDatabase, info.Size(), pages*pageSize)
+	}
+	return nil
+}
+
+// startHealthCheck runs SQLite's quick_check of every page in the
+// background, so a county-sized database opens at once. Writes wait for
+// its verdict (see begin) and a damaged database takes none; Health says
+// what it found.
+func (s *Store) startHealthCheck() {
+	s.checked = make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopCheck = cancel
+	go func() {
+		defer close(s.checked)
+		var ok string
+		err := s.read.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&ok)
+		switch {
+		case ctx.Err() != nil:
+		case err != nil:
+			s.damage = fmt.Errorf("check %s: %w", s.path, classify(err))
+		case ok != "ok":
+			s.damage = fmt.Errorf("%w: %s", ErrNotDatabase, ok)
+		}
+	}()
+}
+
+// Health waits for the check of every page that started at open and
+// returns what it found: nil for a sound database.
+func (s *Store) Health(ctx context.Context) error {
+	select {
+	case <-s.checked:
+		return s.damage
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ErrNotDatabase is returned by Open for a file that is not an SQLite
@@ -102,12 +177,8 @@ func (s *Store) init(ctx context.Context) error {
 	if err := s.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
 		return classify(err)
 	}
-	var ok string
-	if err := s.write.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&ok); err != nil {
-		return classify(err)
-	}
-	if ok != "ok" {
-		return fmt.Errorf("%w: %s", ErrNotDatabase, ok)
+	if err := s.checkLength(ctx); err != nil {
+		return err
 	}
 	if err := migrate(ctx, s.write); err != nil {
 		return classify(err)
@@ -135,6 +206,10 @@ func classify(err error) error {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	if s.stopCheck != nil {
+		s.stopCheck()
+		<-s.checked
+	}
 	for _, st := range s.stmts {
 		st.Close()
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -182,5 +183,39 @@ func TestOpenRefusesATruncatedDatabase(t *testing.T) {
 	_, err := Open(ctx, path)
 	if !errors.Is(err, ErrNotDatabase) {
 		t.Fatalf("a truncated database: %v, want ErrNotDatabase", err)
+	}
+}
+
+// A database damaged inside (not truncated) opens at once, but the check
+// of every page that follows finds it, and nothing is written to it.
+func TestDamageInsideIsFoundBeforeAnyWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dropin.db")
+	s, _ := Open(ctx, path)
+	seedExpected(t, s, 3000)
+	s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.Close()
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	garbage := bytes.Repeat([]byte{0xAB}, 8192)
+	f.WriteAt(garbage, st.Size()/2/4096*4096)
+	f.Close()
+	s, err = Open(ctx, path)
+	if err != nil {
+		if !errors.Is(err, ErrNotDatabase) {
+			t.Fatalf("open: %v, want ErrNotDatabase", err)
+		}
+		t.Log("found on open")
+		return // found on open: as good
+	}
+	defer s.Close()
+	if err := s.Health(ctx); !errors.Is(err, ErrNotDatabase) {
+		t.Fatalf("health: %v, want ErrNotDatabase", err)
+	}
+	if _, err := s.CheckIn(ctx, "TAB000001", desk); !errors.Is(err, ErrNotDatabase) {
+		t.Fatalf("a write to a damaged database: %v, want ErrNotDatabase", err)
 	}
 }

@@ -61,6 +61,10 @@ func (t wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
 func (s *Store) begin(ctx context.Context) (wtx, error) {
+	// Nothing is written to a database before it is known to be sound.
+	if err := s.Health(ctx); err != nil {
+		return wtx{s: s}, err
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	return wtx{Tx: tx, s: s}, err
 }

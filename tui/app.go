@@ -128,7 +128,13 @@ type Model struct {
 	stale      bool // and something changed since it started
 
 	sync syncState
+
+	damaged string // the database failed its check: said on every frame
 }
+
+// DamagedMsg tells the desk that the check of its database found damage;
+// nothing will be saved, and the status bar says so until the desk closes.
+type DamagedMsg struct{ Err error }
 
 // flash is the one-line message under the screen: what was just saved, or
 // what went wrong.
@@ -272,6 +278,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case flashMsg:
 		m.flash = flash(msg)
 		return nil
+	case DamagedMsg:
+		m.damaged = m.c.t.T("bar.damaged")
+		m.c.log.Error("database damaged", "err", msg.Err)
+		return flashCmd(flashError, m.c.t.T("error.damaged", errText(msg.Err)))
 	case staffChosenMsg:
 		m.c.staff = msg.staff
 		m.screen = screenDesk
@@ -437,6 +447,9 @@ func (m *Model) statusBar() string {
 	c := m.c
 	st := c.styles.StatusBar
 	parts := []string{st.Key.Render(" " + scan.Clean(c.station))}
+	if m.damaged != "" { // before anything else: nothing is being saved
+		parts = append(parts, c.styles.Flash.Error.Render(m.damaged))
+	}
 	// Sync comes first after the station: it must show even when the
 	// counts are cut at 80 columns.
 	if text := m.syncText(); text != "" {

@@ -452,4 +452,6 @@ var en = map[string]string{
 	"csv.read.tablet":       "read",
 	"csv.read.unknown":      "unknown",
 	"csv.read.missing":      "missing",
+	"bar.damaged":           "DATABASE DAMAGED: nothing is saved",
+	"error.damaged":         "The database is damaged and nothing will be saved: %s. Quit, and restore it from a backup or start a new one with --db.",
 }

@@ -452,4 +452,6 @@ var nb = map[string]string{
 	"csv.read.tablet":       "lest",
 	"csv.read.unknown":      "ukjent",
 	"csv.read.missing":      "mangler",
+	"bar.damaged":           "DATABASEN ER SKADET: ingenting lagres",
+	"error.damaged":         "Databasen er skadet, og ingenting blir lagret: %s. Avslutt, og hent den fra sikkerhetskopi eller start en ny med --db.",
 }

@@ -452,4 +452,6 @@ var sv = map[string]string{
 	"csv.read.tablet":       "läst",
 	"csv.read.unknown":      "okänd",
 	"csv.read.missing":      "saknas",
+	"bar.damaged":           "DATABASEN ÄR SKADAD: inget sparas",
+	"error.damaged":         "Databasen är skadad och inget sparas: %s. Avsluta och hämta den från säkerhetskopia eller starta en ny med --db.",
 }
