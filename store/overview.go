@@ -127,28 +127,48 @@ func seatsText(seats []Seat) string {
 // out, and so are employees, who go through their unit.
 func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 	rows, err := s.read.QueryContext(ctx, `
-SELECT o.id, o.name, o.municipality, o.phone, o.email_primary, d.serial, d.model,
-       (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = o.id ORDER BY pos))
+SELECT o.id, o.name, o.municipality, o.phone, o.email_primary, d.serial, d.model
 FROM devices d JOIN officials o ON o.id = d.official_id
 WHERE d.status = 'expected' AND o.removed = 0
 ORDER BY o.fold, o.id, d.serial`)
 	if err != nil {
 		return nil, fmt.Errorf("outstanding: %w", err)
 	}
-	defer rows.Close()
 	var out []Chase
+	index := map[string][]int{}
 	for rows.Next() {
 		var c Chase
-		var seats string
-		if err := rows.Scan(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats); err != nil {
+		if err := rows.Scan(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
-			return nil, fmt.Errorf("outstanding: seats of %s: %w", c.OfficialID, err)
-		}
+		index[c.OfficialID] = append(index[c.OfficialID], len(out))
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Their seats in one pass, not a query per official.
+	seats, err := s.read.QueryContext(ctx, `
+SELECT s.official_id, s.body, s.role FROM seats s
+WHERE s.official_id IN (SELECT official_id FROM devices WHERE status = 'expected')
+ORDER BY s.official_id, s.pos`)
+	if err != nil {
+		return nil, fmt.Errorf("outstanding: %w", err)
+	}
+	defer seats.Close()
+	for seats.Next() {
+		var id string
+		var st Seat
+		if err := seats.Scan(&id, &st.Body, &st.Role); err != nil {
+			return nil, err
+		}
+		for _, i := range index[id] {
+			out[i].Seats = append(out[i].Seats, st)
+		}
+	}
+	return out, seats.Err()
 }
 
 // ExportOutstanding writes the officials to chase as CSV.

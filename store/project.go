@@ -185,7 +185,18 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
+	// The coverage triggers would fire for every row deleted and
+	// written again; set them aside, and count coverage once at the end.
+	triggers, err := coverageTriggers(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	for name := range triggers {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
+	for _, q := range []string{`DELETE FROM coverage`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -224,7 +235,50 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
+	for _, q := range append([]string{countCoverageMunicipalities, countCoverageBodies}, mapValues(triggers)...) {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
 	return tx.Commit()
+}
+
+// The coverage counted from scratch, as migration 0008 first did.
+const (
+	countCoverageMunicipalities = `INSERT INTO coverage (municipality, body, status, n)
+SELECT coalesce(o.municipality, ''), '', d.status, count(*)
+FROM devices d LEFT JOIN officials o ON o.id = d.official_id GROUP BY 1, 3`
+	countCoverageBodies = `INSERT INTO coverage (municipality, body, status, n)
+SELECT o.municipality, s.body, d.status, count(DISTINCT d.serial)
+FROM devices d JOIN officials o ON o.id = d.official_id JOIN seats s ON s.official_id = o.id
+GROUP BY 1, 2, 3`
+)
+
+// coverageTriggers are the triggers that keep coverage, by name, with the
+// statements that make them.
+func coverageTriggers(ctx context.Context, tx wtx) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage\_%' ESCAPE '\'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, sql string
+		if err := rows.Scan(&name, &sql); err != nil {
+			return nil, err
+		}
+		out[name] = sql
+	}
+	return out, rows.Err()
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 // saveSubject projects one subject's events into the table they belong to.

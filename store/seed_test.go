@@ -26,6 +26,14 @@ func TestSeedSmallCounty(t *testing.T) {
 		t.Fatalf("coverage %+v", total)
 	}
 	assertRebuildKeeps(t, s)
+	// After a rebuild the coverage triggers are back: a step still counts.
+	serials, _ := s.Sample(ctx, HandedBack, 3)
+	for _, serial := range serials {
+		if _, err := s.Step(ctx, serial, KindReceived, Input{}, desk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertRebuildKeeps(t, s)
 	if _, err := s.Seed(ctx, SeedOptions{Tablets: 10}); err == nil {
 		t.Fatal("seeding a database that has data must be refused")
 	}
