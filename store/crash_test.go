@@ -38,57 +38,135 @@ func seedExpected(tb testing.TB, s *Store, n int) {
 	}
 }
 
-// TestCrashChild is the child of TestKilledMidCheckIn: it checks tablets
-// in one after another and prints each serial once CheckIn has returned,
-// which is when the desk would show "saved".
+// The crash tests: a child process does one kind of work in a loop and
+// prints "ACK <what>" once each piece has returned, which is when a desk
+// would show "saved"; the parent kills it with SIGKILL at random moments,
+// starts it again where it left off, and in the end checks that everything
+// acknowledged is there, that nothing is half-written, and that SQLite's
+// integrity check passes. Four kinds of work, DROPIN_CRASH_KILLS kills each
+// (25 by default, 50 in CI: 200 kill points).
+
+// TestCrashChild is the child. DROPIN_CRASH_MODE says what it does.
 func TestCrashChild(t *testing.T) {
 	path := os.Getenv("DROPIN_CRASH_DB")
 	if path == "" {
-		t.Skip("run by TestKilledMidCheckIn")
+		t.Skip("run by the TestKilled... tests")
 	}
-	from, _ := strconv.Atoi(os.Getenv("DROPIN_CRASH_FROM"))
-	s, err := Open(context.Background(), path)
+	ctx := context.Background()
+	s, err := Open(ctx, path)
 	if err != nil {
 		fmt.Println("ERR", err)
 		os.Exit(1)
 	}
-	for i := from; ; i++ {
-		serial := fmt.Sprintf("TAB%06d", i)
-		if _, err := s.CheckIn(context.Background(), serial, Actor{Station: "crash", Staff: "KN"}); err != nil {
-			fmt.Println("ERR", err)
-			os.Exit(1)
+	by := Actor{Station: "crash", Staff: "KN"}
+	fail := func(err error) {
+		fmt.Println("ERR", err)
+		os.Exit(1)
+	}
+	switch os.Getenv("DROPIN_CRASH_MODE") {
+	case "checkin":
+		from, _ := strconv.Atoi(os.Getenv("DROPIN_CRASH_FROM"))
+		for i := from; ; i++ {
+			serial := fmt.Sprintf("TAB%06d", i)
+			if _, err := s.CheckIn(ctx, serial, by); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK %s\n", serial)
 		}
-		fmt.Fprintf(os.Stdout, "ACK %s\n", serial)
+	case "import":
+		// Each round imports a roster of 50 new officials with tablets.
+		for r := nextRound(s, `SELECT count(*) / 50 FROM officials`); ; r++ {
+			if _, err := s.Import(ctx, crashRoster(r), by, false); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK %d\n", r)
+		}
+	case "bulk":
+		// Each round: a batch of 40 tablets read, sent to IT, upgraded.
+		for r := nextRound(s, `SELECT count(*) FROM batches`); ; r++ {
+			b, err := s.OpenBatch(ctx, fmt.Sprintf("round %d", r), "", "", by)
+			if err != nil {
+				fail(err)
+			}
+			var raws []string
+			for i := range 40 {
+				raws = append(raws, fmt.Sprintf("TAB%06d", r*40+i))
+			}
+			if _, err := s.ReadBatch(ctx, b.ID, raws, by); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK read %d\n", r)
+			if _, err := s.SentToIT(ctx, b.ID, by); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK sent %d\n", r)
+			if _, err := s.Upgraded(ctx, b.ID, nil, by); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK upgraded %d\n", r)
+		}
+	case "pull":
+		// Pages of 50 events from another station, each page applied with
+		// its cursor; a restarted desk goes on from its cursor.
+		for {
+			cursor, err := s.Cursor(ctx)
+			if err != nil {
+				fail(err)
+			}
+			if _, err := s.ApplyPulled(ctx, crashPage(cursor), cursor+50); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK %d\n", cursor+50)
+		}
 	}
 }
 
-// TestKilledMidCheckIn kills a desk with SIGKILL at random moments while it
-// checks tablets in. Every check-in it acknowledged must be there after
-// reopening, and the file must pass SQLite's integrity check.
-func TestKilledMidCheckIn(t *testing.T) {
-	if testing.Short() {
-		t.Skip("spawns processes; skipped with -short")
-	}
-	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "crash.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const tablets = 20000
-	seedExpected(t, s, tablets)
-	s.Close()
+func nextRound(s *Store, q string) int {
+	var n int
+	s.read.QueryRow(q).Scan(&n)
+	return n
+}
 
+func crashRoster(r int) *Roster {
+	ros := &Roster{}
+	for i := range 50 {
+		id := fmt.Sprintf("crash%05d.%02d@levanger.kommune.no", r, i)
+		ros.Officials = append(ros.Officials, Official{ID: id, Name: fmt.Sprintf("Åse Crash %d %d", r, i), Municipality: "Levanger",
+			EmailPrimary: id, Seats: []Seat{{Body: "Kommunestyret", Role: "Medlem"}}})
+		ros.Tablets = append(ros.Tablets, RosterTablet{Serial: fmt.Sprintf("IMP%05d%03d", r, i), Model: "iPad", Official: id, Line: i + 2})
+	}
+	return ros
+}
+
+// crashPage is the page of 50 events after cursor, the same every time.
+func crashPage(cursor int64) []SyncedEvent {
+	var evs []SyncedEvent
+	for i := range int64(50) {
+		seq := cursor + i + 1
+		evs = append(evs, SyncedEvent{Seq: seq, Event: Event{
+			ID:      fmt.Sprintf("0192f0c2-7a4e-7cc1-9a57-%012d", seq),
+			Station: "remote", Actor: "RM", HLC: HLC(1_700_000_000_000<<16 + seq), Kind: KindRegistered,
+			Subject: fmt.Sprintf("REM%08d", seq), Cycle: 1, Payload: []byte(`{"v":1,"model":"iPad"}`),
+		}})
+	}
+	return evs
+}
+
+// killLoop runs the child in mode again and again, killing it at a random
+// moment each time; ack is called with every acknowledgement read.
+func killLoop(t *testing.T, path, mode string, longest time.Duration, env func() []string, ack func(string)) int {
+	t.Helper()
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
 	kills := 25
+	if os.Getenv("CI") != "" {
+		kills = 50
+	}
 	if n, err := strconv.Atoi(os.Getenv("DROPIN_CRASH_KILLS")); err == nil {
 		kills = n
 	}
-	acked := map[string]bool{}
-	next := 0
 	for round := range kills {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "DROPIN_CRASH_DB="+path, "DROPIN_CRASH_FROM="+strconv.Itoa(next))
+		cmd.Env = append(os.Environ(), append(env(), "DROPIN_CRASH_DB="+path, "DROPIN_CRASH_MODE="+mode)...)
 		out, _ := cmd.StdoutPipe()
 		cmd.Stderr = os.Stderr
 		if err := cmd.Start(); err != nil {
@@ -105,7 +183,7 @@ func TestKilledMidCheckIn(t *testing.T) {
 		// Kill after a random number of acknowledgements, or a random
 		// time, whichever comes first, so kills land mid-transaction too.
 		killAfter := 1 + rng.IntN(40)
-		deadline := time.After(time.Duration(5+rng.IntN(150)) * time.Millisecond)
+		deadline := time.After(5*time.Millisecond + time.Duration(rng.Int64N(int64(longest))))
 		got := 0
 	read:
 		for {
@@ -114,10 +192,8 @@ func TestKilledMidCheckIn(t *testing.T) {
 				if !ok {
 					break read
 				}
-				if serial, found := strings.CutPrefix(line, "ACK "); found {
-					acked[serial] = true
-					n, _ := strconv.Atoi(strings.TrimPrefix(serial, "TAB"))
-					next = max(next, n+1)
+				if what, found := strings.CutPrefix(line, "ACK "); found {
+					ack(what)
 					if got++; got >= killAfter {
 						break read
 					}
@@ -130,22 +206,54 @@ func TestKilledMidCheckIn(t *testing.T) {
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		for line := range lines { // the pipe may still hold acknowledgements
-			if serial, found := strings.CutPrefix(line, "ACK "); found {
-				acked[serial] = true
-				n, _ := strconv.Atoi(strings.TrimPrefix(serial, "TAB"))
-				next = max(next, n+1)
+			if what, found := strings.CutPrefix(line, "ACK "); found {
+				ack(what)
 			}
 		}
 		cmd.Wait()
 	}
-	s, err = Open(ctx, path)
+	return kills
+}
+
+// reopen opens the database after the kills and checks every page.
+func reopen(t *testing.T, path string, kills int) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("reopen after %d kills: %v", kills, err)
 	}
-	defer s.Close()
-	if res, err := s.IntegrityCheck(ctx); err != nil || res != "ok" {
+	t.Cleanup(func() { s.Close() })
+	if res, err := s.IntegrityCheck(context.Background()); err != nil || res != "ok" {
 		t.Fatalf("integrity_check = %q, %v", res, err)
 	}
+	return s
+}
+
+func crashTest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes; skipped with -short")
+	}
+}
+
+// TestKilledMidCheckIn: every acknowledged check-in is there.
+func TestKilledMidCheckIn(t *testing.T) {
+	crashTest(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crash.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedExpected(t, s, 20000)
+	s.Close()
+	acked := map[string]bool{}
+	next := 0
+	kills := killLoop(t, path, "checkin", 200*time.Millisecond, func() []string { return []string{"DROPIN_CRASH_FROM=" + strconv.Itoa(next)} }, func(serial string) {
+		acked[serial] = true
+		n, _ := strconv.Atoi(strings.TrimPrefix(serial, "TAB"))
+		next = max(next, n+1)
+	})
+	s = reopen(t, path, kills)
 	for serial := range acked {
 		card, err := s.Card(ctx, serial)
 		if err != nil || card.Device.Status != Received {
@@ -156,4 +264,114 @@ func TestKilledMidCheckIn(t *testing.T) {
 		t.Fatalf("only %d check-ins acknowledged in %d rounds: the test proved little", len(acked), kills)
 	}
 	t.Logf("%d kills, %d acknowledged check-ins, all present", kills, len(acked))
+}
+
+// TestKilledMidImport: every acknowledged roster import is there whole,
+// and no import is there in part.
+func TestKilledMidImport(t *testing.T) {
+	crashTest(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crash.db")
+	acked := map[int]bool{}
+	kills := killLoop(t, path, "import", 200*time.Millisecond, func() []string { return nil }, func(r string) {
+		n, _ := strconv.Atoi(r)
+		acked[n] = true
+	})
+	s := reopen(t, path, kills)
+	rows, err := s.read.QueryContext(ctx, `SELECT substr(id, 6, 5), count(*), (SELECT count(*) FROM devices d WHERE d.serial LIKE 'IMP' || substr(o.id, 6, 5) || '%')
+FROM officials o GROUP BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	present := map[int]bool{}
+	for rows.Next() {
+		var r string
+		var officials, tablets int
+		rows.Scan(&r, &officials, &tablets)
+		n, _ := strconv.Atoi(r)
+		if officials != 50 || tablets != 50 {
+			t.Fatalf("import %d is there in part: %d officials, %d tablets", n, officials, tablets)
+		}
+		present[n] = true
+	}
+	for r := range acked {
+		if !present[r] {
+			t.Fatalf("import %d was acknowledged and is gone", r)
+		}
+	}
+	if len(acked) < kills/2 {
+		t.Fatalf("only %d imports acknowledged in %d rounds", len(acked), kills)
+	}
+	t.Logf("%d kills, %d acknowledged imports, all whole", kills, len(acked))
+}
+
+// TestKilledMidBulkSteps: every acknowledged batch step is there for the
+// whole batch, and every batch's tablets stand together.
+func TestKilledMidBulkSteps(t *testing.T) {
+	crashTest(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crash.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedExpected(t, s, 20000)
+	s.Close()
+	want := map[int]Status{} // round → at least this status
+	kills := killLoop(t, path, "bulk", 1500*time.Millisecond, func() []string { return nil }, func(what string) {
+		step, r, _ := strings.Cut(what, " ")
+		n, _ := strconv.Atoi(r)
+		st := map[string]Status{"read": Received, "sent": Upgrading, "upgraded": Upgraded}[step]
+		if st.Rank() > want[n].Rank() {
+			want[n] = st
+		}
+	})
+	s = reopen(t, path, kills)
+	for r := 0; r < 500; r++ {
+		var statuses []string
+		rows, _ := s.read.QueryContext(ctx, `SELECT DISTINCT status FROM devices WHERE serial >= ? AND serial < ?`,
+			fmt.Sprintf("TAB%06d", r*40), fmt.Sprintf("TAB%06d", r*40+40))
+		for rows.Next() {
+			var st string
+			rows.Scan(&st)
+			statuses = append(statuses, st)
+		}
+		rows.Close()
+		if len(statuses) != 1 {
+			t.Fatalf("batch %d is half-stepped: %v", r, statuses)
+		}
+		if got := Status(statuses[0]); got.Rank() < want[r].Rank() {
+			t.Fatalf("batch %d: %s was acknowledged, the tablets are %s", r, want[r], got)
+		}
+	}
+	if len(want) < kills/2 {
+		t.Fatalf("only %d batches acknowledged in %d rounds", len(want), kills)
+	}
+	t.Logf("%d kills, %d batches stepped, every step acknowledged there for the whole batch", kills, len(want))
+}
+
+// TestKilledMidPull: the cursor and the events it covers move together,
+// and every acknowledged page is there.
+func TestKilledMidPull(t *testing.T) {
+	crashTest(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "crash.db")
+	var acked int64
+	kills := killLoop(t, path, "pull", 200*time.Millisecond, func() []string { return nil }, func(c string) {
+		n, _ := strconv.ParseInt(c, 10, 64)
+		acked = max(acked, n)
+	})
+	s := reopen(t, path, kills)
+	cursor, err := s.Cursor(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events, devices int64
+	s.read.QueryRow(`SELECT count(*) FROM events WHERE station = 'remote'`).Scan(&events)
+	s.read.QueryRow(`SELECT count(*) FROM devices WHERE serial LIKE 'REM%'`).Scan(&devices)
+	if cursor < acked || events != cursor || devices != cursor {
+		t.Fatalf("cursor %d (acknowledged %d), %d events, %d tablets: they must agree", cursor, acked, events, devices)
+	}
+	t.Logf("%d kills, cursor at %d with every event under it", kills, cursor)
 }
