@@ -3,10 +3,12 @@ package store
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -104,6 +106,26 @@ func TestCrashChild(t *testing.T) {
 				fail(err)
 			}
 			fmt.Printf("ACK upgraded %d\n", r)
+		}
+	case "full":
+		// The disk fills up: no file may grow past its size now plus a
+		// little, as on a full disk. Check in until a write is refused.
+		info, _ := os.Stat(path)
+		limit := uint64(info.Size() + 256<<10)
+		signal.Ignore(syscall.SIGXFSZ)
+		if err := syscall.Setrlimit(syscall.RLIMIT_FSIZE, &syscall.Rlimit{Cur: limit, Max: limit}); err != nil {
+			fail(err)
+		}
+		for i := 0; ; i++ {
+			serial := fmt.Sprintf("TAB%06d", i)
+			if _, err := s.CheckIn(ctx, serial, by); err != nil {
+				fmt.Printf("FULL %v | %v\n", errors.Is(err, ErrDiskFull), err)
+				// Room again? The next try must fail the same way, not crash.
+				_, err = s.CheckIn(ctx, serial, by)
+				fmt.Printf("AGAIN %v\n", errors.Is(err, ErrDiskFull))
+				os.Exit(0)
+			}
+			fmt.Printf("ACK %s\n", serial)
 		}
 	case "pull":
 		// Pages of 50 events from another station, each page applied with
@@ -374,4 +396,51 @@ func TestKilledMidPull(t *testing.T) {
 		t.Fatalf("cursor %d (acknowledged %d), %d events, %d tablets: they must agree", cursor, acked, events, devices)
 	}
 	t.Logf("%d kills, cursor at %d with every event under it", kills, cursor)
+}
+
+// TestDiskFullLosesNothing: when the disk refuses a write, the check-in
+// fails with ErrDiskFull (the desk says "the disk is full"), and every
+// check-in saved before is there, the file whole.
+func TestDiskFullLosesNothing(t *testing.T) {
+	crashTest(t)
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "full.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedExpected(t, s, 20000)
+	s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "DROPIN_CRASH_DB="+path, "DROPIN_CRASH_MODE=full")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var acked []string
+	var full, again string
+	for _, line := range strings.Split(string(out), "\n") {
+		switch {
+		case strings.HasPrefix(line, "ACK "):
+			acked = append(acked, strings.TrimPrefix(line, "ACK "))
+		case strings.HasPrefix(line, "FULL "):
+			full = line
+		case strings.HasPrefix(line, "AGAIN "):
+			again = line
+		}
+	}
+	if !strings.HasPrefix(full, "FULL true") || again != "AGAIN true" {
+		t.Fatalf("the disk filling up must be said as such:\n%s\n%s", full, again)
+	}
+	if len(acked) < 5 {
+		t.Fatalf("only %d check-ins before the disk was full", len(acked))
+	}
+	s = reopen(t, path, 0)
+	for _, serial := range acked {
+		if card, err := s.Card(ctx, serial); err != nil || card.Device.Status != Received {
+			t.Fatalf("%s was saved before the disk filled up and is %q now (%v)", serial, card.Device.Status, err)
+		}
+	}
+	t.Logf("%d check-ins saved, then: %s", len(acked), strings.TrimPrefix(full, "FULL true | "))
 }

@@ -122,6 +122,44 @@ func seatsText(seats []Seat) string {
 	return strings.Join(parts, "; ")
 }
 
+// Overview is what the overview screen shows.
+type Overview struct {
+	Lines        []Coverage
+	Total        Coverage
+	Chase        []Chase // nil when ChaseSame
+	ChaseVersion int64
+	ChaseSame    bool // the list to chase is the one of version have: keep it
+}
+
+// LoadOverview reads the coverage and, unless the list to chase is still
+// the one of version have (-1: none held), the list too. A refresh after a
+// step that moved no tablet in or out of "expected" reads a few hundred
+// counts, whatever the county's size.
+func (s *Store) LoadOverview(ctx context.Context, have int64) (Overview, error) {
+	var ov Overview
+	var err error
+	if ov.ChaseVersion, err = s.ChaseVersion(ctx); err != nil {
+		return ov, fmt.Errorf("overview: %w", err)
+	}
+	if ov.Lines, ov.Total, err = s.Coverage(ctx); err != nil {
+		return ov, err
+	}
+	if ov.ChaseVersion == have {
+		ov.ChaseSame = true
+		return ov, nil
+	}
+	ov.Chase, err = s.Outstanding(ctx)
+	return ov, err
+}
+
+// ChaseVersion changes whenever the list Outstanding returns may have: a
+// screen that holds the list reads it again only then.
+func (s *Store) ChaseVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.read.QueryRowContext(ctx, `SELECT v FROM chase_version`).Scan(&v)
+	return v, err
+}
+
 // Outstanding lists the officials to chase, by name: their tablet is on
 // the roster and still expected. Officials gone from the roster are left
 // out, and so are employees, who go through their unit.

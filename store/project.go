@@ -235,7 +235,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
-	for _, q := range append([]string{countCoverageMunicipalities, countCoverageBodies}, mapValues(triggers)...) {
+	for _, q := range append([]string{countCoverageMunicipalities, countCoverageBodies, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}

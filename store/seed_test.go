@@ -38,3 +38,40 @@ func TestSeedSmallCounty(t *testing.T) {
 		t.Fatal("seeding a database that has data must be refused")
 	}
 }
+
+// The overview keeps its list to chase while nothing in it moved, and
+// reads it again when a tablet leaves "expected" or an official changes.
+func TestOverviewKeepsTheChaseListUntilItChanges(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	ov, err := s.LoadOverview(ctx, -1)
+	if err != nil || ov.ChaseSame || len(ov.Chase) == 0 {
+		t.Fatalf("first load: %+v %v", ov, err)
+	}
+	before := len(ov.Chase)
+	serial := ov.Chase[0].Serial
+	if _, err := s.CheckIn(ctx, serial, desk); err != nil {
+		t.Fatal(err)
+	}
+	next, _ := s.LoadOverview(ctx, ov.ChaseVersion)
+	if next.ChaseSame || len(next.Chase) != before-1 {
+		t.Fatalf("a tablet handed in must leave the list: same %v, %d → %d", next.ChaseSame, before, len(next.Chase))
+	}
+	if _, err := s.Step(ctx, serial, KindUpgrading, Input{}, desk); err != nil {
+		t.Fatal(err)
+	}
+	same, _ := s.LoadOverview(ctx, next.ChaseVersion)
+	if !same.ChaseSame || same.Chase != nil || same.Total.Counts[Upgrading] != 1 {
+		t.Fatalf("a step past received changes counts, not the list: %+v", same)
+	}
+	o := ov.Chase[1]
+	off, _ := s.Official(ctx, o.OfficialID)
+	off.Phone = "999 99 999"
+	if err := s.PutOfficial(ctx, *off, desk); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.LoadOverview(ctx, same.ChaseVersion); again.ChaseSame {
+		t.Fatal("a changed phone number must reload the list")
+	}
+}

@@ -128,6 +128,12 @@ func (s *Store) checkLength(ctx context.Context) error {
 	}
 	// The in-header page count is valid when "version-valid-for" equals
 	// the change counter (SQLite file format, offsets 24, 28 and 92).
+	// Only with no WAL to replay: a checkpoint cut short (a full disk)
+	// leaves the header ahead of the file, and the WAL still holds the
+	// pages; SQLite recovers from it, and the check of every page follows.
+	if wal, err := os.Stat(s.path + "-wal"); err == nil && wal.Size() > 0 {
+		return nil
+	}
 	pages := int64(binary.BigEndian.Uint32(head[28:32]))
 	if binary.BigEndian.Uint32(head[92:96]) == binary.BigEndian.Uint32(head[24:28]) && info.Size() < pages*pageSize {
 		return fmt.Errorf("%w: the file is truncated (%d of %d bytes)", ErrNotDatabase, info.Size(), pages*pageSize)
@@ -168,6 +174,13 @@ func (s *Store) Health(ctx context.Context) error {
 	}
 }
 
+// ErrDiskFull: the disk refused a write (full, or a file size limit).
+// The change was rolled back; everything saved before is intact.
+var ErrDiskFull = errors.New("the disk is full: nothing more can be saved until there is room")
+
+// ErrReadOnly: the database or its folder cannot be written.
+var ErrReadOnly = errors.New("the database or its folder is read-only")
+
 // ErrNotDatabase is returned by Open for a file that is not an SQLite
 // database or is damaged.
 var ErrNotDatabase = errors.New("the file is not a dropin database or it is damaged")
@@ -199,6 +212,14 @@ func classify(err error) error {
 		switch se.Code() & 0xff {
 		case 26, 11: // SQLITE_NOTADB, SQLITE_CORRUPT
 			return fmt.Errorf("%w (%v)", ErrNotDatabase, err)
+		case 13: // SQLITE_FULL
+			return fmt.Errorf("%w (%v)", ErrDiskFull, err)
+		case 10: // SQLITE_IOERR: a write the disk refused
+			if se.Code() == 10|3<<8 || se.Code() == 10|13<<8 { // IOERR_WRITE, IOERR_TRUNCATE
+				return fmt.Errorf("%w (%v)", ErrDiskFull, err)
+			}
+		case 8, 14: // SQLITE_READONLY, SQLITE_CANTOPEN
+			return fmt.Errorf("%w (%v)", ErrReadOnly, err)
 		}
 	}
 	return err

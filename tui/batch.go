@@ -264,7 +264,7 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 			if errors.Is(msg.err, store.ErrNothingRead) {
 				return flashCmd(flashInfo, t.T("batch.nothingtoundo"))
 			}
-			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+			return flashCmd(flashError, storeError(t, msg.err))
 		}
 		return tea.Batch(b.refreshCounts(), changed, flashCmd(flashOK, t.T("batch.undone", ReadText(t, msg.read))))
 	case bulkDoneMsg:
@@ -302,7 +302,7 @@ func (b *batchScreen) bulkError(err error) string {
 	if r, ok := store.IsRefusal(err); ok {
 		return t.T("batch.refused", t.T(fmt.Sprintf("refuse.%d", r.Code)))
 	}
-	return t.T("error.store", errText(err))
+	return storeError(t, err)
 }
 
 // count adds a saved read to the batch's counts and takes its tablet off

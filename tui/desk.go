@@ -16,6 +16,7 @@ import (
 	"dropin/receipt"
 	"dropin/scan"
 	"dropin/store"
+	"dropin/tui/i18n"
 )
 
 // deskMode is what the desk's keys do right now.
@@ -197,7 +198,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			d.c.log.Error("check in", "serial", msg.serial, "err", msg.err)
 			d.card = nil
-			return tea.Batch(d.focusInput(), flashCmd(flashError, t.T("error.store", errText(msg.err))))
+			return tea.Batch(d.focusInput(), flashCmd(flashError, storeError(t, msg.err)))
 		}
 		if msg.res.Unknown {
 			d.card = nil
@@ -248,7 +249,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+			return flashCmd(flashError, storeError(t, msg.err))
 		}
 		d.deliver.ent, d.deliver.approved = &msg.ent, msg.approved
 		return nil
@@ -278,7 +279,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		d.saving = false
 		if msg.err != nil {
 			d.card = nil
-			return tea.Batch(d.focusInput(), flashCmd(flashError, t.T("error.store", errText(msg.err))))
+			return tea.Batch(d.focusInput(), flashCmd(flashError, storeError(t, msg.err)))
 		}
 		d.card = &msg.card
 		d.toCard()
@@ -292,7 +293,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+			return flashCmd(flashError, storeError(t, msg.err))
 		}
 		d.results = msg.results
 		d.cursor = min(d.cursor, max(0, len(d.results)-1))
@@ -466,7 +467,7 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 			return flashCmd(flashInfo, t.T("receipt.none"))
 		}
 		d.c.log.Error("receipt", "serial", msg.serial, "err", msg.err)
-		return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+		return flashCmd(flashError, storeError(t, msg.err))
 	}
 	if msg.show {
 		if msg.serial == d.serial && d.card != nil {
@@ -530,7 +531,7 @@ func (d *deskScreen) refusalText(err error) string {
 	r, ok := store.IsRefusal(err)
 	if !ok {
 		d.c.log.Error("save", "serial", d.serial, "err", err)
-		return t.T("error.store", errText(err))
+		return storeError(t, err)
 	}
 	switch r.Code {
 	case store.RefuseDone:
@@ -1111,3 +1112,18 @@ func (d *deskScreen) receiptLines(w, h int) []string {
 
 // open: the desk keeps its state when it is shown again.
 func (d *deskScreen) open() tea.Cmd { return nil }
+
+// storeError says in the desk's language why a change was not saved: the
+// disk is full, the database is read-only or damaged, or what the store
+// said. Nothing was changed in any case.
+func storeError(t i18n.Catalog, err error) string {
+	switch {
+	case errors.Is(err, store.ErrDiskFull):
+		return t.T("error.diskfull")
+	case errors.Is(err, store.ErrReadOnly):
+		return t.T("error.readonly")
+	case errors.Is(err, store.ErrNotDatabase):
+		return t.T("error.damaged", errText(err))
+	}
+	return t.T("error.store", errText(err))
+}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -230,5 +231,18 @@ func TestSwedishDeskAtEightyByTwentyFour(t *testing.T) {
 		if w := ansi.StringWidth(l); w > 80 {
 			t.Fatalf("line %d is %d cells: %q", i, w, l)
 		}
+	}
+}
+
+// A full disk is said as such, in the desk's language, and the card stays.
+func TestDiskFullIsSaid(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	h.store.Register(context.Background(), "DMPXK2ABC123", "iPad", "", h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.m.desk.saving = true
+	h.send(savedMsg{serial: "DMPXK2ABC123", kind: store.KindUpgrading, err: fmt.Errorf("commit: %w", store.ErrDiskFull)})
+	h.wantScreen("Disken är full: inget sparades nu", "DMPXK2ABC123")
+	if h.m.desk.saving {
+		t.Fatal("the desk must take keys again after a failed save")
 	}
 }

@@ -99,7 +99,7 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		if msg.err != nil {
-			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+			return flashCmd(flashError, storeError(t, msg.err))
 		}
 		cmp := e.c.t.Compare
 		sort.SliceStable(msg.rows, func(i, j int) bool { return cmp(msg.rows[i].Official.Name, msg.rows[j].Official.Name) < 0 })
@@ -133,7 +133,7 @@ func equipRefusal(c *common, err error) string {
 		return t.T(fmt.Sprintf("refuse.%d", r.Code))
 	}
 	c.log.Error("equipment", "err", err)
-	return t.T("error.store", errText(err))
+	return storeError(t, err)
 }
 
 func (e *equipmentScreen) length() int {

@@ -233,7 +233,7 @@ func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.Im
 		return out
 	}
 	if err != nil {
-		return append(out, "!"+t.T("error.store", errText(err)))
+		return append(out, "!"+storeError(t, err))
 	}
 	head := "import.done"
 	if rep.DryRun {

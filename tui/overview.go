@@ -33,16 +33,16 @@ type overviewScreen struct {
 	offset    int // first list row shown
 	visible   []store.Chase
 	folded    []string // chase[i].Name folded for search, made once per load
+
+	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
 }
 
 var sortKeys = []string{"name", "municipality", "body"}
 
 type overviewMsg struct {
-	seq   int
-	lines []store.Coverage
-	total store.Coverage
-	chase []store.Chase
-	err   error
+	seq int
+	ov  store.Overview
+	err error
 }
 
 func newOverviewScreen(c *common) overviewScreen {
@@ -62,15 +62,13 @@ func (o *overviewScreen) typing() bool { return o.searching }
 // request is dropped.
 func (o *overviewScreen) load() tea.Cmd {
 	o.seq++
-	seq, st := o.seq, o.c.store
+	seq, st, have := o.seq, o.c.store, o.chaseVersion
+	if !o.loaded {
+		have = -1
+	}
 	return func() tea.Msg {
-		ctx := context.Background()
-		lines, total, err := st.Coverage(ctx)
-		if err != nil {
-			return overviewMsg{seq: seq, err: err}
-		}
-		chase, err := st.Outstanding(ctx)
-		return overviewMsg{seq: seq, lines: lines, total: total, chase: chase, err: err}
+		ov, err := st.LoadOverview(context.Background(), have)
+		return overviewMsg{seq: seq, ov: ov, err: err}
 	}
 }
 
@@ -84,10 +82,13 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 			o.c.log.Error("overview", "err", msg.err)
 			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
 		}
-		o.lines, o.total, o.chase, o.loaded = msg.lines, msg.total, msg.chase, true
-		o.folded = make([]string, len(o.chase))
-		for i, c := range o.chase {
-			o.folded[i] = store.Fold(c.Name)
+		o.lines, o.total, o.loaded = msg.ov.Lines, msg.ov.Total, true
+		if !msg.ov.ChaseSame { // the list changed: take it, fold its names once
+			o.chase, o.chaseVersion = msg.ov.Chase, msg.ov.ChaseVersion
+			o.folded = make([]string, len(o.chase))
+			for i, c := range o.chase {
+				o.folded[i] = store.Fold(c.Name)
+			}
 		}
 		o.refilter()
 		return nil

@@ -97,7 +97,7 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case settingsSavedMsg:
 		if msg.err != nil {
-			return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+			return flashCmd(flashError, storeError(t, msg.err))
 		}
 		if s.c.receipts != nil && !s.fixed {
 			s.c.receipts.Printer.Name, s.c.receipts.Printer.Paper = msg.printer, msg.paper

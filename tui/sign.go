@@ -146,7 +146,7 @@ func (d *deskScreen) signed(msg signedMsg) tea.Cmd {
 		if errors.Is(msg.err, ErrNameMismatch) {
 			return flashCmd(flashError, t.T("sign.mismatch", scan.Clean(d.pad.who)))
 		}
-		return flashCmd(flashError, t.T("error.store", errText(msg.err)))
+		return flashCmd(flashError, storeError(t, msg.err))
 	}
 	d.pad = nil
 	if msg.serial == d.serial {

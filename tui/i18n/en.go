@@ -454,4 +454,6 @@ var en = map[string]string{
 	"csv.read.missing":      "missing",
 	"bar.damaged":           "DATABASE DAMAGED: nothing is saved",
 	"error.damaged":         "The database is damaged and nothing will be saved: %s. Quit, and restore it from a backup or start a new one with --db.",
+	"error.diskfull":        "The disk is full: nothing was saved now; everything saved before is safe. Free some space and try again.",
+	"error.readonly":        "The database cannot be written (its folder or file is read-only): nothing was saved now. Choose another with --db.",
 }

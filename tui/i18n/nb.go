@@ -454,4 +454,6 @@ var nb = map[string]string{
 	"csv.read.missing":      "mangler",
 	"bar.damaged":           "DATABASEN ER SKADET: ingenting lagres",
 	"error.damaged":         "Databasen er skadet, og ingenting blir lagret: %s. Avslutt, og hent den fra sikkerhetskopi eller start en ny med --db.",
+	"error.diskfull":        "Disken er full: ingenting ble lagret nå, alt som er lagret før er trygt. Frigjør plass, og prøv igjen.",
+	"error.readonly":        "Databasen kan ikke skrives (mappen eller fila er skrivebeskyttet): ingenting ble lagret nå. Velg en annen med --db.",
 }

@@ -454,4 +454,6 @@ var sv = map[string]string{
 	"csv.read.missing":      "saknas",
 	"bar.damaged":           "DATABASEN ÄR SKADAD: inget sparas",
 	"error.damaged":         "Databasen är skadad och inget sparas: %s. Avsluta och hämta den från säkerhetskopia eller starta en ny med --db.",
+	"error.diskfull":        "Disken är full: inget sparades nu, allt som sparats tidigare är säkert. Frigör utrymme och försök igen.",
+	"error.readonly":        "Databasen kan inte skrivas (mappen eller filen är skrivskyddad): inget sparades nu. Välj en annan med --db.",
 }
