@@ -164,49 +164,27 @@ func (s *Store) ChaseVersion(ctx context.Context) (int64, error) {
 // the roster and still expected. Officials gone from the roster are left
 // out, and so are employees, who go through their unit.
 func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
+	// Kept by triggers (migration 0011), in name order by its index.
 	rows, err := s.read.QueryContext(ctx, `
-SELECT o.id, o.name, o.municipality, o.phone, o.email_primary, d.serial, d.model
-FROM devices d JOIN officials o ON o.id = d.official_id
-WHERE d.status = 'expected' AND o.removed = 0
-ORDER BY o.fold, o.id, d.serial`)
+SELECT official_id, name, municipality, phone, email, serial, model, seats
+FROM chase ORDER BY fold, official_id, serial`)
 	if err != nil {
 		return nil, fmt.Errorf("outstanding: %w", err)
 	}
+	defer rows.Close()
 	var out []Chase
-	index := map[string][]int{}
 	for rows.Next() {
 		var c Chase
-		if err := rows.Scan(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model); err != nil {
-			rows.Close()
+		var seats string
+		if err := rows.Scan(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats); err != nil {
 			return nil, err
 		}
-		index[c.OfficialID] = append(index[c.OfficialID], len(out))
+		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
+			return nil, fmt.Errorf("outstanding: seats of %s: %w", c.OfficialID, err)
+		}
 		out = append(out, c)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	// Their seats in one pass, not a query per official.
-	seats, err := s.read.QueryContext(ctx, `
-SELECT s.official_id, s.body, s.role FROM seats s
-WHERE s.official_id IN (SELECT official_id FROM devices WHERE status = 'expected')
-ORDER BY s.official_id, s.pos`)
-	if err != nil {
-		return nil, fmt.Errorf("outstanding: %w", err)
-	}
-	defer seats.Close()
-	for seats.Next() {
-		var id string
-		var st Seat
-		if err := seats.Scan(&id, &st.Body, &st.Role); err != nil {
-			return nil, err
-		}
-		for _, i := range index[id] {
-			out[i].Seats = append(out[i].Seats, st)
-		}
-	}
-	return out, seats.Err()
+	return out, rows.Err()
 }
 
 // ExportOutstanding writes the officials to chase as CSV.

@@ -196,7 +196,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM coverage`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
+	for _, q := range []string{`DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -235,7 +235,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
-	for _, q := range append([]string{countCoverageMunicipalities, countCoverageBodies, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...) {
+	for _, q := range append([]string{countCoverageMunicipalities, countCoverageBodies, fillChase, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -248,6 +248,11 @@ const (
 	countCoverageMunicipalities = `INSERT INTO coverage (municipality, body, status, n)
 SELECT coalesce(o.municipality, ''), '', d.status, count(*)
 FROM devices d LEFT JOIN officials o ON o.id = d.official_id GROUP BY 1, 3`
+	fillChase = `INSERT INTO chase
+SELECT d.serial, o.id, o.fold, o.name, o.municipality, o.phone, o.email_primary, d.model,
+       (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = o.id ORDER BY pos))
+FROM devices d JOIN officials o ON o.id = d.official_id
+WHERE d.status = 'expected' AND o.removed = 0`
 	countCoverageBodies = `INSERT INTO coverage (municipality, body, status, n)
 SELECT o.municipality, s.body, d.status, count(DISTINCT d.serial)
 FROM devices d JOIN officials o ON o.id = d.official_id JOIN seats s ON s.official_id = o.id

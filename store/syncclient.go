@@ -167,6 +167,7 @@ func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 		`SELECT batch_id, event_id, serial, class, undone FROM batch_reads ORDER BY batch_id, event_id`,
 		`SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals ORDER BY official_id, body`,
 		`SELECT municipality, body, status, n FROM coverage WHERE n <> 0 ORDER BY municipality, body, status`,
+		`SELECT serial, official_id, fold, name, municipality, phone, email, model, seats FROM chase ORDER BY serial`,
 		`SELECT event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor FROM requests ORDER BY event_id`,
 	} {
 		rows, err := s.read.QueryContext(ctx, q)
