@@ -113,6 +113,15 @@ func (o *options) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.rules, "rules", o.rules, "the entitlement rules `file` (env DROPIN_RULES; default rules.txt beside the database, else the guideline's rules)")
 }
 
+// actor is who a command acts as: --staff, or what the command is.
+func (o options) actor(command string) store.Actor {
+	staff := o.staff
+	if staff == "" {
+		staff = command
+	}
+	return store.Actor{Station: o.station, Staff: staff}
+}
+
 // loadRules reads the entitlement rules: --rules, else rules.txt beside
 // the database, else the guideline's rules built in. A rules file that
 // is named but missing, or has a bad line, stops the command.
@@ -531,11 +540,7 @@ func runImport(ctx context.Context, o options, args []string, stdout, stderr io.
 		return err
 	}
 	defer st.Close()
-	staff := o.staff
-	if staff == "" {
-		staff = "import"
-	}
-	ros, rep, err := tui.ImportFile(ctx, st, files[0], store.Actor{Station: o.station, Staff: staff}, dry)
+	ros, rep, err := tui.ImportFile(ctx, st, files[0], o.actor("import"), dry)
 	for _, line := range tui.ImportSummary(t, files[0], ros, rep, err) {
 		fmt.Fprintln(stdout, strings.TrimLeft(line, "!+"))
 	}
@@ -610,11 +615,7 @@ func runBatch(ctx context.Context, o options, args []string, stdout, stderr io.W
 	if err != nil {
 		return err
 	}
-	staff := o.staff
-	if staff == "" {
-		staff = "batch"
-	}
-	by := store.Actor{Station: o.station, Staff: staff}
+	by := o.actor("batch")
 	st, err := openStore(ctx, o)
 	if err != nil {
 		return err
@@ -1119,11 +1120,7 @@ func runApprove(ctx context.Context, o options, args []string, stdout, stderr io
 		return err
 	}
 	defer st.Close()
-	who := o.staff
-	if who == "" {
-		who = "cli"
-	}
-	a, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(pos[0])), body, scan.Clean(by), !withdraw, store.Actor{Station: o.station, Staff: who})
+	a, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(pos[0])), body, scan.Clean(by), !withdraw, o.actor("cli"))
 	if r, ok := store.IsRefusal(err); ok {
 		switch r.Code {
 		case store.RefuseNoSeat:
