@@ -527,14 +527,24 @@ func (d *deskScreen) savedFlash(k store.Kind) tea.Cmd {
 
 // refusalText says in the desk's language why the store said no.
 func (d *deskScreen) refusalText(err error) string {
-	t := d.c.t
+	if _, ok := store.IsRefusal(err); !ok {
+		d.c.log.Error("save", "serial", d.serial, "err", err)
+	}
+	return refusalWords(d.c.t, err)
+}
+
+// refusalWords says in the desk's language why the store said no: the
+// workflow's refusal with what it names, or why the store could not save.
+func refusalWords(t i18n.Catalog, err error) string {
 	r, ok := store.IsRefusal(err)
 	if !ok {
-		d.c.log.Error("save", "serial", d.serial, "err", err)
 		return storeError(t, err)
 	}
 	switch r.Code {
 	case store.RefuseDone:
+		if r.Kind == store.KindRequestDone {
+			return t.T("requests.already")
+		}
 		return t.T("refuse.done", t.Kind(r.Kind), t.Status(r.Status))
 	case store.RefuseSkip:
 		return t.T("refuse.skip", t.Kind(r.Kind), t.Status(r.Status), t.Kind(store.Kind(r.Need)))

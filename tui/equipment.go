@@ -122,18 +122,10 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 }
 
 func equipRefusal(c *common, err error) string {
-	t := c.t
-	if r, ok := store.IsRefusal(err); ok {
-		switch r.Code {
-		case store.RefuseNoSeat:
-			return t.T("refuse.21", scan.Clean(r.Body))
-		case store.RefuseDone:
-			return t.T("requests.already")
-		}
-		return t.T(fmt.Sprintf("refuse.%d", r.Code))
+	if _, ok := store.IsRefusal(err); !ok {
+		c.log.Error("equipment", "err", err)
 	}
-	c.log.Error("equipment", "err", err)
-	return storeError(t, err)
+	return refusalWords(c.t, err)
 }
 
 func (e *equipmentScreen) length() int {

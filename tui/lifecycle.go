@@ -155,11 +155,10 @@ func (d *deskScreen) deliverLines(w int) []string {
 		return append(lines, st.Card.Muted.Render("…"))
 	}
 	lines = append(lines, st.Card.Value.Width(w).Render(entitlementText(d.c, *dv.ent)))
-	ok := dv.ent.Allows(d.card.Device.Kind)
-	if body, waits := dv.ent.Awaits(d.card.Device.Kind); waits && !ok {
-		lines = append(lines, st.Flash.Error.Width(w).Render(t.T("refuse.17", t.Device(d.card.Device.Kind), scan.Clean(body))))
-	} else if !ok {
-		lines = append(lines, st.Flash.Error.Width(w).Render(t.T("refuse.16", t.Device(d.card.Device.Kind))))
+	// What the workflow will say on Enter, said now (the devices the
+	// official has are checked on Enter).
+	if err := store.Check(d.card.Device, store.KindIssued, store.Input{Official: dv.to.ID, Entitlement: dv.ent}); err != nil {
+		lines = append(lines, st.Flash.Error.Width(w).Render(refusalWords(t, err)))
 	}
 	box := func(on bool) string {
 		if on {
