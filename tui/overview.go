@@ -82,6 +82,16 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 			o.c.log.Error("overview", "err", msg.err)
 			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
 		}
+		// Municipalities and bodies in the language's order: Åfjord after
+		// Aure in bokmål, as the secretariat reads a list.
+		cmp := o.c.t.Compare
+		sort.SliceStable(msg.ov.Lines, func(i, j int) bool {
+			a, b := msg.ov.Lines[i], msg.ov.Lines[j]
+			if a.Municipality != b.Municipality {
+				return cmp(a.Municipality, b.Municipality) < 0
+			}
+			return a.Body == "" || (b.Body != "" && cmp(a.Body, b.Body) < 0)
+		})
 		o.lines, o.total, o.loaded = msg.ov.Lines, msg.ov.Total, true
 		if !msg.ov.ChaseSame { // the list changed: take it, fold its names once
 			o.chase, o.chaseVersion = msg.ov.Chase, msg.ov.ChaseVersion

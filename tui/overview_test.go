@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -142,4 +143,25 @@ func TestImportScreenShowsBadRows(t *testing.T) {
 	h.press(path)
 	h.special(tea.KeyEnter)
 	h.wantScreen("2 rader har feil", "linje 2: Kari: ugyldig serienummer «AB12»", "linje 3: mangler navn")
+}
+
+// Municipalities are listed in the language's order: Å after A in bokmål.
+func TestOverviewSortsMunicipalitiesTheNorwegianWay(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	ctx := context.Background()
+	by := h.m.c.actor()
+	for i, mun := range []string{"Åfjord", "Aure"} {
+		o := store.Official{ID: fmt.Sprintf("p%d@x.no", i), Name: "Per " + mun, Municipality: mun, EmailPrimary: fmt.Sprintf("p%d@x.no", i),
+			Seats: []store.Seat{{Body: "Kommunestyret"}}}
+		if err := h.store.PutOfficial(ctx, o, by); err != nil {
+			t.Fatal(err)
+		}
+		h.store.Register(ctx, fmt.Sprintf("TAB00000%d", i), "iPad", o.ID, by)
+	}
+	h.m.screen = screenOverview
+	h.run(h.m.overview.open())
+	s := h.screen()
+	if a, b := strings.Index(s, "Aure"), strings.Index(s, "Åfjord"); a < 0 || b < 0 || a > b {
+		t.Fatalf("Aure must come before Åfjord:\n%s", s)
+	}
 }
