@@ -358,12 +358,13 @@ func (s *Store) Equipment(ctx context.Context) ([]EquipmentRow, error) {
 			out[i].Approvals = append(out[i].Approvals, a)
 		}
 	}
-	hs, err := s.Holders(ctx)
+	hs, err := s.holdings(ctx) // their seats are the official's, read above
 	if err != nil {
 		return nil, err
 	}
 	for _, h := range hs {
 		if i, ok := index[h.OfficialID]; ok {
+			h.Seats = out[i].Official.Seats
 			out[i].Has = append(out[i].Has, h)
 		}
 	}
@@ -380,8 +381,36 @@ func (s *Store) Equipment(ctx context.Context) ([]EquipmentRow, error) {
 }
 
 // Holders lists every device an official has, by official and serial:
-// the term-end list of who still holds what.
+// the term-end list of who still holds what, with each holder's seats.
 func (s *Store) Holders(ctx context.Context) ([]Holding, error) {
+	out, err := s.holdings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	index := map[string][]int{}
+	for i, h := range out {
+		index[h.OfficialID] = append(index[h.OfficialID], i)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
+	if err != nil {
+		return nil, fmt.Errorf("holders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var st Seat
+		if err := rows.Scan(&id, &st.Body, &st.Role); err != nil {
+			return nil, err
+		}
+		for _, i := range index[id] {
+			out[i].Seats = append(out[i].Seats, st)
+		}
+	}
+	return out, rows.Err()
+}
+
+// holdings are the devices officials have, without their seats.
+func (s *Store) holdings(ctx context.Context) ([]Holding, error) {
 	rows, err := s.read.QueryContext(ctx, `
 SELECT d.serial, d.model, d.kind, d.custody, d.custody_hlc, d.official_id, coalesce(o.name, ''), coalesce(o.phone, '')
 FROM devices d LEFT JOIN officials o ON o.id = d.official_id
@@ -401,26 +430,7 @@ ORDER BY coalesce(o.fold, ''), d.official_id, d.serial`)
 		h.Since = HLC(hlc).Time()
 		out = append(out, h)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	seats := map[string][]Seat{}
-	for i := range out {
-		id := out[i].OfficialID
-		if _, ok := seats[id]; !ok {
-			o, err := officialByID(ctx, s.read, id)
-			if err != nil {
-				return nil, err
-			}
-			if o != nil {
-				seats[id] = o.Seats
-			} else {
-				seats[id] = nil
-			}
-		}
-		out[i].Seats = seats[id]
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // EntitlementOf is an official's entitlement under the rules in use, with

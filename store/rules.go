@@ -170,8 +170,9 @@ func (rs *Rules) Entitle(seats []Seat, approved func(body string) bool) Entitlem
 	var e Entitlement
 	best := -1
 	for _, st := range seats {
+		role, body := Fold(st.Role), Fold(st.Body) // once a seat, not once a rule
 		i := slices.IndexFunc(rs.rules, func(ru rule) bool {
-			return globMatch(ru.role, Fold(st.Role)) && globMatch(ru.body, Fold(st.Body))
+			return globMatch(ru.role, role) && globMatch(ru.body, body)
 		})
 		if i < 0 {
 			continue
