@@ -55,7 +55,7 @@ var en = map[string]string{
 	"checklist.agenda-live":     "Agenda Live works",
 	"checklist.incomplete":      "%d of %d ticked. Everything must work before the first login is done.",
 
-	"link.label":       "Link to an official: type part of the name",
+	"link.label":       "Link to an official: type the beginning of a name",
 	"link.placeholder": "name",
 	"link.none":        "No match.",
 
@@ -364,7 +364,7 @@ var en = map[string]string{
 	"key.equip.approve":     "approve",
 	"key.equip.done":        "done",
 	"register.kind":         "Kind",
-	"issue.label":           "Issue the %s to: type part of the name",
+	"issue.label":           "Issue the %s to: type the beginning of a name",
 	"deliver.title":         "Issue the %s to %s",
 	"deliver.hint":          "1/2 tick requests · Enter issues, prints the receipt and opens signing · Esc cancels",
 	"entitled.to":           "Entitled to: %s.",

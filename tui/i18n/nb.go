@@ -55,7 +55,7 @@ var nb = map[string]string{
 	"checklist.agenda-live":     "Agenda Live virker",
 	"checklist.incomplete":      "%d av %d er krysset av. Alle må virke før første pålogging er fullført.",
 
-	"link.label":       "Koble til folkevalgt: skriv en del av navnet",
+	"link.label":       "Koble til folkevalgt: skriv starten av et navn",
 	"link.placeholder": "navn",
 	"link.none":        "Ingen treff.",
 
@@ -364,7 +364,7 @@ var nb = map[string]string{
 	"key.equip.approve":     "godkjenn",
 	"key.equip.done":        "utført",
 	"register.kind":         "Type",
-	"issue.label":           "Lever ut %s til: skriv en del av navnet",
+	"issue.label":           "Lever ut %s til: skriv starten av et navn",
 	"deliver.title":         "Lever ut %s til %s",
 	"deliver.hint":          "1/2 krysser av ønsker · Enter leverer ut, skriver ut kvittering og åpner signering · Esc avbryter",
 	"entitled.to":           "Har rett til: %s.",

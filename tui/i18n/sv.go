@@ -55,7 +55,7 @@ var sv = map[string]string{
 	"checklist.agenda-live":     "Agenda Live fungerar",
 	"checklist.incomplete":      "%d av %d är avbockade. Allt måste fungera innan första inloggningen är klar.",
 
-	"link.label":       "Koppla till förtroendevald: skriv en del av namnet",
+	"link.label":       "Koppla till förtroendevald: skriv början av ett namn",
 	"link.placeholder": "namn",
 	"link.none":        "Inga träffar.",
 
@@ -364,7 +364,7 @@ var sv = map[string]string{
 	"key.equip.approve":     "godkänn",
 	"key.equip.done":        "klart",
 	"register.kind":         "Typ",
-	"issue.label":           "Lämna ut %s till: skriv en del av namnet",
+	"issue.label":           "Lämna ut %s till: skriv början av ett namn",
 	"deliver.title":         "Lämna ut %s till %s",
 	"deliver.hint":          "1/2 kryssar i önskemål · Enter lämnar ut, skriver ut kvitto och öppnar signering · Esc avbryter",
 	"entitled.to":           "Har rätt till: %s.",
