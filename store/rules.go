@@ -102,7 +102,7 @@ func ParseRules(r io.Reader, source string) (*Rules, error) {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	if len(bad) > 0 {
-		return nil, joinErrors(bad)
+		return nil, RulesErrors(bad)
 	}
 	return rs, nil
 }
@@ -122,8 +122,6 @@ func (es RulesErrors) Error() string {
 }
 
 func (es RulesErrors) Unwrap() []error { return es }
-
-func joinErrors(es []error) error { return RulesErrors(es) }
 
 // MustDefaultRules parses DefaultRules; it is part of the program, so a
 // failure is a bug caught by the tests.

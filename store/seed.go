@@ -30,11 +30,15 @@ var seedMunicipalities = []string{"Levanger", "Verdal", "Steinkjer", "Stjørdal"
 	"Indre Fosen", "Frøya", "Hitra", "Orkland", "Skaun", "Melhus", "Midtre Gauldal", "Holtålen", "Røros", "Tydal",
 	"Selbu", "Oppdal", "Rennebu", "Heim", "Trondheim", "Meråker", "Nærøysund", "Leka", "Rindal", "Surnadal", "Aure", "Smøla"}
 
-var seedBodies = []struct {
+// seedBody is a body of generated officials: how many seats of a hundred
+// are in it, and its roles.
+type seedBody struct {
 	name  string
-	share int // per 100 seats
+	share int
 	role  []string
-}{
+}
+
+var seedBodies = []seedBody{
 	{"Kommunestyret", 45, []string{"Medlem", "Varamedlem", "Leder"}},
 	{"Formannskapet", 10, []string{"Medlem", "Leder", "Nestleder"}},
 	{"Hovedutvalg for oppvekst", 10, []string{"Medlem", "Varamedlem"}},
@@ -289,11 +293,7 @@ func (s *Store) countEvents(ctx context.Context) (int, error) {
 	return n, err
 }
 
-func pickBody(rng *rand.Rand) struct {
-	name  string
-	share int
-	role  []string
-} {
+func pickBody(rng *rand.Rand) seedBody {
 	n := rng.IntN(100)
 	for _, b := range seedBodies {
 		if n < b.share {
