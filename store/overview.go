@@ -40,7 +40,19 @@ func (c Coverage) LoggedIn() int { return c.Counts[FirstLogin] + c.Counts[Handed
 func (s *Store) Coverage(ctx context.Context) ([]Coverage, Coverage, error) {
 	total := Coverage{Counts: map[Status]int{}}
 	lines := map[[2]string]*Coverage{}
-	add := func(mun, body, status string, n int) {
+	// Kept up to date by triggers (migration 0008): a few hundred rows
+	// however many tablets there are.
+	rows, err := s.read.QueryContext(ctx, `SELECT municipality, body, status, n FROM coverage WHERE n > 0`)
+	if err != nil {
+		return nil, total, fmt.Errorf("coverage: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mun, body, status string
+		var n int
+		if err := rows.Scan(&mun, &body, &status, &n); err != nil {
+			return nil, total, err
+		}
 		k := [2]string{mun, body}
 		c := lines[k]
 		if c == nil {
@@ -52,26 +64,8 @@ func (s *Store) Coverage(ctx context.Context) ([]Coverage, Coverage, error) {
 			total.Counts[Status(status)] += n
 		}
 	}
-	// Kept up to date by triggers (migration 0008): a few hundred rows
-	// however many tablets there are.
-	for _, q := range []string{`SELECT municipality, body, status, n FROM coverage WHERE n > 0`} {
-		rows, err := s.read.QueryContext(ctx, q)
-		if err != nil {
-			return nil, total, fmt.Errorf("coverage: %w", err)
-		}
-		for rows.Next() {
-			var mun, body, status string
-			var n int
-			if err := rows.Scan(&mun, &body, &status, &n); err != nil {
-				rows.Close()
-				return nil, total, err
-			}
-			add(mun, body, status, n)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, total, err
-		}
+	if err := rows.Err(); err != nil {
+		return nil, total, err
 	}
 	out := make([]Coverage, 0, len(lines))
 	for _, c := range lines {

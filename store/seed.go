@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -114,7 +115,7 @@ func (s *Store) Seed(ctx context.Context, opt SeedOptions) (SeedReport, error) {
 		}
 		for range 1 + rng.IntN(3) {
 			b := pickBody(rng)
-			if !slicesContainsBody(o.Seats, b.name) {
+			if !slices.ContainsFunc(o.Seats, func(st Seat) bool { return st.Body == b.name }) {
 				o.Seats = append(o.Seats, Seat{Body: b.name, Role: b.role[rng.IntN(len(b.role))]})
 			}
 		}
@@ -302,15 +303,6 @@ func pickBody(rng *rand.Rand) seedBody {
 		n -= b.share
 	}
 	return seedBodies[0]
-}
-
-func slicesContainsBody(seats []Seat, body string) bool {
-	for _, st := range seats {
-		if st.Body == body {
-			return true
-		}
-	}
-	return false
 }
 
 func seedSerial(rng *rand.Rand) string {
