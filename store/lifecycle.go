@@ -327,23 +327,13 @@ func (s *Store) Equipment(ctx context.Context) ([]EquipmentRow, error) {
 	if err := offs.Err(); err != nil {
 		return nil, err
 	}
-	seats, err := s.read.QueryContext(ctx, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
-	if err != nil {
-		return nil, fmt.Errorf("equipment: %w", err)
-	}
-	defer seats.Close()
-	for seats.Next() {
-		var id string
-		var st Seat
-		if err := seats.Scan(&id, &st.Body, &st.Role); err != nil {
-			return nil, err
-		}
+	err = eachSeat(ctx, s.read, func(id string, st Seat) {
 		if i, ok := index[id]; ok {
 			out[i].Official.Seats = append(out[i].Official.Seats, st)
 		}
-	}
-	if err := seats.Err(); err != nil {
-		return nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("equipment: %w", err)
 	}
 	apps, err := s.read.QueryContext(ctx, `SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals ORDER BY official_id, body`)
 	if err != nil {
@@ -391,22 +381,33 @@ func (s *Store) Holders(ctx context.Context) ([]Holding, error) {
 	for i, h := range out {
 		index[h.OfficialID] = append(index[h.OfficialID], i)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
+	err = eachSeat(ctx, s.read, func(id string, st Seat) {
+		for _, i := range index[id] {
+			out[i].Seats = append(out[i].Seats, st)
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("holders: %w", err)
+	}
+	return out, nil
+}
+
+// eachSeat calls fn with every seat, official by official, in seat order.
+func eachSeat(ctx context.Context, q querier, fn func(official string, st Seat)) error {
+	rows, err := q.QueryContext(ctx, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id string
 		var st Seat
 		if err := rows.Scan(&id, &st.Body, &st.Role); err != nil {
-			return nil, err
+			return err
 		}
-		for _, i := range index[id] {
-			out[i].Seats = append(out[i].Seats, st)
-		}
+		fn(id, st)
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // holdings are the devices officials have, without their seats.
