@@ -98,28 +98,16 @@ func (d *deskScreen) returnKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, keys.Confirm):
 		d.toCard()
-		return d.returnDevice(returnReasons[d.cursor])
+		return d.step(store.KindReturned, store.Input{Reason: returnReasons[d.cursor]})
 	case key.Matches(msg, keys.Cancel):
 		d.toCard()
 	case key.Matches(msg, keys.Up), key.Matches(msg, keys.Down):
 		d.cursor = 1 - d.cursor
 	case msg.String() == "1", msg.String() == "2":
 		d.toCard()
-		return d.returnDevice(returnReasons[msg.String()[0]-'1'])
+		return d.step(store.KindReturned, store.Input{Reason: returnReasons[msg.String()[0]-'1']})
 	}
 	return nil
-}
-
-func (d *deskScreen) returnDevice(reason string) tea.Cmd {
-	if d.card == nil || d.saving {
-		return nil
-	}
-	d.saving = true
-	st, serial, by := d.c.store, d.serial, d.c.actor()
-	return func() tea.Msg {
-		card, err := st.Return(context.Background(), serial, reason, by)
-		return savedMsg{serial: serial, kind: store.KindReturned, card: card, err: err}
-	}
 }
 
 // lifecycleReceipt is the receipt a lifecycle step gets, if any.
