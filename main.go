@@ -335,6 +335,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return errUsage
 }
 
+// csvWords puts an export's headers and coded values in the catalog's
+// language.
+func csvWords(t i18n.Catalog) func(string) string {
+	return func(key string) string { return t.T(key) }
+}
+
 func usageErr(err error) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return err
@@ -502,7 +508,7 @@ func runExport(ctx context.Context, o options, args []string, stdout, stderr io.
 	}
 	defer st.Close()
 	if !codes {
-		opt.Words = func(key string) string { return t.T(key) }
+		opt.Words = csvWords(t)
 	}
 	switch what {
 	case "devices":
@@ -693,7 +699,7 @@ func runBatch(ctx context.Context, o options, args []string, stdout, stderr io.W
 		fmt.Fprintln(stdout, t.T("batch.closedmsg", scan.Clean(b.Name)))
 	case "report":
 		if csvOut {
-			return st.ExportBatch(ctx, stdout, b, store.CSVOptions{Words: func(key string) string { return t.T(key) }})
+			return st.ExportBatch(ctx, stdout, b, store.CSVOptions{Words: csvWords(t)})
 		}
 		members, err := st.Members(ctx, b.ID)
 		if err != nil {
