@@ -208,12 +208,7 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 		return nil, err
 	}
 	evs = append(evs, e)
-	if k == KindIssued || k == KindUndo {
-		if err := saveRequests(ctx, tx, serial, evs); err != nil {
-			return nil, err
-		}
-	}
-	return evs, saveDevice(ctx, tx, projectDevice(serial, evs))
+	return evs, saveTablet(ctx, tx, serial, evs)
 }
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits. When

@@ -517,11 +517,7 @@ func (s *Store) RequestDone(ctx context.Context, id string, by Actor) error {
 		if err := insertEvent(ctx, tx, e); err != nil {
 			return err
 		}
-		evs = append(evs, e)
-		if err := saveRequests(ctx, tx, serial, evs); err != nil {
-			return err
-		}
-		return saveDevice(ctx, tx, projectDevice(serial, evs))
+		return saveTablet(ctx, tx, serial, append(evs, e))
 	})
 }
 

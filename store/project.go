@@ -314,8 +314,14 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 			return err
 		}
 	}
-	if err := saveRequests(ctx, tx, subject, evs); err != nil {
+	return saveTablet(ctx, tx, subject, evs)
+}
+
+// saveTablet projects a device's events into the tables they feed: the
+// device itself and the requests made with its deliveries.
+func saveTablet(ctx context.Context, tx wtx, serial string, evs []Event) error {
+	if err := saveRequests(ctx, tx, serial, evs); err != nil {
 		return err
 	}
-	return saveDevice(ctx, tx, projectDevice(subject, evs))
+	return saveDevice(ctx, tx, projectDevice(serial, evs))
 }
