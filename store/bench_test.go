@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,25 +75,15 @@ func BenchmarkCheckIn(b *testing.B) {
 // BenchmarkBareInsert is the floor: one single-row insert per transaction
 // with the same connection settings, into a table shaped like the log.
 func BenchmarkBareInsert(b *testing.B) {
-	db, err := sql.Open("sqlite", dsn(filepath.Join(b.TempDir(), "bare.db"), false))
+	ctx := context.Background()
+	db, err := openBare(ctx, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(`CREATE TABLE t (id TEXT PRIMARY KEY, subject TEXT NOT NULL, payload TEXT NOT NULL) STRICT`); err != nil {
-		b.Fatal(err)
-	}
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		tx, err := db.Begin()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := tx.Exec(`INSERT INTO t VALUES (?, ?, '{"v":1}')`, fmt.Sprintf("%016d", i), "TAB"); err != nil {
-			b.Fatal(err)
-		}
-		if err := tx.Commit(); err != nil {
+		if err := insertBare(ctx, db, i); err != nil {
 			b.Fatal(err)
 		}
 	}

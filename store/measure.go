@@ -13,30 +13,45 @@ import (
 // connection settings (WAL, synchronous=FULL), into a fresh database in
 // dir shaped like the log. It returns the time per insert.
 func BareInsert(ctx context.Context, dir string, n int) (time.Duration, error) {
-	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, "bare.db"), false))
+	db, err := openBare(ctx, dir)
 	if err != nil {
 		return 0, err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, `CREATE TABLE t (id TEXT PRIMARY KEY, subject TEXT NOT NULL, payload TEXT NOT NULL) STRICT`); err != nil {
-		return 0, err
-	}
 	start := time.Now()
 	for i := range n {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return 0, err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO t VALUES (?, ?, '{"v":1}')`, fmt.Sprintf("%016d", i), "TAB"); err != nil {
-			tx.Rollback()
-			return 0, err
-		}
-		if err := tx.Commit(); err != nil {
+		if err := insertBare(ctx, db, i); err != nil {
 			return 0, err
 		}
 	}
 	return time.Since(start) / time.Duration(n), nil
+}
+
+// openBare makes the floor's database: one table shaped like the log.
+func openBare(ctx context.Context, dir string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn(filepath.Join(dir, "bare.db"), false))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, `CREATE TABLE t (id TEXT PRIMARY KEY, subject TEXT NOT NULL, payload TEXT NOT NULL) STRICT`); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// insertBare is one single-row insert in its own committed transaction.
+func insertBare(ctx context.Context, db *sql.DB, i int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO t VALUES (?, ?, '{"v":1}')`, fmt.Sprintf("%016d", i), "TAB"); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // Sample lists up to n tablets in status st, for measuring steps on them.
