@@ -62,6 +62,8 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, munic
   email_primary = excluded.email_primary, email_secondary = excluded.email_secondary, phone = excluded.phone,
   employee = excluded.employee, removed = excluded.removed`
 	deleteSeatsSQL = `DELETE FROM seats WHERE official_id = ?`
+	deleteWordsSQL = `DELETE FROM name_words WHERE official_id = ?`
+	insertWordSQL  = `INSERT OR IGNORE INTO name_words (word, official_id) VALUES (?, ?)`
 	insertSeatSQL  = `INSERT INTO seats (official_id, pos, body, role) VALUES (?, ?, ?, ?)`
 	officialSQL    = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials WHERE id = ?`
 	seatsSQL       = `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`
@@ -76,11 +78,11 @@ func saveOfficial(ctx context.Context, tx wtx, o Official) error {
 	if _, err := tx.ExecContext(ctx, deleteSeatsSQL, o.ID); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM name_words WHERE official_id = ?`, o.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, deleteWordsSQL, o.ID); err != nil {
 		return err
 	}
 	for _, w := range nameWords(o.Name) {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO name_words (word, official_id) VALUES (?, ?)`, w, o.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, insertWordSQL, w, o.ID); err != nil {
 			return fmt.Errorf("save official %s: %w", o.ID, err)
 		}
 	}

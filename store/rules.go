@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // DefaultRules is the guideline's entitlement rules, the file dropin uses
@@ -123,15 +124,18 @@ func (es RulesErrors) Error() string {
 
 func (es RulesErrors) Unwrap() []error { return es }
 
-// MustDefaultRules parses DefaultRules; it is part of the program, so a
-// failure is a bug caught by the tests.
-func MustDefaultRules() *Rules {
+// MustDefaultRules is DefaultRules parsed, once: it is part of the
+// program, so a failure is a bug caught by the tests. Rules do not change
+// once read, so every store shares them.
+func MustDefaultRules() *Rules { return defaultRules() }
+
+var defaultRules = sync.OnceValue(func() *Rules {
 	rs, err := ParseRules(strings.NewReader(DefaultRules), "default")
 	if err != nil {
 		panic(err)
 	}
 	return rs
-}
+})
 
 // Entitlement is what an official may be issued, and why.
 type Entitlement struct {
