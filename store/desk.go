@@ -13,6 +13,10 @@ type Card struct {
 	Device   Device
 	Official *Official // nil when no official is linked
 	Timeline []Entry   // oldest first
+
+	// Receipt is the receipt the change that returned this card issued,
+	// in its own transaction (see SetReceipter); nil if it issued none.
+	Receipt *ReceiptRecord
 }
 
 // Entry is one line of a tablet's timeline.
@@ -78,7 +82,14 @@ func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInRe
 			}
 			res.Changed = true
 		}
+		var rec *ReceiptRecord
+		if res.Changed {
+			if rec, evs, err = s.promisedReceipt(ctx, tx, serial, evs, len(evs)-1, by); err != nil {
+				return err
+			}
+		}
 		res.Card, err = cardOf(ctx, tx, serial, evs)
+		res.Card.Receipt = rec
 		return err
 	})
 	return res, err
@@ -152,10 +163,16 @@ func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(wtx
 		if err != nil {
 			return err
 		}
+		from := len(evs)
 		if evs, err = fn(tx, evs); err != nil {
 			return err
 		}
+		rec, evs, err := s.promisedReceipt(ctx, tx, serial, evs, from, by)
+		if err != nil {
+			return err
+		}
 		card, err = cardOf(ctx, tx, serial, evs)
+		card.Receipt = rec
 		return err
 	})
 	return card, err

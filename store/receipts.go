@@ -40,6 +40,21 @@ var ErrNoReceipt = errors.New("no such receipt")
 // number it gets: its content and its signed token.
 type MakeReceipt func(number int, issued time.Time, c Card) (content json.RawMessage, token string, err error)
 
+// Receipter makes the receipts that steps promise. The store calls it
+// inside the step's transaction, so a step that promises a receipt is
+// never committed without one.
+type Receipter interface {
+	// Promised is the kind of receipt a step of kind k promises, if any.
+	Promised(k Kind) (kind string, ok bool)
+	// Make builds a receipt of kind from the tablet as it stands.
+	Make(kind string, number int, issued time.Time, c Card, by Actor) (content json.RawMessage, token string, err error)
+}
+
+// SetReceipter sets who makes the receipts that steps promise; nil (the
+// default) makes none. Call it before the store is shared between
+// goroutines.
+func (s *Store) SetReceipter(r Receipter) { s.receipter = r }
+
 // IssueReceipt gives the tablet a receipt of the given kind: the next
 // number of this station, made by make, recorded as an event, all in one
 // transaction. Render files after it returns: the record is the truth.
@@ -50,30 +65,61 @@ func (s *Store) IssueReceipt(ctx context.Context, serial, kind string, by Actor,
 		if err != nil {
 			return err
 		}
-		card, err := cardOf(ctx, tx, serial, evs)
-		if err != nil {
-			return err
-		}
-		if !card.Device.Known {
-			return &Refusal{Code: RefuseUnknown, Kind: KindReceipt}
-		}
-		var last int
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) FROM receipts WHERE station = ?`, by.Station).Scan(&last); err != nil {
-			return err
-		}
-		e := s.newEvent(by, KindReceipt, serial, card.Device.Cycle, "", nil)
-		content, token, err := make(last+1, e.Time(), card)
-		if err != nil {
-			return err
-		}
-		e.Payload = mustJSON(receiptPayload{V: 1, Number: last + 1, Kind: kind, Token: token, Content: content})
-		if err := insertEvent(ctx, tx, e); err != nil {
-			return err
-		}
-		rec = ReceiptRecord{Station: by.Station, Number: last + 1, Serial: serial, Kind: kind, Token: token, Content: content, Issued: e.Time()}
-		return saveReceipt(ctx, tx, e)
+		rec, _, err = s.issueReceipt(ctx, tx, serial, kind, evs, by, make)
+		return err
 	})
 	return rec, err
+}
+
+// promisedReceipt issues, in the caller's transaction, the receipt that
+// the newest of the events added (evs[from:]) promises, if a receipter is
+// set and one does. It returns the events with the receipt's.
+func (s *Store) promisedReceipt(ctx context.Context, tx wtx, serial string, evs []Event, from int, by Actor) (*ReceiptRecord, []Event, error) {
+	if s.receipter == nil {
+		return nil, evs, nil
+	}
+	for i := len(evs) - 1; i >= from; i-- {
+		kind, ok := s.receipter.Promised(evs[i].Kind)
+		if !ok {
+			continue
+		}
+		step := evs[i].Kind
+		rec, evs, err := s.issueReceipt(ctx, tx, serial, kind, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
+			return s.receipter.Make(kind, number, issued, c, by)
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("receipt for %s: %w", step, err)
+		}
+		return &rec, evs, nil
+	}
+	return nil, evs, nil
+}
+
+// issueReceipt records a receipt of kind for the tablet whose events are
+// evs, numbered next at this station, in the caller's transaction.
+func (s *Store) issueReceipt(ctx context.Context, tx wtx, serial, kind string, evs []Event, by Actor, make MakeReceipt) (ReceiptRecord, []Event, error) {
+	card, err := cardOf(ctx, tx, serial, evs)
+	if err != nil {
+		return ReceiptRecord{}, nil, err
+	}
+	if !card.Device.Known {
+		return ReceiptRecord{}, nil, &Refusal{Code: RefuseUnknown, Kind: KindReceipt}
+	}
+	var last int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) FROM receipts WHERE station = ?`, by.Station).Scan(&last); err != nil {
+		return ReceiptRecord{}, nil, err
+	}
+	e := s.newEvent(by, KindReceipt, serial, card.Device.Cycle, "", nil)
+	content, token, err := make(last+1, e.Time(), card)
+	if err != nil {
+		return ReceiptRecord{}, nil, err
+	}
+	e.Payload = mustJSON(receiptPayload{V: 1, Number: last + 1, Kind: kind, Token: token, Content: content})
+	if err := insertEvent(ctx, tx, e); err != nil {
+		return ReceiptRecord{}, nil, err
+	}
+	rec := ReceiptRecord{Station: by.Station, Number: last + 1, Serial: serial, Kind: kind, Token: token, Content: content, Issued: e.Time()}
+	return rec, append(evs, e), saveReceipt(ctx, tx, e)
 }
 
 // saveReceipt projects a receipt event into the receipts table.
@@ -121,6 +167,15 @@ func (s *Store) Receipt(ctx context.Context, station string, number int) (Receip
 // ReceiptsOf lists a tablet's receipts, newest first.
 func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ? ORDER BY issued_hlc DESC`, serial)
+	if err != nil {
+		return nil, err
+	}
+	return scanReceipts(rows)
+}
+
+// ReceiptsOfStation lists a station's receipts, by number.
+func (s *Store) ReceiptsOfStation(ctx context.Context, station string) ([]ReceiptRecord, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? ORDER BY number`, station)
 	if err != nil {
 		return nil, err
 	}

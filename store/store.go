@@ -28,8 +28,9 @@ type Store struct {
 	clock HLC
 	now   func() time.Time
 
-	stmts map[string]*sql.Stmt // prepared at Open; read-only after
-	rules *Rules               // entitlement; set before the store is shared
+	stmts     map[string]*sql.Stmt // prepared at Open; read-only after
+	rules     *Rules               // entitlement; set before the store is shared
+	receipter Receipter            // makes the receipts steps promise; set before the store is shared
 
 	checked   chan struct{} // closed when the check of every page is done
 	damage    error         // what it found; read after checked is closed

@@ -219,3 +219,44 @@ func TestDamageInsideIsFoundBeforeAnyWrite(t *testing.T) {
 		t.Fatalf("a write to a damaged database: %v, want ErrNotDatabase", err)
 	}
 }
+
+// testReceipter promises a hand-in receipt for every check-in; fail makes
+// the receipt fail.
+type testReceipter struct{ fail error }
+
+func (r testReceipter) Promised(k Kind) (string, bool) { return "I", k == KindReceived }
+func (r testReceipter) Make(kind string, number int, issued time.Time, c Card, by Actor) (json.RawMessage, string, error) {
+	return json.RawMessage(`{"serial":"` + c.Device.Serial + `"}`), "R1.TOKEN", r.fail
+}
+
+// The receipt a step promises is made in the step's transaction: there is
+// no moment at which the step is on disk and its receipt is not, and a
+// receipt that cannot be made stops the step.
+func TestAStepAndItsReceiptCommitTogether(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	s.SetReceipter(testReceipter{})
+	card, err := s.Register(ctx, "DMPXK2ABC123", "iPad", "", desk)
+	if err != nil || card.Receipt == nil || card.Receipt.Number != 1 || card.Receipt.Kind != "I" {
+		t.Fatalf("register: %+v %v", card.Receipt, err)
+	}
+	if last := card.Timeline[len(card.Timeline)-1]; last.Kind != KindReceipt {
+		t.Fatalf("the card's timeline ends with %s, want the receipt", last.Kind)
+	}
+	card, err = s.Step(ctx, "DMPXK2ABC123", KindUpgrading, Input{}, desk)
+	if err != nil || card.Receipt != nil {
+		t.Fatalf("a step that promises no receipt made one: %+v %v", card.Receipt, err)
+	}
+
+	s.SetReceipter(testReceipter{fail: errors.New("no key")})
+	if _, err := s.Register(ctx, "R52NXYGSKYS", "Galaxy", "", desk); err == nil {
+		t.Fatal("a check-in whose receipt failed was saved")
+	}
+	if c, _ := s.Card(ctx, "R52NXYGSKYS"); c.Device.Known {
+		t.Fatal("the refused check-in left the tablet registered")
+	}
+	recs, _ := s.ReceiptsOfStation(ctx, desk.Station)
+	if len(recs) != 1 {
+		t.Fatalf("receipts: %+v", recs)
+	}
+}

@@ -166,6 +166,10 @@ func New(cfg Config) *Model {
 		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log, receipts: cfg.Receipts,
 		width: 80, height: 24, isDark: true,
 	}
+	if cfg.Receipts != nil {
+		// The receipt a step promises is made in the step's transaction.
+		cfg.Store.SetReceipter(cfg.Receipts)
+	}
 	m := &Model{c: c, detector: scan.NewDetector(cfg.ScanGap), help: help.New()}
 	m.help.Styles = c.styles.Help
 	m.staff = newStaffScreen(c)
@@ -193,13 +197,44 @@ func New(cfg Config) *Model {
 
 // Init asks the terminal for its background and loads the desk's numbers.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh(), m.fileMissingReceipts()}
 	if m.screen == screenStaff {
 		cmds = append(cmds, m.staff.focus())
 	} else {
 		cmds = append(cmds, m.desk.focusInput())
 	}
 	return tea.Batch(cmds...)
+}
+
+// receiptsFiledMsg: the receipts whose files were missing at start (the
+// desk stopped between a step and its files) are written.
+type receiptsFiledMsg struct {
+	n   int
+	err error
+}
+
+// fileMissingReceipts writes, in the background, the files of this
+// station's receipts that have none.
+func (m *Model) fileMissingReceipts() tea.Cmd {
+	rs, st, t, station := m.c.receipts, m.c.store, m.c.t, m.c.station
+	if rs == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		n, err := rs.RenderMissing(context.Background(), st, t, station)
+		return receiptsFiledMsg{n: n, err: err}
+	}
+}
+
+func (m *Model) receiptsFiled(msg receiptsFiledMsg) tea.Cmd {
+	if msg.err != nil {
+		m.c.log.Error("render missing receipts", "err", msg.err)
+		return flashCmd(flashError, m.c.t.T("receipt.filesfailed", errText(msg.err)))
+	}
+	if msg.n > 0 {
+		m.c.log.Info("rendered missing receipts", "n", msg.n)
+	}
+	return nil
 }
 
 // activityMsg carries the recent activity and today's counts.
@@ -303,8 +338,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.equipment.update(msg)
 	case importedMsg:
 		return m.importer.update(msg)
-	case signedMsg:
+	case checkedInMsg, savedMsg, searchedMsg, receiptMsg, cardMsg, tokenMsg, entitledMsg, signedMsg:
+		// The desk's answers reach the desk, shown or not: a tab pressed
+		// before the store answered must not leave a card saving forever.
 		return m.desk.update(msg)
+	case receiptsFiledMsg:
+		return m.receiptsFiled(msg)
 	case syncedMsg:
 		return m.synced(msg)
 	case settingsSavedMsg:

@@ -208,7 +208,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		d.card = &msg.res.Card
 		d.toCard()
 		if msg.res.Changed {
-			return tea.Batch(d.savedFlash(store.KindReceived), changed, d.issue(receipt.HandIn))
+			return tea.Batch(d.savedFlash(store.KindReceived), changed, d.file(msg.res.Card.Receipt))
 		}
 		return flashCmd(flashInfo, t.T("card.opened", msg.serial, t.Status(d.card.Device.Status)))
 
@@ -221,16 +221,9 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			return flashCmd(flashError, d.refusalText(msg.err))
 		}
 		d.card = &msg.card
-		cmds := []tea.Cmd{d.savedFlash(msg.kind), changed}
-		switch {
-		case msg.kind == store.KindRegistered:
-			cmds = append(cmds, d.issue(receipt.HandIn))
-		case msg.kind == store.KindHandedBack:
-			cmds = append(cmds, d.issue(receipt.HandBack))
-		}
-		if rk, ok := lifecycleReceipt(msg.kind); ok {
+		cmds := []tea.Cmd{d.savedFlash(msg.kind), changed, d.file(msg.card.Receipt)}
+		if msg.kind == store.KindIssued || msg.kind == store.KindReturned {
 			d.deliver = nil
-			cmds = append(cmds, d.issue(rk))
 		}
 		if msg.kind == store.KindRegistered {
 			// The tablet is in: link its official now, or Esc for later.
@@ -407,22 +400,21 @@ func (d *deskScreen) openToken(raw string) tea.Cmd {
 	}
 }
 
-// issue makes the open tablet's receipt of kind, and prints it if a
-// printer is set. It runs after the step is saved: the step never waits
-// for paper.
-func (d *deskScreen) issue(kind receipt.Kind) tea.Cmd {
+// file writes the files of the receipt a step made in its own
+// transaction, and prints it if a printer is set. It runs after the step
+// is saved and shown: the step never waits for paper.
+func (d *deskScreen) file(rec *store.ReceiptRecord) tea.Cmd {
 	rs := d.c.receipts
-	if rs == nil {
+	if rs == nil || rec == nil {
 		return nil
 	}
-	st, t, serial, by := d.c.store, d.c.t, d.serial, d.c.actor()
+	t, r := d.c.t, *rec
 	return func() tea.Msg {
-		ctx := context.Background()
-		rec, files, err := rs.Issue(ctx, st, t, serial, kind, by)
-		msg := receiptMsg{serial: serial, rec: rec, files: files, issued: true, err: err}
+		files, err := rs.Render(t, r)
+		msg := receiptMsg{serial: r.Serial, rec: r, files: files, issued: true, err: err}
 		if err == nil && rs.Printer.Name != "" {
 			msg.printed = true
-			msg.job, msg.printErr = rs.Print(ctx, t, rec, files)
+			msg.job, msg.printErr = rs.Print(context.Background(), t, r, files)
 		}
 		return msg
 	}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"dropin/receipt"
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -244,5 +246,41 @@ func TestDiskFullIsSaid(t *testing.T) {
 	h.wantScreen("Disken är full: inget sparades nu", "DMPXK2ABC123")
 	if h.m.desk.saving {
 		t.Fatal("the desk must take keys again after a failed save")
+	}
+}
+
+// TestScreenSwitchKeepsTheDesksAnswer: a tab pressed before the store
+// answers a scan must not lose the answer. The desk gets it on whichever
+// screen is showing, and the card is saved, with its receipt, when the
+// user comes back.
+func TestScreenSwitchKeepsTheDesksAnswer(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	withReceipts(t, h, receipt.Printer{})
+	importLevanger(t, h.store)
+	for _, r := range "R52NXYGSKYS" {
+		h.m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		h.clk.advance(3 * time.Millisecond)
+	}
+	_, checkIn := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	h.clk.advance(time.Second)
+	h.special(tea.KeyTab) // the overview, before the store answered
+	if h.m.screen != screenOverview {
+		t.Fatalf("screen %d after tab", h.m.screen)
+	}
+	h.run(checkIn)
+	h.key(tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	if h.m.screen != screenDesk {
+		t.Fatalf("screen %d after shift+tab", h.m.screen)
+	}
+	if h.m.desk.saving || h.card().Status != store.Received {
+		t.Fatalf("the card is still saving (%v) or not received: %+v", h.m.desk.saving, h.card())
+	}
+	h.wantScreen("Neste: [space] → oppgraderes")
+	h.press("v")
+	h.wantScreen("Kvittering 1 · Kvittering for innlevering")
+	h.special(tea.KeyEscape)
+	h.press(" ")
+	if h.card().Status != store.Upgrading {
+		t.Fatalf("space after coming back: %s", h.card().Status)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"dropin/receipt"
 	"dropin/scan"
 	"dropin/store"
 )
@@ -108,17 +107,6 @@ func (d *deskScreen) returnKey(msg tea.KeyPressMsg) tea.Cmd {
 		return d.step(store.KindReturned, store.Input{Reason: returnReasons[msg.String()[0]-'1']})
 	}
 	return nil
-}
-
-// lifecycleReceipt is the receipt a lifecycle step gets, if any.
-func lifecycleReceipt(k store.Kind) (receipt.Kind, bool) {
-	switch k {
-	case store.KindIssued:
-		return receipt.Delivery, true
-	case store.KindReturned:
-		return receipt.Return, true
-	}
-	return 0, false
 }
 
 // custodyLines say who has the device, for a card whose device has been

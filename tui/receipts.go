@@ -61,15 +61,67 @@ func (f Files) For(paper receipt.Paper) string {
 // store's transaction, then written as files.
 func (r *Receipts) Issue(ctx context.Context, st *store.Store, t i18n.Catalog, serial string, kind receipt.Kind, by store.Actor) (store.ReceiptRecord, Files, error) {
 	rec, err := st.IssueReceipt(ctx, serial, string(kind), by, func(number int, issued time.Time, c store.Card) (json.RawMessage, string, error) {
-		rc := receiptFromCard(kind, number, issued, c, by)
-		content, err := json.Marshal(rc)
-		return content, receipt.Sign(r.Key, rc), err
+		return r.Make(string(kind), number, issued, c, by)
 	})
 	if err != nil {
 		return rec, Files{}, err
 	}
 	files, err := r.Render(t, rec)
 	return rec, files, err
+}
+
+// Promised is the receipt a step promises: a hand-in receipt for every
+// check-in, a hand-back receipt, a delivery and a return receipt. The
+// store makes it in the step's own transaction (store.Receipter).
+func (r *Receipts) Promised(k store.Kind) (string, bool) {
+	switch k {
+	case store.KindReceived:
+		return string(rune(receipt.HandIn)), true
+	case store.KindHandedBack:
+		return string(rune(receipt.HandBack)), true
+	case store.KindIssued:
+		return string(rune(receipt.Delivery)), true
+	case store.KindReturned:
+		return string(rune(receipt.Return)), true
+	}
+	return "", false
+}
+
+// Make builds a receipt's content and signed token (store.Receipter).
+func (r *Receipts) Make(kind string, number int, issued time.Time, c store.Card, by store.Actor) (json.RawMessage, string, error) {
+	if len(kind) != 1 || !receipt.Kind(kind[0]).Known() {
+		return nil, "", fmt.Errorf("receipt kind %q", kind)
+	}
+	rc := receiptFromCard(receipt.Kind(kind[0]), number, issued, c, by)
+	content, err := json.Marshal(rc)
+	return content, receipt.Sign(r.Key, rc), err
+}
+
+// RenderMissing writes the files of every receipt of station that has
+// none yet: a receipt is recorded with its step, and the files follow, so
+// a desk stopped in between renders them when it starts again.
+func (r *Receipts) RenderMissing(ctx context.Context, st *store.Store, t i18n.Catalog, station string) (int, error) {
+	recs, err := st.ReceiptsOfStation(ctx, station)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, rec := range recs {
+		f := r.FilesOf(rec)
+		if exists(f.A4) && exists(f.Slip) && exists(f.PNG) {
+			continue
+		}
+		if _, err := r.Render(t, rec); err != nil {
+			return n, fmt.Errorf("receipt %d: %w", rec.Number, err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func receiptFromCard(kind receipt.Kind, number int, issued time.Time, c store.Card, by store.Actor) receipt.Receipt {
@@ -206,7 +258,8 @@ func writeFile(path string, data []byte) error {
 // Print sends the receipt's PDF for the printer's paper to CUPS.
 func (r *Receipts) Print(ctx context.Context, t i18n.Catalog, rec store.ReceiptRecord, f Files) (string, error) {
 	path := f.For(r.Printer.Paper)
-	if _, err := os.Stat(path); err != nil { // written before this run, or by another desk's render
+	if !exists(path) { // not rendered yet, or another desk's receipt
+		var err error
 		if f, err = r.Render(t, rec); err != nil {
 			return "", err
 		}

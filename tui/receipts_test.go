@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -22,6 +23,7 @@ func withReceipts(t *testing.T, h *harness, printer receipt.Printer) *Receipts {
 		t.Fatal(err)
 	}
 	h.m.c.receipts = rs
+	h.store.SetReceipter(rs) // as New does
 	return rs
 }
 
@@ -152,5 +154,81 @@ func TestSettingsChooseThePrinter(t *testing.T) {
 	}
 	if u, _ := h.store.Setting(ctx, SettingCentral); u != "http://127.0.0.1:8470" {
 		t.Fatalf("saved central %q", u)
+	}
+}
+
+// TestQuitRightAfterAScanKeepsTheReceipt: the check-in and its hand-in
+// receipt are one transaction, so a desk stopped before the receipt's
+// files are written (Ctrl+C at once) still has the receipt, and the next
+// start writes its files.
+func TestQuitRightAfterAScanKeepsTheReceipt(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	rs := withReceipts(t, h, receipt.Printer{})
+	importLevanger(t, h.store)
+	ctx := context.Background()
+
+	// Scan and Enter; the check-in answers, and the desk is killed before
+	// the command that writes the files runs.
+	for _, r := range "R52NXYGSKYS" {
+		h.m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		h.clk.advance(3 * time.Millisecond)
+	}
+	_, cmd := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	msgs := collect(cmd)
+	var checked *checkedInMsg
+	for _, m := range msgs {
+		if c, ok := m.(checkedInMsg); ok {
+			checked = &c
+		}
+	}
+	if checked == nil || checked.err != nil || !checked.res.Changed {
+		t.Fatalf("check-in: %+v", checked)
+	}
+	recs, err := h.store.ReceiptsOf(ctx, "R52NXYGSKYS")
+	if err != nil || len(recs) != 1 || recs[0].Kind != "I" {
+		t.Fatalf("the check-in committed without its hand-in receipt: %+v %v", recs, err)
+	}
+	files := rs.FilesOf(recs[0])
+	if exists(files.A4) {
+		t.Fatal("the files were written before their command ran; the test does not test the stop")
+	}
+
+	// The desk starts again: the receipt's files are written.
+	m := New(Config{Store: h.store, Station: "skranke-1", Staff: "KN", Lang: i18n.Bokmal, Receipts: rs})
+	for _, msg := range collect(m.fileMissingReceipts()) {
+		if f, ok := msg.(receiptsFiledMsg); !ok || f.err != nil || f.n != 1 {
+			t.Fatalf("render on start: %+v", msg)
+		}
+	}
+	for _, f := range []string{files.A4, files.Slip, files.PNG} {
+		if st, err := os.Stat(f); err != nil || st.Size() == 0 {
+			t.Fatalf("receipt file %s after restart: %v", f, err)
+		}
+	}
+	if n, err := rs.RenderMissing(ctx, h.store, i18n.New(i18n.Bokmal), "skranke-1"); err != nil || n != 0 {
+		t.Fatalf("a second start renders again: %d %v", n, err)
+	}
+}
+
+// collect runs cmd and its batches and returns the messages, without
+// feeding them back (timers that do not answer within a second dropped).
+func collect(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	out := make(chan tea.Msg, 1)
+	go func() { out <- cmd() }()
+	select {
+	case msg := <-out:
+		if b, ok := msg.(tea.BatchMsg); ok {
+			var all []tea.Msg
+			for _, c := range b {
+				all = append(all, collect(c)...)
+			}
+			return all
+		}
+		return []tea.Msg{msg}
+	case <-time.After(time.Second):
+		return nil
 	}
 }

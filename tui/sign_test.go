@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -24,17 +25,23 @@ func handedBack(t *testing.T, st *store.Store, rs *Receipts) store.ReceiptRecord
 	t.Helper()
 	ctx := context.Background()
 	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	st.SetReceipter(rs) // as the desk does
 	st.CheckIn(ctx, "R52NXYGSKYS", by)
 	for _, k := range []store.Kind{store.KindUpgrading, store.KindUpgraded} {
 		st.Step(ctx, "R52NXYGSKYS", k, store.Input{}, by)
 	}
 	st.Step(ctx, "R52NXYGSKYS", store.KindFirstLogin, store.Input{Checklist: store.Checklist}, by)
-	st.Step(ctx, "R52NXYGSKYS", store.KindHandedBack, store.Input{}, by)
-	rec, _, err := rs.Issue(ctx, st, i18n.New(i18n.Bokmal), "R52NXYGSKYS", receipt.HandBack, by)
+	card, err := st.Step(ctx, "R52NXYGSKYS", store.KindHandedBack, store.Input{}, by)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rec
+	if card.Receipt == nil || card.Receipt.Kind != "O" {
+		t.Fatalf("the hand-back made no hand-back receipt in its transaction: %+v", card.Receipt)
+	}
+	if _, err := rs.Render(i18n.New(i18n.Bokmal), *card.Receipt); err != nil {
+		t.Fatal(err)
+	}
+	return *card.Receipt
 }
 
 // TestSignWithTheMouse runs the real program: the official presses the
@@ -135,13 +142,13 @@ func TestSignByTypingTheName(t *testing.T) {
 	h.press("n")
 	h.press("oystein  AASEN") // case, spaces and diacritics aside
 	h.special(tea.KeyEnter)
-	h.wantScreen("kvittering 1 er signert")
+	h.wantScreen(fmt.Sprintf("kvittering %d er signert", rec.Number))
 	sig, _ := h.store.SignatureOf(context.Background(), rec.Station, rec.Number)
 	if sig == nil || sig.Method != SignedByTyped || sig.Strokes != nil {
 		t.Fatalf("typed signature %+v", sig)
 	}
 	h.press("s")
-	h.wantScreen("Kvittering 1 er allerede signert.")
+	h.wantScreen(fmt.Sprintf("Kvittering %d er allerede signert.", rec.Number))
 }
 
 func TestBrailleJoinsSamples(t *testing.T) {

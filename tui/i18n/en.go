@@ -259,6 +259,7 @@ var en = map[string]string{
 	"receipt.noofficial":  "not linked to an official",
 	"receipt.verify":      "The code above is signed by the desk. Check it with: dropin receipt verify <the code>",
 	"receipt.issued":      "Receipt %d saved: %s",
+	"receipt.filesfailed": "Receipt files could not be written: %s",
 	"receipt.printed":     "Receipt %d sent to the printer (job %s).",
 	"receipt.noprinter":   "Receipt %d is saved as a file, but no printer is set (--printer): %s",
 	"receipt.printfailed": "Receipt %d was not printed: %s Saved as a file: %s",

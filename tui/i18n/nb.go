@@ -259,6 +259,7 @@ var nb = map[string]string{
 	"receipt.noofficial":  "ikke koblet til en folkevalgt",
 	"receipt.verify":      "Koden over er signert av skranken. Kontroller den med: dropin receipt verify <koden>",
 	"receipt.issued":      "Kvittering %d lagret: %s",
+	"receipt.filesfailed": "Kvitteringsfilene kunne ikke skrives: %s",
 	"receipt.printed":     "Kvittering %d sendt til skriveren (jobb %s).",
 	"receipt.noprinter":   "Kvittering %d er lagret som fil, men ingen skriver er satt opp (--printer): %s",
 	"receipt.printfailed": "Kvittering %d ble ikke skrevet ut: %s Lagret som fil: %s",

@@ -259,6 +259,7 @@ var sv = map[string]string{
 	"receipt.noofficial":  "inte kopplad till en förtroendevald",
 	"receipt.verify":      "Koden ovan är signerad av disken. Kontrollera den med: dropin receipt verify <koden>",
 	"receipt.issued":      "Kvitto %d sparat: %s",
+	"receipt.filesfailed": "Kvittofilerna kunde inte skrivas: %s",
 	"receipt.printed":     "Kvitto %d skickat till skrivaren (jobb %s).",
 	"receipt.noprinter":   "Kvitto %d är sparat som fil, men ingen skrivare är inställd (--printer): %s",
 	"receipt.printfailed": "Kvitto %d skrevs inte ut: %s Sparat som fil: %s",
