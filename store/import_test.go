@@ -272,3 +272,40 @@ func TestImportSwedishList(t *testing.T) {
 		t.Fatalf("Nils Öberg: %+v", o)
 	}
 }
+
+// A Windows-1252 row in a UTF-8 file (with or without the byte-order
+// mark) is refused with its line, never stored with U+FFFD, and the UTF-8
+// rows are not garbled by reading the whole file as Windows-1252.
+func TestARowInAnotherEncodingIsRefused(t *testing.T) {
+	const header = "Navn;Organ;Primær e-post\r\n"
+	utf8Row := "Åse Ås;Kommunestyret;ase@levanger.kommune.no\r\n"
+	cp1252Row := "Bj\xf8rn Str\xf8m;Kommunestyret;bjorn@levanger.kommune.no\r\n"
+	for _, tc := range []struct {
+		name, file string
+	}{
+		{"with BOM", "\xef\xbb\xbf" + header + utf8Row + cp1252Row},
+		{"without BOM", header + utf8Row + cp1252Row},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ros := parseString(t, tc.file)
+			if len(ros.Errors) != 1 || ros.Errors[0].Line != 3 || ros.Errors[0].Problem != RowBadEncoding || ros.Errors[0].Value != "Bj?rn Str?m" {
+				t.Fatalf("errors %+v", ros.Errors)
+			}
+			if len(ros.Officials) != 1 || ros.Officials[0].Name != "Åse Ås" {
+				t.Fatalf("the UTF-8 row was garbled: %+v", ros.Officials)
+			}
+			s := openTest(t)
+			if _, err := s.Import(context.Background(), ros, desk, false); !errors.Is(err, ErrRosterInvalid) {
+				t.Fatalf("want ErrRosterInvalid, got %v", err)
+			}
+			if n := countEvents(t, s); n != 0 {
+				t.Fatalf("the refused import changed %d things", n)
+			}
+		})
+	}
+	// A file that is Windows-1252 throughout is still read as such.
+	ros := parseString(t, "Navn;Organ;Prim\xe6r e-post\r\n"+cp1252Row)
+	if ros.Encoding != Windows1252 || len(ros.Errors) != 0 || ros.Officials[0].Name != "Bjørn Strøm" {
+		t.Fatalf("windows-1252: %s %+v %+v", ros.Encoding, ros.Errors, ros.Officials)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -77,6 +78,7 @@ const (
 	RowBadEmployee                         // the employee column is neither yes nor no
 	RowBadSerial                           // not a valid serial
 	RowSerialTwice                         // one tablet on two different people
+	RowBadEncoding                         // not valid UTF-8 in a UTF-8 file; Value holds the field, bad bytes as "?"
 )
 
 // Reason says what is wrong, in English, for logs and tests.
@@ -98,6 +100,8 @@ func (e RowError) Reason() string {
 		return fmt.Sprintf("%s: invalid tablet serial %q", e.Name, e.Value)
 	case RowSerialTwice:
 		return fmt.Sprintf("tablet %s is on two people: %s here and %s on line %d", e.Value, e.Name, e.Other, e.OtherLine)
+	case RowBadEncoding:
+		return fmt.Sprintf("not valid UTF-8: %q", e.Value)
 	}
 	return fmt.Sprintf("problem %d", e.Problem)
 }
@@ -154,13 +158,17 @@ func foldHeader(s string) string {
 }
 
 // decode returns the file as UTF-8 text. Excel writes "CSV UTF-8" with a
-// byte-order mark and "CSV (semikolondelt)" in Windows-1252; a file that
-// is not valid UTF-8 is taken as the latter, which maps every byte.
+// byte-order mark and "CSV (semikolondelt)" in Windows-1252. A file is
+// read as Windows-1252 (which maps every byte) only when that is the one
+// encoding it can be in: no byte-order mark, not valid UTF-8, and not one
+// UTF-8 letter in it. A file with UTF-8 letters and bytes that are not
+// UTF-8 mixes two encodings; it is read as UTF-8 and ParseRoster refuses
+// the rows that are not, rather than garble the others.
 func decode(data []byte) (string, Encoding) {
 	if rest, ok := bytes.CutPrefix(data, []byte("\xef\xbb\xbf")); ok {
 		return string(rest), UTF8BOM
 	}
-	if utf8.Valid(data) {
+	if utf8.Valid(data) || hasUTF8Letter(data) {
 		return string(data), UTF8
 	}
 	text, err := charmap.Windows1252.NewDecoder().Bytes(data)
@@ -168,6 +176,19 @@ func decode(data []byte) (string, Encoding) {
 		return string(data), UTF8 // cannot happen: every byte maps
 	}
 	return string(text), Windows1252
+}
+
+// hasUTF8Letter reports whether data holds a multi-byte UTF-8 sequence
+// (such as "ø", C3 B8): Windows-1252 text almost never does.
+func hasUTF8Letter(data []byte) bool {
+	for len(data) > 0 {
+		_, n := utf8.DecodeRune(data)
+		if n > 1 {
+			return true
+		}
+		data = data[n:]
+	}
+	return false
 }
 
 // sniffComma picks the separator the header line uses most, outside
@@ -264,6 +285,14 @@ func ParseRoster(r io.Reader) (*Roster, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		ros.Rows++
+		if enc != Windows1252 {
+			if i := slices.IndexFunc(rec, func(f string) bool { return !utf8.ValidString(f) }); i >= 0 {
+				// Never stored with U+FFFD in place of a letter: the row
+				// is in another encoding than the file says.
+				ros.Errors = append(ros.Errors, RowError{Line: line, Problem: RowBadEncoding, Value: strings.ToValidUTF8(rec[i], "?")})
+				continue
+			}
+		}
 		if len(rec) > len(header) {
 			ros.Errors = append(ros.Errors, RowError{Line: line, Problem: RowTooManyFields, Value: fmt.Sprint(len(rec))})
 			continue

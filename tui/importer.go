@@ -281,7 +281,7 @@ func RowErrorText(t i18n.Catalog, e store.RowError) string {
 	switch e.Problem {
 	case store.RowSerialTwice:
 		what = t.T("row.8", value, name, scan.Clean(e.Other), e.OtherLine)
-	case store.RowUnreadable, store.RowTooManyFields:
+	case store.RowUnreadable, store.RowTooManyFields, store.RowBadEncoding:
 		what = t.T(fmt.Sprintf("row.%d", e.Problem), value)
 	case store.RowNoName:
 		what = t.T("row.3")

@@ -175,6 +175,7 @@ var en = map[string]string{
 	"row.6": "%s: “%s” is neither Ja nor Nei",
 	"row.7": "%s: invalid serial “%s”",
 	"row.8": "tablet %s is on two people: %s here and %s on line %d",
+	"row.9": "not valid UTF-8 (“%s”): the row is in another encoding than the rest of the file. Save the file again as “CSV UTF-8”",
 
 	"key.nextscreen":        "next screen",
 	"key.prevscreen":        "previous screen",

@@ -175,6 +175,7 @@ var nb = map[string]string{
 	"row.6": "%s: «%s» er verken Ja eller Nei",
 	"row.7": "%s: ugyldig serienummer «%s»",
 	"row.8": "nettbrett %s står på to personer: %s her og %s på linje %d",
+	"row.9": "ikke gyldig UTF-8 («%s»): raden er skrevet i en annen tegnkoding enn resten av fila. Lagre fila på nytt som «CSV UTF-8»",
 
 	"key.nextscreen":        "neste skjerm",
 	"key.prevscreen":        "forrige skjerm",

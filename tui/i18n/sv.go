@@ -175,6 +175,7 @@ var sv = map[string]string{
 	"row.6": "%s: ”%s” är varken Ja eller Nej",
 	"row.7": "%s: ogiltigt serienummer ”%s”",
 	"row.8": "surfplatta %s står på två personer: %s här och %s på rad %d",
+	"row.9": "inte giltig UTF-8 (”%s”): raden är skriven i en annan teckenkodning än resten av filen. Spara filen igen som ”CSV UTF-8”",
 
 	"key.nextscreen":        "nästa skärm",
 	"key.prevscreen":        "föregående skärm",
