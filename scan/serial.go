@@ -24,6 +24,7 @@ const (
 	ReasonTooLong                    // more than MaxSerialLen characters
 	ReasonBadChar                    // a character other than A-Z and 0-9
 	ReasonLuhn                       // a 15-digit IMEI whose check digit is wrong
+	ReasonCutOff                     // a cut-off read of a known serial (decided by the store, which knows them)
 )
 
 func (r Reason) String() string {
@@ -38,6 +39,8 @@ func (r Reason) String() string {
 		return "invalid character"
 	case ReasonLuhn:
 		return "IMEI check digit is wrong"
+	case ReasonCutOff:
+		return "cut off"
 	}
 	return fmt.Sprintf("reason(%d)", int(r))
 }

@@ -55,6 +55,8 @@ type Read struct {
 	Class   ReadClass
 	Reason  scan.Reason // for an invalid read
 	Undone  bool
+	// For a cut-off read (Reason scan.ReasonCutOff), Serial is the known
+	// serial it most likely is; nothing was registered.
 }
 
 type (
@@ -171,7 +173,11 @@ func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Act
 			break
 		}
 		if p.Class, p.Steps, err = s.takeIn(ctx, tx, serial, batchID, by); err != nil {
-			return Read{}, err
+			var cut *Misread
+			if !errors.As(err, &cut) {
+				return Read{}, err
+			}
+			p.Class, p.Reason, p.Serial = ReadInvalid, int(scan.ReasonCutOff), cut.Likely
 		}
 	}
 	e := s.newEvent(by, KindBatchRead, batchID, 0, "", p)
@@ -210,6 +216,9 @@ func (s *Store) takeIn(ctx context.Context, tx wtx, serial, batchID string, by A
 	}
 	d := projectDevice(serial, evs)
 	if !d.Known {
+		if err := misread(ctx, tx, serial); err != nil {
+			return "", nil, err
+		}
 		class = ReadUnknown
 		if err := step(KindRegistered, Input{}); err != nil {
 			return "", nil, err

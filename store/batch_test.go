@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"dropin/scan"
 )
 
 func scanLines(t *testing.T) []string {
@@ -161,4 +163,53 @@ func toStrings(ks []Kind) []string {
 		out[i] = string(k)
 	}
 	return out
+}
+
+// A cut-off read of a known serial is refused as a misread, with the
+// serial it most likely is, at the desk and in a batch: it never becomes a
+// phantom tablet that is then sent to IT and marked upgraded.
+func TestACutOffReadIsNoNewTablet(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, err := s.OpenBatch(ctx, "cut", "", "", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads, err := s.ReadBatch(ctx, b.ID, []string{
+		"R52NJV5C",   // the beginning of R52NJV5CC01
+		"R52XQ7T2",   // shorter than every Samsung serial on the roster (11)
+		"ZQX4471182", // a maker the roster has never seen: a new tablet
+	}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		class  ReadClass
+		serial string
+	}{{ReadInvalid, "R52NJV5CC01"}, {ReadInvalid, "R52N1DDJSEL"}, {ReadUnknown, "ZQX4471182"}}
+	for i, w := range want {
+		r := reads[i]
+		if r.Class != w.class || r.Serial != w.serial || (w.class == ReadInvalid && r.Reason != scan.ReasonCutOff) {
+			t.Errorf("read %q: %+v, want %s %s", r.Raw, r, w.class, w.serial)
+		}
+	}
+	for _, phantom := range []string{"R52NJV5C", "R52XQ7T2"} {
+		if c, _ := s.Card(ctx, phantom); c.Device.Known {
+			t.Errorf("the misread %s was registered", phantom)
+		}
+	}
+	if b, _ = s.Batch(ctx, b.ID); b.Invalid != 2 || b.Unknown != 1 {
+		t.Fatalf("counts: %+v", b)
+	}
+	stored, _ := s.Reads(ctx, b.ID, 10)
+	if stored[len(stored)-1].Serial != "R52NJV5CC01" || stored[len(stored)-1].Reason != scan.ReasonCutOff {
+		t.Fatalf("the stored read: %+v", stored[len(stored)-1])
+	}
+
+	_, err = s.CheckIn(ctx, "R52NJV5C", desk)
+	var cut *Misread
+	if !errors.As(err, &cut) || cut.Likely != "R52NJV5CC01" {
+		t.Fatalf("the desk's check-in of a cut-off read: %v", err)
+	}
 }

@@ -62,7 +62,8 @@ type CheckInResult struct {
 
 // CheckIn is what a scan at the desk does: it finds the tablet and, if it
 // was expected, records that it is received. Other tablets are only opened.
-// An unknown serial changes nothing and says so in Unknown.
+// An unknown serial changes nothing and says so in Unknown; one that is a
+// cut-off read of a known serial is refused with a *Misread.
 func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInResult, error) {
 	var res CheckInResult
 	err := s.inTx(ctx, func(tx wtx) error {
@@ -73,6 +74,9 @@ func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInRe
 		d := projectDevice(serial, evs)
 		switch {
 		case !d.Known:
+			if err := misread(ctx, tx, serial); err != nil {
+				return err
+			}
 			res.Unknown = true
 			res.Card.Device = d
 			return nil

@@ -451,7 +451,7 @@ func (b *batchScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 			raw, reason, _ := strings.Cut(v, " ")
 			serial, err := scan.Parse(raw)
 			if err != nil {
-				return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), t.T(fmt.Sprintf("reason.%d", scan.ReasonOf(err)))))
+				return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), reasonText(t, scan.ReasonOf(err), "")))
 			}
 			if strings.TrimSpace(reason) == "" {
 				return flashCmd(flashError, t.T("batch.except.needreason"))

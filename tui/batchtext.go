@@ -57,11 +57,20 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 	return out
 }
 
+// reasonText says why a read was refused; likely is the known serial a
+// cut-off read most probably is.
+func reasonText(t i18n.Catalog, r scan.Reason, likely string) string {
+	if r == scan.ReasonCutOff {
+		return t.T("reason.6", likely)
+	}
+	return t.T(fmt.Sprintf("reason.%d", r))
+}
+
 // ReadText says what one read was, for the intake list and the command line.
 func ReadText(t i18n.Catalog, r store.Read) string {
 	switch r.Class {
 	case store.ReadInvalid:
-		return t.T("read.invalid", scan.Clean(r.Raw), t.T(fmt.Sprintf("reason.%d", r.Reason)))
+		return t.T("read.invalid", scan.Clean(r.Raw), reasonText(t, r.Reason, r.Serial))
 	case store.ReadDuplicate:
 		return t.T("read.duplicate", r.Serial)
 	case store.ReadUnknown:

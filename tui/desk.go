@@ -195,6 +195,10 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			return nil // the desk moved on to another tablet
 		}
 		d.saving = false
+		if cut := (*store.Misread)(nil); errors.As(msg.err, &cut) {
+			d.card = nil
+			return tea.Batch(d.focusInput(), flashCmd(flashError, t.T("scan.refused", cut.Read, reasonText(t, scan.ReasonCutOff, cut.Likely))))
+		}
 		if msg.err != nil {
 			d.c.log.Error("check in", "serial", msg.serial, "err", msg.err)
 			d.card = nil
@@ -356,7 +360,7 @@ func (d *deskScreen) submit(raw string) tea.Cmd {
 	}
 	serial, err := scan.Parse(raw)
 	if err != nil {
-		return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), t.T(fmt.Sprintf("reason.%d", scan.ReasonOf(err)))))
+		return flashCmd(flashError, t.T("scan.refused", scan.Clean(raw), reasonText(t, scan.ReasonOf(err), "")))
 	}
 	d.input.Reset()
 	d.serial, d.card, d.saving = serial, nil, true

@@ -284,3 +284,15 @@ func TestScreenSwitchKeepsTheDesksAnswer(t *testing.T) {
 		t.Fatalf("space after coming back: %s", h.card().Status)
 	}
 }
+
+// A cut-off read at the desk is refused with the serial it most likely
+// is; the form to register a new tablet does not open.
+func TestCutOffScanAtTheDesk(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	importLevanger(t, h.store)
+	h.scan("R52NJV5C")
+	h.wantScreen("R52NJV5C", "avkortet lesning, trolig R52NJV5CC01")
+	if h.m.desk.mode == modeRegister || h.m.desk.card != nil {
+		t.Fatalf("mode %d, card %+v", h.m.desk.mode, h.m.desk.card)
+	}
+}

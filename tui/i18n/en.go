@@ -19,6 +19,7 @@ var en = map[string]string{
 	"reason.3": "too long",
 	"reason.4": "invalid character",
 	"reason.5": "the IMEI check digit is wrong",
+	"reason.6": "cut off, most likely %s; scan again",
 
 	"card.opened":     "%s opened: %s.",
 	"card.phone":      "Phone",

@@ -19,6 +19,7 @@ var nb = map[string]string{
 	"reason.3": "for langt",
 	"reason.4": "ugyldig tegn",
 	"reason.5": "kontrollsifferet i IMEI stemmer ikke",
+	"reason.6": "avkortet lesning, trolig %s; skann igjen",
 
 	"card.opened":     "%s åpnet: %s.",
 	"card.phone":      "Tlf",

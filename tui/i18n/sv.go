@@ -19,6 +19,7 @@ var sv = map[string]string{
 	"reason.3": "för långt",
 	"reason.4": "ogiltigt tecken",
 	"reason.5": "kontrollsiffran i IMEI stämmer inte",
+	"reason.6": "avklippt läsning, troligen %s; skanna igen",
 
 	"card.opened":     "%s öppnad: %s.",
 	"card.phone":      "Tel",
