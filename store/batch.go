@@ -41,10 +41,15 @@ type Batch struct {
 	New, Duplicates        int
 	Unknown, Invalid       int
 	Expected               int // tablets on the roster for the batch's body (all, if none), employees aside
+	Collected              int // of those, the ones this batch took in
 }
 
 // Scanned is the tablets in the batch: new and unknown reads.
 func (b Batch) Scanned() int { return b.New + b.Unknown }
+
+// Others is the known tablets the batch took in that it did not expect
+// (another body's, an official no longer on the roster's).
+func (b Batch) Others() int { return max(0, b.New-b.Collected) }
 
 // Read is one read of a batch.
 type Read struct {
@@ -479,13 +484,19 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 	if err := rows.Err(); err != nil {
 		return b, err
 	}
-	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
+	// The batch's expected tablets, and those of them it took in: a
+	// percentage of the expected counts only the expected.
+	expected := `FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
 	args := []any{}
 	if b.Body != "" {
-		q += ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
+		expected += ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
 		args = append(args, b.Body)
 	}
-	err = s.read.QueryRowContext(ctx, q, args...).Scan(&b.Expected)
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) `+expected, args...).Scan(&b.Expected); err != nil {
+		return b, err
+	}
+	err = s.read.QueryRowContext(ctx, `SELECT count(*) `+expected+` AND d.serial IN (SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+`)`,
+		append(args, id)...).Scan(&b.Collected)
 	return b, err
 }
 

@@ -213,3 +213,40 @@ func TestACutOffReadIsNoNewTablet(t *testing.T) {
 		t.Fatalf("the desk's check-in of a cut-off read: %v", err)
 	}
 }
+
+// A batch for one body counts, of the reads, the tablets it expected; the
+// percentage is of the expected only: other bodies' tablets and unknown
+// ones are counted beside it, never as expected ones.
+func TestBatchCountsOnlyTheExpected(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, err := s.OpenBatch(ctx, "Kontrollutvalget", "", "Kontrollutvalget", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadBatch(ctx, b.ID, scanLines(t), desk); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = s.Batch(ctx, b.ID)
+	members, _ := s.Members(ctx, b.ID)
+	inBody := 0
+	for _, m := range members {
+		if m.Unknown {
+			continue
+		}
+		c, _ := s.Card(ctx, m.Serial)
+		for _, seat := range c.Official.Seats {
+			if seat.Body == "Kontrollutvalget" {
+				inBody++
+				break
+			}
+		}
+	}
+	if b.Expected > 7 || b.Collected != inBody || b.Collected > b.Expected || b.Others() != b.New-inBody || b.Unknown != 1 {
+		t.Fatalf("expected %d collected %d (want %d) others %d new %d unknown %d", b.Expected, b.Collected, inBody, b.Others(), b.New, b.Unknown)
+	}
+	if b.Others() == 0 {
+		t.Fatal("the sample scans hold other bodies' tablets; the test tests nothing")
+	}
+}

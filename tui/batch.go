@@ -314,6 +314,7 @@ func (b *batchScreen) count(r store.Read) {
 		for i, c := range b.missing {
 			if c.Serial == r.Serial {
 				b.missing = append(b.missing[:i], b.missing[i+1:]...)
+				b.batch.Collected++ // the store's count follows once the reads are saved
 				break
 			}
 		}
@@ -563,7 +564,7 @@ func (b *batchScreen) view(w, h int) string {
 
 	counts := " " + st.Card.Value.Render(BatchCounts(t, b.batch))
 	if w >= 100 { // the bar only where the numbers still fit beside it
-		counts = " " + st.Card.Account.Render(bar(b.batch.Scanned(), b.batch.Expected)) + counts
+		counts = " " + st.Card.Account.Render(bar(b.batch.Collected, b.batch.Expected)) + counts
 	}
 	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)), counts)
 	switch {

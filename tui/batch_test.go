@@ -50,7 +50,7 @@ func TestBatchIntakeOfTheSampleScans(t *testing.T) {
 	if b.New != 67 || b.Duplicates != 3 || b.Unknown != 1 || b.Invalid != 1 {
 		t.Fatalf("counts: %+v", b)
 	}
-	h.wantScreen("68 / 94 skannet (72 %)", "67 nye · 3 lest to ganger · 1 ukjente · 1 ugyldige", "Mangler fortsatt (27)")
+	h.wantScreen("67 av 94 ventede inn (71 %)", "0 andre · 1 ukjente · 3 lest to ganger · 1 ugyldige", "Mangler fortsatt (27)")
 	var refused bool
 	for _, l := range h.m.batch.lines {
 		refused = refused || l.read.Class == store.ReadInvalid && l.read.Raw == "356NF"

@@ -191,7 +191,7 @@ var en = map[string]string{
 	"encoding.utf-8-bom":    "UTF-8 with BOM",
 	"encoding.windows-1252": "Windows-1252",
 
-	"batch.counts":        "%d / %d scanned (%d%%) · %d new · %d read twice · %d unknown · %d invalid",
+	"batch.counts":        "%d of %d expected in (%d%%) · %d others · %d unknown · %d read twice · %d invalid",
 	"batch.itdate":        "IT %s",
 	"batch.closed":        "closed",
 	"batch.outcomes":      "Status now:",

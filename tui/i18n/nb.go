@@ -191,7 +191,7 @@ var nb = map[string]string{
 	"encoding.utf-8-bom":    "UTF-8 med BOM",
 	"encoding.windows-1252": "Windows-1252",
 
-	"batch.counts":        "%d / %d skannet (%d %%) · %d nye · %d lest to ganger · %d ukjente · %d ugyldige",
+	"batch.counts":        "%d av %d ventede inn (%d %%) · %d andre · %d ukjente · %d lest to ganger · %d ugyldige",
 	"batch.itdate":        "IT %s",
 	"batch.closed":        "lukket",
 	"batch.outcomes":      "Status nå:",

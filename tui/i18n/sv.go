@@ -191,7 +191,7 @@ var sv = map[string]string{
 	"encoding.utf-8-bom":    "UTF-8 med BOM",
 	"encoding.windows-1252": "Windows-1252",
 
-	"batch.counts":        "%d / %d skannade (%d %%) · %d nya · %d lästa två gånger · %d okända · %d ogiltiga",
+	"batch.counts":        "%d av %d väntade in (%d %%) · %d andra · %d okända · %d lästa två gånger · %d ogiltiga",
 	"batch.itdate":        "IT %s",
 	"batch.closed":        "stängd",
 	"batch.outcomes":      "Status nu:",
