@@ -132,11 +132,16 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 				return s.run(true)
 			}
 		case importReady:
+			// The import asks y/n, as the batch steps do: a second Enter
+			// (a double press, a pasted path's own) must not import a
+			// roster nobody has read, which may mark officials as gone.
 			switch {
-			case key.Matches(msg, keys.Confirm):
+			case key.Matches(msg, s.c.keys.Batch.Yes):
 				s.state = importReading
 				return s.run(false)
-			case key.Matches(msg, keys.Cancel):
+			case key.Matches(msg, keys.Confirm):
+				return flashCmd(flashInfo, s.c.t.T("import.confirm"))
+			case key.Matches(msg, keys.Cancel), msg.String() == "n":
 				s.state = importAsk
 				s.summary = nil
 				return tea.Batch(s.path.Focus(), flashCmd(flashInfo, s.c.t.T("import.cancelled")))
@@ -168,9 +173,9 @@ func (s *importScreen) shortHelp() []key.Binding {
 	k := s.c.keys
 	switch s.state {
 	case importReady:
-		c := k.Form.Confirm
-		c.SetHelp("enter", s.c.t.T("import.key.apply"))
-		return []key.Binding{c, k.Form.Cancel, k.Form.Up, k.Form.Down}
+		y := k.Batch.Yes
+		y.SetHelp("y", s.c.t.T("import.key.apply"))
+		return []key.Binding{y, k.Form.Cancel, k.Form.Up, k.Form.Down}
 	case importBad, importDone:
 		return []key.Binding{k.Form.Confirm, k.Form.Up, k.Form.Down, k.Global.NextScreen}
 	}

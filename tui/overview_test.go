@@ -126,7 +126,13 @@ func TestImportScreenPreviewsThenImports(t *testing.T) {
 	if res, _ := h.store.SearchOfficials(context.Background(), "", 10); len(res) != 0 {
 		t.Fatal("the preview must not change anything")
 	}
-	h.special(tea.KeyEnter)
+	h.wantScreen("Importere dette? y importerer, n eller Esc avbryter.")
+	h.special(tea.KeyEnter) // a double Enter: no import without a yes
+	if res, _ := h.store.SearchOfficials(context.Background(), "", 10); len(res) != 0 {
+		t.Fatal("a second Enter imported the roster without review")
+	}
+	h.wantScreen("Dette vil endres", "Importere dette?")
+	h.press("y")
 	h.wantScreen("Importert:", "✓ Lagret")
 	if res, _ := h.store.SearchOfficials(context.Background(), "", 10); len(res) != 7 {
 		t.Fatalf("imported %d officials, want 7", len(res))

@@ -162,7 +162,7 @@ var en = map[string]string{
 	"import.tablets":        "%d new tablets expected, %d linked to someone else, %d to the employees' track, %d back from it",
 	"import.gone":           "%d are no longer on the list (kept, but not chased):",
 	"import.failed":         "The file cannot be imported. See why below.",
-	"import.confirm":        "Press Enter to import, Esc to cancel.",
+	"import.confirm":        "Import this? y imports, n or Esc cancels.",
 	"import.saved":          "✓ Saved %s: the list is imported.",
 	"import.cancelled":      "The import was cancelled. Nothing changed.",
 	"import.key.read":       "read the file",

@@ -162,7 +162,7 @@ var nb = map[string]string{
 	"import.tablets":        "%d nye nettbrett forventet, %d koblet til en annen, %d til ansattløp, %d tilbake fra ansattløp",
 	"import.gone":           "%d står ikke lenger på listen (beholdes, men følges ikke opp):",
 	"import.failed":         "Fila kan ikke importeres. Se hvorfor under.",
-	"import.confirm":        "Trykk Enter for å importere, Esc for å avbryte.",
+	"import.confirm":        "Importere dette? y importerer, n eller Esc avbryter.",
 	"import.saved":          "✓ Lagret %s: lista er importert.",
 	"import.cancelled":      "Importen ble avbrutt. Ingenting er endret.",
 	"import.key.read":       "les fila",

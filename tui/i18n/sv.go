@@ -162,7 +162,7 @@ var sv = map[string]string{
 	"import.tablets":        "%d nya surfplattor förväntade, %d kopplade till någon annan, %d till anställdspår, %d tillbaka från anställdspår",
 	"import.gone":           "%d finns inte längre på listan (behålls, men följs inte upp):",
 	"import.failed":         "Filen kan inte importeras. Se varför nedan.",
-	"import.confirm":        "Tryck Enter för att importera, Esc för att avbryta.",
+	"import.confirm":        "Importera detta? y importerar, n eller Esc avbryter.",
 	"import.saved":          "✓ Sparat %s: listan är importerad.",
 	"import.cancelled":      "Importen avbröts. Inget har ändrats.",
 	"import.key.read":       "läs filen",
