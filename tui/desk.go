@@ -49,8 +49,9 @@ type deskScreen struct {
 
 	lastModel string // offered again when registering the next unknown tablet
 
-	checked [5]bool // first-login checklist, in store.Checklist order
-	cursor  int     // the highlighted checklist item or search result
+	checked    [5]bool            // first-login checklist, in store.Checklist order
+	keptChecks map[string][5]bool // ticks of checklists a scan interrupted, by serial
+	cursor     int                // the highlighted checklist item or search result
 
 	results   []store.Official
 	searchSeq int
@@ -121,7 +122,7 @@ func newDeskScreen(c *common) deskScreen {
 	form.Prompt = "› "
 	form.CharLimit = 120
 	form.SetStyles(c.styles.Input)
-	d := deskScreen{c: c, input: in, form: form}
+	d := deskScreen{c: c, input: in, form: form, keptChecks: map[string][5]bool{}}
 	d.resize()
 	return d
 }
@@ -177,18 +178,37 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 			insertText(&d.pad.name, msg.Code)
 			return nil
 		}
+		var said tea.Cmd
+		if d.mode == modeChecklist && d.checked != ([5]bool{}) {
+			// The ticks of an interrupted first login are kept for when
+			// the tablet comes up again: nothing done with the official
+			// is thrown away without a word.
+			d.keptChecks[d.serial] = d.checked
+			said = flashCmd(flashInfo, t.T("checklist.kept", d.serial))
+		}
 		if d.mode == modeInput || d.mode == modeCard || d.mode == modeChecklist || d.mode == modeSign || d.mode == modeDeliver || d.mode == modeReturn {
 			d.deliver = nil
 			d.pad = nil // a scan at the desk means the next tablet; nothing was signed
-			return d.submit(msg.Code)
+			return tea.Batch(d.submit(msg.Code), said)
 		}
-		// A form has focus: a burst is text for it (a model read off the
-		// box, a fast typist); the user confirms with Enter as ever.
+		// A form has focus. A burst that is a serial is a scan: the next
+		// tablet, said in words, since the form's own text (a model, a
+		// reason, a name) is never one a scanner types.
+		if _, err := scan.Parse(msg.Code); err == nil {
+			text := t.T("scan.inform", scan.Clean(msg.Code))
+			if d.mode == modeRegister {
+				text = t.T("scan.inregister", scan.Clean(msg.Code), d.serial)
+			}
+			d.deliver = nil
+			return tea.Batch(d.submit(msg.Code), flashCmd(flashInfo, text))
+		}
+		// Other text is for the field, and the Enter that ended the burst
+		// is the user's Enter.
 		insertText(&d.form, msg.Code)
 		if d.mode == modeLink {
 			return d.search(d.form.Value())
 		}
-		return nil
+		return d.update(tea.KeyPressMsg{Code: tea.KeyEnter})
 
 	case checkedInMsg:
 		if msg.serial != d.serial {
@@ -594,7 +614,8 @@ func (d *deskScreen) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 		case !ok:
 			return nil
 		case next == store.KindFirstLogin:
-			d.mode, d.checked, d.cursor = modeChecklist, [5]bool{}, 0
+			d.mode, d.checked, d.cursor = modeChecklist, d.keptChecks[d.serial], 0
+			delete(d.keptChecks, d.serial)
 			return nil
 		case next == store.KindEmployee:
 			return d.step(next, store.Input{On: !dev.Employee})

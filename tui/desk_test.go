@@ -296,3 +296,48 @@ func TestCutOffScanAtTheDesk(t *testing.T) {
 		t.Fatalf("mode %d, card %+v", h.m.desk.mode, h.m.desk.card)
 	}
 }
+
+// A serial scanned while the unknown-device form is open is a scan: the
+// next tablet is checked in, and the desk says the unknown one was not
+// registered, instead of taking the serial as the model.
+func TestScanIntoTheRegisterFormIsAScan(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	importLevanger(t, h.store)
+	h.scan("ZQX4471182")
+	if h.m.desk.mode != modeRegister {
+		t.Fatalf("mode %d, want the register form", h.m.desk.mode)
+	}
+	h.scan("R52NXYGSKYS")
+	if h.card().Serial != "R52NXYGSKYS" || h.card().Status != store.Received {
+		t.Fatalf("the scanned tablet was not checked in: %+v", h.card())
+	}
+	h.wantScreen("ZQX4471182 ble ikke registrert")
+	if c, _ := h.store.Card(context.Background(), "ZQX4471182"); c.Device.Known {
+		t.Fatal("the unknown tablet was registered with a serial as its model")
+	}
+}
+
+// A scan while the first-login checklist is open keeps its ticks for when
+// the tablet comes up again, and says so.
+func TestScanKeepsAnOpenChecklist(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	importLevanger(t, h.store)
+	h.scan("R52NXYGSKYS")
+	h.press("  ") // upgrading, upgraded
+	h.press(" 12")
+	if h.m.desk.mode != modeChecklist {
+		t.Fatalf("mode %d, want the checklist", h.m.desk.mode)
+	}
+	h.scan("21X0Q1NBN4")
+	h.wantScreen("Sjekklisten for R52NXYGSKYS er tatt vare på")
+	h.scan("R52NXYGSKYS")
+	h.press(" ")
+	if h.m.desk.checked != [5]bool{true, true} {
+		t.Fatalf("ticks after coming back: %v", h.m.desk.checked)
+	}
+	h.press("345")
+	h.special(tea.KeyEnter)
+	if h.card().Status != store.FirstLogin {
+		t.Fatalf("status %s", h.card().Status)
+	}
+}

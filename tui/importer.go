@@ -105,7 +105,9 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case scan.Msg:
 		if s.state == importAsk {
+			// A pasted or scanned path: its own Enter reads the file.
 			insertText(&s.path, msg.Code)
+			return s.update(tea.KeyPressMsg{Code: tea.KeyEnter})
 		}
 		return nil
 	case importedMsg:

@@ -171,3 +171,13 @@ func TestOverviewSortsMunicipalitiesTheNorwegianWay(t *testing.T) {
 		t.Fatalf("Aure must come before Åfjord:\n%s", s)
 	}
 }
+
+// A path that arrives as a burst (pasted by a terminal that types it, or
+// scanned) is read by its own Enter; no second Enter is needed.
+func TestImportPathBurstIsReadByItsOwnEnter(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.m.screen = screenImport
+	h.run(h.m.importer.open())
+	h.scan("testdata/roster-small.csv")
+	h.wantScreen("8 rader: 7 folkevalgte, 7 nettbrett", "Importere dette?")
+}
