@@ -34,6 +34,13 @@ const (
 	KindBatchClosed Kind = "batch-closed" // the batch is done
 )
 
+// Kinds is every kind of event the store writes, for what must cover them
+// all (the catalog's words for the timeline).
+var Kinds = []Kind{KindRegistered, KindLinked, KindReceived, KindUpgrading, KindUpgraded, KindFirstLogin,
+	KindHandedBack, KindFailed, KindResolved, KindEmployee, KindUndo, KindOfficial, KindBatchOpened,
+	KindBatchRead, KindBatchClosed, KindIssued, KindReturned, KindReset, KindApproved, KindRequestDone,
+	KindReceipt, KindSigned}
+
 // Event is one entry of the append-only log.
 type Event struct {
 	ID      string

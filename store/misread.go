@@ -72,4 +72,3 @@ func commonPrefix(a, b string) int {
 	}
 	return n
 }
-

@@ -807,7 +807,7 @@ func (d *deskScreen) shortHelp() []key.Binding {
 		var b []key.Binding
 		if next, ok := store.NextStep(d.card.Device); ok {
 			nb := k.Card.Next
-			nb.SetHelp("space", "→ "+d.c.t.Kind(next))
+			nb.SetHelp("space", "→ "+nextText(d.c.t, d.card.Device, next))
 			b = append(b, nb)
 		}
 		b = append(b, k.Card.Fail, k.Card.Undo, k.Card.Link)
@@ -973,7 +973,7 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		lines = append(lines, st.Flash.Error.Render(t.T("card.failure", scan.Clean(dev.FailureReason))))
 	}
 	if next, ok := store.NextStep(dev); ok {
-		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+t.Kind(next)))
+		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+nextText(t, dev, next)))
 	}
 	switch d.mode {
 	case modeSign:
@@ -1153,4 +1153,14 @@ func storeError(t i18n.Catalog, err error) string {
 		return t.T("error.damaged", errText(err))
 	}
 	return t.T("error.store", errText(err))
+}
+
+// nextText names the step space takes. Off the employees' track is said
+// as such: "→ employees' track" on a tablet already there read as the
+// step it is on.
+func nextText(t i18n.Catalog, d store.Device, next store.Kind) string {
+	if next == store.KindEmployee && d.Status == store.EmployeeTrack {
+		return t.T("next.employee-off")
+	}
+	return t.Kind(next)
 }

@@ -341,3 +341,20 @@ func TestScanKeepsAnOpenChecklist(t *testing.T) {
 		t.Fatalf("status %s", h.card().Status)
 	}
 }
+
+// A tablet on the employees' track does not offer the employees' track
+// as its next step: space takes it back to the desk, and says so.
+func TestEmployeeTrackCardSaysWhatSpaceDoes(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	if _, _, err := ImportFile(context.Background(), h.store, "testdata/roster-small.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	h.scan("YT3GQQTZJ8GY")
+	if h.card().Status != store.EmployeeTrack {
+		t.Fatalf("status %s", h.card().Status)
+	}
+	h.wantScreen("Neste: [space] → tilbake til skranken (av ansattløpet)")
+	if strings.Contains(h.screen(), "[space] → ansattløp") {
+		t.Fatalf("the card offers the track it is on:\n%s", h.screen())
+	}
+}

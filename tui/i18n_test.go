@@ -37,14 +37,13 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 	for _, s := range store.Statuses {
 		keys = append(keys, "status."+string(s))
 	}
-	for _, k := range []store.Kind{store.KindRegistered, store.KindLinked, store.KindReceived, store.KindUpgrading, store.KindUpgraded,
-		store.KindFirstLogin, store.KindHandedBack, store.KindFailed, store.KindResolved, store.KindEmployee, store.KindUndo} {
+	for _, k := range store.Kinds { // every event kind: the timeline names them all
 		keys = append(keys, "kind."+string(k))
 	}
 	for _, item := range store.Checklist {
 		keys = append(keys, "checklist."+item)
 	}
-	for _, n := range []string{"1", "2", "3", "4", "5"} {
+	for _, n := range []string{"1", "2", "3", "4", "5", "6"} {
 		keys = append(keys, "reason."+n)
 	}
 	for _, n := range []string{"1", "2", "5", "6", "7", "8", "9", "10", "11", "12", "13"} {
@@ -53,7 +52,7 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 	for _, e := range []store.Encoding{store.UTF8, store.UTF8BOM, store.Windows1252} {
 		keys = append(keys, "encoding."+string(e))
 	}
-	for _, n := range []string{"1", "2", "3", "4", "5", "6", "7", "8"} {
+	for _, n := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"} {
 		keys = append(keys, "row."+n)
 	}
 	for _, k := range sortKeys {
