@@ -272,8 +272,11 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 			return flashCmd(flashError, b.bulkError(msg.err))
 		}
 		b.failed = map[string]string{}
-		return tea.Batch(b.refreshCounts(), changed,
-			flashCmd(flashOK, t.T("batch.bulk", msg.res.Moved, msg.res.Failed, len(msg.res.Skipped))))
+		text := t.T("batch.bulk", msg.res.Moved, msg.res.Failed, len(msg.res.Skipped))
+		if msg.verb == "close" { // closing moves no tablet: say what it did
+			text = t.T("batch.closedmsg", scan.Clean(b.batch.Name))
+		}
+		return tea.Batch(b.refreshCounts(), changed, flashCmd(flashOK, text))
 	case scan.Msg:
 		switch b.state {
 		case batchView:

@@ -105,6 +105,10 @@ func TestBatchBulkStepsFromTheScreen(t *testing.T) {
 	if !h.m.batch.batch.Closed {
 		t.Fatal("the batch is closed after c, y")
 	}
+	h.wantScreen("» er lukket.")
+	if strings.Contains(h.screen(), "tatt videre") {
+		t.Fatalf("closing answered with a bulk step's words:\n%s", h.screen())
+	}
 }
 
 // thousand registers 1,000 tablets and returns their serials in the order
