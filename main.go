@@ -945,8 +945,9 @@ func runSync(ctx context.Context, o options, args []string, stdout, stderr io.Wr
 		o.token, _ = st.Setting(ctx, tui.SettingToken)
 	}
 	if o.central == "" || o.token == "" {
-		fmt.Fprint(stderr, "Usage: dropin sync --central URL --token TOKEN (or DROPIN_CENTRAL, DROPIN_TOKEN, or the desk's settings)\n")
-		return errUsage
+		// Not a usage error: the station has no central store yet.
+		fmt.Fprintln(stderr, t.T("sync.notset"))
+		return errQuiet
 	}
 	rep, err := st.Sync(ctx, o.central, o.token, nil)
 	if err != nil {

@@ -421,3 +421,14 @@ func TestLifecycleCommands(t *testing.T) {
 		t.Fatalf("rules check: %s", c.errb.String())
 	}
 }
+
+// dropin sync with no central store set says so, and how to set one; it
+// is no usage error.
+func TestSyncWithNoCentralStoreSaysSo(t *testing.T) {
+	var out, errb strings.Builder
+	db := filepath.Join(t.TempDir(), "d.db")
+	code := run(context.Background(), []string{"sync", "--db", db}, &out, &errb, env(nil))
+	if code != 1 || !strings.Contains(errb.String(), "Ingen sentral lagring er satt opp") || strings.Contains(errb.String(), "Usage") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+}

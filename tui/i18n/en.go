@@ -331,6 +331,7 @@ var en = map[string]string{
 	"purge.done":             "Removed the signature drawing from %d receipts signed before %s. That they were signed, by whom and what, remains.",
 
 	"sync.done":    "Sent %d events, fetched %d.",
+	"sync.notset":  "No central store is set for this station, so there is nothing to sync with. Set its address and token on the Settings screen, or give --central URL --token TOKEN (DROPIN_CENTRAL, DROPIN_TOKEN).",
 	"sync.insync":  "In sync (%s).",
 	"sync.waiting": "%d events waiting to be sent.",
 	"sync.refused": "The central store refuses this desk's token: ask IT for a new one (dropin serve station add).",

@@ -331,6 +331,7 @@ var nb = map[string]string{
 	"purge.done":             "Fjernet signaturtegningen fra %d kvitteringer signert før %s. At de ble signert, av hvem og hva, står fortsatt.",
 
 	"sync.done":    "Sendt %d hendelser, hentet %d.",
+	"sync.notset":  "Ingen sentral lagring er satt opp for denne stasjonen, så det er ingenting å synkronisere med. Sett adresse og token på Innstillinger-skjermen, eller gi --central URL --token TOKEN (DROPIN_CENTRAL, DROPIN_TOKEN).",
 	"sync.insync":  "I synk (%s).",
 	"sync.waiting": "%d hendelser venter på å bli sendt.",
 	"sync.refused": "Sentrallageret avviser skrankens token: be IT om et nytt (dropin serve station add).",

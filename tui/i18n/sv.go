@@ -331,6 +331,7 @@ var sv = map[string]string{
 	"purge.done":             "Tog bort signaturteckningen från %d kvitton signerade före %s. Att de signerades, av vem och vad, finns kvar.",
 
 	"sync.done":    "Skickade %d händelser, hämtade %d.",
+	"sync.notset":  "Ingen central lagring är inställd för den här stationen, så det finns inget att synkronisera med. Ange adress och token på skärmen Inställningar, eller ge --central URL --token TOKEN (DROPIN_CENTRAL, DROPIN_TOKEN).",
 	"sync.insync":  "I synk (%s).",
 	"sync.waiting": "%d händelser väntar på att skickas.",
 	"sync.refused": "Centrallagret avvisar diskens token: be IT om en ny (dropin serve station add).",
