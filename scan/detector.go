@@ -24,9 +24,10 @@ type Msg struct {
 type flushMsg struct{ seq uint64 }
 
 // Detector recognises scanner bursts among key presses. Put Intercept in
-// front of everything else in Update: it holds printable keys back for at
-// most MaxGap, and either turns a fast run ended by Enter into a Msg or
-// replays the held keys, in order, as the key presses they were.
+// front of everything else in Update: it holds printable keys back until
+// MaxGap passes with no new key (its flush timer), and either turns a run
+// ended by Enter before that into a Msg or replays the held keys, in
+// order, as the key presses they were.
 //
 // A person's keys are thus delayed by at most MaxGap, and a scanned serial
 // never reaches a hotkey, whatever letter it starts with.
@@ -77,12 +78,14 @@ func (d *Detector) Intercept(msg tea.Msg, now time.Time) ([]tea.Msg, tea.Cmd) {
 		return d.release(), nil
 
 	case tea.KeyPressMsg:
-		inBurst := len(d.held) > 0 && now.Sub(d.last) <= d.MaxGap
+		// A key is part of the burst when it comes before the flush timer
+		// of the key before it. That is the order the keys and the timer
+		// arrived in, whatever the time Update runs at: a desk busy
+		// syncing or printing may take a queued key 100 ms late, and a
+		// burst judged by the clock of Update would split there.
+		inBurst := len(d.held) > 0
 		if printable(msg) {
 			var out []tea.Msg
-			if len(d.held) > 0 && !inBurst {
-				out = d.release() // a slow key: what came before was typed
-			}
 			if len(d.held) == 0 {
 				d.first = now
 			}

@@ -1,6 +1,9 @@
 package scan
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
@@ -12,13 +15,18 @@ func key(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(
 var enter = tea.KeyPressMsg{Code: tea.KeyEnter}
 
 // feed types s with gap between keys, then Enter, and returns everything
-// the detector let through.
+// the detector let through. Where the gap is longer than MaxGap, the
+// flush timer fires in between, as it does in the program.
 func feed(d *Detector, start time.Time, s string, gap time.Duration) ([]tea.Msg, time.Time) {
 	now := start
 	var out []tea.Msg
 	for _, r := range s {
 		fwd, _ := d.Intercept(key(r), now)
 		out = append(out, fwd...)
+		if gap > d.MaxGap {
+			fwd, _ = d.Intercept(flushMsg{seq: d.seq}, now.Add(d.MaxGap))
+			out = append(out, fwd...)
+		}
 		now = now.Add(gap)
 	}
 	fwd, _ := d.Intercept(enter, now)
@@ -123,5 +131,65 @@ func TestPasteKeepsOrder(t *testing.T) {
 	}
 	if _, ok := out[1].(tea.PasteMsg); !ok {
 		t.Fatalf("the paste must follow the held key, got %v", out)
+	}
+}
+
+// TestBurstSurvivesABusyProgram replays the program's queue: the scanner
+// types a key every 3 ms, and each key's flush timer lands in the queue
+// MaxGap after the key was handled; the program stalls at random for up
+// to 200 ms between messages (a desk syncing, printing, collecting
+// garbage), so keys are handled long after they arrived. Every serial
+// must still come out as one scan.
+func TestBurstSurvivesABusyProgram(t *testing.T) {
+	d := NewDetector(0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	type queued struct {
+		at  time.Duration // when it entered the queue
+		msg tea.Msg
+	}
+	var queue []queued
+	var serials []string
+	at := time.Duration(0)
+	for i := range 200 {
+		s := fmt.Sprintf("SERIAL%04d", i)
+		serials = append(serials, s)
+		for _, r := range s {
+			queue = append(queue, queued{at, key(r)})
+			at += 3 * time.Millisecond
+		}
+		queue = append(queue, queued{at, enter})
+		at += 300 * time.Millisecond // the next tablet
+	}
+	var scans []string
+	clock := time.Duration(0)
+	start := time.Unix(0, 0)
+	for len(queue) > 0 {
+		// The next message by arrival; the program takes it when free.
+		sort.SliceStable(queue, func(i, j int) bool { return queue[i].at < queue[j].at })
+		q := queue[0]
+		queue = queue[1:]
+		clock = max(clock, q.at)
+		if rng.IntN(4) == 0 {
+			clock += time.Duration(rng.IntN(200)) * time.Millisecond
+		}
+		out, cmd := d.Intercept(q.msg, start.Add(clock))
+		if cmd != nil { // the flush timer: its message arrives MaxGap later
+			queue = append(queue, queued{clock + d.MaxGap, flushMsg{seq: d.seq}})
+		}
+		for _, m := range out {
+			if s, ok := m.(Msg); ok {
+				scans = append(scans, s.Code)
+			} else {
+				t.Fatalf("a key leaked out of a burst: %v (scans so far %d)", m, len(scans))
+			}
+		}
+	}
+	if len(scans) != len(serials) {
+		t.Fatalf("%d scans, want %d", len(scans), len(serials))
+	}
+	for i := range serials {
+		if scans[i] != serials[i] {
+			t.Fatalf("scan %d = %q, want %q", i, scans[i], serials[i])
+		}
 	}
 }
