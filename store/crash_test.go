@@ -70,6 +70,7 @@ func TestCrashChild(t *testing.T) {
 		fmt.Println("ERR", err)
 		os.Exit(1)
 	}
+	fmt.Println("READY")
 	by := Actor{Station: "crash", Staff: "KN"}
 	fail := func(err error) {
 		fmt.Println("ERR", err)
@@ -214,8 +215,12 @@ func killLoop(t *testing.T, path, mode string, longest time.Duration, env func()
 		}()
 		// Kill after a random number of acknowledgements, or a random
 		// time, whichever comes first, so kills land mid-transaction too.
+		// The time counts from the child's READY: on a loaded machine its
+		// start-up alone can take longer than the longest wait, and a
+		// kill before the store is open tests nothing.
 		killAfter := 1 + rng.IntN(40)
-		deadline := time.After(5*time.Millisecond + time.Duration(rng.Int64N(int64(longest))))
+		wait := 5*time.Millisecond + time.Duration(rng.Int64N(int64(longest)))
+		var deadline <-chan time.Time
 		got := 0
 	read:
 		for {
@@ -229,6 +234,8 @@ func killLoop(t *testing.T, path, mode string, longest time.Duration, env func()
 					if got++; got >= killAfter {
 						break read
 					}
+				} else if line == "READY" {
+					deadline = time.After(wait)
 				} else if strings.HasPrefix(line, "ERR") {
 					t.Fatalf("round %d: child: %s", round, line)
 				}

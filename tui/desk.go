@@ -106,10 +106,11 @@ type (
 	}
 	// tokenMsg: a scanned receipt token was verified and its tablet read.
 	tokenMsg struct {
-		serial string
-		token  receipt.Token
-		card   store.Card
-		err    error
+		serial   string
+		token    receipt.Token
+		verified Verified
+		card     store.Card
+		err      error
 	}
 )
 
@@ -296,7 +297,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		d.saving = false
 		if msg.err != nil {
 			d.card = nil
-			return tea.Batch(d.focusInput(), flashCmd(flashError, storeError(t, msg.err)))
+			return tea.Batch(d.focusInput(), flashCmd(flashError, VerifyText(t, msg.verified, msg.err)))
 		}
 		d.card = &msg.card
 		d.toCard()
@@ -392,35 +393,29 @@ func (d *deskScreen) submit(raw string) tea.Cmd {
 	}
 }
 
-// openToken checks a scanned receipt token and opens its tablet, ready
-// for pick-up. A token that does not verify is refused with the reason.
+// openToken checks a scanned receipt token (VerifyToken, as the command
+// line does) and opens its tablet, ready for pick-up. A token that does
+// not verify is refused with the reason.
 func (d *deskScreen) openToken(raw string) tea.Cmd {
-	t := d.c.t
 	tok, err := receipt.Verify(strings.ToUpper(strings.TrimSpace(raw)), d.c.receipts.Keyring)
 	if err != nil {
-		return flashCmd(flashError, TokenRefusal(t, err, tok.KeyID))
+		return flashCmd(flashError, TokenRefusal(d.c.t, err, tok.KeyID))
 	}
 	d.input.Reset()
 	d.serial, d.card, d.saving = tok.Serial, nil, true
 	d.toCard()
-	st := d.c.store
+	st, keyring := d.c.store, d.c.receipts.Keyring
 	return func() tea.Msg {
 		ctx := context.Background()
+		v, err := VerifyToken(ctx, st, keyring, raw)
+		if err != nil {
+			return tokenMsg{serial: tok.Serial, token: tok, verified: v, err: err}
+		}
 		card, err := st.Card(ctx, tok.Serial)
 		if err == nil && !card.Device.Known {
 			err = fmt.Errorf("%s: %w", tok.Serial, errors.New("unknown tablet"))
 		}
-		// A receipt this desk issued must also match what it stored.
-		if recs, rerr := st.ReceiptsOf(ctx, tok.Serial); err == nil && rerr == nil {
-			for _, rec := range recs {
-				if rec.Token == tok.String() {
-					if rc, cerr := Contents(rec); cerr != nil || !tok.Matches(rc) {
-						err = fmt.Errorf("receipt %d: content does not match its token", tok.Number)
-					}
-				}
-			}
-		}
-		return tokenMsg{serial: tok.Serial, token: tok, card: card, err: err}
+		return tokenMsg{serial: tok.Serial, token: tok, verified: v, card: card, err: err}
 	}
 }
 

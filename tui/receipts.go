@@ -357,3 +357,79 @@ func (r *Receipts) Sign(ctx context.Context, st *store.Store, t i18n.Catalog, re
 	files, err := r.Render(t, signed)
 	return signed, files, err
 }
+
+// Verified is what a receipt token attests, with what this database
+// holds of it.
+type Verified struct {
+	Token     receipt.Token
+	Stored    *store.ReceiptRecord   // the receipt this database holds for the token, if any
+	Content   receipt.Receipt        // its content, when Stored is set
+	Signature *store.SignatureRecord // its signature, if it was signed
+}
+
+// StoredProblem: the token verifies, but the receipt this database holds
+// for it does not match it (Signature false), or no longer matches the
+// signature made on it (Signature true).
+type StoredProblem struct {
+	Number    int
+	Signature bool
+}
+
+func (p *StoredProblem) Error() string {
+	if p.Signature {
+		return fmt.Sprintf("receipt %d changed after it was signed", p.Number)
+	}
+	return fmt.Sprintf("receipt %d: content does not match its token", p.Number)
+}
+
+// VerifyToken is the one check of a receipt token, for the desk and the
+// command line alike: the token's signature against the keyring and,
+// where st (which may be nil) holds the receipt, that the stored receipt
+// matches the token and is still the one its signature binds.
+func VerifyToken(ctx context.Context, st *store.Store, keyring receipt.Keyring, raw string) (Verified, error) {
+	tok, err := receipt.Verify(strings.ToUpper(strings.TrimSpace(raw)), keyring)
+	v := Verified{Token: tok}
+	if err != nil || st == nil {
+		return v, err
+	}
+	recs, err := st.ReceiptsOf(ctx, tok.Serial)
+	if err != nil {
+		return v, err
+	}
+	for _, rec := range recs {
+		if rec.Token != tok.String() {
+			continue
+		}
+		rc, err := Contents(rec)
+		if err == nil && rc.Signed && !rc.SignatureIntact() {
+			return v, &StoredProblem{Number: rec.Number, Signature: true}
+		}
+		if err != nil || !tok.Matches(rc) {
+			return v, &StoredProblem{Number: rec.Number}
+		}
+		sig, err := st.SignatureOf(ctx, rec.Station, rec.Number)
+		if err != nil {
+			return v, err
+		}
+		if sig != nil && sig.ContentSHA256 != rc.Unsigned().ContentSHA256() {
+			return v, &StoredProblem{Number: rec.Number, Signature: true}
+		}
+		v.Stored, v.Content, v.Signature = &rec, rc, sig
+		return v, nil
+	}
+	return v, nil
+}
+
+// VerifyText says why VerifyToken refused a token.
+func VerifyText(t i18n.Catalog, v Verified, err error) string {
+	var p *StoredProblem
+	switch {
+	case errors.As(err, &p) && p.Signature:
+		return t.T("verify.signaturebroken", p.Number)
+	case errors.As(err, &p):
+		return t.T("verify.mismatch", p.Number)
+	case receipt.ProblemOf(err) != 0:
+		return TokenRefusal(t, err, v.Token.KeyID)
+	}
+	return storeError(t, err)
+}
