@@ -1116,13 +1116,8 @@ func runApprove(ctx context.Context, o options, args []string, stdout, stderr io
 	}
 	defer st.Close()
 	a, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(pos[0])), body, scan.Clean(by), !withdraw, o.actor("cli"))
-	if r, ok := store.IsRefusal(err); ok {
-		switch r.Code {
-		case store.RefuseNoSeat:
-			fmt.Fprintln(stderr, t.T("refuse.21", scan.Clean(r.Body)))
-		default:
-			fmt.Fprintln(stderr, t.T(fmt.Sprintf("refuse.%d", r.Code)))
-		}
+	if _, ok := store.IsRefusal(err); ok {
+		fmt.Fprintln(stderr, tui.RefusalText(t, err))
 		return errQuiet
 	}
 	if err != nil {

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -302,8 +301,8 @@ func (b *batchScreen) bulkError(err error) string {
 	if errors.Is(err, store.ErrNotInBatch) {
 		return t.T("batch.notinbatch", errText(err))
 	}
-	if r, ok := store.IsRefusal(err); ok {
-		return t.T("batch.refused", t.T(fmt.Sprintf("refuse.%d", r.Code)))
+	if _, ok := store.IsRefusal(err); ok {
+		return t.T("batch.refused", RefusalText(t, err)) // with the arguments its words need
 	}
 	return storeError(t, err)
 }

@@ -195,3 +195,15 @@ func TestThousandScansFlood(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	checkAllRecordedInOrder(t, st, b.ID, serials)
 }
+
+// The batch words a workflow refusal with the one translator the desk
+// uses, arguments and all: no "%!s(MISSING)" where a kind or status goes.
+func TestBatchRefusalKeepsItsArguments(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	err := &store.Refusal{Code: store.RefuseSkip, Kind: store.KindUpgraded, Status: store.Received, Need: store.Upgrading}
+	got := h.m.batch.bulkError(err)
+	want := RefusalText(h.m.c.t, err)
+	if !strings.Contains(got, want) || strings.Contains(got, "%!") || !strings.Contains(got, "oppgraderes") {
+		t.Fatalf("batch says %q; the desk says %q", got, want)
+	}
+}

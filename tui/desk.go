@@ -541,12 +541,13 @@ func (d *deskScreen) refusalText(err error) string {
 	if _, ok := store.IsRefusal(err); !ok {
 		d.c.log.Error("save", "serial", d.serial, "err", err)
 	}
-	return refusalWords(d.c.t, err)
+	return RefusalText(d.c.t, err)
 }
 
-// refusalWords says in the desk's language why the store said no: the
+// RefusalText says in the desk's language why the store said no: the
 // workflow's refusal with what it names, or why the store could not save.
-func refusalWords(t i18n.Catalog, err error) string {
+// It is the one translator of refusals, for every screen and command.
+func RefusalText(t i18n.Catalog, err error) string {
 	r, ok := store.IsRefusal(err)
 	if !ok {
 		return storeError(t, err)

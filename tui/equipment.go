@@ -125,7 +125,7 @@ func equipRefusal(c *common, err error) string {
 	if _, ok := store.IsRefusal(err); !ok {
 		c.log.Error("equipment", "err", err)
 	}
-	return refusalWords(c.t, err)
+	return RefusalText(c.t, err)
 }
 
 func (e *equipmentScreen) length() int {

@@ -134,7 +134,7 @@ func (d *deskScreen) deliverLines(w int) []string {
 	// What the workflow will say on Enter, said now (the devices the
 	// official has are checked on Enter).
 	if err := store.Check(d.card.Device, store.KindIssued, store.Input{Official: dv.to.ID, Entitlement: dv.ent}); err != nil {
-		lines = append(lines, st.Flash.Error.Width(w).Render(refusalWords(t, err)))
+		lines = append(lines, st.Flash.Error.Width(w).Render(RefusalText(t, err)))
 	}
 	box := func(on bool) string {
 		if on {

@@ -12,9 +12,10 @@ import (
 
 // syncedMsg is one background sync round's outcome.
 type syncedMsg struct {
-	rep store.SyncReport
-	err error
-	at  time.Time
+	rep     store.SyncReport
+	err     error
+	at      time.Time
+	waiting int // after a failed round: this desk's events not yet pushed (-1: unknown)
 }
 
 // syncState is what the status bar says about sync.
@@ -74,7 +75,13 @@ func SyncLoop(ctx context.Context, send func(tea.Msg), st *store.Store, target *
 			if ctx.Err() != nil {
 				return
 			}
-			send(syncedMsg{rep: rep, err: err, at: time.Now()})
+			msg := syncedMsg{rep: rep, err: err, at: time.Now(), waiting: -1}
+			if err != nil { // read here, never in Update
+				if n, werr := st.Waiting(ctx); werr == nil {
+					msg.waiting = n
+				}
+			}
+			send(msg)
 		}
 		select {
 		case <-ctx.Done():
@@ -91,8 +98,8 @@ func (m *Model) synced(msg syncedMsg) tea.Cmd {
 		if s.offlineSince.IsZero() {
 			s.offlineSince = msg.at
 		}
-		if n, err := m.c.store.Waiting(context.Background()); err == nil {
-			s.last.Waiting = n
+		if msg.waiting >= 0 {
+			s.last.Waiting = msg.waiting
 		}
 		return nil
 	}
