@@ -393,8 +393,9 @@ func (d *deskScreen) submit(raw string) tea.Cmd {
 	}
 }
 
-// openToken checks a scanned receipt token (VerifyToken, as the command
-// line does) and opens its tablet, ready for pick-up. A token that does
+// openToken checks a scanned receipt token as VerifyToken does for the
+// command line (the signature here, the stored receipt in the command)
+// and opens its tablet, ready for pick-up. A token that does
 // not verify is refused with the reason.
 func (d *deskScreen) openToken(raw string) tea.Cmd {
 	tok, err := receipt.Verify(strings.ToUpper(strings.TrimSpace(raw)), d.c.receipts.Keyring)
@@ -404,10 +405,10 @@ func (d *deskScreen) openToken(raw string) tea.Cmd {
 	d.input.Reset()
 	d.serial, d.card, d.saving = tok.Serial, nil, true
 	d.toCard()
-	st, keyring := d.c.store, d.c.receipts.Keyring
+	st := d.c.store
 	return func() tea.Msg {
 		ctx := context.Background()
-		v, err := VerifyToken(ctx, st, keyring, raw)
+		v, err := checkStored(ctx, st, tok) // the signature was verified above
 		if err != nil {
 			return tokenMsg{serial: tok.Serial, token: tok, verified: v, err: err}
 		}

@@ -388,10 +388,17 @@ func (p *StoredProblem) Error() string {
 // matches the token and is still the one its signature binds.
 func VerifyToken(ctx context.Context, st *store.Store, keyring receipt.Keyring, raw string) (Verified, error) {
 	tok, err := receipt.Verify(strings.ToUpper(strings.TrimSpace(raw)), keyring)
-	v := Verified{Token: tok}
 	if err != nil || st == nil {
-		return v, err
+		return Verified{Token: tok}, err
 	}
+	return checkStored(ctx, st, tok)
+}
+
+// checkStored is VerifyToken's second half, for a token whose signature
+// has been verified: the receipt st holds for it matches it and is still
+// the one its signature binds.
+func checkStored(ctx context.Context, st *store.Store, tok receipt.Token) (Verified, error) {
+	v := Verified{Token: tok}
 	recs, err := st.ReceiptsOf(ctx, tok.Serial)
 	if err != nil {
 		return v, err
