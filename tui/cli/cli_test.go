@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"dropin/receipt"
 	"dropin/store"
@@ -31,7 +33,7 @@ func (c *cli) do(want int, args ...string) string {
 	c.t.Helper()
 	c.out.Reset()
 	c.errb.Reset()
-	if code := run(context.Background(), append(args, "--db", c.db, "--station", "skranke-1"), &c.out, &c.errb, env(nil)); code != want {
+	if code := Run(context.Background(), "dev", append(args, "--db", c.db, "--station", "skranke-1"), &c.out, &c.errb, env(nil)); code != want {
 		c.t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, want, c.out.String(), c.errb.String())
 	}
 	return c.out.String()
@@ -51,7 +53,7 @@ func TestExportDevices(t *testing.T) {
 	st.Close()
 
 	var out, errb bytes.Buffer
-	if code := run(ctx, []string{"export", "devices", "--codes", "--db", db}, &out, &errb, env(nil)); code != 0 {
+	if code := Run(ctx, "dev", []string{"export", "devices", "--codes", "--db", db}, &out, &errb, env(nil)); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	rows, err := csv.NewReader(&out).ReadAll()
@@ -68,7 +70,7 @@ func TestExportDevices(t *testing.T) {
 
 	// The same through the environment, for Excel.
 	out.Reset()
-	if code := run(ctx, []string{"export", "devices", "--excel"}, &out, &errb, env(map[string]string{"DROPIN_DB": db})); code != 0 {
+	if code := Run(ctx, "dev", []string{"export", "devices", "--excel"}, &out, &errb, env(map[string]string{"DROPIN_DB": db})); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if !strings.HasPrefix(out.String(), "\ufeffserienummer;modell;") || !strings.Contains(out.String(), "\r\n") || !strings.Contains(out.String(), ";oppgraderes;") {
@@ -76,7 +78,7 @@ func TestExportDevices(t *testing.T) {
 	}
 	// In Swedish, headers and statuses too.
 	out.Reset()
-	if code := run(ctx, []string{"export", "devices", "--lang", "sv"}, &out, &errb, env(map[string]string{"DROPIN_DB": db})); code != 0 {
+	if code := Run(ctx, "dev", []string{"export", "devices", "--lang", "sv"}, &out, &errb, env(map[string]string{"DROPIN_DB": db})); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	if !strings.HasPrefix(out.String(), "serienummer,modell,förtroendevald,") || !strings.Contains(out.String(), ",uppgraderas,") {
@@ -87,22 +89,64 @@ func TestExportDevices(t *testing.T) {
 func TestCommandLine(t *testing.T) {
 	ctx := context.Background()
 	var out, errb bytes.Buffer
-	if code := run(ctx, []string{"version"}, &out, &errb, env(nil)); code != 0 || !strings.HasPrefix(out.String(), "dropin ") {
+	call := func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return Run(ctx, "dev", args, &out, &errb, env(nil))
+	}
+	if code := call("version"); code != 0 || !strings.HasPrefix(out.String(), "dropin dev ") {
 		t.Fatalf("version: %d %q", code, out.String())
 	}
-	out.Reset()
-	if code := run(ctx, []string{"--help"}, &out, &errb, env(nil)); code != 0 || !strings.Contains(errb.String(), "dropin export devices") {
-		t.Fatalf("--help: %d %q", code, errb.String())
+	if code := call("--version"); code != 0 || !strings.HasPrefix(out.String(), "dropin dev ") {
+		t.Fatalf("--version: %d %q", code, out.String())
 	}
-	errb.Reset()
-	if code := run(ctx, []string{"frobnicate"}, &out, &errb, env(nil)); code != 2 || !strings.Contains(errb.String(), `unknown command "frobnicate"`) {
+	// Help lists the commands, and each command has its own, with its flags.
+	if code := call("--help"); code != 0 || !strings.Contains(out.String(), "export") || !strings.Contains(out.String(), "--scan-gap") {
+		t.Fatalf("--help: %d %q", code, out.String())
+	}
+	if code := call("batch", "upgraded", "--help"); code != 0 || !strings.Contains(out.String(), "--failed SERIAL=REASON") ||
+		!strings.Contains(out.String(), "--db file") {
+		t.Fatalf("batch upgraded --help: %d %q", code, out.String())
+	}
+	if code := call("help", "export"); code != 0 || !strings.Contains(out.String(), "outstanding") || !strings.Contains(out.String(), "--excel") {
+		t.Fatalf("help export: %d %q", code, out.String())
+	}
+	// Shell completion, for the commands and for the database's batches.
+	if code := call("completion", "bash"); code != 0 || !strings.Contains(out.String(), "__start_dropin") {
+		t.Fatalf("completion bash: %d %.200q", code, out.String())
+	}
+	// Called wrongly: exit 2, with what was wrong and where help is.
+	if code := call("frobnicate"); code != 2 || !strings.Contains(errb.String(), `unknown command "frobnicate"`) {
 		t.Fatalf("unknown command: %d %q", code, errb.String())
 	}
-	if code := run(ctx, []string{"--nope"}, &out, &errb, env(nil)); code != 2 {
-		t.Fatalf("unknown flag: exit %d", code)
+	if code := call("--nope"); code != 2 || !strings.Contains(errb.String(), "unknown flag: --nope") {
+		t.Fatalf("unknown flag: %d %q", code, errb.String())
 	}
-	if code := run(ctx, []string{"export", "tablets", "--db", filepath.Join(t.TempDir(), "x.db")}, &out, &errb, env(nil)); code != 2 {
-		t.Fatalf("unknown list: exit %d", code)
+	if code := call("export", "tablets", "--db", filepath.Join(t.TempDir(), "x.db")); code != 2 || !strings.Contains(errb.String(), `unknown command "tablets"`) {
+		t.Fatalf("unknown list: %d %q", code, errb.String())
+	}
+	if code := call("batch"); code != 2 || !strings.Contains(errb.String(), "sent-to-it") {
+		t.Fatalf("bare batch: %d %q", code, errb.String())
+	}
+	if code := call("import"); code != 2 || !strings.Contains(errb.String(), "dropin import --help") {
+		t.Fatalf("import without a file: %d %q", code, errb.String())
+	}
+	if code := call("purge", "signatures", "--before", "4. april"); code != 2 || !strings.Contains(errb.String(), "YYYY-MM-DD") {
+		t.Fatalf("purge with a bad date: %d %q", code, errb.String())
+	}
+}
+
+func TestCompletionOffersOpenBatches(t *testing.T) {
+	c := &cli{t: t, db: filepath.Join(t.TempDir(), "dropin.db")}
+	c.do(0, "import", "../../store/testdata/roster-levanger.csv")
+	c.do(0, "batch", "import", "--name", "Kommunestyret 2. april", "../../store/testdata/scans-batch1.txt")
+	c.do(0, "batch", "import", "--name", "Formannskapet", "../../store/testdata/scans-batch1.txt")
+	c.do(0, "batch", "close", "Formannskapet")
+	var out, errb bytes.Buffer
+	Run(context.Background(), "dev", []string{cobra.ShellCompRequestCmd, "--db", c.db, "batch", "sent-to-it", ""}, &out, &errb, env(nil))
+	got := out.String()
+	if !strings.Contains(got, "Kommunestyret 2. april\n") || strings.Contains(got, "Formannskapet") {
+		t.Fatalf("completion of a batch name:\n%s", got)
 	}
 }
 
@@ -121,7 +165,7 @@ func TestNotADatabaseSaysWhatToDo(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junk.db")
 	var out, errb bytes.Buffer
 	writeJunk(t, path)
-	if code := run(context.Background(), []string{"export", "devices", "--db", path}, &out, &errb, env(nil)); code != 1 {
+	if code := Run(context.Background(), "dev", []string{"export", "devices", "--db", path}, &out, &errb, env(nil)); code != 1 {
 		t.Fatalf("exit %d", code)
 	}
 	if !strings.Contains(errb.String(), "is not a dropin database") {
@@ -140,28 +184,28 @@ func TestImportCommand(t *testing.T) {
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "dropin.db")
 	var out, errb bytes.Buffer
-	code := run(ctx, []string{"import", "--dry-run", "store/testdata/roster-levanger.csv", "--db", db}, &out, &errb, env(nil))
+	code := Run(ctx, "dev", []string{"import", "--dry-run", "../../store/testdata/roster-levanger.csv", "--db", db}, &out, &errb, env(nil))
 	if code != 0 || !strings.Contains(out.String(), "112 nye folkevalgte") || !strings.Contains(out.String(), "ingenting er lagret ennå") {
 		t.Fatalf("dry run: %d\n%s%s", code, out.String(), errb.String())
 	}
 	out.Reset()
-	run(ctx, []string{"export", "officials", "--db", db}, &out, &errb, env(nil))
+	Run(ctx, "dev", []string{"export", "officials", "--db", db}, &out, &errb, env(nil))
 	if strings.Count(out.String(), "\n") != 1 {
 		t.Fatalf("a dry run must not import:\n%s", out.String())
 	}
 	out.Reset()
-	if code := run(ctx, []string{"--lang", "en", "import", "store/testdata/roster-verdal-cp1252.csv", "--db", db}, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Imported:") {
+	if code := Run(ctx, "dev", []string{"--lang", "en", "import", "../../store/testdata/roster-verdal-cp1252.csv", "--db", db}, &out, &errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Imported:") {
 		t.Fatalf("import: %d\n%s", code, out.String())
 	}
 	out.Reset()
-	run(ctx, []string{"export", "outstanding", "--db", db}, &out, &errb, env(nil))
+	Run(ctx, "dev", []string{"export", "outstanding", "--db", db}, &out, &errb, env(nil))
 	if !strings.Contains(out.String(), "Hege Skjærvø,Verdal,Kommunestyret (Leder)") {
 		t.Fatalf("outstanding after import:\n%.300s", out.String())
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("Navn;Organ;Primær e-post\n;KS;x@levanger.kommune.no\n"), 0o600)
 	out.Reset()
-	if code := run(ctx, []string{"import", bad, "--db", db}, &out, &errb, env(nil)); code != 1 || !strings.Contains(out.String(), "linje 2: mangler navn") {
+	if code := Run(ctx, "dev", []string{"import", bad, "--db", db}, &out, &errb, env(nil)); code != 1 || !strings.Contains(out.String(), "linje 2: mangler navn") {
 		t.Fatalf("bad roster: exit %d\n%s", code, out.String())
 	}
 }
@@ -169,8 +213,8 @@ func TestImportCommand(t *testing.T) {
 func TestBatchCommands(t *testing.T) {
 	c := &cli{t: t, db: filepath.Join(t.TempDir(), "dropin.db")}
 	do := func(args ...string) string { t.Helper(); return c.do(0, args...) }
-	do("import", "store/testdata/roster-levanger.csv")
-	got := do("batch", "import", "--name", "Kommunestyret 2. april", "--it-date", "4. april", "store/testdata/scans-batch1.txt")
+	do("import", "../../store/testdata/roster-levanger.csv")
+	got := do("batch", "import", "--name", "Kommunestyret 2. april", "--it-date", "4. april", "../../store/testdata/scans-batch1.txt")
 	for _, want := range []string{"67 av 94 ventede inn (71 %) · 0 andre · 1 ukjente · 3 lest to ganger · 1 ugyldige",
 		"«356NF» avvist: for kort", "2HHQPVS88F: ikke på listen"} {
 		if !strings.Contains(got, want) {
@@ -202,7 +246,7 @@ func TestBatchCommands(t *testing.T) {
 	// The same name again starts a new batch, the old one being closed. The
 	// pile's tablets join it (the unknown one is known by now), and none
 	// moves back on its ladder.
-	got = do("batch", "import", "--name", "Kommunestyret 2. april", "store/testdata/scans-batch1.txt")
+	got = do("batch", "import", "--name", "Kommunestyret 2. april", "../../store/testdata/scans-batch1.txt")
 	if !strings.Contains(got, "67 av 94 ventede inn (71 %) · 1 andre · 0 ukjente · 3 lest to ganger · 1 ugyldige") {
 		t.Fatalf("second batch: %s", got)
 	}
@@ -217,7 +261,7 @@ func TestReceiptCommands(t *testing.T) {
 	db := filepath.Join(dir, "dropin.db")
 	c := &cli{t: t, db: db}
 	do, out, errb := c.do, &c.out, &c.errb
-	do(0, "import", "store/testdata/roster-levanger.csv")
+	do(0, "import", "../../store/testdata/roster-levanger.csv")
 	// Check a tablet in the way the desk does, with its receipt.
 	st, _ := store.Open(ctx, db)
 	rs, err := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
@@ -238,6 +282,15 @@ func TestReceiptCommands(t *testing.T) {
 			t.Fatalf("show lacks %q:\n%s", want, got)
 		}
 	}
+	// Another station's receipt is named by its station and number.
+	out.Reset()
+	if code := Run(ctx, "dev", []string{"receipt", "show", "skranke-1/1", "--db", db, "--station", "skranke-2"}, out, errb, env(nil)); code != 0 ||
+		!strings.Contains(out.String(), rec.Token) {
+		t.Fatalf("show skranke-1/1 from skranke-2: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if code := Run(ctx, "dev", []string{"receipt", "show", "1", "--db", db, "--station", "skranke-2"}, out, errb, env(nil)); code != 1 {
+		t.Fatalf("show 1 from skranke-2 (it has none): exit %d", code)
+	}
 	got = do(0, "receipt", "verify", rec.Token)
 	if !strings.Contains(got, "Gyldig") || !strings.Contains(got, "Stemmer med kvitteringen i databasen: Øystein Aasen") {
 		t.Fatalf("verify: %s", got)
@@ -249,7 +302,7 @@ func TestReceiptCommands(t *testing.T) {
 	// Another desk cannot verify it without this station's public key...
 	other := filepath.Join(t.TempDir(), "other.db")
 	out.Reset()
-	run(ctx, []string{"receipt", "verify", rec.Token, "--db", other}, out, errb, env(nil))
+	Run(ctx, "dev", []string{"receipt", "verify", rec.Token, "--db", other}, out, errb, env(nil))
 	if !strings.Contains(out.String(), "skranke vi ikke kjenner") {
 		t.Fatalf("unknown key: %s", out.String())
 	}
@@ -258,7 +311,7 @@ func TestReceiptCommands(t *testing.T) {
 	keys := filepath.Join(t.TempDir(), "trusted.keys")
 	os.WriteFile(keys, []byte(keyLine), 0o644)
 	out.Reset()
-	if code := run(ctx, []string{"receipt", "verify", "--keys", keys, rec.Token, "--db", other}, out, errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Gyldig") {
+	if code := Run(ctx, "dev", []string{"receipt", "verify", "--keys", keys, rec.Token, "--db", other}, out, errb, env(nil)); code != 0 || !strings.Contains(out.String(), "Gyldig") {
 		t.Fatalf("with the key: %d %s %s", code, out.String(), errb.String())
 	}
 	// Printing with no printer set saves the file and says so.
@@ -274,7 +327,7 @@ func TestSignaturesVerifyAndPurge(t *testing.T) {
 	db := filepath.Join(dir, "dropin.db")
 	c := &cli{t: t, db: db}
 	do, out := c.do, &c.out
-	do(0, "import", "store/testdata/roster-levanger.csv")
+	do(0, "import", "../../store/testdata/roster-levanger.csv")
 	st, _ := store.Open(ctx, db)
 	rs, _ := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
 	by := store.Actor{Station: "skranke-1", Staff: "KN"}
@@ -344,7 +397,7 @@ func TestServeRefusesPlainHTTPOffLoopback(t *testing.T) {
 	if dsn == "" {
 		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 	}
-	code := run(context.Background(), []string{"serve", "--pg", dsn, "--listen", "0.0.0.0:0"}, &out, &errb, env(nil))
+	code := Run(context.Background(), "dev", []string{"serve", "--pg", dsn, "--listen", "0.0.0.0:0"}, &out, &errb, env(nil))
 	if strings.Contains(errb.String(), "central store") && os.Getenv("CI") == "" {
 		t.Skip("no PostgreSQL here: set DROPIN_TEST_PG or start one on 127.0.0.1:5432")
 	}
@@ -379,7 +432,7 @@ func TestSwedishFromTheLocale(t *testing.T) {
 func TestLifecycleCommands(t *testing.T) {
 	c := &cli{t: t, db: filepath.Join(t.TempDir(), "dropin.db")}
 	do := func(want int, args ...string) string { t.Helper(); return c.do(want, args...) }
-	do(0, "import", "store/testdata/forteckning-ockero.csv", "--lang", "sv")
+	do(0, "import", "../../store/testdata/forteckning-ockero.csv", "--lang", "sv")
 	if got := do(0, "rules"); !strings.Contains(got, "Kommunstyrelsens presidium") {
 		t.Fatalf("default rules: %s", got)
 	}
@@ -427,7 +480,7 @@ func TestLifecycleCommands(t *testing.T) {
 func TestSyncWithNoCentralStoreSaysSo(t *testing.T) {
 	var out, errb strings.Builder
 	db := filepath.Join(t.TempDir(), "d.db")
-	code := run(context.Background(), []string{"sync", "--db", db}, &out, &errb, env(nil))
+	code := Run(context.Background(), "dev", []string{"sync", "--db", db}, &out, &errb, env(nil))
 	if code != 1 || !strings.Contains(errb.String(), "Ingen sentral lagring er satt opp") || strings.Contains(errb.String(), "Usage") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
 	}

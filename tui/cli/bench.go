@@ -1,0 +1,265 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dropin/store"
+)
+
+// benchCmd seeds a county (once; the database is cached) and measures the
+// figures the desk is held to, printing them against their goals.
+func (a *app) benchCmd() *cobra.Command {
+	var opt store.SeedOptions
+	var runs int
+	var benchDB string
+	cmd := &cobra.Command{
+		Use:   "bench [--tablets N] [--events N] [--bench-db FILE]",
+		Short: "seed a county (cached) and print the figures against their goals",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opt.Events == 0 {
+				opt.Events = 10 * opt.Tablets
+			}
+			b := &bench{o: a.o, getenv: a.getenv, runs: runs}
+			db, err := b.county(cmd.Context(), benchDB, opt, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return b.run(cmd.Context(), db, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().IntVar(&opt.Tablets, "tablets", 100_000, "officials and tablets in the county")
+	cmd.Flags().IntVar(&opt.Events, "events", 0, "events in the log (default 10 per tablet)")
+	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "the generator's seed")
+	cmd.Flags().IntVar(&runs, "runs", 5, "start-ups to measure (the median counts)")
+	cmd.Flags().StringVar(&benchDB, "bench-db", "", "the seeded `database` (default: a cached one in the user's cache folder)")
+	return cmd
+}
+
+type bench struct {
+	o      options
+	getenv func(string) string
+	runs   int
+	table  []benchRow
+}
+
+type benchRow struct{ what, got, goal, verdict string }
+
+func (b *bench) add(what string, got float64, unit string, goal float64, goalText string) {
+	verdict := "ok"
+	if goal > 0 && got > goal {
+		verdict = fmt.Sprintf("missed by %.0f %%", 100*(got-goal)/goal)
+	}
+	b.table = append(b.table, benchRow{what, fmt.Sprintf("%.2f %s", got, unit), goalText, verdict})
+}
+
+// county is the seeded database: db, else one cached per size and seed,
+// seeded here the first time.
+func (b *bench) county(ctx context.Context, db string, opt store.SeedOptions, progress io.Writer) (string, error) {
+	if db == "" {
+		cache, err := os.UserCacheDir()
+		if d := b.getenv("XDG_CACHE_HOME"); d != "" {
+			cache, err = d, nil
+		}
+		if err != nil {
+			return "", err
+		}
+		db = filepath.Join(cache, "dropin", fmt.Sprintf("bench-%d-%d-%d.db", opt.Tablets, opt.Events, opt.Seed))
+	}
+	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		return db, err
+	}
+	if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(progress, "seeding %s (once; later runs reuse it)\n", db)
+	tmp := db + ".seeding"
+	os.Remove(tmp)
+	so := b.o
+	so.db = tmp
+	if err := seedCounty(ctx, so, opt, progress, progress); err != nil {
+		return "", err
+	}
+	return db, os.Rename(tmp, db)
+}
+
+func (b *bench) run(ctx context.Context, db string, stdout io.Writer) error {
+	o := b.o
+	o.db = db
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	nEvents, nTablets, nOfficials, err := st.Size(ctx)
+	if err == nil {
+		err = b.startUp(ctx, db)
+	}
+	if err == nil {
+		err = b.reads(ctx, st)
+	}
+	st.Close()
+	if err != nil {
+		return err
+	}
+	if err := b.writes(ctx, o); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "dropin bench: %d events, %d tablets, %d officials (%s)\n\n", nEvents, nTablets, nOfficials, db)
+	fmt.Fprintf(stdout, "%-42s %12s  %-32s %s\n", "figure", "measured", "goal", "")
+	for _, r := range b.table {
+		fmt.Fprintf(stdout, "%-42s %12s  %-32s %s\n", r.what, r.got, r.goal, r.verdict)
+	}
+	return nil
+}
+
+// startUp times the real program, started as a new process, to its first
+// frame, and reads its peak memory with the desk open on the overview.
+func (b *bench) startUp(ctx context.Context, db string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	var frames []float64
+	peak := 0
+	for range b.runs {
+		cmd := exec.CommandContext(ctx, exe, "dev", "firstframe", "--db", db)
+		cmd.Env = append(os.Environ(), fmt.Sprintf("DROPIN_BENCH_T0=%d", time.Now().UnixNano()))
+		out, err := cmd.Output()
+		if err != nil {
+			return fmt.Errorf("first frame: %v", err)
+		}
+		for _, line := range strings.Split(string(out), "\n") {
+			if v, ok := strings.CutPrefix(line, "frame "); ok {
+				us, _ := strconv.Atoi(v)
+				frames = append(frames, float64(us)/1000)
+			}
+			if v, ok := strings.CutPrefix(line, "rss "); ok {
+				kb, _ := strconv.Atoi(v)
+				peak = max(peak, kb)
+			}
+		}
+	}
+	b.add("start-up to the first frame (median)", median(frames), "ms", 300, "< 300 ms")
+	b.add("peak memory, desk open on the overview", float64(peak)/1024, "MB", 100, "< 100 MB")
+	return nil
+}
+
+// reads measures the overview, its first load (the list to chase read in
+// full) and its refresh after a desk step, which keeps the list while
+// nothing in it moved; and the name search, key by key.
+func (b *bench) reads(ctx context.Context, st *store.Store) error {
+	var first, refresh []float64
+	for range 10 {
+		start := time.Now()
+		ov, err := st.LoadOverview(ctx, -1)
+		if err != nil {
+			return err
+		}
+		first = append(first, ms(time.Since(start)))
+		start = time.Now()
+		if _, err := st.LoadOverview(ctx, ov.ChaseVersion); err != nil {
+			return err
+		}
+		refresh = append(refresh, ms(time.Since(start)))
+	}
+	b.add("overview refresh after a step (median)", median(refresh), "ms", 50, "< 50 ms")
+	b.add("overview first load (median)", median(first), "ms", 50, "< 50 ms")
+	var keys []float64
+	for _, name := range []string{"øystein ødegård", "kari nordmann", "ragnhild østby", "solveig fløan"} {
+		for i := 1; i <= len([]rune(name)); i++ {
+			start := time.Now()
+			if _, err := st.SearchOfficials(ctx, string([]rune(name)[:i]), 8); err != nil {
+				return err
+			}
+			keys = append(keys, ms(time.Since(start)))
+		}
+	}
+	sort.Float64s(keys)
+	b.add("name search, per key (median)", median(keys), "ms", 20, "< 20 ms")
+	b.add("name search, per key (slowest)", keys[len(keys)-1], "ms", 20, "< 20 ms")
+	return nil
+}
+
+// writes measures check-in against a bare insert, and the rebuild, on a
+// copy, so the cached county stays as seeded.
+func (b *bench) writes(ctx context.Context, o options) error {
+	tmp, err := os.MkdirTemp("", "dropin-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	cp := filepath.Join(tmp, "county.db")
+	if err := copyFile(o.db, cp); err != nil {
+		return err
+	}
+	o.db = cp
+	st, err := openStore(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	serials, err := st.Sample(ctx, store.HandedBack, 2000)
+	if err != nil {
+		return err
+	}
+	by := store.Actor{Station: "bench", Staff: "BN"}
+	start := time.Now()
+	for _, serial := range serials {
+		if _, err := st.Step(ctx, serial, store.KindReceived, store.Input{}, by); err != nil {
+			return err
+		}
+	}
+	checkIn := time.Since(start) / time.Duration(max(1, len(serials)))
+	bare, err := store.BareInsert(ctx, tmp, 2000)
+	if err != nil {
+		return err
+	}
+	b.add("check-in (a tablet back at the desk)", ms(checkIn), "ms", 2*ms(bare), fmt.Sprintf("≤ 2 × bare insert (%.2f ms)", ms(bare)))
+	start = time.Now()
+	if err := st.Rebuild(ctx); err != nil {
+		return err
+	}
+	b.add("projection rebuild from the log", time.Since(start).Seconds(), "s", 0, "(no goal)")
+	b.table[len(b.table)-1].verdict = ""
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dropin/scan"
+	"dropin/store"
+	"dropin/tui"
+)
+
+func (a *app) purgeCmd() *cobra.Command {
+	var before string
+	sigs := &cobra.Command{
+		Use:   "signatures --before DATE",
+		Short: "remove the strokes of signatures made before DATE, keeping the fact that each receipt was signed",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if before == "" {
+				return usagef(cmd, "give --before YYYY-MM-DD")
+			}
+			day, err := time.ParseInLocation("2006-01-02", before, time.Local)
+			if err != nil {
+				return usagef(cmd, "--before %q: want a date as YYYY-MM-DD", before)
+			}
+			ctx := cmd.Context()
+			t, st, err := a.o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			recs, err := st.PurgeSignatures(ctx, day)
+			if err != nil {
+				return err
+			}
+			// The files showed the drawing too: render them again without it.
+			if len(recs) > 0 {
+				rs, err := a.o.receipts()
+				if err != nil {
+					return err
+				}
+				for _, rec := range recs {
+					if _, err := rs.Render(t, rec); err != nil {
+						return err
+					}
+				}
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), t.T("purge.done", len(recs), t.DateLong(day)))
+			return nil
+		},
+	}
+	sigs.Flags().StringVar(&before, "before", "", "remove strokes of signatures made before this `date` (YYYY-MM-DD, local time)")
+	return group(&cobra.Command{
+		Use:   "purge WHAT",
+		Short: "remove personal data that is kept no longer than needed",
+	}, sigs)
+}
+
+func (a *app) syncCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "sync",
+		Short: "sync once with the central store (--central, --token; else the desk's settings) and say what moved",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			t, st, err := a.o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			o := a.o
+			o.centralFromSettings(ctx, st)
+			if o.central == "" || o.token == "" {
+				// Not a usage error: the station has no central store yet.
+				fmt.Fprintln(cmd.ErrOrStderr(), t.T("sync.notset"))
+				return errQuiet
+			}
+			rep, err := st.Sync(ctx, o.central, o.token, nil)
+			if err != nil {
+				fmt.Fprintln(out, tui.SyncErrorText(t, err))
+				return errQuiet
+			}
+			fmt.Fprintln(out, t.T("sync.done", rep.Pushed, rep.Pulled))
+			if rep.InSync {
+				fmt.Fprintln(out, t.T("sync.insync", t.Clock(rep.At)))
+			} else {
+				fmt.Fprintln(out, t.T("sync.waiting", rep.Waiting))
+			}
+			return nil
+		},
+	}
+}
+
+// rulesCmd prints the entitlement rules in use, or checks a rules file.
+func (a *app) rulesCmd() *cobra.Command {
+	check := &cobra.Command{
+		Use:   "check FILE",
+		Short: "check a rules file and say what is wrong, by line",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			if _, err := store.ParseRules(f, args[0]); err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), scan.CleanText(err.Error()))
+				return errQuiet
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: the rules are fine\n", scan.Clean(args[0]))
+			return nil
+		},
+	}
+	cmd := &cobra.Command{
+		Use:   "rules",
+		Short: "print the entitlement rules in use, or check a rules file",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rules, err := a.o.loadRules()
+			if err != nil {
+				return err
+			}
+			if rules.Source == "default" {
+				fmt.Fprint(cmd.OutOrStdout(), store.DefaultRules)
+				return nil
+			}
+			b, err := os.ReadFile(rules.Source)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "# from %s\n%s", rules.Source, scan.CleanText(string(b)))
+			return nil
+		},
+	}
+	cmd.AddCommand(check)
+	return cmd
+}
+
+// approveCmd records a body chair's approval (or its withdrawal).
+func (a *app) approveCmd() *cobra.Command {
+	var body, by string
+	var withdraw bool
+	cmd := &cobra.Command{
+		Use:   "approve EMAIL --body BODY --by NAME [--withdraw]",
+		Short: "record a body chair's approval of an official's devices",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if body == "" || strings.TrimSpace(by) == "" {
+				return usagef(cmd, "give the --body and who approved (--by)")
+			}
+			ctx := cmd.Context()
+			t, st, err := a.o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ap, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(args[0])), body, scan.Clean(by), !withdraw, a.o.actor("cli"))
+			if _, ok := store.IsRefusal(err); ok {
+				fmt.Fprintln(cmd.ErrOrStderr(), tui.RefusalText(t, err))
+				return errQuiet
+			}
+			if err != nil {
+				return err
+			}
+			ent, _, err := st.EntitlementOf(ctx, ap.Official)
+			if err != nil {
+				return err
+			}
+			state := "approved"
+			if withdraw {
+				state = "withdrawn"
+			}
+			var kinds []string
+			for _, k := range ent.Kinds {
+				kinds = append(kinds, t.Device(k))
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s in %s, by %s. Entitled now: %s\n", state, scan.Clean(ap.Official), scan.Clean(ap.Body), scan.Clean(ap.Approver), strings.Join(kinds, ", "))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&body, "body", "", "the `body` whose chair approves")
+	cmd.Flags().StringVar(&by, "by", "", "the `name` of the chair who approved")
+	cmd.Flags().BoolVar(&withdraw, "withdraw", false, "withdraw the approval")
+	return cmd
+}

@@ -1,0 +1,249 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dropin/receipt"
+	"dropin/store"
+	"dropin/tui"
+	"dropin/tui/i18n"
+)
+
+// options are the flags every command shares; each defaults to its
+// environment variable, then to a sensible value.
+type options struct {
+	db      string
+	station string
+	staff   string
+	lang    string
+	scanGap time.Duration
+	printer string
+	paper   string
+	central string // the sync service's URL
+	token   string // this station's token there
+	rules   string // the entitlement rules file
+}
+
+func defaults(getenv func(string) string) options {
+	o := options{
+		db:      getenv("DROPIN_DB"),
+		station: getenv("DROPIN_STATION"),
+		staff:   getenv("DROPIN_STAFF"),
+		lang:    getenv("DROPIN_LANG"),
+		printer: getenv("DROPIN_PRINTER"),
+		paper:   getenv("DROPIN_PAPER"),
+		central: getenv("DROPIN_CENTRAL"),
+		token:   getenv("DROPIN_TOKEN"),
+		rules:   getenv("DROPIN_RULES"),
+	}
+	if o.lang == "" {
+		o.lang = localeLang(getenv)
+	}
+	if o.db == "" {
+		o.db = filepath.Join(dataDir(getenv), "dropin.db")
+	}
+	if o.station == "" {
+		o.station, _ = os.Hostname()
+	}
+	if d, err := time.ParseDuration(getenv("DROPIN_SCAN_GAP")); err == nil {
+		o.scanGap = d
+	}
+	return o
+}
+
+// localeLang picks Swedish when the user's locale is Swedish (LC_ALL,
+// LC_MESSAGES or LANG, the first set, as POSIX reads them); otherwise the
+// desk's default, bokmål.
+func localeLang(getenv func(string) string) string {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "sv") {
+				return "sv"
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// register declares the shared flags on the root, with o's current values
+// as defaults; they work before or after any command.
+func (o *options) register(root *cobra.Command) {
+	fs := root.PersistentFlags()
+	fs.StringVar(&o.db, "db", o.db, "database `file` (env DROPIN_DB)")
+	fs.StringVar(&o.station, "station", o.station, "this desk's `name` (env DROPIN_STATION; default the host name)")
+	fs.StringVar(&o.staff, "staff", o.staff, "the `initials` of who is working (env DROPIN_STAFF; asked for when empty)")
+	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default), sv (Swedish; default when LANG is sv_*) or en (env DROPIN_LANG)")
+	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
+	fs.StringVar(&o.printer, "printer", o.printer, "the CUPS `queue` receipts print on (env DROPIN_PRINTER; none: receipts are only saved as files)")
+	fs.StringVar(&o.paper, "paper", o.paper, "receipt `paper`: a4 or slip (80 mm) (env DROPIN_PAPER; default a4)")
+	fs.StringVar(&o.central, "central", o.central, "the sync service's `URL` (env DROPIN_CENTRAL; none: the desk works alone)")
+	fs.StringVar(&o.token, "token", o.token, "this station's `token` for the sync service (env DROPIN_TOKEN)")
+	fs.StringVar(&o.rules, "rules", o.rules, "the entitlement rules `file` (env DROPIN_RULES; default rules.txt beside the database, else the guideline's rules)")
+	root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"nb\tbokmål", "sv\tsvenska", "en\tEnglish"}, cobra.ShellCompDirectiveNoFileComp))
+	root.RegisterFlagCompletionFunc("paper", cobra.FixedCompletions([]string{"a4", "slip\t80 mm"}, cobra.ShellCompDirectiveNoFileComp))
+	root.MarkPersistentFlagFilename("db", "db")
+	root.MarkPersistentFlagFilename("rules", "txt")
+}
+
+// actor is who a command acts as: --staff, or what the command is.
+func (o options) actor(command string) store.Actor {
+	staff := o.staff
+	if staff == "" {
+		staff = command
+	}
+	return store.Actor{Station: o.station, Staff: staff}
+}
+
+// loadRules reads the entitlement rules: --rules, else rules.txt beside
+// the database, else the guideline's rules built in. A rules file that
+// is named but missing, or has a bad line, stops the command.
+func (o options) loadRules() (*store.Rules, error) {
+	path := o.rules
+	if path == "" {
+		path = filepath.Join(filepath.Dir(o.db), "rules.txt")
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return store.MustDefaultRules(), nil
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	defer f.Close()
+	return store.ParseRules(f, path)
+}
+
+// receipts opens the station's receipt keys and folder, beside the
+// database: keys/ (the private key, mode 0600, and trusted.keys) and
+// receipts/ (PDF and PNG files).
+func (o options) receipts(keyrings ...string) (*tui.Receipts, error) {
+	paper, err := receipt.ParsePaper(o.paper)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(o.db)
+	return tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"),
+		receipt.Printer{Name: o.printer, Paper: paper}, keyrings...)
+}
+
+// catalog is the user's language (--lang, DROPIN_LANG; bokmål by default).
+func (o options) catalog() (i18n.Catalog, error) {
+	lang, err := i18n.Parse(o.lang)
+	return i18n.New(lang), err
+}
+
+// open is how a command that reads or writes the desk's data begins: the
+// user's language, then the database.
+func (o options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) {
+	t, err := o.catalog()
+	if err != nil {
+		return t, nil, err
+	}
+	st, err := openStore(ctx, o)
+	return t, st, err
+}
+
+// openStore opens the database for a command once the check of every
+// page has passed: a command never works on a damaged database.
+func openStore(ctx context.Context, o options) (*store.Store, error) {
+	st, err := openUnchecked(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Health(ctx); err != nil {
+		st.Close()
+		return nil, damaged(o, err)
+	}
+	return st, nil
+}
+
+func damaged(o options, err error) error {
+	return fmt.Errorf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%w)", o.db, err)
+}
+
+// openUnchecked opens the database at once; the check of every page runs
+// on and writes wait for it. The desk uses it to draw its first frame
+// without waiting for a county's database to be read through.
+func openUnchecked(ctx context.Context, o options) (*store.Store, error) {
+	rules, err := o.loadRules()
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, o.db)
+	if errors.Is(err, store.ErrNotDatabase) {
+		return nil, damaged(o, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.SetRules(rules)
+	return st, nil
+}
+
+// printerFromSettings fills in the printer and paper from the desk's
+// settings where no flag or environment variable named them, as the desk
+// itself does. It says whether the printer was fixed from outside.
+func (o *options) printerFromSettings(ctx context.Context, st *store.Store) (fixed bool, err error) {
+	if o.printer != "" {
+		return true, nil
+	}
+	if o.printer, err = st.Setting(ctx, tui.SettingPrinter); err != nil {
+		return false, err
+	}
+	if o.paper == "" {
+		o.paper, err = st.Setting(ctx, tui.SettingPaper)
+	}
+	return false, err
+}
+
+// centralFromSettings fills in the sync service and token from the desk's
+// settings where no flag or environment variable named the service. It
+// says whether the service was fixed from outside.
+func (o *options) centralFromSettings(ctx context.Context, st *store.Store) bool {
+	if o.central != "" {
+		return true
+	}
+	o.central, _ = st.Setting(ctx, tui.SettingCentral)
+	o.token, _ = st.Setting(ctx, tui.SettingToken)
+	return false
+}
+
+// dataDir is where the database lives: $XDG_DATA_HOME/dropin, or the
+// platform's equivalent.
+func dataDir(getenv func(string) string) string {
+	if d := getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "dropin")
+	}
+	home, _ := os.UserHomeDir()
+	switch runtime.GOOS {
+	case "darwin":
+		return filepath.Join(home, "Library", "Application Support", "dropin")
+	case "windows":
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "dropin")
+		}
+	}
+	return filepath.Join(home, ".local", "share", "dropin")
+}
+
+// stateDir is where the log goes: $XDG_STATE_HOME/dropin.
+func stateDir(getenv func(string) string) string {
+	if d := getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "dropin")
+	}
+	if runtime.GOOS != "linux" {
+		return dataDir(getenv)
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "state", "dropin")
+}

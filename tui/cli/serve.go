@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"dropin/scan"
+	"dropin/store/central"
+)
+
+// serveCmd runs the central sync service, and manages who may use it.
+func (a *app) serveCmd() *cobra.Command {
+	pg := a.getenv("DROPIN_PG")
+	listen, tlsCert, tlsKey := "127.0.0.1:8470", "", ""
+	cmd := &cobra.Command{
+		Use:   "serve --pg DSN [--listen ADDR] [--tls-cert F --tls-key F]",
+		Short: "run the central sync service on PostgreSQL",
+		Long: `Run the central sync service on PostgreSQL. Plain HTTP is served on loopback
+only; elsewhere give --tls-cert and --tls-key, or serve behind a TLS proxy.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			host, _, err := net.SplitHostPort(listen)
+			if err != nil {
+				return usagef(cmd, "--listen %q: %v", listen, err)
+			}
+			if tlsCert == "" && !isLoopback(host) {
+				return fmt.Errorf("--listen %s is not loopback: give --tls-cert and --tls-key, or serve behind a TLS proxy on 127.0.0.1", listen)
+			}
+			ctx := cmd.Context()
+			c, err := openCentral(cmd, pg)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			srv := &http.Server{Addr: listen, Handler: central.Handler(c, logger), ReadHeaderTimeout: 10 * time.Second}
+			go func() {
+				<-ctx.Done()
+				srv.Close()
+			}()
+			logger.Info("serving", "listen", listen, "tls", tlsCert != "")
+			if tlsCert != "" {
+				err = srv.ListenAndServeTLS(tlsCert, tlsKey)
+			} else {
+				err = srv.ListenAndServe()
+			}
+			if errors.Is(err, http.ErrServerClosed) {
+				return nil
+			}
+			return err
+		},
+	}
+	cmd.PersistentFlags().StringVar(&pg, "pg", pg, "the central PostgreSQL `DSN` (env DROPIN_PG)")
+	cmd.Flags().StringVar(&listen, "listen", listen, "`address` to serve on; plain HTTP only on loopback")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "TLS certificate `file`")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "TLS key `file`")
+	cmd.AddCommand(a.stationCmd(&pg))
+	return cmd
+}
+
+// openCentral opens the central store that --pg names.
+func openCentral(cmd *cobra.Command, pg string) (*central.Central, error) {
+	if pg == "" {
+		return nil, usagef(cmd, "give --pg DSN (or DROPIN_PG), e.g. postgres://dropin@db.example/dropin")
+	}
+	return central.Open(cmd.Context(), pg)
+}
+
+// withCentral runs do on the central store, then closes it.
+func withCentral(cmd *cobra.Command, pg string, do func(ctx context.Context, c *central.Central) error) error {
+	c, err := openCentral(cmd, pg)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return do(cmd.Context(), c)
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// stationCmd manages the stations allowed to sync.
+func (a *app) stationCmd(pg *string) *cobra.Command {
+	var tenant string
+	add := &cobra.Command{
+		Use:   "add NAME --tenant T",
+		Short: "allow a station to sync; its token is shown this once",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if tenant == "" {
+				return usagef(cmd, "give the station's --tenant (the group of desks sharing tablets)")
+			}
+			return withCentral(cmd, *pg, func(ctx context.Context, c *central.Central) error {
+				token, err := c.AddStation(ctx, args[0], tenant)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "station %s (tenant %s) added. Its token, shown this once:\n%s\n", scan.Clean(args[0]), scan.Clean(tenant), token)
+				return nil
+			})
+		},
+	}
+	add.Flags().StringVar(&tenant, "tenant", "", "the `tenant` (the group of desks sharing tablets)")
+	revoke := &cobra.Command{
+		Use:   "revoke NAME",
+		Short: "stop a station's token from syncing",
+		Args:  usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withCentral(cmd, *pg, func(ctx context.Context, c *central.Central) error {
+				if err := c.Revoke(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "station %s revoked\n", scan.Clean(args[0]))
+				return nil
+			})
+		},
+	}
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "every station, its tenant, whether it may sync, when it was added",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withCentral(cmd, *pg, func(ctx context.Context, c *central.Central) error {
+				list, err := c.Stations(ctx)
+				if err != nil {
+					return err
+				}
+				for _, s := range list {
+					state := "active"
+					if s.Revoked {
+						state = "revoked"
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "%-20s %-16s %-8s %s\n", scan.Clean(s.Name), scan.Clean(s.Tenant), state, s.Created.Format("2006-01-02"))
+				}
+				return nil
+			})
+		},
+	}
+	return group(&cobra.Command{
+		Use:   "station COMMAND",
+		Short: "manage the stations allowed to sync",
+	}, add, revoke, list)
+}
