@@ -56,14 +56,18 @@ type Token struct {
 
 func (t Token) String() string { return t.text }
 
-// Problem is why a token does not verify.
-type Problem int
+// Problem is why a token does not verify: a stable code, which also names
+// its words in the catalogs ("receipt.refused.<code>"). "" is no problem.
+type Problem string
 
 const (
-	Malformed  Problem = iota + 1 // not a dropin receipt token at all, or damaged
-	UnknownKey                    // signed by a station whose key we do not have
-	Altered                       // the signature does not match: a character changed
+	Malformed  Problem = "malformed"   // not a dropin receipt token at all, or damaged
+	UnknownKey Problem = "unknown-key" // signed by a station whose key we do not have
+	Altered    Problem = "altered"     // the signature does not match: a character changed
 )
+
+// Problems is every problem, for the catalogs' test.
+var Problems = []Problem{Malformed, UnknownKey, Altered}
 
 // TokenError is a token that does not verify.
 type TokenError struct {
@@ -83,13 +87,13 @@ func (e *TokenError) Error() string {
 	return "bad receipt token"
 }
 
-// ProblemOf returns why err refused a token, or 0.
+// ProblemOf returns why err refused a token, or "".
 func ProblemOf(err error) Problem {
 	var te *TokenError
 	if errors.As(err, &te) {
 		return te.Problem
 	}
-	return 0
+	return ""
 }
 
 // LooksLikeToken reports whether s is meant as a receipt token (rather than

@@ -14,18 +14,43 @@ const (
 	MaxSerialLen = 20
 )
 
-// Reason says why a read was refused. The screens translate it; the
-// package itself speaks no human language.
+// Reason says why a read was refused. The screens translate it by its
+// Code; the package itself speaks no human language. A batch's invalid
+// reads keep the number in the event log, so each number is fixed: a new
+// reason takes the next one, and none is ever reused.
 type Reason int
 
 const (
-	ReasonEmpty    Reason = iota + 1 // nothing left after normalising
-	ReasonTooShort                   // fewer than MinSerialLen characters (a truncated read)
-	ReasonTooLong                    // more than MaxSerialLen characters
-	ReasonBadChar                    // a character other than A-Z and 0-9
-	ReasonLuhn                       // a 15-digit IMEI whose check digit is wrong
-	ReasonCutOff                     // a cut-off read of a known serial (decided by the store, which knows them)
+	ReasonEmpty    Reason = 1 // nothing left after normalising
+	ReasonTooShort Reason = 2 // fewer than MinSerialLen characters (a truncated read)
+	ReasonTooLong  Reason = 3 // more than MaxSerialLen characters
+	ReasonBadChar  Reason = 4 // a character other than A-Z and 0-9
+	ReasonLuhn     Reason = 5 // a 15-digit IMEI whose check digit is wrong
+	ReasonCutOff   Reason = 6 // a cut-off read of a known serial (decided by the store, which knows them)
 )
+
+// Reasons is every reason, for the catalogs' test.
+var Reasons = []Reason{ReasonEmpty, ReasonTooShort, ReasonTooLong, ReasonBadChar, ReasonLuhn, ReasonCutOff}
+
+// Code is the reason's stable name, which names its words in the catalogs
+// ("reason.<code>").
+func (r Reason) Code() string {
+	switch r {
+	case ReasonEmpty:
+		return "empty"
+	case ReasonTooShort:
+		return "too-short"
+	case ReasonTooLong:
+		return "too-long"
+	case ReasonBadChar:
+		return "bad-char"
+	case ReasonLuhn:
+		return "luhn"
+	case ReasonCutOff:
+		return "cut-off"
+	}
+	return fmt.Sprintf("unknown-%d", int(r))
+}
 
 func (r Reason) String() string {
 	switch r {

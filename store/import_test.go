@@ -211,7 +211,7 @@ func TestMoreBadRows(t *testing.T) {
 	}
 	for _, e := range ros.Errors {
 		if want[e.Line] != e.Problem {
-			t.Errorf("line %d: problem %d (%s), want %d", e.Line, e.Problem, e.Reason(), want[e.Line])
+			t.Errorf("line %d: problem %s (%s), want %s", e.Line, e.Problem, e.Reason(), want[e.Line])
 		}
 	}
 }
@@ -246,7 +246,7 @@ func FuzzParseRoster(f *testing.F) {
 			}
 		}
 		for _, e := range ros.Errors {
-			if e.Line < 1 || e.Problem == 0 {
+			if e.Line < 1 || e.Problem == "" {
 				t.Fatalf("error without a line or a problem: %+v", e)
 			}
 		}

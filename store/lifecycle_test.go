@@ -20,7 +20,7 @@ func refusal(t *testing.T, err error, want RefusalCode) *Refusal {
 	t.Helper()
 	r, ok := IsRefusal(err)
 	if !ok || r.Code != want {
-		t.Fatalf("want refusal %d, got %v", want, err)
+		t.Fatalf("want refusal %s, got %v", want, err)
 	}
 	return r
 }

@@ -66,20 +66,25 @@ type RowError struct {
 	OtherLine int    // RowSerialTwice: the other person's line
 }
 
-// RowProblem is what is wrong with a row.
-type RowProblem int
+// RowProblem is what is wrong with a row: a stable code, which also names
+// its words in the catalogs ("row.<code>").
+type RowProblem string
 
 const (
-	RowUnreadable    RowProblem = iota + 1 // not CSV (a stray quote); Value holds the parser's words
-	RowTooManyFields                       // more fields than the header; Value holds the count
-	RowNoName                              // no name
-	RowBadPrimary                          // malformed primary e-mail
-	RowBadSecondary                        // malformed secondary e-mail
-	RowBadEmployee                         // the employee column is neither yes nor no
-	RowBadSerial                           // not a valid serial
-	RowSerialTwice                         // one tablet on two different people
-	RowBadEncoding                         // not valid UTF-8 in a UTF-8 file; Value holds the field, bad bytes as "?"
+	RowUnreadable    RowProblem = "unreadable"      // not CSV (a stray quote); Value holds the parser's words
+	RowTooManyFields RowProblem = "too-many-fields" // more fields than the header; Value holds the count
+	RowNoName        RowProblem = "no-name"         // no name
+	RowBadPrimary    RowProblem = "bad-primary"     // malformed primary e-mail
+	RowBadSecondary  RowProblem = "bad-secondary"   // malformed secondary e-mail
+	RowBadEmployee   RowProblem = "bad-employee"    // the employee column is neither yes nor no
+	RowBadSerial     RowProblem = "bad-serial"      // not a valid serial
+	RowSerialTwice   RowProblem = "serial-twice"    // one tablet on two different people
+	RowBadEncoding   RowProblem = "bad-encoding"    // not valid UTF-8 in a UTF-8 file; Value holds the field, bad bytes as "?"
 )
+
+// RowProblems is every row problem, for the catalogs' test.
+var RowProblems = []RowProblem{RowUnreadable, RowTooManyFields, RowNoName, RowBadPrimary, RowBadSecondary,
+	RowBadEmployee, RowBadSerial, RowSerialTwice, RowBadEncoding}
 
 // Reason says what is wrong, in English, for logs and tests.
 func (e RowError) Reason() string {
@@ -103,7 +108,7 @@ func (e RowError) Reason() string {
 	case RowBadEncoding:
 		return fmt.Sprintf("not valid UTF-8: %q", e.Value)
 	}
-	return fmt.Sprintf("problem %d", e.Problem)
+	return fmt.Sprintf("problem %s", e.Problem)
 }
 
 func (e RowError) String() string { return fmt.Sprintf("line %d: %s", e.Line, e.Reason()) }

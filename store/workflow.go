@@ -55,34 +55,38 @@ type Refusal struct {
 	Body   string     // for RefuseNeedsApproval and RefuseNoSeat: the body
 }
 
-// RefusalCode is the reason for a Refusal.
-type RefusalCode int
+// RefusalCode is the reason for a Refusal: a stable code, which also names
+// its words in the catalogs ("refuse.<code>"), so adding one shifts nothing.
+type RefusalCode string
 
 const (
-	RefuseUnknown        RefusalCode = iota + 1 // no such tablet
-	RefuseExists                                // already registered
-	RefuseDone                                  // the tablet is already at or past that step
-	RefuseSkip                                  // an earlier step must come first (see Need)
-	RefuseFailed                                // an open failure must be resolved first
-	RefuseEmployee                              // the tablet follows the employees' track
-	RefuseNoReason                              // failed needs a reason
-	RefuseChecklist                             // first-login needs every checklist item
-	RefuseNotFailed                             // nothing to resolve
-	RefuseNotAtDesk                             // failed needs the tablet in hand
-	RefuseAtDesk                                // employees' track only before the desk has it
-	RefuseNothingToUndo                         // no step to undo
-	RefuseNoOfficial                            // link to an official that is not known
-	RefuseHeld                                  // issue: an official has the device; return it first
-	RefuseNotReset                              // issue: the device was returned and is not reset yet
-	RefuseNotEntitled                           // issue: the rules give the official no device of this kind
-	RefuseNeedsApproval                         // issue: the body's chair must approve first (see Body)
-	RefuseHasKind                               // issue: the official already has a device of this kind
-	RefuseNotHeld                               // return: nobody has the device
-	RefuseNotReturned                           // reset: the device has not been returned
-	RefuseNoSeat                                // approve: the official does not sit in that body
-	RefuseNoApprover                            // approve: who approved must be named
-	RefuseNoReturnReason                        // return: term end or leaving early must be said
+	RefuseUnknown        RefusalCode = "unknown"          // no such tablet
+	RefuseExists         RefusalCode = "exists"           // already registered
+	RefuseDone           RefusalCode = "done"             // the tablet is already at or past that step
+	RefuseSkip           RefusalCode = "skip"             // an earlier step must come first (see Need)
+	RefuseFailed         RefusalCode = "failed"           // an open failure must be resolved first
+	RefuseEmployee       RefusalCode = "employee"         // the tablet follows the employees' track
+	RefuseNoReason       RefusalCode = "no-reason"        // failed needs a reason
+	RefuseChecklist      RefusalCode = "checklist"        // first-login needs every checklist item
+	RefuseNotFailed      RefusalCode = "not-failed"       // nothing to resolve
+	RefuseNotAtDesk      RefusalCode = "not-at-desk"      // failed needs the tablet in hand
+	RefuseAtDesk         RefusalCode = "at-desk"          // employees' track only before the desk has it
+	RefuseNothingToUndo  RefusalCode = "nothing-to-undo"  // no step to undo
+	RefuseNoOfficial     RefusalCode = "no-official"      // link to an official that is not known
+	RefuseHeld           RefusalCode = "held"             // issue: an official has the device; return it first
+	RefuseNotReset       RefusalCode = "not-reset"        // issue: the device was returned and is not reset yet
+	RefuseNotEntitled    RefusalCode = "not-entitled"     // issue: the rules give the official no device of this kind
+	RefuseNeedsApproval  RefusalCode = "needs-approval"   // issue: the body's chair must approve first (see Body)
+	RefuseHasKind        RefusalCode = "has-kind"         // issue: the official already has a device of this kind
+	RefuseNotHeld        RefusalCode = "not-held"         // return: nobody has the device
+	RefuseNotReturned    RefusalCode = "not-returned"     // reset: the device has not been returned
+	RefuseNoSeat         RefusalCode = "no-seat"          // approve: the official does not sit in that body
+	RefuseNoApprover     RefusalCode = "no-approver"      // approve: who approved must be named
+	RefuseNoReturnReason RefusalCode = "no-return-reason" // return: term end or leaving early must be said
 )
+
+// RefusalCodes is every refusal code, for the catalogs' test.
+var RefusalCodes = []RefusalCode{RefuseUnknown, RefuseExists, RefuseDone, RefuseSkip, RefuseFailed, RefuseEmployee, RefuseNoReason, RefuseChecklist, RefuseNotFailed, RefuseNotAtDesk, RefuseAtDesk, RefuseNothingToUndo, RefuseNoOfficial, RefuseHeld, RefuseNotReset, RefuseNotEntitled, RefuseNeedsApproval, RefuseHasKind, RefuseNotHeld, RefuseNotReturned, RefuseNoSeat, RefuseNoApprover, RefuseNoReturnReason}
 
 func (r *Refusal) Error() string {
 	switch r.Code {
@@ -133,7 +137,7 @@ func (r *Refusal) Error() string {
 	case RefuseNoReturnReason:
 		return "return refused: say why (term-end or leaving)"
 	}
-	return fmt.Sprintf("refused (%d)", r.Code)
+	return fmt.Sprintf("refused (%s)", r.Code)
 }
 
 // Input carries what a step needs besides the tablet.

@@ -16,43 +16,43 @@ func TestCheckTable(t *testing.T) {
 		d    Device
 		k    Kind
 		in   Input
-		want RefusalCode // 0: allowed
+		want RefusalCode // "": allowed
 	}{
-		{"check in expected", at(Expected), KindReceived, Input{}, 0},
-		{"received to upgrading", at(Received), KindUpgrading, Input{}, 0},
-		{"upgrading to upgraded", at(Upgrading), KindUpgraded, Input{}, 0},
-		{"first login with checklist", at(Upgraded), KindFirstLogin, allDone, 0},
+		{"check in expected", at(Expected), KindReceived, Input{}, ""},
+		{"received to upgrading", at(Received), KindUpgrading, Input{}, ""},
+		{"upgrading to upgraded", at(Upgrading), KindUpgraded, Input{}, ""},
+		{"first login with checklist", at(Upgraded), KindFirstLogin, allDone, ""},
 		{"first login half done", at(Upgraded), KindFirstLogin, Input{Checklist: Checklist[:3]}, RefuseChecklist},
-		{"hand back", at(FirstLogin), KindHandedBack, Input{}, 0},
-		{"back again: new visit", at(HandedBack), KindReceived, Input{}, 0},
+		{"hand back", at(FirstLogin), KindHandedBack, Input{}, ""},
+		{"back again: new visit", at(HandedBack), KindReceived, Input{}, ""},
 		{"skip upgrading", at(Received), KindUpgraded, Input{}, RefuseSkip},
 		{"backwards", at(Upgraded), KindReceived, Input{}, RefuseDone},
 		{"same step twice", at(Upgrading), KindUpgrading, Input{}, RefuseDone},
 		{"unknown tablet", Device{}, KindReceived, Input{}, RefuseUnknown},
-		{"register unknown", Device{}, KindRegistered, Input{}, 0},
+		{"register unknown", Device{}, KindRegistered, Input{}, ""},
 		{"register twice", at(Received), KindRegistered, Input{}, RefuseExists},
-		{"fail with reason", at(Upgrading), KindFailed, Input{Reason: "cracked screen"}, 0},
+		{"fail with reason", at(Upgrading), KindFailed, Input{Reason: "cracked screen"}, ""},
 		{"fail without reason", at(Upgrading), KindFailed, Input{}, RefuseNoReason},
 		{"fail before seen", at(Expected), KindFailed, Input{Reason: "x"}, RefuseNotAtDesk},
 		{"step while failed", failed, KindUpgraded, Input{}, RefuseFailed},
 		{"fail twice", failed, KindFailed, Input{Reason: "x"}, RefuseFailed},
-		{"resolve failure", failed, KindResolved, Input{}, 0},
+		{"resolve failure", failed, KindResolved, Input{}, ""},
 		{"resolve nothing", at(Received), KindResolved, Input{}, RefuseNotFailed},
-		{"employee track", at(Expected), KindEmployee, Input{On: true}, 0},
+		{"employee track", at(Expected), KindEmployee, Input{On: true}, ""},
 		{"employee track at desk", at(Received), KindEmployee, Input{On: true}, RefuseAtDesk},
 		{"step on employee track", employee, KindReceived, Input{}, RefuseEmployee},
-		{"back to desk track", employee, KindEmployee, Input{On: false}, 0},
-		{"undo", at(Received), KindUndo, Input{}, 0},
+		{"back to desk track", employee, KindEmployee, Input{On: false}, ""},
+		{"undo", at(Received), KindUndo, Input{}, ""},
 		{"nothing to undo", Device{Known: true, Step: Expected, Status: Expected}, KindUndo, Input{}, RefuseNothingToUndo},
 	}
 	for _, tt := range tests {
 		err := Check(tt.d, tt.k, tt.in)
 		r, _ := IsRefusal(err)
 		switch {
-		case tt.want == 0 && err != nil:
+		case tt.want == "" && err != nil:
 			t.Errorf("%s: refused: %v", tt.name, err)
-		case tt.want != 0 && (r == nil || r.Code != tt.want):
-			t.Errorf("%s: got %v, want refusal %d", tt.name, err, tt.want)
+		case tt.want != "" && (r == nil || r.Code != tt.want):
+			t.Errorf("%s: got %v, want refusal %s", tt.name, err, tt.want)
 		}
 	}
 	if err := Check(at(Received), KindUpgraded, Input{}); err.(*Refusal).Need != Upgrading {

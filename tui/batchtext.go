@@ -61,9 +61,9 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 // cut-off read most probably is.
 func reasonText(t i18n.Catalog, r scan.Reason, likely string) string {
 	if r == scan.ReasonCutOff {
-		return t.T("reason.6", likely)
+		return t.T("reason.cut-off", likely)
 	}
-	return t.T(fmt.Sprintf("reason.%d", r))
+	return t.T("reason." + r.Code())
 }
 
 // ReadText says what one read was, for the intake list and the command line.

@@ -562,13 +562,13 @@ func RefusalText(t i18n.Catalog, err error) string {
 	case store.RefuseSkip:
 		return t.T("refuse.skip", t.Kind(r.Kind), t.Status(r.Status), t.Kind(store.Kind(r.Need)))
 	case store.RefuseNotEntitled, store.RefuseHasKind:
-		return t.T(fmt.Sprintf("refuse.%d", r.Code), t.Device(r.Device))
+		return t.T("refuse."+string(r.Code), t.Device(r.Device))
 	case store.RefuseNeedsApproval:
-		return t.T("refuse.17", t.Device(r.Device), scan.Clean(r.Body))
+		return t.T("refuse.needs-approval", t.Device(r.Device), scan.Clean(r.Body))
 	case store.RefuseNoSeat:
-		return t.T("refuse.21", scan.Clean(r.Body))
+		return t.T("refuse.no-seat", scan.Clean(r.Body))
 	}
-	return t.T(fmt.Sprintf("refuse.%d", r.Code))
+	return t.T("refuse." + string(r.Code))
 }
 
 func errText(err error) string { return scan.Clean(err.Error()) }
@@ -702,7 +702,7 @@ func (d *deskScreen) failKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.Confirm):
 		reason := strings.TrimSpace(scan.Clean(d.form.Value()))
 		if reason == "" {
-			return flashCmd(flashError, t.T("refuse.7"))
+			return flashCmd(flashError, t.T("refuse.no-reason"))
 		}
 		d.toCard()
 		return d.step(store.KindFailed, store.Input{Reason: reason})

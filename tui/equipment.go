@@ -204,7 +204,7 @@ func (e *equipmentScreen) approveKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Confirm):
 		name := strings.TrimSpace(scan.Clean(e.approver.Value()))
 		if name == "" {
-			return flashCmd(flashError, t.T("refuse.22"))
+			return flashCmd(flashError, t.T("refuse.no-approver"))
 		}
 		r, body := e.approving, e.body
 		e.approving = nil

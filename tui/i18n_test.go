@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"dropin/receipt"
+	"dropin/scan"
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -43,17 +45,22 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 	for _, item := range store.Checklist {
 		keys = append(keys, "checklist."+item)
 	}
-	for _, n := range []string{"1", "2", "3", "4", "5", "6"} {
-		keys = append(keys, "reason."+n)
+	// Every code of every refusal, refused read, roster row and receipt
+	// token has its words: the codes are the lists the packages declare.
+	for _, r := range scan.Reasons {
+		keys = append(keys, "reason."+r.Code())
 	}
-	for _, n := range []string{"1", "2", "5", "6", "7", "8", "9", "10", "11", "12", "13"} {
-		keys = append(keys, "refuse."+n) // 3 and 4 have their own texts with arguments
+	for _, c := range store.RefusalCodes {
+		keys = append(keys, "refuse."+string(c))
+	}
+	for _, p := range receipt.Problems {
+		keys = append(keys, "receipt.refused."+string(p))
+	}
+	for _, p := range store.RowProblems {
+		keys = append(keys, "row."+string(p))
 	}
 	for _, e := range []store.Encoding{store.UTF8, store.UTF8BOM, store.Windows1252} {
 		keys = append(keys, "encoding."+string(e))
-	}
-	for _, n := range []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"} {
-		keys = append(keys, "row."+n)
 	}
 	for _, k := range sortKeys {
 		keys = append(keys, "overview.sort."+k)
@@ -64,7 +71,7 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 		}
 	}
 	keys = append(keys, "settings.paper.a4", "settings.paper.slip", "receipt.title.I", "receipt.title.O",
-		"receipt.staff.I", "receipt.staff.O", "receipt.refused.1", "receipt.refused.2", "receipt.refused.3",
+		"receipt.staff.I", "receipt.staff.O",
 		"batch.confirm.sent", "batch.confirm.upgraded", "batch.confirm.close", "kind.receipt")
 	for _, lang := range i18n.Langs {
 		c := i18n.New(lang)

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -287,13 +286,13 @@ func RowErrorText(t i18n.Catalog, e store.RowError) string {
 	var what string
 	switch e.Problem {
 	case store.RowSerialTwice:
-		what = t.T("row.8", value, name, scan.Clean(e.Other), e.OtherLine)
+		what = t.T("row.serial-twice", value, name, scan.Clean(e.Other), e.OtherLine)
 	case store.RowUnreadable, store.RowTooManyFields, store.RowBadEncoding:
-		what = t.T(fmt.Sprintf("row.%d", e.Problem), value)
+		what = t.T("row."+string(e.Problem), value)
 	case store.RowNoName:
-		what = t.T("row.3")
+		what = t.T("row.no-name")
 	default:
-		what = t.T(fmt.Sprintf("row.%d", e.Problem), name, value)
+		what = t.T("row."+string(e.Problem), name, value)
 	}
 	return t.T("import.line", e.Line, what)
 }

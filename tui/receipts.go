@@ -297,12 +297,12 @@ func scanClean(s string) string { return errText(errors.New(s)) }
 func TokenRefusal(t i18n.Catalog, err error, keyID string) string {
 	p := receipt.ProblemOf(err)
 	if p == receipt.UnknownKey {
-		return t.T("receipt.refused.2", keyID)
+		return t.T("receipt.refused.unknown-key", keyID)
 	}
-	if p == 0 {
+	if p == "" {
 		p = receipt.Malformed
 	}
-	return t.T(fmt.Sprintf("receipt.refused.%d", p))
+	return t.T("receipt.refused." + string(p))
 }
 
 // Signing methods.
@@ -435,7 +435,7 @@ func VerifyText(t i18n.Catalog, v Verified, err error) string {
 		return t.T("verify.signaturebroken", p.Number)
 	case errors.As(err, &p):
 		return t.T("verify.mismatch", p.Number)
-	case receipt.ProblemOf(err) != 0:
+	case receipt.ProblemOf(err) != "":
 		return TokenRefusal(t, err, v.Token.KeyID)
 	}
 	return storeError(t, err)

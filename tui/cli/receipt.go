@@ -161,7 +161,7 @@ func verifyReceipt(ctx context.Context, o options, rs *tui.Receipts, t i18n.Cata
 		defer st.Close()
 	}
 	v, err := tui.VerifyToken(ctx, st, rs.Keyring, token)
-	if receipt.ProblemOf(err) != 0 {
+	if receipt.ProblemOf(err) != "" {
 		fmt.Fprintln(stdout, tui.VerifyText(t, v, err))
 		return errQuiet
 	}
