@@ -64,23 +64,6 @@ type Read struct {
 	// serial it most likely is; nothing was registered.
 }
 
-type (
-	batchOpenedPayload struct {
-		V      int    `json:"v"`
-		Name   string `json:"name"`
-		ITDate string `json:"it_date,omitempty"`
-		Body   string `json:"body,omitempty"`
-	}
-	batchReadPayload struct {
-		V      int       `json:"v"`
-		Raw    string    `json:"raw"`
-		Serial string    `json:"serial,omitempty"`
-		Class  ReadClass `json:"class"`
-		Reason int       `json:"reason,omitempty"`
-		Steps  []string  `json:"steps,omitempty"` // the tablet events this read made, undone with it
-	}
-)
-
 // Errors of batch operations.
 var (
 	ErrBatchClosed  = errors.New("the batch is closed")
@@ -219,7 +202,10 @@ func (s *Store) takeIn(ctx context.Context, tx wtx, serial, batchID string, by A
 		}
 		return err
 	}
-	d := projectDevice(serial, evs)
+	d, err := projectDevice(serial, evs)
+	if err != nil {
+		return "", nil, err
+	}
 	if !d.Known {
 		if err := misread(ctx, tx, serial); err != nil {
 			return "", nil, err
@@ -229,13 +215,17 @@ func (s *Store) takeIn(ctx context.Context, tx wtx, serial, batchID string, by A
 			return "", nil, err
 		}
 		steps = steps[:0] // a registration is not undone: the tablet exists
-		d = projectDevice(serial, evs)
+		if d, err = projectDevice(serial, evs); err != nil {
+			return "", nil, err
+		}
 	}
 	if d.Status == EmployeeTrack {
 		if err := step(KindEmployee, Input{On: false}); err != nil {
 			return "", nil, err
 		}
-		d = projectDevice(serial, evs)
+		if d, err = projectDevice(serial, evs); err != nil {
+			return "", nil, err
+		}
 	}
 	if next, ok := NextStep(d); ok && next == KindReceived {
 		if err := step(KindReceived, Input{Batch: batchID}); err != nil {
@@ -373,7 +363,11 @@ func (s *Store) bulk(ctx context.Context, batchID string, by Actor, from Status,
 			if err != nil {
 				return err
 			}
-			if projectDevice(serial, evs).Status != from {
+			d, err := projectDevice(serial, evs)
+			if err != nil {
+				return err
+			}
+			if d.Status != from {
 				res.Skipped = append(res.Skipped, serial)
 				continue
 			}
@@ -417,12 +411,16 @@ func applyBatchEvent(ctx context.Context, tx wtx, e Event) error {
 	switch e.Kind {
 	case KindBatchOpened:
 		var p batchOpenedPayload
-		json.Unmarshal(e.Payload, &p)
+		if p, err = readPayload[batchOpenedPayload](e); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO batches (id, name, it_date, body, closed, opened_hlc, station)
 VALUES (?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, int64(e.HLC), e.Station)
 	case KindBatchRead:
 		var p batchReadPayload
-		json.Unmarshal(e.Payload, &p)
+		if p, err = readPayload[batchReadPayload](e); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, insertReadSQL, e.Subject, e.ID, int64(e.HLC), p.Raw, p.Serial, string(p.Class), p.Reason)
 	case KindBatchClosed:
 		_, err = tx.ExecContext(ctx, `UPDATE batches SET closed = 1 WHERE id = ?`, e.Subject)

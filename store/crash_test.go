@@ -29,7 +29,11 @@ func seedExpected(tb testing.TB, s *Store, n int) {
 			if err := insertEvent(ctx, tx, e); err != nil {
 				return err
 			}
-			if err := saveDevice(ctx, tx, projectDevice(serial, []Event{e})); err != nil {
+			d, err := projectDevice(serial, []Event{e})
+			if err != nil {
+				return err
+			}
+			if err := saveDevice(ctx, tx, d); err != nil {
 				return err
 			}
 		}

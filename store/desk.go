@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -71,7 +70,10 @@ func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInRe
 		if err != nil {
 			return err
 		}
-		d := projectDevice(serial, evs)
+		d, err := projectDevice(serial, evs)
+		if err != nil {
+			return err
+		}
 		switch {
 		case !d.Known:
 			if err := misread(ctx, tx, serial); err != nil {
@@ -186,7 +188,10 @@ func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(wtx
 // tablet's state, the event is appended, and the projection updated, all in
 // the caller's transaction. It returns the tablet's events with the new one.
 func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k Kind, in Input, by Actor) ([]Event, error) {
-	d := projectDevice(serial, evs)
+	d, err := projectDevice(serial, evs)
+	if err != nil {
+		return nil, err
+	}
 	if err := Check(d, k, in); err != nil {
 		return nil, err
 	}
@@ -260,8 +265,11 @@ func (s *Store) Card(ctx context.Context, serial string) (Card, error) {
 }
 
 func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, error) {
-	c := Card{Device: projectDevice(serial, evs)}
+	var c Card
 	var err error
+	if c.Device, err = projectDevice(serial, evs); err != nil {
+		return c, err
+	}
 	if c.Official, err = officialByID(ctx, q, c.Device.OfficialID); err != nil {
 		return c, err
 	}
@@ -276,18 +284,22 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 	}
 	for _, e := range sortedEvents(evs) {
 		en := Entry{ID: e.ID, Kind: e.Kind, At: e.Time(), Station: e.Station, Staff: e.Actor, Cycle: e.Cycle, Undone: undone[e.ID]}
-		en.Detail = detail(e)
+		if en.Detail, err = detail(e); err != nil {
+			return c, err
+		}
 		switch e.Kind {
 		case KindIssued:
 			var p issuedPayload
-			json.Unmarshal(e.Payload, &p)
-			en.Request = Request{Help: p.Help, Training: p.Training, Note: p.Note}
-			en.Who, err = nameOf(ctx, q, p.Official, names)
+			if p, err = readPayload[issuedPayload](e); err == nil {
+				en.Request = Request{Help: p.Help, Training: p.Training, Note: p.Note}
+				en.Who, err = nameOf(ctx, q, p.Official, names)
+			}
 		case KindReturned:
 			var p returnedPayload
-			json.Unmarshal(e.Payload, &p)
-			en.Reason = p.Reason
-			en.Who, err = nameOf(ctx, q, p.Official, names)
+			if p, err = readPayload[returnedPayload](e); err == nil {
+				en.Reason = p.Reason
+				en.Who, err = nameOf(ctx, q, p.Official, names)
+			}
 		}
 		if err != nil {
 			return c, err
@@ -317,37 +329,31 @@ func nameOf(ctx context.Context, q querier, id string, names map[string]string) 
 }
 
 // detail is the one piece of an event's payload worth a timeline line.
-func detail(e Event) string {
+func detail(e Event) (string, error) {
 	switch e.Kind {
 	case KindRegistered:
-		var p registeredPayload
-		json.Unmarshal(e.Payload, &p)
-		return p.Model
+		p, err := readPayload[registeredPayload](e)
+		return p.Model, err
 	case KindLinked:
-		var p linkedPayload
-		json.Unmarshal(e.Payload, &p)
-		return p.Official
+		p, err := readPayload[linkedPayload](e)
+		return p.Official, err
 	case KindFailed:
-		var p failedPayload
-		json.Unmarshal(e.Payload, &p)
-		return p.Reason
+		p, err := readPayload[failedPayload](e)
+		return p.Reason, err
 	case KindReceipt:
-		var p receiptPayload
-		json.Unmarshal(e.Payload, &p)
-		return fmt.Sprintf("%d %s", p.Number, p.Kind)
+		p, err := readPayload[receiptPayload](e)
+		return fmt.Sprintf("%d %s", p.Number, p.Kind), err
 	case KindSigned:
-		var p signedPayload
-		json.Unmarshal(e.Payload, &p)
-		return fmt.Sprintf("%d, %s", p.Number, p.Signer) // how is said in words on the receipt
+		p, err := readPayload[signedPayload](e)
+		return fmt.Sprintf("%d, %s", p.Number, p.Signer), err // how is said in words on the receipt
 	case KindEmployee:
-		var p employeePayload
-		json.Unmarshal(e.Payload, &p)
+		p, err := readPayload[employeePayload](e)
 		if p.On {
-			return "on"
+			return "on", err
 		}
-		return "off"
+		return "off", err
 	}
-	return ""
+	return "", nil
 }
 
 // Activity is one line of a desk's recent activity.

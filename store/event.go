@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,6 +33,17 @@ const (
 	KindBatchOpened Kind = "batch-opened" // a batch intake began (subject: the batch)
 	KindBatchRead   Kind = "batch-read"   // one scanner read in a batch
 	KindBatchClosed Kind = "batch-closed" // the batch is done
+
+	// The equipment's lifecycle. Subjects are serials, except approvals
+	// (see approvalSubject).
+	KindIssued      Kind = "issued"       // delivered to an official: official, requests
+	KindReturned    Kind = "returned"     // back from the official: reason
+	KindReset       Kind = "reset"        // wiped, back in stock
+	KindApproved    Kind = "approved"     // a body chair approved (or withdrew) an official's devices
+	KindRequestDone Kind = "request-done" // the help or training asked for at a delivery (Ref) was given
+
+	KindReceipt Kind = "receipt" // a receipt issued for a tablet (subject: the serial)
+	KindSigned  Kind = "signed"  // an official signed a receipt (subject: the serial)
 )
 
 // Kinds is every kind of event the store writes, for what must cover them
@@ -97,7 +109,115 @@ type (
 		V  int  `json:"v"`
 		On bool `json:"on"`
 	}
+	issuedPayload struct {
+		V        int    `json:"v"`
+		Official string `json:"official"`
+		Help     bool   `json:"help,omitempty"`     // wants help installing
+		Training bool   `json:"training,omitempty"` // wants training
+		Note     string `json:"note,omitempty"`
+	}
+	returnedPayload struct {
+		V        int    `json:"v"`
+		Official string `json:"official"`
+		Reason   string `json:"reason"`
+	}
+	approvedPayload struct {
+		V        int    `json:"v"`
+		Official string `json:"official"`
+		Body     string `json:"body"`
+		Approver string `json:"approver"`
+		Granted  bool   `json:"granted"`
+	}
+	batchOpenedPayload struct {
+		V      int    `json:"v"`
+		Name   string `json:"name"`
+		ITDate string `json:"it_date,omitempty"`
+		Body   string `json:"body,omitempty"`
+	}
+	batchReadPayload struct {
+		V      int       `json:"v"`
+		Raw    string    `json:"raw"`
+		Serial string    `json:"serial,omitempty"`
+		Class  ReadClass `json:"class"`
+		Reason int       `json:"reason,omitempty"`
+		Steps  []string  `json:"steps,omitempty"` // the tablet events this read made, undone with it
+	}
+	officialPayload struct {
+		V int `json:"v"`
+		Official
+	}
+	receiptPayload struct {
+		V       int             `json:"v"`
+		Number  int             `json:"number"`
+		Kind    string          `json:"kind"`
+		Token   string          `json:"token"`
+		Content json.RawMessage `json:"content"`
+	}
+	signedPayload struct {
+		V       int             `json:"v"`
+		Station string          `json:"station"` // the receipt's
+		Number  int             `json:"number"`
+		SHA256  string          `json:"content_sha256"`
+		Signer  string          `json:"signer"`
+		Method  string          `json:"method"`
+		Strokes json.RawMessage `json:"strokes,omitempty"`
+		Content json.RawMessage `json:"content"`
+		Token   string          `json:"token"`
+	}
 )
+
+// versioned is the payload of a kind that carries nothing but "v".
+type versioned struct {
+	V int `json:"v"`
+}
+
+// payloadTypes is each kind's payload type, for checking an event that comes
+// from outside (a sync pull) before it enters the log.
+var payloadTypes = map[Kind]func() any{
+	KindRegistered: func() any { return new(registeredPayload) }, KindLinked: func() any { return new(linkedPayload) },
+	KindReceived: func() any { return new(receivedPayload) }, KindUpgrading: func() any { return new(versioned) },
+	KindUpgraded: func() any { return new(versioned) }, KindFirstLogin: func() any { return new(firstLoginPayload) },
+	KindHandedBack: func() any { return new(versioned) }, KindFailed: func() any { return new(failedPayload) },
+	KindResolved: func() any { return new(versioned) }, KindEmployee: func() any { return new(employeePayload) },
+	KindUndo: func() any { return new(versioned) }, KindOfficial: func() any { return new(officialPayload) },
+	KindBatchOpened: func() any { return new(batchOpenedPayload) }, KindBatchRead: func() any { return new(batchReadPayload) },
+	KindBatchClosed: func() any { return new(versioned) }, KindIssued: func() any { return new(issuedPayload) },
+	KindReturned: func() any { return new(returnedPayload) }, KindReset: func() any { return new(versioned) },
+	KindApproved: func() any { return new(approvedPayload) }, KindRequestDone: func() any { return new(versioned) },
+	KindReceipt: func() any { return new(receiptPayload) }, KindSigned: func() any { return new(signedPayload) },
+}
+
+// ErrBadPayload: an event's payload does not read as its kind's.
+var ErrBadPayload = errors.New("the event's payload does not read as its kind's")
+
+// readPayload reads e's payload as its kind's type P. It fails, naming the
+// event, when the payload does not read: the log is never guessed at.
+func readPayload[P any](e Event) (P, error) {
+	var p P
+	if err := json.Unmarshal(e.Payload, &p); err != nil {
+		return p, badPayload(e, err)
+	}
+	return p, nil
+}
+
+func badPayload(e Event, err error) error {
+	return fmt.Errorf("event %s (%s, from %s): %w: %v", e.ID, e.Kind, e.Station, ErrBadPayload, err)
+}
+
+// checkPayload checks that an event from outside reads as its kind's
+// payload. A kind this version does not know (from a newer desk) is let
+// through if it is a JSON object: the projections skip kinds they do not
+// know, and a later version reads it.
+func checkPayload(e Event) error {
+	p := any(new(map[string]any))
+	if f, ok := payloadTypes[e.Kind]; ok {
+		p = f()
+	}
+	if err := json.Unmarshal(e.Payload, p); err != nil {
+		return badPayload(e, err)
+	}
+	return nil
+}
 
 func mustJSON(v any) []byte {
 	b, err := json.Marshal(v)

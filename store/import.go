@@ -102,11 +102,14 @@ func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, emp bo
 	if err != nil {
 		return err
 	}
-	d := projectDevice(t.Serial, evs)
+	d, err := projectDevice(t.Serial, evs)
+	if err != nil {
+		return err
+	}
 	step := func(k Kind, in Input) error {
 		evs, err = s.apply(ctx, tx, t.Serial, evs, k, in, by)
 		if err == nil {
-			d = projectDevice(t.Serial, evs)
+			d, err = projectDevice(t.Serial, evs)
 		}
 		return err
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -43,42 +42,10 @@ const (
 // WithOfficial reports whether an official has the device now.
 func (c Custody) WithOfficial() bool { return c == Issued || c == Held }
 
-// Lifecycle event kinds. Subjects are serials, except approvals (see
-// approvalSubject).
-const (
-	KindIssued      Kind = "issued"       // delivered to an official: official, requests
-	KindReturned    Kind = "returned"     // back from the official: reason
-	KindReset       Kind = "reset"        // wiped, back in stock
-	KindApproved    Kind = "approved"     // a body chair approved (or withdrew) an official's devices
-	KindRequestDone Kind = "request-done" // the help or training asked for at a delivery (Ref) was given
-)
-
 // Why a device came back.
 const (
 	ReturnTermEnd = "term-end" // the term ended
 	ReturnLeaving = "leaving"  // the official left early
-)
-
-type (
-	issuedPayload struct {
-		V        int    `json:"v"`
-		Official string `json:"official"`
-		Help     bool   `json:"help,omitempty"`     // wants help installing
-		Training bool   `json:"training,omitempty"` // wants training
-		Note     string `json:"note,omitempty"`
-	}
-	returnedPayload struct {
-		V        int    `json:"v"`
-		Official string `json:"official"`
-		Reason   string `json:"reason"`
-	}
-	approvedPayload struct {
-		V        int    `json:"v"`
-		Official string `json:"official"`
-		Body     string `json:"body"`
-		Approver string `json:"approver"`
-		Granted  bool   `json:"granted"`
-	}
 )
 
 // Request is what an official asks for with a delivery.
@@ -204,11 +171,14 @@ func (s *Store) Approve(ctx context.Context, official, body, approver string, gr
 // saveApproval projects an approval subject: the latest event wins.
 func saveApproval(ctx context.Context, tx wtx, evs []Event) error {
 	for _, e := range sortedEvents(evs) {
-		var p approvedPayload
-		if e.Kind != KindApproved || json.Unmarshal(e.Payload, &p) != nil {
+		if e.Kind != KindApproved {
 			continue
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO approvals (official_id, body, granted, approver, hlc, station, actor)
+		p, err := readPayload[approvedPayload](e)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO approvals (official_id, body, granted, approver, hlc, station, actor)
 VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (official_id, body) DO UPDATE SET granted = excluded.granted, approver = excluded.approver,
   hlc = excluded.hlc, station = excluded.station, actor = excluded.actor
@@ -545,15 +515,18 @@ func saveRequests(ctx context.Context, tx wtx, serial string, evs []Event) error
 		}
 	}
 	for _, e := range sortedEvents(evs) {
-		var p issuedPayload
-		if e.Kind != KindIssued || undone[e.ID] || json.Unmarshal(e.Payload, &p) != nil {
+		if e.Kind != KindIssued || undone[e.ID] {
 			continue
+		}
+		p, err := readPayload[issuedPayload](e)
+		if err != nil {
+			return err
 		}
 		if !p.Help && !p.Training && p.Note == "" {
 			continue
 		}
 		d := done[e.ID]
-		_, err := tx.ExecContext(ctx, `INSERT INTO requests (event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor)
+		_, err = tx.ExecContext(ctx, `INSERT INTO requests (event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, serial, p.Official, boolInt(p.Help), boolInt(p.Training), p.Note, int64(e.HLC), e.Station, int64(d.HLC), d.Actor)
 		if err != nil {
 			return fmt.Errorf("save request: %w", err)

@@ -33,25 +33,21 @@ type Seat struct {
 	Role string `json:"role,omitempty"`
 }
 
-type officialPayload struct {
-	V int `json:"v"`
-	Official
-}
-
 // projectOfficial: an official's record is the latest live event's.
-func projectOfficial(id string, evs []Event) Official {
+func projectOfficial(id string, evs []Event) (Official, error) {
 	o := Official{ID: id}
 	for _, e := range sortedEvents(evs) {
 		if e.Kind != KindOfficial {
 			continue
 		}
-		var p officialPayload
-		if json.Unmarshal(e.Payload, &p) == nil {
-			o = p.Official
-			o.ID = id
+		p, err := readPayload[officialPayload](e)
+		if err != nil {
+			return o, err
 		}
+		o = p.Official
+		o.ID = id
 	}
-	return o
+	return o, nil
 }
 
 const (
@@ -169,14 +165,24 @@ func (s *Store) putOfficial(ctx context.Context, tx wtx, o Official, by Actor) (
 	if err != nil {
 		return false, err
 	}
-	if len(evs) > 0 && sameOfficial(projectOfficial(o.ID, evs), o) {
-		return false, nil
+	if len(evs) > 0 {
+		was, err := projectOfficial(o.ID, evs)
+		if err != nil {
+			return false, err
+		}
+		if sameOfficial(was, o) {
+			return false, nil
+		}
 	}
 	e := s.newEvent(by, KindOfficial, o.ID, 0, "", officialPayload{V: 1, Official: o})
 	if err := insertEvent(ctx, tx, e); err != nil {
 		return false, err
 	}
-	return true, saveOfficial(ctx, tx, projectOfficial(o.ID, append(evs, e)))
+	now, err := projectOfficial(o.ID, append(evs, e))
+	if err != nil {
+		return false, err
+	}
+	return true, saveOfficial(ctx, tx, now)
 }
 
 func sameOfficial(a, b Official) bool {

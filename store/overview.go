@@ -229,7 +229,9 @@ FROM officials o ORDER BY o.fold, o.id`)
 			return err
 		}
 		var ss []Seat
-		json.Unmarshal([]byte(seats), &ss)
+		if err := json.Unmarshal([]byte(seats), &ss); err != nil {
+			return fmt.Errorf("export officials: %s's bodies: %w", id, err)
+		}
 		var words []string
 		for _, st := range strings.Fields(statuses) {
 			words = append(words, w.word("status.", st))

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -40,7 +39,7 @@ type Device struct {
 //   - Custody: the latest live issue, return or reset decides; a tablet
 //     linked to an official by the roster or the desk is held by them.
 //   - An undo cancels exactly the event it names; undos are not undone.
-func projectDevice(serial string, evs []Event) Device {
+func projectDevice(serial string, evs []Event) (Device, error) {
 	evs = sortedEvents(evs)
 	d := Device{Serial: serial, Step: Expected}
 	undone := map[string]bool{}
@@ -68,8 +67,10 @@ func projectDevice(serial string, evs []Event) Device {
 		}
 		switch {
 		case e.Kind == KindRegistered:
-			var p registeredPayload
-			json.Unmarshal(e.Payload, &p)
+			p, err := readPayload[registeredPayload](e)
+			if err != nil {
+				return d, err
+			}
 			d.Known = true
 			d.Model = p.Model
 			if k, ok := ParseDeviceKind(p.Device); ok {
@@ -80,13 +81,17 @@ func projectDevice(serial string, evs []Event) Device {
 			}
 			custody, d.Since = "", e.HLC
 		case e.Kind == KindLinked:
-			var p linkedPayload
-			json.Unmarshal(e.Payload, &p)
+			p, err := readPayload[linkedPayload](e)
+			if err != nil {
+				return d, err
+			}
 			d.OfficialID = p.Official
 			custody, d.Since = "", e.HLC
 		case e.Kind == KindIssued:
-			var p issuedPayload
-			json.Unmarshal(e.Payload, &p)
+			p, err := readPayload[issuedPayload](e)
+			if err != nil {
+				return d, err
+			}
 			d.OfficialID, custody, d.Since, d.LastStep = p.Official, Issued, e.HLC, e.ID
 		case e.Kind == KindReturned:
 			custody, d.Since, d.LastStep = Returned, e.HLC, e.ID
@@ -105,8 +110,10 @@ func projectDevice(serial string, evs []Event) Device {
 		case e.Kind == KindResolved:
 			d.LastStep = e.ID
 		case e.Kind == KindEmployee:
-			var p employeePayload
-			json.Unmarshal(e.Payload, &p)
+			p, err := readPayload[employeePayload](e)
+			if err != nil {
+				return d, err
+			}
 			d.Employee = p.On
 			d.LastStep = e.ID
 		}
@@ -121,13 +128,15 @@ func projectDevice(serial string, evs []Event) Device {
 	d.Status = d.Step
 	switch {
 	case failure != nil:
-		var p failedPayload
-		json.Unmarshal(failure.Payload, &p)
+		p, err := readPayload[failedPayload](*failure)
+		if err != nil {
+			return d, err
+		}
 		d.Status, d.FailureID, d.FailureReason = Failed, failure.ID, p.Reason
 	case d.Employee && d.Step == Expected:
 		d.Status = EmployeeTrack
 	}
-	return d
+	return d, nil
 }
 
 // sortedEvents returns evs in the agreed total order, without duplicates.
@@ -289,7 +298,11 @@ func mapValues(m map[string]string) []string {
 // saveSubject projects one subject's events into the table they belong to.
 func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error {
 	if len(evs) > 0 && evs[0].Kind == KindOfficial {
-		return saveOfficial(ctx, tx, projectOfficial(subject, evs))
+		o, err := projectOfficial(subject, evs)
+		if err != nil {
+			return err
+		}
+		return saveOfficial(ctx, tx, o)
 	}
 	if strings.HasPrefix(subject, approvalPrefix) {
 		return saveApproval(ctx, tx, evs)
@@ -323,5 +336,9 @@ func saveTablet(ctx context.Context, tx wtx, serial string, evs []Event) error {
 	if err := saveRequests(ctx, tx, serial, evs); err != nil {
 		return err
 	}
-	return saveDevice(ctx, tx, projectDevice(serial, evs))
+	d, err := projectDevice(serial, evs)
+	if err != nil {
+		return err
+	}
+	return saveDevice(ctx, tx, d)
 }

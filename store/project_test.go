@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -75,12 +77,12 @@ func TestProjectionIgnoresOrderAndDuplicates(t *testing.T) {
 		if err != nil || len(evs) == 0 {
 			continue
 		}
-		want := projectDevice(serial, evs)
+		want := mustProject(t, serial, evs)
 		for range 20 {
 			shuffled := append([]Event{}, evs...)
 			shuffled = append(shuffled, evs[rng.IntN(len(evs))]) // a duplicate delivery
 			rng.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
-			if got := projectDevice(serial, shuffled); !reflect.DeepEqual(got, want) {
+			if got := mustProject(t, serial, shuffled); !reflect.DeepEqual(got, want) {
 				t.Fatalf("%s: order changed the state\n got %+v\nwant %+v", serial, got, want)
 			}
 		}
@@ -100,7 +102,7 @@ func TestHighestStepWins(t *testing.T) {
 		mk("4", 4<<16, "a", KindUpgraded),
 		mk("5", 9<<16, "b", KindUpgrading), // b's clock is fast and its view stale
 	}
-	if d := projectDevice("SN42XYZ", evs); d.Status != Upgraded {
+	if d := mustProject(t, "SN42XYZ", evs); d.Status != Upgraded {
 		t.Fatalf("status %s, want upgraded", d.Status)
 	}
 }
@@ -150,5 +152,38 @@ func TestDevicesExportRows(t *testing.T) {
 	s.Devices(ctx, func(r DeviceRow) error { rows = append(rows, r); return nil })
 	if len(rows) != 2 || rows[0].Serial != "AAA000001" || rows[1].Official != "Bjørn Bø" || rows[1].Status != Received {
 		t.Fatalf("rows = %+v", rows)
+	}
+}
+
+func mustProject(t *testing.T, serial string, evs []Event) Device {
+	t.Helper()
+	d, err := projectDevice(serial, evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// Every kind of event has its payload type, so an event from outside is
+// checked against it before it enters the log.
+func TestEveryKindHasItsPayloadType(t *testing.T) {
+	for _, k := range Kinds {
+		if _, ok := payloadTypes[k]; !ok {
+			t.Errorf("kind %s has no payload type", k)
+		}
+	}
+}
+
+// A payload that does not read as its kind's is an error that names the
+// event, never a tablet projected from zero values.
+func TestAPayloadThatDoesNotReadIsAnError(t *testing.T) {
+	evs := []Event{{ID: "e1", HLC: 1 << 16, Station: "skranke-9", Kind: KindRegistered, Subject: "SN42XYZ", Cycle: 1,
+		Payload: []byte(`{"v":1,"model":42}`)}}
+	_, err := projectDevice("SN42XYZ", evs)
+	if !errors.Is(err, ErrBadPayload) || !strings.Contains(err.Error(), "e1 (registered, from skranke-9)") {
+		t.Fatalf("got %v, want ErrBadPayload naming the event", err)
+	}
+	if _, err := detail(evs[0]); !errors.Is(err, ErrBadPayload) {
+		t.Fatalf("timeline detail: got %v", err)
 	}
 }

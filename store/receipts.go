@@ -9,9 +9,6 @@ import (
 	"time"
 )
 
-// KindReceipt records a receipt issued for a tablet (subject: the serial).
-const KindReceipt Kind = "receipt"
-
 // ReceiptRecord is a receipt as the store keeps it. The store does not
 // know what a receipt looks like: Content is whatever the receipt maker
 // needs to render it again, and Token what its QR holds.
@@ -23,14 +20,6 @@ type ReceiptRecord struct {
 	Token   string
 	Content json.RawMessage
 	Issued  time.Time
-}
-
-type receiptPayload struct {
-	V       int             `json:"v"`
-	Number  int             `json:"number"`
-	Kind    string          `json:"kind"`
-	Token   string          `json:"token"`
-	Content json.RawMessage `json:"content"`
 }
 
 // ErrNoReceipt: no such receipt.
@@ -124,11 +113,11 @@ func (s *Store) issueReceipt(ctx context.Context, tx wtx, serial, kind string, e
 
 // saveReceipt projects a receipt event into the receipts table.
 func saveReceipt(ctx context.Context, tx wtx, e Event) error {
-	var p receiptPayload
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return fmt.Errorf("receipt event %s: %w", e.ID, err)
+	p, err := readPayload[receiptPayload](e)
+	if err != nil {
+		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO receipts (station, number, serial, kind, token, content, issued_hlc, event_id)
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO receipts (station, number, serial, kind, token, content, issued_hlc, event_id)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Station, p.Number, e.Subject, p.Kind, p.Token, string(p.Content), int64(e.HLC), e.ID)
 	return err
 }

@@ -265,7 +265,11 @@ func (s *Store) seedSteps(ctx context.Context, serials []string, desk func(int) 
 					return err
 				}
 				by := desk(i)
-				for _, k := range plan(i, projectDevice(serial, evs)) {
+				d, err := projectDevice(serial, evs)
+				if err != nil {
+					return err
+				}
+				for _, k := range plan(i, d) {
 					in := Input{}
 					switch k {
 					case KindFirstLogin:

@@ -11,8 +11,6 @@ import (
 
 // KindSigned records an official's signature on a receipt (subject: the
 // tablet's serial).
-const KindSigned Kind = "signed"
-
 // Signature is what signing a receipt records. Content and Token are the
 // receipt re-issued with the signature on it.
 type Signature struct {
@@ -22,18 +20,6 @@ type Signature struct {
 	Strokes       json.RawMessage // the drawing, as vectors; null when typed
 	Content       json.RawMessage // the receipt re-issued, signed
 	Token         string
-}
-
-type signedPayload struct {
-	V       int             `json:"v"`
-	Station string          `json:"station"` // the receipt's
-	Number  int             `json:"number"`
-	SHA256  string          `json:"content_sha256"`
-	Signer  string          `json:"signer"`
-	Method  string          `json:"method"`
-	Strokes json.RawMessage `json:"strokes,omitempty"`
-	Content json.RawMessage `json:"content"`
-	Token   string          `json:"token"`
 }
 
 // ErrSigned: the receipt is already signed.
@@ -83,9 +69,9 @@ func (s *Store) SignReceipt(ctx context.Context, station string, number int, by 
 
 // saveSigned projects a signature: its row, and the re-issued receipt.
 func saveSigned(ctx context.Context, tx wtx, e Event) error {
-	var p signedPayload
-	if err := json.Unmarshal(e.Payload, &p); err != nil {
-		return fmt.Errorf("signed event %s: %w", e.ID, err)
+	p, err := readPayload[signedPayload](e)
+	if err != nil {
+		return err
 	}
 	var strokes any
 	if len(p.Strokes) > 0 && string(p.Strokes) != "null" {
@@ -97,7 +83,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.Station, p.Number, e.Subject, p.SHA
 		int64(e.HLC), e.Station, e.Actor, e.ID); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE receipts SET token = ?, content = ? WHERE station = ? AND number = ?`,
+	_, err = tx.ExecContext(ctx, `UPDATE receipts SET token = ?, content = ? WHERE station = ? AND number = ?`,
 		p.Token, string(p.Content), p.Station, p.Number)
 	return err
 }

@@ -66,7 +66,15 @@ func (s *Store) Cursor(ctx context.Context) (int64, error) {
 // cursor in one transaction, and brings the projections of their subjects
 // up to date. An event already here (one of ours coming back, or a
 // repeat) only gets its sequence number. It returns how many were new.
+// A page with an event whose payload does not read as its kind's is
+// refused whole (ErrBadPayload, naming the event and its station): the log
+// takes in nothing it could not project.
 func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64) (int, error) {
+	for _, e := range evs {
+		if err := checkPayload(e.Event); err != nil {
+			return 0, fmt.Errorf("pull: %w", err)
+		}
+	}
 	fresh := 0
 	err := s.inTx(ctx, func(tx wtx) error {
 		subjects := map[string][]Event{} // new events by subject, for the projections
