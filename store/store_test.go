@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -258,5 +260,19 @@ func TestAStepAndItsReceiptCommitTogether(t *testing.T) {
 	recs, _ := s.ReceiptsOfStation(ctx, desk.Station)
 	if len(recs) != 1 {
 		t.Fatalf("receipts: %+v", recs)
+	}
+}
+
+// The desk's store speaks to the central store through the wire types
+// only: it never links the PostgreSQL driver.
+func TestTheDeskStoreDoesNotLinkPostgreSQL(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "dropin/store").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "github.com/jackc/") || dep == "dropin/store/central" {
+			t.Fatalf("dropin/store links %s", dep)
+		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"dropin/store/central"
+	"dropin/store/wire"
 )
 
 // SyncReport says what one sync round did.
@@ -65,12 +65,12 @@ func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (
 		if err != nil || len(out) == 0 {
 			return pushed, err
 		}
-		req := central.PushRequest{Events: make([]central.Event, len(out))}
+		req := wire.PushRequest{Events: make([]wire.Event, len(out))}
 		for i, e := range out {
-			req.Events[i] = central.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
+			req.Events[i] = wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
 				Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)}
 		}
-		var resp central.PushResponse
+		var resp wire.PushResponse
 		if err := call(ctx, hc, http.MethodPost, strings.TrimRight(base, "/")+"/v1/push", token, req, &resp); err != nil {
 			return pushed, err
 		}
@@ -95,7 +95,7 @@ func (s *Store) Pull(ctx context.Context, base, token string, hc *http.Client) (
 		if err != nil {
 			return pulled, false, err
 		}
-		var resp central.PullResponse
+		var resp wire.PullResponse
 		u := fmt.Sprintf("%s/v1/pull?after=%d&limit=%d", strings.TrimRight(base, "/"), cursor, syncChunk)
 		if err := call(ctx, hc, http.MethodGet, u, token, nil, &resp); err != nil {
 			return pulled, false, err

@@ -15,6 +15,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"dropin/store/wire"
 	"encoding/base32"
 	"errors"
 	"fmt"
@@ -25,49 +26,36 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-const schema = `
-CREATE TABLE IF NOT EXISTS tenant_seq (
-    tenant text PRIMARY KEY,
-    last   bigint NOT NULL
-);
-CREATE TABLE IF NOT EXISTS stations (
-    name       text PRIMARY KEY,
-    tenant     text NOT NULL,
-    token_hash bytea NOT NULL UNIQUE,
-    revoked    boolean NOT NULL DEFAULT false,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS events (
-    tenant   text   NOT NULL,
-    seq      bigint NOT NULL,
-    id       uuid   NOT NULL UNIQUE,
-    hash     bytea  NOT NULL,
-    station  text   NOT NULL,
-    actor    text   NOT NULL,
-    hlc      bigint NOT NULL,
-    kind     text   NOT NULL,
-    subject  text   NOT NULL,
-    cycle    int    NOT NULL,
-    ref      text   NOT NULL,
-    payload  text   NOT NULL,
-    received_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (tenant, seq)
-);`
-
 // Central is the central store.
 type Central struct {
 	pool *pgxpool.Pool
 }
 
-// Open connects to PostgreSQL and makes the schema if it is not there.
+// Open connects to PostgreSQL and brings the schema to this version's
+// (see Migrate).
 func Open(ctx context.Context, dsn string) (*Central, error) {
+	c, err := Connect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Migrate(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Connect connects to PostgreSQL and changes nothing: for a service that
+// must not write the schema (a read-only standby), which checks it with
+// CheckSchema.
+func Connect(ctx context.Context, dsn string) (*Central, error) {
 	pool, err := pgxpool.New(ctx, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("central store: %w", err)
 	}
-	if _, err := pool.Exec(ctx, schema); err != nil {
+	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("central store schema: %w", err)
+		return nil, fmt.Errorf("central store: %w", err)
 	}
 	return &Central{pool: pool}, nil
 }
@@ -75,21 +63,7 @@ func Open(ctx context.Context, dsn string) (*Central, error) {
 // Close closes the connections.
 func (c *Central) Close() { c.pool.Close() }
 
-// Event is an event as it travels between stations and the central store.
-type Event struct {
-	ID      string `json:"id"`
-	Station string `json:"station"`
-	Actor   string `json:"actor"`
-	HLC     int64  `json:"hlc"`
-	Kind    string `json:"kind"`
-	Subject string `json:"subject"`
-	Cycle   int    `json:"cycle"`
-	Ref     string `json:"ref"`
-	Payload string `json:"payload"`
-	Seq     int64  `json:"seq,omitempty"`
-}
-
-func (e Event) hash() []byte {
+func eventHash(e wire.Event) []byte {
 	h := sha256.New()
 	for _, f := range []string{e.ID, e.Station, e.Actor, fmt.Sprint(e.HLC), e.Kind, e.Subject, fmt.Sprint(e.Cycle), e.Ref, e.Payload} {
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
@@ -185,7 +159,7 @@ func (c *Central) Auth(ctx context.Context, token string) (station, tenant strin
 // up at once; the new ones get a range of numbers from the tenant's
 // counter row (its lock held to commit, so numbers become visible in
 // order); they are written with COPY.
-func (c *Central) Push(ctx context.Context, station, tenant string, evs []Event) (map[string]int64, error) {
+func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.Event) (map[string]int64, error) {
 	seqs := make(map[string]int64, len(evs))
 	ids := make([]string, 0, len(evs))
 	for _, e := range evs {
@@ -218,11 +192,11 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []Event)
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		var fresh []Event
+		var fresh []wire.Event
 		seen := map[string]bool{}
 		for _, e := range evs {
 			if k, ok := have[e.ID]; ok {
-				if k.tenant != tenant || string(k.hash) != string(e.hash()) {
+				if k.tenant != tenant || string(k.hash) != string(eventHash(e)) {
 					return ErrConflict
 				}
 				seqs[e.ID] = k.seq
@@ -249,7 +223,7 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []Event)
 		for i, e := range fresh {
 			seq := first + int64(i)
 			seqs[e.ID] = seq
-			rowsIn[i] = []any{tenant, seq, e.ID, e.hash(), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
+			rowsIn[i] = []any{tenant, seq, e.ID, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
 		}
 		_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"},
 			[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
@@ -269,14 +243,14 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []Event)
 
 // Pull returns a tenant's events after a sequence number, in order, and
 // the tenant's head.
-func (c *Central) Pull(ctx context.Context, tenant string, after int64, limit int) ([]Event, int64, error) {
+func (c *Central) Pull(ctx context.Context, tenant string, after int64, limit int) ([]wire.Event, int64, error) {
 	rows, err := c.pool.Query(ctx, `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
 FROM events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`, tenant, after, limit)
 	if err != nil {
 		return nil, 0, err
 	}
-	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Event, error) {
-		var e Event
+	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (wire.Event, error) {
+		var e wire.Event
 		err := r.Scan(&e.Seq, &e.ID, &e.Station, &e.Actor, &e.HLC, &e.Kind, &e.Subject, &e.Cycle, &e.Ref, &e.Payload)
 		return e, err
 	})

@@ -3,6 +3,7 @@ package central_test
 import (
 	"bytes"
 	"context"
+	"dropin/store/wire"
 	"errors"
 	"fmt"
 	"io"
@@ -31,8 +32,20 @@ func testDSN() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
-// newCentral makes a fresh database for one test, and drops it after.
+// newCentral makes a fresh central store for one test, and drops it after.
 func newCentral(t testing.TB) *central.Central {
+	t.Helper()
+	c, err := central.Open(context.Background(), newDatabase(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// newDatabase makes a fresh, empty database for one test, drops it after,
+// and returns its DSN.
+func newDatabase(t testing.TB) string {
 	t.Helper()
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, testDSN())
@@ -47,17 +60,11 @@ func newCentral(t testing.TB) *central.Central {
 		t.Fatal(err)
 	}
 	cfg := admin.Config()
-	dsn := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-	c, err := central.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		c.Close()
 		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		admin.Close(context.Background())
 	})
-	return c
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
 }
 
 func serve(t testing.TB, c *central.Central) string {
@@ -213,7 +220,7 @@ func TestStationsConverge(t *testing.T) {
 			t.Fatalf("%s not in sync: %+v %v", s.name, rep, err)
 		}
 	}
-	evs, head, err := c.Pull(ctx, "innherred", 0, central.MaxPullEvents)
+	evs, head, err := c.Pull(ctx, "innherred", 0, wire.MaxPullEvents)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,21 +250,21 @@ func TestPushIsIdempotentAndRefusesAChangedEvent(t *testing.T) {
 	if err != nil || station != "a" || tenant != "t1" {
 		t.Fatalf("auth: %s %s %v", station, tenant, err)
 	}
-	ev := central.Event{ID: "0190f8a0-0000-7000-8000-000000000001", Station: "a", Actor: "T", HLC: 1, Kind: "received", Subject: "TAB000001", Cycle: 1, Payload: `{"v":1}`}
-	first, err := c.Push(ctx, "a", "t1", []central.Event{ev})
+	ev := wire.Event{ID: "0190f8a0-0000-7000-8000-000000000001", Station: "a", Actor: "T", HLC: 1, Kind: "received", Subject: "TAB000001", Cycle: 1, Payload: `{"v":1}`}
+	first, err := c.Push(ctx, "a", "t1", []wire.Event{ev})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := c.Push(ctx, "a", "t1", []central.Event{ev}) // the answer was lost; the desk sends it again
+	again, err := c.Push(ctx, "a", "t1", []wire.Event{ev}) // the answer was lost; the desk sends it again
 	if err != nil || again[ev.ID] != first[ev.ID] {
 		t.Fatalf("re-push: %v %v", again, err)
 	}
 	changed := ev
 	changed.Payload = `{"v":1,"x":2}`
-	if _, err := c.Push(ctx, "a", "t1", []central.Event{changed}); err != central.ErrConflict {
+	if _, err := c.Push(ctx, "a", "t1", []wire.Event{changed}); err != central.ErrConflict {
 		t.Fatalf("same id, other content: %v", err)
 	}
-	if _, err := c.Push(ctx, "a", "t1", []central.Event{{ID: "0190f8a0-0000-7000-8000-000000000002", Station: "b", Kind: "x", Subject: "y", Payload: "{}"}}); err != central.ErrForeign {
+	if _, err := c.Push(ctx, "a", "t1", []wire.Event{{ID: "0190f8a0-0000-7000-8000-000000000002", Station: "b", Kind: "x", Subject: "y", Payload: "{}"}}); err != central.ErrForeign {
 		t.Fatalf("another station's event: %v", err)
 	}
 	evs, head, _ := c.Pull(ctx, "t1", 0, 100)
@@ -274,7 +281,7 @@ func TestAuthAndBadRequests(t *testing.T) {
 	other, _ := c.AddStation(ctx, "b", "t2")
 	gone, _ := c.AddStation(ctx, "c", "t1")
 	c.Revoke(ctx, "c")
-	c.Push(ctx, "a", "t1", []central.Event{{ID: "0190f8a0-0000-7000-8000-00000000000a", Station: "a", Actor: "T", HLC: 1, Kind: "received", Subject: "SECRET01", Payload: `{"v":1}`}})
+	c.Push(ctx, "a", "t1", []wire.Event{{ID: "0190f8a0-0000-7000-8000-00000000000a", Station: "a", Actor: "T", HLC: 1, Kind: "received", Subject: "SECRET01", Payload: `{"v":1}`}})
 
 	do := func(method, path, token, body string) (int, string) {
 		req, _ := http.NewRequest(method, url+path, strings.NewReader(body))
@@ -299,7 +306,7 @@ func TestAuthAndBadRequests(t *testing.T) {
 		{"malformed JSON", "POST", "/v1/push", good, `{"events": [`, 400},
 		{"unknown field", "POST", "/v1/push", good, `{"events": [], "extra": 1}`, 400},
 		{"bad cursor", "GET", "/v1/pull?after=-1", good, "", 400},
-		{"oversized", "POST", "/v1/push", good, `{"events": "` + strings.Repeat("x", central.MaxBody) + `"}`, 413},
+		{"oversized", "POST", "/v1/push", good, `{"events": "` + strings.Repeat("x", wire.MaxBody) + `"}`, 413},
 	} {
 		if code, body := do(tc.method, tc.path, tc.token, tc.body); code != tc.want || strings.Contains(body, "SECRET01") {
 			t.Errorf("%s: %d %.80q, want %d and no data", tc.name, code, body, tc.want)

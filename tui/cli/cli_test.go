@@ -5,16 +5,19 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"dropin/receipt"
 	"dropin/store"
+	"dropin/store/central"
 	"dropin/tui"
 	"dropin/tui/i18n"
 )
@@ -483,5 +486,55 @@ func TestSyncWithNoCentralStoreSaysSo(t *testing.T) {
 	code := Run(context.Background(), "dev", []string{"sync", "--db", db}, &out, &errb, env(nil))
 	if code != 1 || !strings.Contains(errb.String(), "Ingen sentral lagring er satt opp") || strings.Contains(errb.String(), "Usage") {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+}
+
+// freshPG makes an empty PostgreSQL database for one test and returns its
+// DSN; outside CI, with no server, the test skips and says how to run it.
+func freshPG(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	dsn := os.Getenv("DROPIN_TEST_PG")
+	if dsn == "" {
+		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL is required in CI: %v", err)
+		}
+		t.Skipf("no PostgreSQL at %s (%v): start one, or set DROPIN_TEST_PG to a DSN", dsn, err)
+	}
+	name := fmt.Sprintf("dropin_cli_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close(context.Background())
+	})
+	cfg := admin.Config()
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+}
+
+// serve migrate applies what the central schema lacks and says so; a
+// service told not to migrate refuses a schema that is not its own.
+func TestServeMigrate(t *testing.T) {
+	dsn := freshPG(t)
+	var out, errb bytes.Buffer
+	call := func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return Run(context.Background(), "dev", args, &out, &errb, env(map[string]string{"DROPIN_PG": dsn}))
+	}
+	if code := call("serve", "--no-migrate", "--listen", "127.0.0.1:0"); code != 1 || !strings.Contains(errb.String(), "run dropin serve migrate") {
+		t.Fatalf("serve --no-migrate on an empty database: exit %d %s", code, errb.String())
+	}
+	if code := call("serve", "migrate"); code != 0 || !strings.Contains(out.String(), "applied 001_init.sql") {
+		t.Fatalf("migrate: exit %d %s%s", code, out.String(), errb.String())
+	}
+	if code := call("serve", "migrate"); code != 0 || strings.Contains(out.String(), "applied") ||
+		!strings.Contains(out.String(), fmt.Sprintf("at version %d", central.SchemaVersion())) {
+		t.Fatalf("migrate again: exit %d %s%s", code, out.String(), errb.String())
 	}
 }

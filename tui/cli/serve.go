@@ -19,11 +19,15 @@ import (
 func (a *app) serveCmd() *cobra.Command {
 	pg := a.getenv("DROPIN_PG")
 	listen, tlsCert, tlsKey := "127.0.0.1:8470", "", ""
+	var noMigrate bool
 	cmd := &cobra.Command{
 		Use:   "serve --pg DSN [--listen ADDR] [--tls-cert F --tls-key F]",
 		Short: "run the central sync service on PostgreSQL",
 		Long: `Run the central sync service on PostgreSQL. Plain HTTP is served on loopback
-only; elsewhere give --tls-cert and --tls-key, or serve behind a TLS proxy.`,
+only; elsewhere give --tls-cert and --tls-key, or serve behind a TLS proxy.
+At start it brings the schema to this version's (dropin serve migrate does
+only that); with --no-migrate it changes nothing and refuses to start on
+a schema that is not this version's.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			host, _, err := net.SplitHostPort(listen)
@@ -34,11 +38,18 @@ only; elsewhere give --tls-cert and --tls-key, or serve behind a TLS proxy.`,
 				return fmt.Errorf("--listen %s is not loopback: give --tls-cert and --tls-key, or serve behind a TLS proxy on 127.0.0.1", listen)
 			}
 			ctx := cmd.Context()
-			c, err := openCentral(cmd, pg)
+			open := openCentral
+			if noMigrate {
+				open = connectCentral
+			}
+			c, err := open(cmd, pg)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
+			if err := c.CheckSchema(ctx); err != nil {
+				return err
+			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			srv := &http.Server{Addr: listen, Handler: central.Handler(c, logger), ReadHeaderTimeout: 10 * time.Second}
 			go func() {
@@ -61,16 +72,57 @@ only; elsewhere give --tls-cert and --tls-key, or serve behind a TLS proxy.`,
 	cmd.Flags().StringVar(&listen, "listen", listen, "`address` to serve on; plain HTTP only on loopback")
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "TLS certificate `file`")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "TLS key `file`")
-	cmd.AddCommand(a.stationCmd(&pg))
+	cmd.Flags().BoolVar(&noMigrate, "no-migrate", false, "change no schema (a read-only standby): start only if it is this version's")
+	cmd.AddCommand(a.stationCmd(&pg), migrateCmd(&pg))
 	return cmd
 }
 
-// openCentral opens the central store that --pg names.
+// openCentral opens the central store that --pg names, its schema
+// brought to this version's.
 func openCentral(cmd *cobra.Command, pg string) (*central.Central, error) {
+	c, err := connectCentral(cmd, pg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.Migrate(cmd.Context()); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// connectCentral connects to the central store that --pg names and
+// changes nothing.
+func connectCentral(cmd *cobra.Command, pg string) (*central.Central, error) {
 	if pg == "" {
 		return nil, usagef(cmd, "give --pg DSN (or DROPIN_PG), e.g. postgres://dropin@db.example/dropin")
 	}
-	return central.Open(cmd.Context(), pg)
+	return central.Connect(cmd.Context(), pg)
+}
+
+// migrateCmd brings the central schema to this version's.
+func migrateCmd(pg *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "bring the central store's schema to this version's, and say what was applied",
+		Args:  usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := connectCentral(cmd, *pg)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			applied, err := c.Migrate(cmd.Context())
+			for _, name := range applied {
+				fmt.Fprintf(cmd.OutOrStdout(), "applied %s\n", name)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "the central schema is at version %d\n", central.SchemaVersion())
+			return nil
+		},
+	}
 }
 
 // withCentral runs do on the central store, then closes it.

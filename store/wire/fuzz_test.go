@@ -1,4 +1,4 @@
-package central
+package wire
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func FuzzDecodePush(f *testing.F) {
 			t.Fatalf("%d events accepted", len(req.Events))
 		}
 		for _, e := range req.Events {
-			if why := checkEvent(e); why != "" {
+			if why := CheckEvent(e); why != "" {
 				t.Fatalf("accepted a bad event (%s): %+v", why, e)
 			}
 			if !json.Valid([]byte(e.Payload)) {
