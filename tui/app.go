@@ -421,7 +421,7 @@ func (m *Model) View() tea.View {
 	body := fit(m.page().view(w, bodyHeight), w, bodyHeight)
 	v := tea.NewView(strings.Join([]string{header, body, footer[0], footer[1], helpView}, "\n"))
 	v.AltScreen = true
-	if m.screen == screenDesk && m.desk.mode == modeSign {
+	if _, signing := m.desk.dlg.(*signPad); m.screen == screenDesk && signing {
 		// Drag events (button held) for the signature pad; the rest of the
 		// time the mouse stays the terminal's, for copying text.
 		v.MouseMode = tea.MouseModeCellMotion

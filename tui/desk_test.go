@@ -19,8 +19,8 @@ func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	kari(t, h.store)
 	h.scan("dmpxk2abc123")
-	if h.m.desk.mode != modeRegister {
-		t.Fatalf("an unknown serial must ask for the model; mode %d\n%s", h.m.desk.mode, h.screen())
+	if !isDialog[*registerDialog](h.m.desk) {
+		t.Fatalf("an unknown serial must ask for the model; dialog %T\n%s", h.m.desk.dlg, h.screen())
 	}
 	h.wantScreen("DMPXK2ABC123", "er ikke registrert")
 	h.press("iPad 9. generasjon")
@@ -30,8 +30,8 @@ func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 	}
 	h.wantScreen("✓ Lagret", "registrert")
 	// The desk offers to link the official straight away.
-	if h.m.desk.mode != modeLink {
-		t.Fatalf("after registering, the desk offers to link; mode %d", h.m.desk.mode)
+	if !isDialog[*pickDialog](h.m.desk) {
+		t.Fatalf("after registering, the desk offers to link; dialog %T", h.m.desk.dlg)
 	}
 	h.press("kari")
 	h.wantScreen("Kari Nordmann")
@@ -57,7 +57,7 @@ func TestStepsToFirstLoginWithChecklist(t *testing.T) {
 	}
 	h.wantScreen("kari.nordmann@levanger.kommune.no", "primærkonto")
 	h.press(" ")
-	if h.m.desk.mode != modeChecklist {
+	if !isDialog[*checklistDialog](h.m.desk) {
 		t.Fatal("the next step from upgraded is the first-login checklist")
 	}
 	h.press("123")
@@ -292,8 +292,8 @@ func TestCutOffScanAtTheDesk(t *testing.T) {
 	importLevanger(t, h.store)
 	h.scan("R52NJV5C")
 	h.wantScreen("R52NJV5C", "avkortet lesning, trolig R52NJV5CC01")
-	if h.m.desk.mode == modeRegister || h.m.desk.card != nil {
-		t.Fatalf("mode %d, card %+v", h.m.desk.mode, h.m.desk.card)
+	if isDialog[*registerDialog](h.m.desk) || h.m.desk.card != nil {
+		t.Fatalf("dialog %T, card %+v", h.m.desk.dlg, h.m.desk.card)
 	}
 }
 
@@ -304,8 +304,8 @@ func TestScanIntoTheRegisterFormIsAScan(t *testing.T) {
 	h := newHarness(t, 120, 36, i18n.Bokmal)
 	importLevanger(t, h.store)
 	h.scan("ZQX4471182")
-	if h.m.desk.mode != modeRegister {
-		t.Fatalf("mode %d, want the register form", h.m.desk.mode)
+	if !isDialog[*registerDialog](h.m.desk) {
+		t.Fatalf("dialog %T, want the register form", h.m.desk.dlg)
 	}
 	h.scan("R52NXYGSKYS")
 	if h.card().Serial != "R52NXYGSKYS" || h.card().Status != store.Received {
@@ -325,15 +325,15 @@ func TestScanKeepsAnOpenChecklist(t *testing.T) {
 	h.scan("R52NXYGSKYS")
 	h.press("  ") // upgrading, upgraded
 	h.press(" 12")
-	if h.m.desk.mode != modeChecklist {
-		t.Fatalf("mode %d, want the checklist", h.m.desk.mode)
+	if !isDialog[*checklistDialog](h.m.desk) {
+		t.Fatalf("dialog %T, want the checklist", h.m.desk.dlg)
 	}
 	h.scan("21X0Q1NBN4")
 	h.wantScreen("Sjekklisten for R52NXYGSKYS er tatt vare på")
 	h.scan("R52NXYGSKYS")
 	h.press(" ")
-	if h.m.desk.checked != [5]bool{true, true} {
-		t.Fatalf("ticks after coming back: %v", h.m.desk.checked)
+	if h.m.desk.dlg.(*checklistDialog).checked != [5]bool{true, true} {
+		t.Fatalf("ticks after coming back: %v", h.m.desk.dlg.(*checklistDialog).checked)
 	}
 	h.press("345")
 	h.special(tea.KeyEnter)
@@ -357,4 +357,10 @@ func TestEmployeeTrackCardSaysWhatSpaceDoes(t *testing.T) {
 	if strings.Contains(h.screen(), "[space] → ansattløp") {
 		t.Fatalf("the card offers the track it is on:\n%s", h.screen())
 	}
+}
+
+// isDialog reports whether the desk shows a dialog of type D.
+func isDialog[D dialog](d deskScreen) bool {
+	_, ok := d.dlg.(D)
+	return ok
 }

@@ -207,8 +207,8 @@ func TestDeliveryEndToEnd(t *testing.T) {
 	key("1")
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(3*time.Second)).(*Model)
-	if fm.desk.deliver == nil || !fm.desk.deliver.help || fm.desk.deliver.ent == nil {
-		t.Fatalf("the delivery form is not open with help ticked: %+v", fm.desk.deliver)
+	if dv, ok := fm.desk.dlg.(*deliverDialog); !ok || !dv.wantsHelp || dv.ent == nil {
+		t.Fatalf("the delivery form is not open with help ticked: %+v", fm.desk.dlg)
 	}
 	golden.RequireEqual(t, ansi.Strip(fm.View().Content))
 }

@@ -23,7 +23,7 @@ type signPad struct {
 	who     string // the official, as the receipt names them
 	strokes []receipt.Stroke
 	drawing bool
-	typing  bool
+	byName  bool // the official types their name instead
 	name    textinput.Model
 }
 
@@ -40,6 +40,7 @@ type signedMsg struct {
 // and the pad's title and hint (2); right of the border and padding (2).
 const padOriginY, padOriginX = 5, 2
 
+// openPad opens the pad for rec, unless it is signed already.
 func (d *deskScreen) openPad(rec store.ReceiptRecord) tea.Cmd {
 	rc, err := Contents(rec)
 	if err != nil {
@@ -48,15 +49,31 @@ func (d *deskScreen) openPad(rec store.ReceiptRecord) tea.Cmd {
 	if rc.Signed {
 		return flashCmd(flashInfo, d.c.t.T("sign.already", rec.Number))
 	}
-	name := textinput.New()
-	name.Prompt = "› "
-	name.CharLimit = 120
+	name := newField(d.c, 120, "", "")
 	name.SetWidth(50)
-	name.SetStyles(d.c.styles.Input)
-	d.pad = &signPad{rec: rec, who: rc.Official, name: name}
-	d.mode = modeSign
-	d.input.Blur()
+	d.openDialog(&signPad{rec: rec, who: rc.Official, name: name})
 	return flashCmd(flashInfo, d.c.t.T("sign.begin", rec.Number))
+}
+
+func (p *signPad) typing() bool       { return p.byName }
+func (p *signPad) replacesCard() bool { return true }
+
+// scanned: while the official types their name, a burst is their name
+// (a keyboard wedge); otherwise it is the next tablet, and nothing was
+// signed.
+func (p *signPad) scanned(d *deskScreen, code string) tea.Cmd {
+	if p.byName {
+		insertText(&p.name, code)
+		return nil
+	}
+	return d.next(code)
+}
+
+func (p *signPad) help(k KeyMap) []key.Binding {
+	if p.byName {
+		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
+	}
+	return []key.Binding{k.Sign.Accept, k.Sign.UndoStroke, k.Sign.Clear, k.Sign.Typed, k.Sign.Cancel}
 }
 
 // padPoint turns a mouse position into a pad cell, or false when it is
@@ -66,11 +83,12 @@ func padPoint(m tea.Mouse) (receipt.Point, bool) {
 	return p, p.X >= 0 && p.X < receipt.PadWidth && p.Y >= 0 && p.Y < receipt.PadHeight
 }
 
-func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
-	p, keys, t := d.pad, d.c.keys, d.c.t
+// update takes the pen (mouse events with a button held) and the keys.
+func (p *signPad) update(d *deskScreen, msg tea.Msg) tea.Cmd {
+	keys, t := d.c.keys, d.c.t
 	switch msg := msg.(type) {
 	case tea.MouseClickMsg:
-		if pt, ok := padPoint(msg.Mouse()); ok && msg.Button == tea.MouseLeft && !p.typing {
+		if pt, ok := padPoint(msg.Mouse()); ok && msg.Button == tea.MouseLeft && !p.byName {
 			p.strokes = append(p.strokes, receipt.Stroke{pt})
 			p.drawing = true
 		}
@@ -84,10 +102,10 @@ func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
 	case tea.MouseReleaseMsg:
 		p.drawing = false
 	case tea.KeyPressMsg:
-		if p.typing {
+		if p.byName {
 			switch {
 			case key.Matches(msg, keys.Form.Cancel):
-				p.typing = false
+				p.byName = false
 				p.name.Blur()
 				return nil
 			case key.Matches(msg, keys.Form.Confirm):
@@ -95,7 +113,7 @@ func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
 				if typed == "" {
 					return nil
 				}
-				return d.saveSignature(nil, typed)
+				return p.save(d, nil, typed)
 			}
 			var cmd tea.Cmd
 			p.name, cmd = p.name.Update(msg)
@@ -106,7 +124,7 @@ func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
 			if len(p.strokes) == 0 {
 				return flashCmd(flashError, t.T("sign.empty"))
 			}
-			return d.saveSignature(p.strokes, "")
+			return p.save(d, p.strokes, "")
 		case key.Matches(msg, keys.Sign.Clear):
 			p.strokes = nil
 		case key.Matches(msg, keys.Sign.UndoStroke):
@@ -114,16 +132,15 @@ func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
 				p.strokes = p.strokes[:len(p.strokes)-1]
 			}
 		case key.Matches(msg, keys.Sign.Typed):
-			p.typing = true
+			p.byName = true
 			p.name.Reset()
 			return p.name.Focus()
 		case key.Matches(msg, keys.Sign.Cancel):
-			d.pad = nil
-			d.toCard()
+			d.closeDialog()
 			return flashCmd(flashInfo, t.T("sign.cancelled"))
 		}
-	case tea.PasteMsg:
-		if p.typing {
+	default: // a paste, the field's cursor
+		if p.byName {
 			var cmd tea.Cmd
 			p.name, cmd = p.name.Update(msg)
 			return cmd
@@ -132,35 +149,37 @@ func (d *deskScreen) padUpdate(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func (d *deskScreen) saveSignature(strokes []receipt.Stroke, typed string) tea.Cmd {
-	rs, st, t, by, rec, serial := d.c.receipts, d.c.store, d.c.t, d.c.actor(), d.pad.rec, d.serial
+func (p *signPad) save(d *deskScreen, strokes []receipt.Stroke, typed string) tea.Cmd {
+	rs, st, t, by, rec, serial := d.c.receipts, d.c.store, d.c.t, d.c.actor(), p.rec, d.serial
 	return func() tea.Msg {
 		signed, files, err := rs.Sign(context.Background(), st, t, rec, strokes, typed, by)
 		return signedMsg{serial: serial, rec: signed, files: files, err: err}
 	}
 }
 
+// signed takes the store's answer. A signature saved closes the pad; a
+// refused one leaves it open to try again.
 func (d *deskScreen) signed(msg signedMsg) tea.Cmd {
 	t := d.c.t
+	p, open := d.dlg.(*signPad)
 	if msg.err != nil {
-		if errors.Is(msg.err, ErrNameMismatch) {
-			return flashCmd(flashError, t.T("sign.mismatch", scan.Clean(d.pad.who)))
+		if errors.Is(msg.err, ErrNameMismatch) && open {
+			return flashCmd(flashError, t.T("sign.mismatch", scan.Clean(p.who)))
 		}
 		return flashCmd(flashError, storeError(t, msg.err))
 	}
-	d.pad = nil
-	if msg.serial == d.serial {
-		d.toCard()
+	if open && msg.serial == d.serial {
+		d.closeDialog()
 	}
 	return tea.Batch(flashCmd(flashOK, t.T("sign.saved", t.Clock(d.c.now()), msg.rec.Number)), changed, d.reload())
 }
 
-// padLines draws the pad: the title, the hint, the drawing in braille
+// lines draws the pad: the title, the hint, the drawing in braille
 // (2×4 dots a cell) with each stroke's samples joined by lines.
-func (d *deskScreen) padLines(w int) []string {
-	p, st, t := d.pad, d.c.styles, d.c.t
+func (p *signPad) lines(d *deskScreen, _, _ int) []string {
+	st, t := d.c.styles, d.c.t
 	head := st.Card.Name.Render(t.T("sign.title", p.rec.Number)) + st.Card.Muted.Render(" · "+scan.Clean(p.who))
-	if p.typing {
+	if p.byName {
 		return []string{head, st.Form.Hint.Render(t.T("sign.typed.hint")), "", st.Form.Label.Render(t.T("sign.typed.label")), p.name.View()}
 	}
 	lines := []string{head, st.Form.Hint.Render(t.T("sign.hint"))}

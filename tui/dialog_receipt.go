@@ -1,0 +1,66 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"dropin/receipt"
+	"dropin/scan"
+	"dropin/store"
+)
+
+// receiptDialog shows the tablet's latest receipt in the card's place: its
+// QR code where the card has room for it, else its text and number.
+type receiptDialog struct {
+	rec store.ReceiptRecord
+}
+
+func (r *receiptDialog) typing() bool       { return false }
+func (r *receiptDialog) replacesCard() bool { return true }
+
+func (r *receiptDialog) update(d *deskScreen, m tea.Msg) tea.Cmd {
+	msg, ok := m.(tea.KeyPressMsg)
+	if !ok {
+		return nil
+	}
+	keys := d.c.keys.Card
+	switch {
+	case key.Matches(msg, keys.Close), key.Matches(msg, keys.Receipt):
+		d.closeDialog()
+	case key.Matches(msg, keys.Print):
+		return d.reprint(false)
+	}
+	return nil
+}
+
+func (r *receiptDialog) scanned(d *deskScreen, code string) tea.Cmd { return d.next(code) }
+
+func (r *receiptDialog) help(k KeyMap) []key.Binding {
+	return []key.Binding{k.Card.Print, k.Card.Close}
+}
+
+func (r *receiptDialog) lines(d *deskScreen, w, h int) []string {
+	st, t, rec := d.c.styles, d.c.t, r.rec
+	rc, err := Contents(rec)
+	if err != nil {
+		return []string{st.Flash.Error.Render(errText(err))}
+	}
+	head := st.Card.Name.Render(t.T("receipt.preview", rec.Number)) + st.Card.Muted.Render(" · "+t.T("receipt.title."+string(rc.Kind)))
+	if q, err := receipt.QR(rec.Token); err == nil {
+		// Half blocks draw the light modules: right on a dark background,
+		// inverted on a light one.
+		code := strings.Split(strings.TrimRight(q.ToSmallString(!d.c.isDark), "\n"), "\n")
+		if len(code)+1 <= h && lipgloss.Width(code[0]) <= w {
+			return append([]string{head}, code...)
+		}
+	}
+	lines := []string{head, ""}
+	l := Labels(t, rc)
+	for _, row := range [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}, {l.Time, l.Date(rc.Issued)}, {l.Account, rc.Account}} {
+		lines = append(lines, st.Card.Label.Render(row[0]+": ")+st.Card.Value.Render(scan.Clean(row[1])))
+	}
+	return append(lines, "", st.Card.Muted.Width(w).Render(t.T("receipt.qrsmall", rec.Number)))
+}
