@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"time"
@@ -387,20 +386,11 @@ func (s *Store) bulk(ctx context.Context, batchID string, by Actor, from Status,
 }
 
 func memberSerials(ctx context.Context, q querier, batchID string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+` ORDER BY serial`, batchID)
+	out, err := queryStrings(ctx, q, `SELECT DISTINCT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+` ORDER BY serial`, batchID)
 	if err != nil {
 		return nil, fmt.Errorf("batch members: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // applyBatchEvent folds one batch event into the batch tables. Reads are
@@ -457,16 +447,11 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 	if err != nil {
 		return b, err
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT class, count(*) FROM batch_reads WHERE batch_id = ? AND undone = 0 GROUP BY class`, id)
-	if err != nil {
-		return b, fmt.Errorf("batch counts: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = eachRow(ctx, s.read, func(row scanFunc) error {
 		var class string
 		var n int
-		if err := rows.Scan(&class, &n); err != nil {
-			return b, err
+		if err := row(&class, &n); err != nil {
+			return err
 		}
 		switch ReadClass(class) {
 		case ReadNew:
@@ -478,9 +463,10 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 		case ReadInvalid:
 			b.Invalid = n
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return b, err
+		return nil
+	}, `SELECT class, count(*) FROM batch_reads WHERE batch_id = ? AND undone = 0 GROUP BY class`, id)
+	if err != nil {
+		return b, fmt.Errorf("batch counts: %w", err)
 	}
 	// The batch's expected tablets, and those of them it took in: a
 	// percentage of the expected counts only the expected.
@@ -500,20 +486,10 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 
 // Batches lists every batch, open ones first, newest first.
 func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id FROM batches ORDER BY closed, opened_hlc DESC`)
+	ids, err := queryStrings(ctx, s.read, `SELECT id FROM batches ORDER BY closed, opened_hlc DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := make([]Batch, 0, len(ids))
 	for _, id := range ids {
 		b, err := s.Batch(ctx, id)
@@ -527,25 +503,22 @@ func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
 
 // Reads lists a batch's latest reads, newest first, undone ones too.
 func (s *Store) Reads(ctx context.Context, batchID string, limit int) ([]Read, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT event_id, hlc, raw, serial, class, reason, undone FROM batch_reads
-WHERE batch_id = ? ORDER BY hlc DESC LIMIT ?`, batchID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("batch reads: %w", err)
-	}
-	defer rows.Close()
-	var out []Read
-	for rows.Next() {
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (Read, error) {
 		var r Read
 		var hlc int64
 		var class string
 		var reason int
-		if err := rows.Scan(&r.EventID, &hlc, &r.Raw, &r.Serial, &class, &reason, &r.Undone); err != nil {
-			return nil, err
+		if err := row(&r.EventID, &hlc, &r.Raw, &r.Serial, &class, &reason, &r.Undone); err != nil {
+			return r, err
 		}
 		r.At, r.Class, r.Reason = HLC(hlc).Time(), ReadClass(class), scan.Reason(reason)
-		out = append(out, r)
+		return r, nil
+	}, `SELECT event_id, hlc, raw, serial, class, reason, undone FROM batch_reads
+WHERE batch_id = ? ORDER BY hlc DESC LIMIT ?`, batchID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("batch reads: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Member is a tablet in a batch, as it stands now.
@@ -557,7 +530,15 @@ type Member struct {
 
 // Members lists the tablets in a batch by serial.
 func (s *Store) Members(ctx context.Context, batchID string) ([]Member, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (Member, error) {
+		var m Member
+		var st string
+		if err := row(&m.Serial, &m.Unknown, &m.Model, &m.Official, &st); err != nil {
+			return m, err
+		}
+		m.Status = Status(st)
+		return m, nil
+	}, `
 SELECT r.serial, max(r.class = 'unknown'), coalesce(d.model, ''), coalesce(o.name, ''), coalesce(d.status, '')
 FROM batch_reads r LEFT JOIN devices d ON d.serial = r.serial LEFT JOIN officials o ON o.id = d.official_id
 WHERE r.batch_id = ? AND r.`+memberRead+`
@@ -565,18 +546,7 @@ GROUP BY r.serial ORDER BY r.serial`, batchID)
 	if err != nil {
 		return nil, fmt.Errorf("batch members: %w", err)
 	}
-	defer rows.Close()
-	var out []Member
-	for rows.Next() {
-		var m Member
-		var st string
-		if err := rows.Scan(&m.Serial, &m.Unknown, &m.Model, &m.Official, &st); err != nil {
-			return nil, err
-		}
-		m.Status = Status(st)
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Missing lists the officials of the batch's body (every official, for a
@@ -596,40 +566,4 @@ func (s *Store) Missing(ctx context.Context, b Batch) ([]Chase, error) {
 		}
 	}
 	return out, nil
-}
-
-// ExportBatch writes a batch report as CSV: one row per tablet in the
-// batch (kind "tablet", or "unknown" for one not on the roster) and one
-// per official still missing (kind "missing").
-func (s *Store) ExportBatch(ctx context.Context, out io.Writer, b Batch, opt CSVOptions) error {
-	members, err := s.Members(ctx, b.ID)
-	if err != nil {
-		return err
-	}
-	missing, err := s.Missing(ctx, b)
-	if err != nil {
-		return err
-	}
-	w, err := newCSV(out, opt)
-	if err != nil {
-		return err
-	}
-	if err := w.head("kind", "serial", "model", "official", "status", "bodies", "phone", "email"); err != nil {
-		return err
-	}
-	for _, m := range members {
-		kind := "tablet"
-		if m.Unknown {
-			kind = "unknown"
-		}
-		if err := w.row(w.word("csv.read.", kind), m.Serial, m.Model, m.Official, w.word("status.", string(m.Status)), "", "", ""); err != nil {
-			return err
-		}
-	}
-	for _, c := range missing {
-		if err := w.row(w.word("csv.read.", "missing"), c.Serial, c.Model, c.Name, w.word("status.", string(Expected)), c.Bodies(), c.Phone, c.Email); err != nil {
-			return err
-		}
-	}
-	return w.flush()
 }

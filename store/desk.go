@@ -369,7 +369,16 @@ type Activity struct {
 
 // Recent lists the latest steps taken at station, newest first.
 func (s *Store) Recent(ctx context.Context, station string, limit int) ([]Activity, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (Activity, error) {
+		var a Activity
+		var hlc int64
+		var kind string
+		if err := row(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Staff, &a.Undone); err != nil {
+			return a, err
+		}
+		a.At, a.Kind = HLC(hlc).Time(), Kind(kind)
+		return a, nil
+	}, `
 SELECT e.hlc, e.kind, e.subject, coalesce(d.model, ''), coalesce(o.name, ''), e.actor,
        EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id)
 FROM events e
@@ -380,19 +389,7 @@ ORDER BY e.hlc DESC LIMIT ?`, station, limit)
 	if err != nil {
 		return nil, fmt.Errorf("recent activity: %w", err)
 	}
-	defer rows.Close()
-	var out []Activity
-	for rows.Next() {
-		var a Activity
-		var hlc int64
-		var kind string
-		if err := rows.Scan(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Staff, &a.Undone); err != nil {
-			return nil, err
-		}
-		a.At, a.Kind = HLC(hlc).Time(), Kind(kind)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Counts is how many of each step a station took in a day, undone steps
@@ -403,7 +400,14 @@ type Counts map[Kind]int
 func (s *Store) Today(ctx context.Context, station string, day time.Time) (Counts, error) {
 	y, m, dd := day.Date()
 	since := hlcAt(time.Date(y, m, dd, 0, 0, 0, 0, day.Location()))
-	rows, err := s.read.QueryContext(ctx, `
+	c := Counts{}
+	err := eachRow(ctx, s.read, func(row scanFunc) error {
+		var k string
+		var n int
+		err := row(&k, &n)
+		c[Kind(k)] = n
+		return err
+	}, `
 SELECT e.kind, count(*) FROM events e
 WHERE e.station = ? AND e.kind IN ('received', 'upgrading', 'upgraded', 'first-login', 'handed-back', 'failed') AND e.hlc >= ?
   AND NOT EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id)
@@ -411,17 +415,7 @@ GROUP BY e.kind`, station, int64(since))
 	if err != nil {
 		return nil, fmt.Errorf("today's counts: %w", err)
 	}
-	defer rows.Close()
-	c := Counts{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, err
-		}
-		c[Kind(k)] = n
-	}
-	return c, rows.Err()
+	return c, nil
 }
 
 // DeviceRow is one tablet as exports list it.
@@ -434,26 +428,22 @@ type DeviceRow struct {
 
 // Devices calls fn for every known tablet, in serial order.
 func (s *Store) Devices(ctx context.Context, fn func(DeviceRow) error) error {
-	rows, err := s.read.QueryContext(ctx, `
+	err := eachRow(ctx, s.read, func(row scanFunc) error {
+		var r DeviceRow
+		var st string
+		var hlc int64
+		if err := row(&r.Serial, &r.Model, &r.OfficialID, &r.Official, &st, &hlc, &r.Station); err != nil {
+			return err
+		}
+		r.Status, r.Updated = Status(st), HLC(hlc).Time()
+		return fn(r)
+	}, `
 SELECT d.serial, d.model, d.official_id, coalesce(o.name, ''), d.status, d.updated_hlc, d.updated_station
 FROM devices d LEFT JOIN officials o ON o.id = d.official_id ORDER BY d.serial`)
 	if err != nil {
 		return fmt.Errorf("list tablets: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r DeviceRow
-		var st string
-		var hlc int64
-		if err := rows.Scan(&r.Serial, &r.Model, &r.OfficialID, &r.Official, &st, &hlc, &r.Station); err != nil {
-			return err
-		}
-		r.Status, r.Updated = Status(st), HLC(hlc).Time()
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return nil
 }
 
 // IsRefusal reports whether err is the workflow refusing a step, and

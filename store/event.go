@@ -264,34 +264,27 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func scanEvent(rows *sql.Rows) (Event, error) {
+// scanEvent reads an event from a row of eventColumns.
+func scanEvent(row scanFunc) (Event, error) {
 	var e Event
 	var kind, payload string
 	var hlc int64
-	err := rows.Scan(&e.ID, &e.Station, &e.Actor, &hlc, &kind, &e.Subject, &e.Cycle, &e.Ref, &payload)
+	err := row(&e.ID, &e.Station, &e.Actor, &hlc, &kind, &e.Subject, &e.Cycle, &e.Ref, &payload)
 	e.HLC, e.Kind, e.Payload = HLC(hlc), Kind(kind), []byte(payload)
 	return e, err
 }
 
-func scanEvents(rows *sql.Rows) ([]Event, error) {
-	defer rows.Close()
-	var evs []Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		evs = append(evs, e)
-	}
-	return evs, rows.Err()
+// queryEvents reads the events a query of eventColumns selects.
+func queryEvents(ctx context.Context, q querier, query string, args ...any) ([]Event, error) {
+	return queryRows(ctx, q, scanEvent, query, args...)
 }
 
 const subjectEventsSQL = `SELECT ` + eventColumns + ` FROM events WHERE subject = ? ORDER BY hlc, station, id`
 
 func subjectEvents(ctx context.Context, q querier, subject string) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, subjectEventsSQL, subject)
+	evs, err := queryEvents(ctx, q, subjectEventsSQL, subject)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", subject, err)
 	}
-	return scanEvents(rows)
+	return evs, nil
 }

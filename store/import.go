@@ -138,20 +138,17 @@ func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, emp bo
 // officialIndex lists every official's id with the fields an import
 // compares.
 func officialIndex(ctx context.Context, q querier) (map[string]Official, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name, municipality, removed FROM officials`)
+	out := map[string]Official{}
+	err := eachRow(ctx, q, func(row scanFunc) error {
+		var o Official
+		var removed int
+		err := row(&o.ID, &o.Name, &o.Municipality, &removed)
+		o.Removed = removed == 1
+		out[o.ID] = o
+		return err
+	}, `SELECT id, name, municipality, removed FROM officials`)
 	if err != nil {
 		return nil, fmt.Errorf("list officials: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]Official{}
-	for rows.Next() {
-		var o Official
-		var removed int
-		if err := rows.Scan(&o.ID, &o.Name, &o.Municipality, &removed); err != nil {
-			return nil, err
-		}
-		o.Removed = removed == 1
-		out[o.ID] = o
-	}
-	return out, rows.Err()
+	return out, nil
 }

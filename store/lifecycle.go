@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -192,31 +191,21 @@ WHERE excluded.hlc > approvals.hlc OR (excluded.hlc = approvals.hlc AND excluded
 }
 
 func approvalsOf(ctx context.Context, q querier, official string) ([]Approval, error) {
-	rows, err := q.QueryContext(ctx, `SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals WHERE official_id = ? ORDER BY body`, official)
+	apps, err := queryRows(ctx, q, scanApproval, `SELECT `+approvalColumns+` FROM approvals WHERE official_id = ? ORDER BY body`, official)
 	if err != nil {
 		return nil, fmt.Errorf("read approvals: %w", err)
 	}
-	return scanApprovals(rows)
+	return apps, nil
 }
 
-func scanApprovals(rows interface {
-	Next() bool
-	Scan(...any) error
-	Err() error
-	Close() error
-}) ([]Approval, error) {
-	defer rows.Close()
-	var out []Approval
-	for rows.Next() {
-		var a Approval
-		var hlc int64
-		if err := rows.Scan(&a.Official, &a.Body, &a.Granted, &a.Approver, &hlc, &a.Station, &a.Staff); err != nil {
-			return nil, err
-		}
-		a.At = HLC(hlc).Time()
-		out = append(out, a)
-	}
-	return out, rows.Err()
+const approvalColumns = `official_id, body, granted, approver, hlc, station, actor`
+
+func scanApproval(row scanFunc) (Approval, error) {
+	var a Approval
+	var hlc int64
+	err := row(&a.Official, &a.Body, &a.Granted, &a.Approver, &hlc, &a.Station, &a.Staff)
+	a.At = HLC(hlc).Time()
+	return a, err
 }
 
 // approvedBy turns approvals into the question Entitle asks.
@@ -245,23 +234,20 @@ type Holding struct {
 }
 
 func holdingsOf(ctx context.Context, q querier, official string) ([]Holding, error) {
-	rows, err := q.QueryContext(ctx, `SELECT serial, model, kind, custody, custody_hlc FROM devices
+	out, err := queryRows(ctx, q, func(row scanFunc) (Holding, error) {
+		h := Holding{OfficialID: official}
+		var hlc int64
+		if err := row(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc); err != nil {
+			return h, err
+		}
+		h.Since = HLC(hlc).Time()
+		return h, nil
+	}, `SELECT serial, model, kind, custody, custody_hlc FROM devices
 WHERE official_id = ? AND custody IN ('issued', 'held') ORDER BY serial`, official)
 	if err != nil {
 		return nil, fmt.Errorf("read devices of %s: %w", official, err)
 	}
-	defer rows.Close()
-	var out []Holding
-	for rows.Next() {
-		h := Holding{OfficialID: official}
-		var hlc int64
-		if err := rows.Scan(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc); err != nil {
-			return nil, err
-		}
-		h.Since = HLC(hlc).Time()
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // EquipmentRow is one official's equipment: what the rules entitle them
@@ -305,13 +291,9 @@ func (s *Store) Equipment(ctx context.Context) ([]EquipmentRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("equipment: %w", err)
 	}
-	apps, err := s.read.QueryContext(ctx, `SELECT official_id, body, granted, approver, hlc, station, actor FROM approvals ORDER BY official_id, body`)
+	all, err := queryRows(ctx, s.read, scanApproval, `SELECT `+approvalColumns+` FROM approvals ORDER BY official_id, body`)
 	if err != nil {
 		return nil, fmt.Errorf("equipment: %w", err)
-	}
-	all, err := scanApprovals(apps)
-	if err != nil {
-		return nil, err
 	}
 	for _, a := range all {
 		if i, ok := index[a.Official]; ok {
@@ -364,25 +346,28 @@ func (s *Store) Holders(ctx context.Context) ([]Holding, error) {
 
 // eachSeat calls fn with every seat, official by official, in seat order.
 func eachSeat(ctx context.Context, q querier, fn func(official string, st Seat)) error {
-	rows, err := q.QueryContext(ctx, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, q, func(row scanFunc) error {
 		var id string
 		var st Seat
-		if err := rows.Scan(&id, &st.Body, &st.Role); err != nil {
+		if err := row(&id, &st.Body, &st.Role); err != nil {
 			return err
 		}
 		fn(id, st)
-	}
-	return rows.Err()
+		return nil
+	}, `SELECT official_id, body, role FROM seats ORDER BY official_id, pos`)
 }
 
 // holdings are the devices officials have, without their seats.
 func (s *Store) holdings(ctx context.Context) ([]Holding, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (Holding, error) {
+		var h Holding
+		var hlc int64
+		if err := row(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc, &h.OfficialID, &h.Official, &h.Phone); err != nil {
+			return h, err
+		}
+		h.Since = HLC(hlc).Time()
+		return h, nil
+	}, `
 SELECT d.serial, d.model, d.kind, d.custody, d.custody_hlc, d.official_id, coalesce(o.name, ''), coalesce(o.phone, '')
 FROM devices d LEFT JOIN officials o ON o.id = d.official_id
 WHERE d.custody IN ('issued', 'held') AND d.official_id <> ''
@@ -390,18 +375,7 @@ ORDER BY coalesce(o.fold, ''), d.official_id, d.serial`)
 	if err != nil {
 		return nil, fmt.Errorf("holders: %w", err)
 	}
-	defer rows.Close()
-	var out []Holding
-	for rows.Next() {
-		var h Holding
-		var hlc int64
-		if err := rows.Scan(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc, &h.OfficialID, &h.Official, &h.Phone); err != nil {
-			return nil, err
-		}
-		h.Since = HLC(hlc).Time()
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // EntitlementOf is an official's entitlement under the rules in use, with
@@ -439,7 +413,18 @@ type RequestRow struct {
 // Requests lists help and training requests, oldest first; open only
 // unless all.
 func (s *Store) Requests(ctx context.Context, all bool) ([]RequestRow, error) {
-	rows, err := s.read.QueryContext(ctx, `
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (RequestRow, error) {
+		var r RequestRow
+		var hlc, done int64
+		if err := row(&r.ID, &r.Serial, &r.Kind, &r.OfficialID, &r.Official, &r.Phone, &r.Help, &r.Training, &r.Note, &hlc, &r.Station, &done, &r.DoneBy); err != nil {
+			return r, err
+		}
+		r.At, r.Done = HLC(hlc).Time(), done != 0
+		if r.Done {
+			r.DoneAt = HLC(done).Time()
+		}
+		return r, nil
+	}, `
 SELECT r.event_id, r.serial, coalesce(d.kind, ''), r.official_id, coalesce(o.name, ''), coalesce(o.phone, ''),
        r.help, r.training, r.note, r.hlc, r.station, r.done_hlc, r.done_actor
 FROM requests r LEFT JOIN officials o ON o.id = r.official_id LEFT JOIN devices d ON d.serial = r.serial
@@ -447,21 +432,7 @@ WHERE ? OR r.done_hlc = 0 ORDER BY r.hlc`, all)
 	if err != nil {
 		return nil, fmt.Errorf("requests: %w", err)
 	}
-	defer rows.Close()
-	var out []RequestRow
-	for rows.Next() {
-		var r RequestRow
-		var hlc, done int64
-		if err := rows.Scan(&r.ID, &r.Serial, &r.Kind, &r.OfficialID, &r.Official, &r.Phone, &r.Help, &r.Training, &r.Note, &hlc, &r.Station, &done, &r.DoneBy); err != nil {
-			return nil, err
-		}
-		r.At, r.Done = HLC(hlc).Time(), done != 0
-		if r.Done {
-			r.DoneAt = HLC(done).Time()
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RequestDone records that the help or training asked for with the
@@ -533,93 +504,4 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, serial, p.Official, boolInt(p.Help
 		}
 	}
 	return nil
-}
-
-// ExportEquipment writes every official's entitlement, devices and what
-// is missing as CSV.
-func (s *Store) ExportEquipment(ctx context.Context, out io.Writer, opt CSVOptions) error {
-	rows, err := s.Equipment(ctx)
-	if err != nil {
-		return err
-	}
-	w, err := newCSV(out, opt)
-	if err != nil {
-		return err
-	}
-	if err := w.head("name", "bodies", "email", "phone", "entitled", "awaiting_approval", "has", "serial", "missing"); err != nil {
-		return err
-	}
-	kinds := func(ks []DeviceKind) string {
-		out := make([]string, len(ks))
-		for i, k := range ks {
-			out[i] = w.word("device.", string(k))
-		}
-		return strings.Join(out, w.listSep())
-	}
-	for _, r := range rows {
-		var has, serials, awaiting []string
-		for _, h := range r.Has {
-			has, serials = append(has, w.word("device.", string(h.Kind))), append(serials, h.Serial)
-		}
-		for _, p := range r.Entitlement.Pending {
-			awaiting = append(awaiting, w.word("device.", string(p.Kind))+" ("+p.Body+")")
-		}
-		err := w.row(r.Official.Name, seatsText(r.Official.Seats), r.Official.EmailPrimary, r.Official.Phone,
-			kinds(r.Entitlement.Kinds), strings.Join(awaiting, w.listSep()), strings.Join(has, w.listSep()),
-			strings.Join(serials, " "), kinds(r.Missing))
-		if err != nil {
-			return err
-		}
-	}
-	return w.flush()
-}
-
-// ExportHolders writes the term-end list: every device an official has.
-func (s *Store) ExportHolders(ctx context.Context, out io.Writer, opt CSVOptions) error {
-	hs, err := s.Holders(ctx)
-	if err != nil {
-		return err
-	}
-	w, err := newCSV(out, opt)
-	if err != nil {
-		return err
-	}
-	if err := w.head("name", "bodies", "phone", "email", "device", "serial", "model", "custody", "since"); err != nil {
-		return err
-	}
-	for _, h := range hs {
-		err := w.row(h.Official, seatsText(h.Seats), h.Phone, h.OfficialID, w.word("device.", string(h.Kind)), h.Serial, h.Model,
-			w.word("custody.", string(h.Custody)), h.Since.Format(time.RFC3339))
-		if err != nil {
-			return err
-		}
-	}
-	return w.flush()
-}
-
-// ExportRequests writes help and training requests (open only unless all).
-func (s *Store) ExportRequests(ctx context.Context, out io.Writer, all bool, opt CSVOptions) error {
-	reqs, err := s.Requests(ctx, all)
-	if err != nil {
-		return err
-	}
-	w, err := newCSV(out, opt)
-	if err != nil {
-		return err
-	}
-	if err := w.head("requested_at", "name", "phone", "email", "device", "serial", "help", "training", "note", "done_at", "done_by", "id"); err != nil {
-		return err
-	}
-	for _, r := range reqs {
-		done := ""
-		if r.Done {
-			done = r.DoneAt.Format(time.RFC3339)
-		}
-		err := w.row(r.At.Format(time.RFC3339), r.Official, r.Phone, r.OfficialID, w.word("device.", string(r.Kind)), r.Serial,
-			w.yesNo(r.Help), w.yesNo(r.Training), r.Note, done, r.DoneBy, r.ID)
-		if err != nil {
-			return err
-		}
-	}
-	return w.flush()
 }

@@ -56,20 +56,17 @@ func insertBare(ctx context.Context, db *sql.DB, i int) error {
 
 // Sample lists up to n tablets in status st, for measuring steps on them.
 func (s *Store) Sample(ctx context.Context, st Status, n int) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT serial FROM devices WHERE status = ? ORDER BY serial LIMIT ?`, string(st), n)
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (string, error) {
+		var serial string
+		if err := row(&serial); err != nil {
+			return serial, err
+		}
+		return serial, nil
+	}, `SELECT serial FROM devices WHERE status = ? ORDER BY serial LIMIT ?`, string(st), n)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var serial string
-		if err := rows.Scan(&serial); err != nil {
-			return nil, err
-		}
-		out = append(out, serial)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Counts of the log and the tablets, for a benchmark's heading.

@@ -39,28 +39,22 @@ func misread(ctx context.Context, q querier, serial string) error {
 	if len(serial) <= makerPrefix {
 		return nil
 	}
-	rows, err := q.QueryContext(ctx, `SELECT serial FROM devices WHERE serial >= ? AND serial < ? LIMIT 200`,
+	same, err := queryStrings(ctx, q, `SELECT serial FROM devices WHERE serial >= ? AND serial < ? LIMIT 200`,
 		serial[:makerPrefix], serial[:makerPrefix]+"\x7f")
 	if err != nil {
 		return fmt.Errorf("misread %s: %w", serial, err)
 	}
-	defer rows.Close()
-	n, best := 0, 0
-	for rows.Next() {
-		var known string
-		if err := rows.Scan(&known); err != nil {
-			return err
-		}
+	best := 0
+	for _, known := range same {
 		if len(known) <= len(serial) {
 			return nil // the maker has serials this short: it may be new
 		}
-		n++
 		if c := commonPrefix(known, serial); c > best {
 			best, likely = c, known
 		}
 	}
-	if err := rows.Err(); err != nil || n < 2 {
-		return err
+	if len(same) < 2 {
+		return nil
 	}
 	return &Misread{Read: serial, Likely: likely}
 }

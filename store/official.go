@@ -143,19 +143,14 @@ func officialByID(ctx context.Context, q querier, id string) (*Official, error) 
 		return nil, fmt.Errorf("read official %s: %w", id, err)
 	}
 	o.Employee, o.Removed = emp == 1, rem == 1
-	rows, err := q.QueryContext(ctx, seatsSQL, id)
+	o.Seats, err = queryRows(ctx, q, func(row scanFunc) (Seat, error) {
+		var st Seat
+		return st, row(&st.Body, &st.Role)
+	}, seatsSQL, id)
 	if err != nil {
 		return nil, fmt.Errorf("read seats of %s: %w", id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var st Seat
-		if err := rows.Scan(&st.Body, &st.Role); err != nil {
-			return nil, err
-		}
-		o.Seats = append(o.Seats, st)
-	}
-	return &o, rows.Err()
+	return &o, nil
 }
 
 // putOfficial records an official's record if it differs from what the
@@ -238,23 +233,56 @@ WHERE o.removed = 0 AND `+strings.Join(where, " AND ")+` ORDER BY o.fold, o.id L
 }
 
 func (s *Store) searchRows(ctx context.Context, q string, args ...any) ([]Official, error) {
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (Official, error) {
+		var o Official
+		if err := row(&o.ID, &o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone); err != nil {
+			return o, err
+		}
+		return o, nil
+	}, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search officials: %w", err)
 	}
-	defer rows.Close()
-	var out []Official
-	for rows.Next() {
-		var o Official
-		if err := rows.Scan(&o.ID, &o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // nameWords are a name's words, folded, as the search index keeps them.
 func nameWords(name string) []string {
 	return strings.FieldsFunc(Fold(name), func(r rune) bool { return r == ' ' || r == '-' })
+}
+
+// OfficialRow is an official as the officials export lists them: the
+// record with its seats, and the tablets on them with their statuses.
+type OfficialRow struct {
+	Official
+	Serials  []string
+	Statuses []Status
+}
+
+// OfficialRows calls fn for every official, by name (folded).
+func (s *Store) OfficialRows(ctx context.Context, fn func(OfficialRow) error) error {
+	err := eachRow(ctx, s.read, func(row scanFunc) error {
+		var o OfficialRow
+		var seats, serials, statuses string
+		if err := row(&o.ID, &o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &o.Employee, &o.Removed, &seats, &serials, &statuses); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(seats), &o.Seats); err != nil {
+			return fmt.Errorf("%s's bodies: %w", o.ID, err)
+		}
+		o.Serials = strings.Fields(serials)
+		for _, st := range strings.Fields(statuses) {
+			o.Statuses = append(o.Statuses, Status(st))
+		}
+		return fn(o)
+	}, `
+SELECT o.id, o.name, o.municipality, o.email_primary, o.email_secondary, o.phone, o.employee, o.removed,
+       (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = o.id ORDER BY pos)),
+       coalesce((SELECT group_concat(serial, ' ') FROM (SELECT serial FROM devices WHERE official_id = o.id ORDER BY serial)), ''),
+       coalesce((SELECT group_concat(status, ' ') FROM (SELECT status FROM devices WHERE official_id = o.id ORDER BY serial)), '')
+FROM officials o ORDER BY o.fold, o.id`)
+	if err != nil {
+		return fmt.Errorf("officials: %w", err)
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 )
@@ -42,16 +41,11 @@ func (s *Store) Coverage(ctx context.Context) ([]Coverage, Coverage, error) {
 	lines := map[[2]string]*Coverage{}
 	// Kept up to date by triggers (migration 0008): a few hundred rows
 	// however many tablets there are.
-	rows, err := s.read.QueryContext(ctx, `SELECT municipality, body, status, n FROM coverage WHERE n > 0`)
-	if err != nil {
-		return nil, total, fmt.Errorf("coverage: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err := eachRow(ctx, s.read, func(row scanFunc) error {
 		var mun, body, status string
 		var n int
-		if err := rows.Scan(&mun, &body, &status, &n); err != nil {
-			return nil, total, err
+		if err := row(&mun, &body, &status, &n); err != nil {
+			return err
 		}
 		k := [2]string{mun, body}
 		c := lines[k]
@@ -63,9 +57,10 @@ func (s *Store) Coverage(ctx context.Context) ([]Coverage, Coverage, error) {
 		if body == "" {
 			total.Counts[Status(status)] += n
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, total, err
+		return nil
+	}, `SELECT municipality, body, status, n FROM coverage WHERE n > 0`)
+	if err != nil {
+		return nil, total, fmt.Errorf("coverage: %w", err)
 	}
 	out := make([]Coverage, 0, len(lines))
 	for _, c := range lines {
@@ -103,9 +98,10 @@ type Chase struct {
 }
 
 // Bodies is the official's bodies and roles on one line.
-func (c Chase) Bodies() string { return seatsText(c.Seats) }
+func (c Chase) Bodies() string { return SeatsText(c.Seats) }
 
-func seatsText(seats []Seat) string {
+// SeatsText is bodies and roles on one line: "Kommunestyret (Leder); Formannskapet".
+func SeatsText(seats []Seat) string {
 	parts := make([]string, len(seats))
 	for i, s := range seats {
 		parts[i] = s.Body
@@ -159,89 +155,21 @@ func (s *Store) ChaseVersion(ctx context.Context) (int64, error) {
 // out, and so are employees, who go through their unit.
 func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 	// Kept by triggers (migration 0011), in name order by its index.
-	rows, err := s.read.QueryContext(ctx, `
+	out, err := queryRows(ctx, s.read, func(row scanFunc) (Chase, error) {
+		var c Chase
+		var seats string
+		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats); err != nil {
+			return c, err
+		}
+		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
+			return c, fmt.Errorf("seats of %s: %w", c.OfficialID, err)
+		}
+		return c, nil
+	}, `
 SELECT official_id, name, municipality, phone, email, serial, model, seats
 FROM chase ORDER BY fold, official_id, serial`)
 	if err != nil {
 		return nil, fmt.Errorf("outstanding: %w", err)
 	}
-	defer rows.Close()
-	var out []Chase
-	for rows.Next() {
-		var c Chase
-		var seats string
-		if err := rows.Scan(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
-			return nil, fmt.Errorf("outstanding: seats of %s: %w", c.OfficialID, err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// ExportOutstanding writes the officials to chase as CSV.
-func (s *Store) ExportOutstanding(ctx context.Context, out io.Writer, opt CSVOptions) error {
-	list, err := s.Outstanding(ctx)
-	if err != nil {
-		return err
-	}
-	w, err := newCSV(out, opt)
-	if err != nil {
-		return err
-	}
-	if err := w.head("name", "municipality", "bodies", "phone", "email", "serial", "model"); err != nil {
-		return err
-	}
-	for _, c := range list {
-		if err := w.row(c.Name, c.Municipality, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model); err != nil {
-			return err
-		}
-	}
-	return w.flush()
-}
-
-// ExportOfficials writes every official as CSV, one row each, with their
-// tablets and the tablets' statuses.
-func (s *Store) ExportOfficials(ctx context.Context, out io.Writer, opt CSVOptions) error {
-	rows, err := s.read.QueryContext(ctx, `
-SELECT o.id, o.name, o.municipality, o.email_primary, o.email_secondary, o.phone, o.employee, o.removed,
-       (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = o.id ORDER BY pos)),
-       coalesce((SELECT group_concat(serial, ' ') FROM (SELECT serial FROM devices WHERE official_id = o.id ORDER BY serial)), ''),
-       coalesce((SELECT group_concat(status, ' ') FROM (SELECT status FROM devices WHERE official_id = o.id ORDER BY serial)), '')
-FROM officials o ORDER BY o.fold, o.id`)
-	if err != nil {
-		return fmt.Errorf("export officials: %w", err)
-	}
-	defer rows.Close()
-	w, err := newCSV(out, opt)
-	if err != nil {
-		return err
-	}
-	if err := w.head("name", "municipality", "bodies", "email_primary", "email_secondary", "phone", "employee", "on_roster", "serial", "status"); err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id, name, mun, p, sec, phone, seats, serials, statuses string
-		var emp, removed bool
-		if err := rows.Scan(&id, &name, &mun, &p, &sec, &phone, &emp, &removed, &seats, &serials, &statuses); err != nil {
-			return err
-		}
-		var ss []Seat
-		if err := json.Unmarshal([]byte(seats), &ss); err != nil {
-			return fmt.Errorf("export officials: %s's bodies: %w", id, err)
-		}
-		var words []string
-		for _, st := range strings.Fields(statuses) {
-			words = append(words, w.word("status.", st))
-		}
-		if err := w.row(name, mun, seatsText(ss), p, sec, phone, w.yesNo(emp), w.yesNo(!removed), serials, strings.Join(words, w.listSep())); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return w.flush()
+	return out, nil
 }

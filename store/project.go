@@ -212,11 +212,6 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	}
 	// Stream the log subject by subject: a county's million events need
 	// not sit in memory at once.
-	rows, err := tx.QueryContext(ctx, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc, station, id`)
-	if err != nil {
-		return fmt.Errorf("rebuild: %w", err)
-	}
-	defer rows.Close()
 	var group []Event
 	flush := func() error {
 		if len(group) == 0 {
@@ -226,19 +221,20 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		group = group[:0]
 		return err
 	}
-	for rows.Next() {
-		e, err := scanEvent(rows)
+	err = eachRow(ctx, tx, func(row scanFunc) error {
+		e, err := scanEvent(row)
 		if err != nil {
-			return fmt.Errorf("rebuild: %w", err)
+			return err
 		}
 		if len(group) > 0 && group[0].Subject != e.Subject {
 			if err := flush(); err != nil {
-				return fmt.Errorf("rebuild: %w", err)
+				return err
 			}
 		}
 		group = append(group, e)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc, station, id`)
+	if err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	if err := flush(); err != nil {
@@ -271,20 +267,14 @@ GROUP BY 1, 2, 3`
 // coverageTriggers are the triggers that keep coverage, by name, with the
 // statements that make them.
 func coverageTriggers(ctx context.Context, tx wtx) (map[string]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage\_%' ESCAPE '\'`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err := eachRow(ctx, tx, func(row scanFunc) error {
 		var name, sql string
-		if err := rows.Scan(&name, &sql); err != nil {
-			return nil, err
-		}
+		err := row(&name, &sql)
 		out[name] = sql
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage\_%' ESCAPE '\'`)
+	return out, err
 }
 
 func mapValues(m map[string]string) []string {

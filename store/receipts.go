@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -124,29 +123,21 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.Station, p.Number, e.Subject, p.Kind, p.Toke
 
 const receiptColumns = `station, number, serial, kind, token, content, issued_hlc`
 
-func scanReceipts(rows *sql.Rows) ([]ReceiptRecord, error) {
-	defer rows.Close()
-	var out []ReceiptRecord
-	for rows.Next() {
+// queryReceipts reads the receipts a query of receiptColumns selects.
+func queryReceipts(ctx context.Context, q querier, query string, args ...any) ([]ReceiptRecord, error) {
+	return queryRows(ctx, q, func(row scanFunc) (ReceiptRecord, error) {
 		var r ReceiptRecord
 		var content string
 		var hlc int64
-		if err := rows.Scan(&r.Station, &r.Number, &r.Serial, &r.Kind, &r.Token, &content, &hlc); err != nil {
-			return nil, err
-		}
+		err := row(&r.Station, &r.Number, &r.Serial, &r.Kind, &r.Token, &content, &hlc)
 		r.Content, r.Issued = json.RawMessage(content), HLC(hlc).Time()
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	}, query, args...)
 }
 
 // Receipt finds a station's receipt by number.
 func (s *Store) Receipt(ctx context.Context, station string, number int) (ReceiptRecord, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, station, number)
-	if err != nil {
-		return ReceiptRecord{}, err
-	}
-	rs, err := scanReceipts(rows)
+	rs, err := queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, station, number)
 	if err != nil || len(rs) == 0 {
 		return ReceiptRecord{}, errors.Join(err, ErrNoReceipt)
 	}
@@ -155,18 +146,10 @@ func (s *Store) Receipt(ctx context.Context, station string, number int) (Receip
 
 // ReceiptsOf lists a tablet's receipts, newest first.
 func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ? ORDER BY issued_hlc DESC`, serial)
-	if err != nil {
-		return nil, err
-	}
-	return scanReceipts(rows)
+	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ? ORDER BY issued_hlc DESC`, serial)
 }
 
 // ReceiptsOfStation lists a station's receipts, by number.
 func (s *Store) ReceiptsOfStation(ctx context.Context, station string) ([]ReceiptRecord, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? ORDER BY number`, station)
-	if err != nil {
-		return nil, err
-	}
-	return scanReceipts(rows)
+	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? ORDER BY number`, station)
 }

@@ -30,11 +30,7 @@ var ErrSigned = errors.New("the receipt is already signed")
 func (s *Store) SignReceipt(ctx context.Context, station string, number int, by Actor, sign func(ReceiptRecord) (Signature, error)) (ReceiptRecord, error) {
 	var out ReceiptRecord
 	err := s.inTx(ctx, func(tx wtx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, station, number)
-		if err != nil {
-			return err
-		}
-		recs, err := scanReceipts(rows)
+		recs, err := queryReceipts(ctx, tx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, station, number)
 		if err != nil {
 			return err
 		}
@@ -124,24 +120,17 @@ FROM signatures WHERE station = ? AND number = ?`, station, number).Scan(&r.Seri
 func (s *Store) PurgeSignatures(ctx context.Context, before time.Time) ([]ReceiptRecord, error) {
 	var out []ReceiptRecord
 	err := s.inTx(ctx, func(tx wtx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT station, number FROM signatures WHERE strokes IS NOT NULL AND signed_hlc < ?`, int64(hlcAt(before)))
-		if err != nil {
-			return err
-		}
 		type key struct {
 			station string
 			number  int
 		}
-		var keys []key
-		for rows.Next() {
+		keys, err := queryRows(ctx, tx, func(row scanFunc) (key, error) {
 			var k key
-			if err := rows.Scan(&k.station, &k.number); err != nil {
-				rows.Close()
-				return err
-			}
-			keys = append(keys, k)
+			return k, row(&k.station, &k.number)
+		}, `SELECT station, number FROM signatures WHERE strokes IS NOT NULL AND signed_hlc < ?`, int64(hlcAt(before)))
+		if err != nil {
+			return err
 		}
-		rows.Close()
 		for _, k := range keys {
 			// The log is append-only, except here: personal data is
 			// removed where it is, and the event keeps everything else.
@@ -155,11 +144,7 @@ func (s *Store) PurgeSignatures(ctx context.Context, before time.Time) ([]Receip
 					return fmt.Errorf("purge %s %d: %w", k.station, k.number, err)
 				}
 			}
-			rows, err := tx.QueryContext(ctx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, k.station, k.number)
-			if err != nil {
-				return err
-			}
-			recs, err := scanReceipts(rows)
+			recs, err := queryReceipts(ctx, tx, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? AND number = ?`, k.station, k.number)
 			if err != nil {
 				return err
 			}

@@ -25,11 +25,11 @@ type SyncedEvent struct {
 
 // Outbox returns up to limit events not yet acknowledged, oldest first.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]Event, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE server_seq IS NULL ORDER BY hlc, id LIMIT ?`, limit)
+	evs, err := queryEvents(ctx, s.read, `SELECT `+eventColumns+` FROM events WHERE server_seq IS NULL ORDER BY hlc, id LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
-	return scanEvents(rows)
+	return evs, nil
 }
 
 // Waiting counts the events not yet acknowledged.

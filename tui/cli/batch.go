@@ -10,6 +10,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store"
+	"dropin/store/export"
 	"dropin/tui"
 	"dropin/tui/i18n"
 )
@@ -233,7 +234,11 @@ func (a *app) batchReportCmd() *cobra.Command {
 			return a.onBatch(cmd, args, func(t i18n.Catalog, st *store.Store, b store.Batch) error {
 				ctx, out := cmd.Context(), cmd.OutOrStdout()
 				if csvOut {
-					return st.ExportBatch(ctx, out, b, store.CSVOptions{Words: csvWords(t)})
+					table, err := export.Batch(ctx, st, csvWords(t), b)
+					if err != nil {
+						return err
+					}
+					return export.WriteCSV(out, table, false)
 				}
 				members, err := st.Members(ctx, b.ID)
 				if err != nil {

@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"dropin/store"
+	"dropin/store/export"
 	"dropin/tui"
 	"dropin/tui/i18n"
 )
@@ -50,9 +50,8 @@ func csvWords(t i18n.Catalog) func(string) string {
 }
 
 func (a *app) exportCmd() *cobra.Command {
-	var opt store.CSVOptions
-	var codes, all bool
-	list := func(use, short string, write func(ctx context.Context, st *store.Store, w io.Writer) error) *cobra.Command {
+	var excel, codes, all bool
+	list := func(use, short string, build func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error)) *cobra.Command {
 		return &cobra.Command{
 			Use:   use,
 			Short: short,
@@ -64,10 +63,15 @@ func (a *app) exportCmd() *cobra.Command {
 					return err
 				}
 				defer st.Close()
-				if !codes {
-					opt.Words = csvWords(t)
+				words := export.Words(csvWords(t))
+				if codes {
+					words = nil
 				}
-				return write(ctx, st, cmd.OutOrStdout())
+				table, err := build(ctx, st, words)
+				if err != nil {
+					return err
+				}
+				return export.WriteCSV(cmd.OutOrStdout(), table, excel)
 			},
 		}
 	}
@@ -78,28 +82,18 @@ func (a *app) exportCmd() *cobra.Command {
 stable codes for scripts. --excel writes what Norwegian Excel opens cleanly.`,
 		Example: "  dropin export outstanding --excel > utestaaende.csv",
 	},
-		list("devices", "every tablet, with its official and status", func(ctx context.Context, st *store.Store, w io.Writer) error {
-			return st.ExportDevices(ctx, w, opt)
-		}),
-		list("officials", "every official, with bodies, contact and tablet", func(ctx context.Context, st *store.Store, w io.Writer) error {
-			return st.ExportOfficials(ctx, w, opt)
-		}),
-		list("outstanding", "the officials still to chase", func(ctx context.Context, st *store.Store, w io.Writer) error {
-			return st.ExportOutstanding(ctx, w, opt)
-		}),
-		list("equipment", "per official: entitled to, has, missing (the rules file)", func(ctx context.Context, st *store.Store, w io.Writer) error {
-			return st.ExportEquipment(ctx, w, opt)
-		}),
-		list("holders", "the term-end list: every device an official still holds", func(ctx context.Context, st *store.Store, w io.Writer) error {
-			return st.ExportHolders(ctx, w, opt)
-		}),
+		list("devices", "every tablet, with its official and status", export.Devices),
+		list("officials", "every official, with bodies, contact and tablet", export.Officials),
+		list("outstanding", "the officials still to chase", export.Outstanding),
+		list("equipment", "per official: entitled to, has, missing (the rules file)", export.Equipment),
+		list("holders", "the term-end list: every device an official still holds", export.Holders),
 	)
-	requests := list("requests [--all]", "help and training asked for at deliveries (open ones)", func(ctx context.Context, st *store.Store, w io.Writer) error {
-		return st.ExportRequests(ctx, w, all, opt)
+	requests := list("requests [--all]", "help and training asked for at deliveries (open ones)", func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error) {
+		return export.Requests(ctx, st, words, all)
 	})
 	requests.Flags().BoolVar(&all, "all", false, "done ones too")
 	cmd.AddCommand(requests)
-	cmd.PersistentFlags().BoolVar(&opt.Excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
+	cmd.PersistentFlags().BoolVar(&excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
 	cmd.PersistentFlags().BoolVar(&codes, "codes", false, "headers and values as stable codes (serial, received, yes) for scripts, not in the desk's language")
 	return cmd
 }

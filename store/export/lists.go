@@ -1,0 +1,120 @@
+package export
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"dropin/store"
+)
+
+// Devices is every known tablet: its official and status.
+func Devices(ctx context.Context, st *store.Store, words Words) (Table, error) {
+	b := newTable("devices", words, "serial", "model", "official", "official_email", "status", "updated_at", "station")
+	err := st.Devices(ctx, func(r store.DeviceRow) error {
+		b.row(r.Serial, r.Model, r.Official, r.OfficialID, b.word("status.", string(r.Status)), r.Updated, r.Station)
+		return nil
+	})
+	return b.t, err
+}
+
+// Officials is every official, a row each: bodies, contact, employee,
+// whether still on the roster, their tablets and the tablets' statuses.
+func Officials(ctx context.Context, st *store.Store, words Words) (Table, error) {
+	b := newTable("officials", words, "name", "municipality", "bodies", "email_primary", "email_secondary", "phone", "employee", "on_roster", "serial", "status")
+	err := st.OfficialRows(ctx, func(o store.OfficialRow) error {
+		statuses := make([]string, len(o.Statuses))
+		for i, s := range o.Statuses {
+			statuses[i] = b.word("status.", string(s))
+		}
+		b.row(o.Name, o.Municipality, store.SeatsText(o.Seats), o.EmailPrimary, o.EmailSecondary, o.Phone,
+			b.yesNo(o.Employee), b.yesNo(!o.Removed), strings.Join(o.Serials, " "), b.list(statuses))
+		return nil
+	})
+	return b.t, err
+}
+
+// Outstanding is the officials to chase: their tablet is still expected.
+func Outstanding(ctx context.Context, st *store.Store, words Words) (Table, error) {
+	b := newTable("outstanding", words, "name", "municipality", "bodies", "phone", "email", "serial", "model")
+	list, err := st.Outstanding(ctx)
+	for _, c := range list {
+		b.row(c.Name, c.Municipality, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model)
+	}
+	return b.t, err
+}
+
+// Equipment is every official's entitlement, devices and what is missing.
+func Equipment(ctx context.Context, st *store.Store, words Words) (Table, error) {
+	b := newTable("equipment", words, "name", "bodies", "email", "phone", "entitled", "awaiting_approval", "has", "serial", "missing")
+	rows, err := st.Equipment(ctx)
+	kinds := func(ks []store.DeviceKind) string {
+		out := make([]string, len(ks))
+		for i, k := range ks {
+			out[i] = b.word("device.", string(k))
+		}
+		return b.list(out)
+	}
+	for _, r := range rows {
+		var has, serials, awaiting []string
+		for _, h := range r.Has {
+			has, serials = append(has, b.word("device.", string(h.Kind))), append(serials, h.Serial)
+		}
+		for _, p := range r.Entitlement.Pending {
+			awaiting = append(awaiting, b.word("device.", string(p.Kind))+" ("+p.Body+")")
+		}
+		b.row(r.Official.Name, store.SeatsText(r.Official.Seats), r.Official.EmailPrimary, r.Official.Phone,
+			kinds(r.Entitlement.Kinds), b.list(awaiting), b.list(has), strings.Join(serials, " "), kinds(r.Missing))
+	}
+	return b.t, err
+}
+
+// Holders is the term-end list: every device an official has.
+func Holders(ctx context.Context, st *store.Store, words Words) (Table, error) {
+	b := newTable("holders", words, "name", "bodies", "phone", "email", "device", "serial", "model", "custody", "since")
+	hs, err := st.Holders(ctx)
+	for _, h := range hs {
+		b.row(h.Official, store.SeatsText(h.Seats), h.Phone, h.OfficialID, b.word("device.", string(h.Kind)), h.Serial, h.Model,
+			b.word("custody.", string(h.Custody)), h.Since)
+	}
+	return b.t, err
+}
+
+// Requests is the help and training asked for at deliveries: the open
+// ones, or with all every one.
+func Requests(ctx context.Context, st *store.Store, words Words, all bool) (Table, error) {
+	b := newTable("requests", words, "requested_at", "name", "phone", "email", "device", "serial", "help", "training", "note", "done_at", "done_by", "id")
+	reqs, err := st.Requests(ctx, all)
+	for _, r := range reqs {
+		var doneAt time.Time
+		if r.Done {
+			doneAt = r.DoneAt
+		}
+		b.row(r.At, r.Official, r.Phone, r.OfficialID, b.word("device.", string(r.Kind)), r.Serial,
+			b.yesNo(r.Help), b.yesNo(r.Training), r.Note, doneAt, r.DoneBy, r.ID)
+	}
+	return b.t, err
+}
+
+// Batch is a batch's report: a row per tablet in the batch (kind
+// "tablet", or "unknown" for one not on the roster) and one per official
+// still missing (kind "missing").
+func Batch(ctx context.Context, st *store.Store, words Words, bt store.Batch) (Table, error) {
+	b := newTable("batch", words, "kind", "serial", "model", "official", "status", "bodies", "phone", "email")
+	members, err := st.Members(ctx, bt.ID)
+	if err != nil {
+		return b.t, err
+	}
+	missing, err := st.Missing(ctx, bt)
+	for _, m := range members {
+		kind := "tablet"
+		if m.Unknown {
+			kind = "unknown"
+		}
+		b.row(b.word("csv.read.", kind), m.Serial, m.Model, m.Official, b.word("status.", string(m.Status)), "", "", "")
+	}
+	for _, c := range missing {
+		b.row(b.word("csv.read.", "missing"), c.Serial, c.Model, c.Name, b.word("status.", string(store.Expected)), c.Bodies(), c.Phone, c.Email)
+	}
+	return b.t, err
+}
