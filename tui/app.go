@@ -12,6 +12,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"dropin/receipt/station"
 	"dropin/scan"
 	"dropin/store"
 	"dropin/tui/i18n"
@@ -23,10 +24,10 @@ type Config struct {
 	Station  string
 	Staff    string // empty: the desk asks first
 	Lang     i18n.Lang
-	ScanGap  time.Duration    // largest gap between a scanner's keys; 0 for the default
-	Now      func() time.Time // nil for time.Now
-	Log      *slog.Logger     // nil to discard
-	Receipts *Receipts        // nil: no receipts (tests of other things)
+	ScanGap  time.Duration     // largest gap between a scanner's keys; 0 for the default
+	Now      func() time.Time  // nil for time.Now
+	Log      *slog.Logger      // nil to discard
+	Receipts *station.Receipts // nil: no receipts (tests of other things)
 	// PrinterFixed: the printer was given by flag or environment, which
 	// wins over the desk's settings.
 	PrinterFixed bool
@@ -47,7 +48,7 @@ type common struct {
 	staff         string
 	now           func() time.Time
 	log           *slog.Logger
-	receipts      *Receipts
+	receipts      *station.Receipts
 	isDark        bool // the terminal's background, for drawing QR codes the right way round
 }
 

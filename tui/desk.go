@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/scan"
 	"dropin/store"
 	"dropin/tui/i18n"
@@ -57,7 +58,7 @@ type (
 	receiptMsg struct {
 		serial   string
 		rec      store.ReceiptRecord
-		files    Files
+		files    station.Files
 		issued   bool
 		printed  bool // printing was tried
 		job      string
@@ -76,7 +77,7 @@ type (
 	tokenMsg struct {
 		serial   string
 		token    receipt.Token
-		verified Verified
+		verified station.Verified
 		card     store.Card
 		err      error
 	}
@@ -272,7 +273,7 @@ func (d *deskScreen) openToken(raw string) tea.Cmd {
 	st := d.c.store
 	return func() tea.Msg {
 		ctx := context.Background()
-		v, err := checkStored(ctx, st, tok) // the signature was verified above
+		v, err := station.CheckStored(ctx, st, tok) // the signature was verified above
 		if err != nil {
 			return tokenMsg{serial: tok.Serial, token: tok, verified: v, err: err}
 		}

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/scan"
 	"dropin/store"
 )
@@ -44,7 +45,7 @@ func (r *receiptDialog) help(k KeyMap) []key.Binding {
 
 func (r *receiptDialog) lines(d *deskScreen, w, h int) []string {
 	st, t, rec := d.c.styles, d.c.t, r.rec
-	rc, err := Contents(rec)
+	rc, err := station.Contents(rec)
 	if err != nil {
 		return []string{st.Flash.Error.Render(errText(err))}
 	}
@@ -58,7 +59,7 @@ func (r *receiptDialog) lines(d *deskScreen, w, h int) []string {
 		}
 	}
 	lines := []string{head, ""}
-	l := Labels(t, rc)
+	l := station.Labels(t, rc)
 	for _, row := range [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}, {l.Time, l.Date(rc.Issued)}, {l.Account, rc.Account}} {
 		lines = append(lines, st.Card.Label.Render(row[0]+": ")+st.Card.Value.Render(scan.Clean(row[1])))
 	}

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/scan"
 	"dropin/store"
 )
@@ -31,7 +32,7 @@ type signPad struct {
 type signedMsg struct {
 	serial string
 	rec    store.ReceiptRecord
-	files  Files
+	files  station.Files
 	err    error
 }
 
@@ -42,7 +43,7 @@ const padOriginY, padOriginX = 5, 2
 
 // openPad opens the pad for rec, unless it is signed already.
 func (d *deskScreen) openPad(rec store.ReceiptRecord) tea.Cmd {
-	rc, err := Contents(rec)
+	rc, err := station.Contents(rec)
 	if err != nil {
 		return flashCmd(flashError, errText(err))
 	}
@@ -163,7 +164,7 @@ func (d *deskScreen) signed(msg signedMsg) tea.Cmd {
 	t := d.c.t
 	p, open := d.dlg.(*signPad)
 	if msg.err != nil {
-		if errors.Is(msg.err, ErrNameMismatch) && open {
+		if errors.Is(msg.err, station.ErrNameMismatch) && open {
 			return flashCmd(flashError, t.T("sign.mismatch", scan.Clean(p.who)))
 		}
 		return flashCmd(flashError, storeError(t, msg.err))

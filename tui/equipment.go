@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"dropin/receipt/station"
 	"fmt"
 	"sort"
 	"strings"
@@ -366,7 +367,7 @@ func (e *equipmentScreen) requestLines(w int) []string {
 	var out []string
 	for _, r := range e.requests {
 		line := st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(ansi.Truncate(scan.Clean(r.Official), nameW, "…"), nameW) + " " +
-			requestText(t, requestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
+			station.RequestText(t, station.RequestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
 			st.Card.Muted.Render(" · "+t.Device(r.Kind)+" · "+scan.Clean(r.Phone))
 		out = append(out, line)
 	}

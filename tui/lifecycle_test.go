@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -43,7 +44,7 @@ func latestReceipt(t *testing.T, st *store.Store, serial string) (store.ReceiptR
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("no receipt for %s: %v", serial, err)
 	}
-	rc, err := Contents(recs[0])
+	rc, err := station.Contents(recs[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,13 +15,14 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/store"
 	"dropin/tui/i18n"
 )
 
 // handedBack brings Øystein's tablet to handed-back in the store, with
 // its hand-back receipt, and returns that receipt.
-func handedBack(t *testing.T, st *store.Store, rs *Receipts) store.ReceiptRecord {
+func handedBack(t *testing.T, st *store.Store, rs *station.Receipts) store.ReceiptRecord {
 	t.Helper()
 	ctx := context.Background()
 	by := store.Actor{Station: "skranke-1", Staff: "KN"}
@@ -50,7 +51,7 @@ func handedBack(t *testing.T, st *store.Store, rs *Receipts) store.ReceiptRecord
 func TestSignWithTheMouse(t *testing.T) {
 	st := openStore(t)
 	dir := t.TempDir()
-	rs, err := OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
+	rs, err := station.OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestSignWithTheMouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := handedBack(t, st, rs)
-	unsigned, _ := Contents(rec)
+	unsigned, _ := station.Contents(rec)
 
 	m := New(Config{Store: st, Station: "skranke-1", Staff: "KN", Lang: i18n.Bokmal, Receipts: rs})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
@@ -90,7 +91,7 @@ func TestSignWithTheMouse(t *testing.T) {
 	if sig == nil {
 		t.Fatal("no signature stored")
 	}
-	if sig.ContentSHA256 != unsigned.ContentSHA256() || sig.Signer != "Øystein Aasen" || sig.Method != SignedByPad || sig.Staff != "KN" || sig.SignStation != "skranke-1" {
+	if sig.ContentSHA256 != unsigned.ContentSHA256() || sig.Signer != "Øystein Aasen" || sig.Method != station.SignedByPad || sig.Staff != "KN" || sig.SignStation != "skranke-1" {
 		t.Fatalf("signature %+v", sig)
 	}
 	var strokes []receipt.Stroke
@@ -100,7 +101,7 @@ func TestSignWithTheMouse(t *testing.T) {
 
 	// The receipt is re-issued signed, and its PNG carries the ink.
 	recs, _ := st.ReceiptsOf(context.Background(), "R52NXYGSKYS")
-	signed, _ := Contents(recs[0])
+	signed, _ := station.Contents(recs[0])
 	tok, err := receipt.Verify(recs[0].Token, rs.Keyring)
 	if err != nil || !tok.Signed || !tok.Matches(signed) || !signed.SignatureIntact() {
 		t.Fatalf("re-issued receipt: %+v %v", tok, err)
@@ -144,7 +145,7 @@ func TestSignByTypingTheName(t *testing.T) {
 	h.special(tea.KeyEnter)
 	h.wantScreen(fmt.Sprintf("kvittering %d er signert", rec.Number))
 	sig, _ := h.store.SignatureOf(context.Background(), rec.Station, rec.Number)
-	if sig == nil || sig.Method != SignedByTyped || sig.Strokes != nil {
+	if sig == nil || sig.Method != station.SignedByTyped || sig.Strokes != nil {
 		t.Fatalf("typed signature %+v", sig)
 	}
 	h.press("s")
@@ -178,7 +179,7 @@ func countInk(img image.Image) int {
 func TestPurgedSignatureLeavesNoInk(t *testing.T) {
 	st := openStore(t)
 	dir := t.TempDir()
-	rs, _ := OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
+	rs, _ := station.OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
 	ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false)
 	rec := handedBack(t, st, rs)
 	ctx, t9, by := context.Background(), i18n.New(i18n.Bokmal), store.Actor{Station: "skranke-1", Staff: "KN"}
@@ -202,7 +203,7 @@ func TestPurgedSignatureLeavesNoInk(t *testing.T) {
 	if n := countInk(img); n != 0 {
 		t.Fatalf("%d ink pixels after the purge", n)
 	}
-	rc, _ := Contents(recs[0])
+	rc, _ := station.Contents(recs[0])
 	if !rc.Signed || !rc.SignatureIntact() {
 		t.Fatal("the receipt stays signed and intact without its drawing")
 	}

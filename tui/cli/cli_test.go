@@ -16,9 +16,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/store"
 	"dropin/store/central"
-	"dropin/tui"
 	"dropin/tui/i18n"
 )
 
@@ -267,7 +267,7 @@ func TestReceiptCommands(t *testing.T) {
 	do(0, "import", "../../store/testdata/roster-levanger.csv")
 	// Check a tablet in the way the desk does, with its receipt.
 	st, _ := store.Open(ctx, db)
-	rs, err := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
+	rs, err := station.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +332,7 @@ func TestSignaturesVerifyAndPurge(t *testing.T) {
 	do, out := c.do, &c.out
 	do(0, "import", "../../store/testdata/roster-levanger.csv")
 	st, _ := store.Open(ctx, db)
-	rs, _ := tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
+	rs, _ := station.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
 	by := store.Actor{Station: "skranke-1", Staff: "KN"}
 	st.CheckIn(ctx, "R52NXYGSKYS", by)
 	t9 := i18n.New(i18n.Bokmal)

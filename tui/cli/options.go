@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/store"
 	"dropin/tui"
 	"dropin/tui/i18n"
@@ -126,13 +127,13 @@ func (o options) loadRules() (*store.Rules, error) {
 // receipts opens the station's receipt keys and folder, beside the
 // database: keys/ (the private key, mode 0600, and trusted.keys) and
 // receipts/ (PDF and PNG files).
-func (o options) receipts(keyrings ...string) (*tui.Receipts, error) {
+func (o options) receipts(keyrings ...string) (*station.Receipts, error) {
 	paper, err := receipt.ParsePaper(o.paper)
 	if err != nil {
 		return nil, err
 	}
 	dir := filepath.Dir(o.db)
-	return tui.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"),
+	return station.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"),
 		receipt.Printer{Name: o.printer, Paper: paper}, keyrings...)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dropin/receipt"
+	"dropin/receipt/station"
 	"dropin/scan"
 	"dropin/store"
 	"dropin/tui"
@@ -78,11 +79,11 @@ func (a *app) receiptShowCmd(verb, short string) *cobra.Command {
 				}
 				return nil
 			}
-			rc, err := tui.Contents(rec)
+			rc, err := station.Contents(rec)
 			if err != nil {
 				return err
 			}
-			l := tui.Labels(t, rc)
+			l := station.Labels(t, rc)
 			fmt.Fprintf(out, "%s\n\n", l.Title)
 			for _, row := range [][2]string{{l.Number, fmt.Sprint(rc.Number)}, {l.Official, rc.Official}, {l.Device, rc.Model}, {l.Serial, rc.Serial},
 				{l.Status, l.StatusText}, {l.Time, l.Date(rc.Issued)}, {l.Place, rc.Station}, {l.Staff, rc.Staff}, {l.Account, rc.Account + " " + l.AccountNote}} {
@@ -154,13 +155,13 @@ database holds the receipt, that the stored receipt still matches.`,
 // verifyReceipt checks a token offline and says what it attests, or why
 // it fails. Where this station's database holds the receipt, it also
 // checks that the stored receipt still matches the token.
-func verifyReceipt(ctx context.Context, o options, rs *tui.Receipts, t i18n.Catalog, token string, stdout io.Writer) error {
+func verifyReceipt(ctx context.Context, o options, rs *station.Receipts, t i18n.Catalog, token string, stdout io.Writer) error {
 	// The token stands on its own: without a database, only it is checked.
 	st, _ := store.Open(ctx, o.db)
 	if st != nil {
 		defer st.Close()
 	}
-	v, err := tui.VerifyToken(ctx, st, rs.Keyring, token)
+	v, err := station.VerifyToken(ctx, st, rs.Keyring, token)
 	if receipt.ProblemOf(err) != "" {
 		fmt.Fprintln(stdout, tui.VerifyText(t, v, err))
 		return errQuiet

@@ -1,4 +1,10 @@
-package tui
+// Package station is how a desk makes, files, prints, signs and checks
+// its receipts: the station's key and keyring, the receipt a step promises
+// (made in the step's own transaction, through store.Receipter), its PDF
+// and PNG files, printing through CUPS, the signature, and the one check
+// of a scanned token against its signature and the stored receipt. The
+// screens and the command line say the outcomes in words.
+package station
 
 import (
 	"bytes"
@@ -139,7 +145,7 @@ func receiptFromCard(kind receipt.Kind, number int, issued time.Time, c store.Ca
 			switch {
 			case e.Undone:
 			case e.Kind == store.KindIssued && kind == receipt.Delivery:
-				rc.Requests, rc.Note = requestCodes(e.Request), e.Request.Note
+				rc.Requests, rc.Note = RequestCodes(e.Request), e.Request.Note
 			case e.Kind == store.KindReturned && kind == receipt.Return:
 				rc.Reason = e.Reason
 			}
@@ -148,7 +154,9 @@ func receiptFromCard(kind receipt.Kind, number int, issued time.Time, c store.Ca
 	return rc
 }
 
-func requestCodes(r store.Request) string {
+// RequestCodes are the requests made at a delivery as the receipt keeps
+// them: "help", "training", space separated.
+func RequestCodes(r store.Request) string {
 	var out []string
 	if r.Help {
 		out = append(out, "help")
@@ -159,8 +167,8 @@ func requestCodes(r store.Request) string {
 	return strings.Join(out, ",")
 }
 
-// requestText is what was asked for at a delivery, in words.
-func requestText(t i18n.Catalog, codes, note string) string {
+// RequestText is what was asked for at a delivery, in words.
+func RequestText(t i18n.Catalog, codes, note string) string {
 	var out []string
 	for _, c := range strings.Split(codes, ",") {
 		if c != "" {
@@ -195,7 +203,7 @@ func Labels(t i18n.Catalog, rc receipt.Receipt) receipt.Labels {
 		Methods:  map[string]string{SignedByPad: t.T("sign.method.pad"), SignedByTyped: t.T("sign.method.typed")},
 		Date:     func(tm time.Time) string { return t.DateLong(tm) },
 		Requests: t.T("receipt.requests"), Reason: t.T("receipt.reason"),
-		RequestText: requestText(t, rc.Requests, rc.Note),
+		RequestText: RequestText(t, rc.Requests, rc.Note),
 	}
 	if rc.Device != "" {
 		l.Device, l.DeviceText = t.T("receipt.device.any"), t.Device(store.DeviceKind(rc.Device))
@@ -272,37 +280,6 @@ func (r *Receipts) Print(ctx context.Context, t i18n.Catalog, rec store.ReceiptR
 func (r *Receipts) FilesOf(rec store.ReceiptRecord) Files {
 	base := filepath.Join(r.Dir, fileBase(rec))
 	return Files{A4: base + "-a4.pdf", Slip: base + "-slip.pdf", PNG: base + ".png"}
-}
-
-// PrintText says how printing went, in words, for the flash line and the
-// command line. Failing to print never loses the receipt: the file is
-// named so it can be printed by hand.
-func PrintText(t i18n.Catalog, number int, job string, err error, file string) (string, bool) {
-	switch {
-	case err == nil:
-		return t.T("receipt.printed", number, job), true
-	case errors.Is(err, receipt.ErrNoPrinter):
-		return t.T("receipt.noprinter", number, file), false
-	}
-	var pe *receipt.PrintError
-	if errors.As(err, &pe) {
-		return t.T("receipt.printfailed", number, scanClean(pe.Output), file), false
-	}
-	return t.T("receipt.printfailed", number, errText(err), file), false
-}
-
-func scanClean(s string) string { return errText(errors.New(s)) }
-
-// TokenRefusal says why a receipt token was refused.
-func TokenRefusal(t i18n.Catalog, err error, keyID string) string {
-	p := receipt.ProblemOf(err)
-	if p == receipt.UnknownKey {
-		return t.T("receipt.refused.unknown-key", keyID)
-	}
-	if p == "" {
-		p = receipt.Malformed
-	}
-	return t.T("receipt.refused." + string(p))
 }
 
 // Signing methods.
@@ -391,13 +368,13 @@ func VerifyToken(ctx context.Context, st *store.Store, keyring receipt.Keyring, 
 	if err != nil || st == nil {
 		return Verified{Token: tok}, err
 	}
-	return checkStored(ctx, st, tok)
+	return CheckStored(ctx, st, tok)
 }
 
-// checkStored is VerifyToken's second half, for a token whose signature
+// CheckStored is VerifyToken's second half, for a token whose signature
 // has been verified: the receipt st holds for it matches it and is still
 // the one its signature binds.
-func checkStored(ctx context.Context, st *store.Store, tok receipt.Token) (Verified, error) {
+func CheckStored(ctx context.Context, st *store.Store, tok receipt.Token) (Verified, error) {
 	v := Verified{Token: tok}
 	recs, err := st.ReceiptsOf(ctx, tok.Serial)
 	if err != nil {
@@ -425,18 +402,4 @@ func checkStored(ctx context.Context, st *store.Store, tok receipt.Token) (Verif
 		return v, nil
 	}
 	return v, nil
-}
-
-// VerifyText says why VerifyToken refused a token.
-func VerifyText(t i18n.Catalog, v Verified, err error) string {
-	var p *StoredProblem
-	switch {
-	case errors.As(err, &p) && p.Signature:
-		return t.T("verify.signaturebroken", p.Number)
-	case errors.As(err, &p):
-		return t.T("verify.mismatch", p.Number)
-	case receipt.ProblemOf(err) != "":
-		return TokenRefusal(t, err, v.Token.KeyID)
-	}
-	return storeError(t, err)
 }
