@@ -1,0 +1,130 @@
+package tui
+
+import (
+	"dropin/scan"
+	"dropin/store"
+	"strings"
+)
+
+// The batch screen's drawing: the batch, its counts, the latest reads
+// and the officials still missing.
+
+func (b *batchScreen) view(w, h int) string {
+	st, t := b.c.styles, b.c.t
+	var out []string
+	switch b.state {
+	case batchList:
+		out = append(out, " "+st.Box.Title.Render(t.T("batch.list.title")), "")
+		if len(b.batches) == 0 {
+			out = append(out, " "+st.Card.Muted.Render(t.T("batch.list.none")))
+		}
+		for i, bt := range b.batches {
+			mark, style := "  ", st.Form.Item
+			if i == b.cursor {
+				mark, style = "› ", st.Form.Selected
+			}
+			out = append(out, " "+style.Render(mark+BatchTitle(t, bt)), "     "+st.Card.Muted.Render(BatchCounts(t, bt)))
+		}
+		return strings.Join(out, "\n")
+	case batchNew:
+		out = append(out, " "+st.Box.Title.Render(t.T("batch.form.title")), "")
+		for i, label := range []string{"batch.form.name", "batch.form.itdate", "batch.form.body"} {
+			out = append(out, " "+st.Form.Label.Render(t.T(label)), " "+b.form[i].View(), "")
+		}
+		out = append(out, " "+st.Form.Hint.Render(t.T("batch.form.hint")))
+		return strings.Join(out, "\n")
+	}
+
+	counts := " " + st.Card.Value.Render(BatchCounts(t, b.batch))
+	if w >= 100 { // the bar only where the numbers still fit beside it
+		counts = " " + st.Card.Account.Render(bar(b.batch.Collected, b.batch.Expected)) + counts
+	}
+	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)), counts)
+	switch {
+	case b.state == batchIntake:
+		out = append(out, " "+st.Form.Label.Render(t.T("batch.scan"))+" "+b.input.View())
+	case b.state == batchExcept:
+		out = append(out, " "+st.Form.Label.Render(t.T("batch.except.label"))+" "+b.input.View())
+		for serial, reason := range b.failed {
+			out = append(out, "   "+st.Flash.Error.Render(serial+": "+reason))
+		}
+	case b.confirm != "":
+		q := t.T("batch.confirm." + b.confirm)
+		if b.confirm == "upgraded" {
+			q = t.T("batch.confirm.upgraded", len(b.failed))
+		}
+		out = append(out, " "+st.Flash.Error.Render(q))
+	case b.batch.Closed:
+		out = append(out, " "+st.Card.Muted.Render(t.T("batch.isclosed")))
+	default:
+		out = append(out, " "+st.Card.Muted.Render(t.T("batch.viewhint")))
+	}
+	out = append(out, "")
+	rest := h - len(out)
+	left, right := b.readLines(rest), b.missingLines(rest)
+	if w >= 100 {
+		lw := w/2 + 4
+		for i := 0; i < rest; i++ {
+			var l, r string
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			out = append(out, pad(l, lw)+r)
+		}
+	} else {
+		half := rest * 3 / 5
+		out = append(out, left[:min(len(left), half)]...)
+		out = append(out, right[:min(len(right), rest-min(len(left), half))]...)
+	}
+	return strings.Join(out, "\n")
+}
+
+func (b *batchScreen) readLines(n int) []string {
+	st, t := b.c.styles, b.c.t
+	out := []string{" " + st.Box.Title.Render(t.T("batch.reads"))}
+	for i := range b.lines {
+		if len(out) >= n {
+			break
+		}
+		l := &b.lines[i]
+		if l.view != "" {
+			out = append(out, l.view)
+			continue
+		}
+		var line string
+		switch {
+		case !l.saved:
+			line = st.Card.Muted.Render(" ⋯ " + t.T("batch.pending", scan.Clean(l.raw)))
+		case l.read.Class == "unsaved":
+			line = st.Flash.Error.Render(" ✗ " + t.T("batch.unsaved", scan.Clean(l.raw)))
+		case l.read.Undone:
+			line = st.Timeline.Undone.Render(" ↶ " + ReadText(t, l.read))
+		case l.read.Class == store.ReadNew:
+			line = st.Flash.OK.Render(" ✓ ") + st.Card.Value.Render(ReadText(t, l.read))
+		case l.read.Class == store.ReadDuplicate:
+			line = st.Card.Muted.Render(" = " + ReadText(t, l.read))
+		default:
+			line = st.Flash.Error.Render(" ! " + ReadText(t, l.read))
+		}
+		if l.saved {
+			l.view = line
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+func (b *batchScreen) missingLines(n int) []string {
+	st, t := b.c.styles, b.c.t
+	out := []string{" " + st.Box.Title.Render(t.T("batch.missing", len(b.missing)))}
+	for _, c := range b.missing {
+		if len(out) >= n {
+			break
+		}
+		out = append(out, " "+st.Card.Name.Render(pad(scan.Clean(c.Name), 22))+" "+st.Card.Muted.Render(scan.Clean(c.Phone)))
+	}
+	return out
+}
