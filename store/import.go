@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 )
 
@@ -151,4 +152,20 @@ func officialIndex(ctx context.Context, q querier) (map[string]Official, error) 
 		return nil, fmt.Errorf("list officials: %w", err)
 	}
 	return out, nil
+}
+
+// ImportFile reads a roster file as Excel saves it and imports it (or,
+// with dryRun, says what would change and changes nothing).
+func (s *Store) ImportFile(ctx context.Context, path string, by Actor, dryRun bool) (*Roster, *ImportReport, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	ros, err := ParseRoster(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep, err := s.Import(ctx, ros, by, dryRun)
+	return ros, rep, err
 }

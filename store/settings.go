@@ -6,6 +6,14 @@ import (
 	"fmt"
 )
 
+// The station's settings, as the Innstillinger screen saves them.
+const (
+	SettingPrinter = "printer" // the CUPS queue receipts print on
+	SettingPaper   = "paper"   // a4 or slip
+	SettingCentral = "central" // the sync service's URL
+	SettingToken   = "token"   // this station's token there
+)
+
 // Setting returns a station setting, or "" when it is not set.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	var v string

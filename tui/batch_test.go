@@ -17,7 +17,7 @@ import (
 
 func importLevanger(t *testing.T, st *store.Store) {
 	t.Helper()
-	if _, _, err := ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+	if _, _, err := st.ImportFile(context.Background(), "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -346,7 +346,7 @@ func TestScanKeepsAnOpenChecklist(t *testing.T) {
 // as its next step: space takes it back to the desk, and says so.
 func TestEmployeeTrackCardSaysWhatSpaceDoes(t *testing.T) {
 	h := newHarness(t, 120, 36, i18n.Bokmal)
-	if _, _, err := ImportFile(context.Background(), h.store, "testdata/roster-small.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+	if _, _, err := h.store.ImportFile(context.Background(), "testdata/roster-small.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
 		t.Fatal(err)
 	}
 	h.scan("YT3GQQTZJ8GY")

@@ -69,25 +69,9 @@ func (s *importScreen) run(dryRun bool) tea.Cmd {
 	seq, st, by := s.seq, s.c.store, s.c.actor()
 	path := expandHome(strings.TrimSpace(s.path.Value()))
 	return func() tea.Msg {
-		ros, rep, err := ImportFile(context.Background(), st, path, by, dryRun)
+		ros, rep, err := st.ImportFile(context.Background(), path, by, dryRun)
 		return importedMsg{seq: seq, dryRun: dryRun, ros: ros, rep: rep, err: err}
 	}
-}
-
-// ImportFile reads the roster at path and imports it into st (or with
-// dryRun, shows what it would do). The command line uses it too.
-func ImportFile(ctx context.Context, st *store.Store, path string, by store.Actor, dryRun bool) (*store.Roster, *store.ImportReport, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer f.Close()
-	ros, err := store.ParseRoster(f)
-	if err != nil {
-		return nil, nil, err
-	}
-	rep, err := st.Import(ctx, ros, by, dryRun)
-	return ros, rep, err
 }
 
 func expandHome(p string) string {

@@ -19,7 +19,7 @@ import (
 
 func importOckero(t *testing.T, st *store.Store) {
 	t.Helper()
-	if _, _, err := ImportFile(context.Background(), st, "testdata/forteckning-ockero.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+	if _, _, err := st.ImportFile(context.Background(), "testdata/forteckning-ockero.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -24,7 +24,7 @@ func smallRoster(t *testing.T, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	by := store.Actor{Station: "skranke-1", Staff: "KN"}
-	if _, _, err := ImportFile(ctx, st, "testdata/roster-small.csv", by, false); err != nil {
+	if _, _, err := st.ImportFile(ctx, "testdata/roster-small.csv", by, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"R52NXYGSKYS", "SDWBWB126WZR"} {

@@ -144,16 +144,16 @@ func TestSettingsChooseThePrinter(t *testing.T) {
 		t.Fatalf("the desk prints on %+v", rs.Printer)
 	}
 	ctx := context.Background()
-	if p, _ := h.store.Setting(ctx, SettingPrinter); p != "Skranke-1" {
+	if p, _ := h.store.Setting(ctx, store.SettingPrinter); p != "Skranke-1" {
 		t.Fatalf("saved printer %q", p)
 	}
-	if p, _ := h.store.Setting(ctx, SettingPaper); p != "slip" {
+	if p, _ := h.store.Setting(ctx, store.SettingPaper); p != "slip" {
 		t.Fatalf("saved paper %q", p)
 	}
 	if u, k := target.Get(); u != "http://127.0.0.1:8470" || k != "SECRETTOKEN" || !target.On() {
 		t.Fatalf("the desk syncs with %q %q", u, k)
 	}
-	if u, _ := h.store.Setting(ctx, SettingCentral); u != "http://127.0.0.1:8470" {
+	if u, _ := h.store.Setting(ctx, store.SettingCentral); u != "http://127.0.0.1:8470" {
 		t.Fatalf("saved central %q", u)
 	}
 }

@@ -10,14 +10,7 @@ import (
 
 	"dropin/receipt"
 	"dropin/scan"
-)
-
-// Setting keys in the store.
-const (
-	SettingPrinter = "printer"
-	SettingPaper   = "paper"
-	SettingCentral = "central"
-	SettingToken   = "token"
+	"dropin/store"
 )
 
 // settingsScreen sets where this desk prints receipts and where it syncs.
@@ -144,7 +137,7 @@ func (s *settingsScreen) save() tea.Cmd {
 	st := s.c.store
 	return func() tea.Msg {
 		msg.err = st.SetSettings(context.Background(), map[string]string{
-			SettingPrinter: msg.printer, SettingPaper: string(msg.paper), SettingCentral: msg.central, SettingToken: msg.token})
+			store.SettingPrinter: msg.printer, store.SettingPaper: string(msg.paper), store.SettingCentral: msg.central, store.SettingToken: msg.token})
 		return msg
 	}
 }

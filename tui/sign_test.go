@@ -55,7 +55,7 @@ func TestSignWithTheMouse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+	if _, _, err := st.ImportFile(context.Background(), "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
 		t.Fatal(err)
 	}
 	rec := handedBack(t, st, rs)
@@ -180,7 +180,7 @@ func TestPurgedSignatureLeavesNoInk(t *testing.T) {
 	st := openStore(t)
 	dir := t.TempDir()
 	rs, _ := station.OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
-	ImportFile(context.Background(), st, "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false)
+	st.ImportFile(context.Background(), "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false)
 	rec := handedBack(t, st, rs)
 	ctx, t9, by := context.Background(), i18n.New(i18n.Bokmal), store.Actor{Station: "skranke-1", Staff: "KN"}
 	if _, _, err := rs.Sign(ctx, st, t9, rec, []receipt.Stroke{{{X: 1, Y: 1}, {X: 50, Y: 9}}}, "", by); err != nil {

@@ -29,7 +29,7 @@ line and the import changes nothing.`,
 				return err
 			}
 			defer st.Close()
-			ros, rep, err := tui.ImportFile(ctx, st, args[0], a.o.actor("import"), dry)
+			ros, rep, err := st.ImportFile(ctx, args[0], a.o.actor("import"), dry)
 			for _, line := range tui.ImportSummary(t, args[0], ros, rep, err) {
 				fmt.Fprintln(cmd.OutOrStdout(), strings.TrimLeft(line, "!+"))
 			}

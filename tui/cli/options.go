@@ -15,7 +15,6 @@ import (
 	"dropin/receipt"
 	"dropin/receipt/station"
 	"dropin/store"
-	"dropin/tui"
 	"dropin/tui/i18n"
 )
 
@@ -198,11 +197,11 @@ func (o *options) printerFromSettings(ctx context.Context, st *store.Store) (fix
 	if o.printer != "" {
 		return true, nil
 	}
-	if o.printer, err = st.Setting(ctx, tui.SettingPrinter); err != nil {
+	if o.printer, err = st.Setting(ctx, store.SettingPrinter); err != nil {
 		return false, err
 	}
 	if o.paper == "" {
-		o.paper, err = st.Setting(ctx, tui.SettingPaper)
+		o.paper, err = st.Setting(ctx, store.SettingPaper)
 	}
 	return false, err
 }
@@ -214,8 +213,8 @@ func (o *options) centralFromSettings(ctx context.Context, st *store.Store) bool
 	if o.central != "" {
 		return true
 	}
-	o.central, _ = st.Setting(ctx, tui.SettingCentral)
-	o.token, _ = st.Setting(ctx, tui.SettingToken)
+	o.central, _ = st.Setting(ctx, store.SettingCentral)
+	o.token, _ = st.Setting(ctx, store.SettingToken)
 	return false
 }
 
