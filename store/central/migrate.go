@@ -2,13 +2,10 @@ package central
 
 import (
 	"context"
+	"dropin/store/migration"
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,40 +14,8 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-// A migration is one numbered file of migrations/: NNN_name.sql.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and _", base)
-		}
-		body, err := migrationFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(body)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i, m := range ms {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: want version %d", m.name, i+1)
-		}
-	}
-	return ms, nil
-}
+// migrations are the embedded numbered files, in version order.
+func migrations() ([]migration.Migration, error) { return migration.Read(migrationFS, "migrations") }
 
 // SchemaVersion is the newest schema this dropin knows.
 func SchemaVersion() int {
@@ -109,10 +74,10 @@ func (c *Central) Migrate(ctx context.Context) ([]string, error) {
 	for _, m := range ms[have:] {
 		done, err := c.apply(ctx, m)
 		if err != nil {
-			return applied, fmt.Errorf("migration %s: %w", m.name, err)
+			return applied, fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 		if done {
-			applied = append(applied, m.name)
+			applied = append(applied, m.Name)
 		}
 	}
 	return applied, nil
@@ -120,14 +85,14 @@ func (c *Central) Migrate(ctx context.Context) ([]string, error) {
 
 // apply runs one migration unless another service has; it reports
 // whether it ran it.
-func (c *Central) apply(ctx context.Context, m migration) (bool, error) {
+func (c *Central) apply(ctx context.Context, m migration.Migration) (bool, error) {
 	ran := false
 	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING`, m.version, m.name)
+		tag, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2) ON CONFLICT (version) DO NOTHING`, m.Version, m.Name)
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
-		if _, err := tx.Exec(ctx, m.sql); err != nil {
+		if _, err := tx.Exec(ctx, m.SQL); err != nil {
 			return err
 		}
 		ran = true
