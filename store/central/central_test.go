@@ -349,3 +349,29 @@ func TestSyncOverTLS(t *testing.T) {
 		t.Fatalf("untrusted certificate: %v", err)
 	}
 }
+
+// A desk that hangs up mid-request (closed, asleep) is an expected
+// disconnect: the service logs it as such, never at ERROR level.
+func TestAClientThatHangsUpIsNotAnError(t *testing.T) {
+	c := newCentral(t)
+	token, err := c.AddStation(context.Background(), "a", "t1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	h := central.Handler(c, slog.New(slog.NewTextHandler(&logs, nil)))
+	body := `{"events":[{"id":"0190f8a0-0000-7000-8000-000000000001","station":"a","actor":"T","hlc":1,"kind":"received","subject":"TAB000001","cycle":1,"ref":"","payload":"{\"v\":1}"}]}`
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodPost, "/v1/push", strings.NewReader(body)),
+		httptest.NewRequest(http.MethodGet, "/v1/pull?after=0", nil),
+	} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel() // the client is gone before the service answers
+		r = r.WithContext(ctx)
+		r.Header.Set("Authorization", "Bearer "+token)
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "client went away") {
+		t.Fatalf("logs:\n%s", logs.String())
+	}
+}

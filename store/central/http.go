@@ -23,6 +23,9 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		station, tenant, err := c.Auth(r.Context(), strings.TrimSpace(token))
 		if err != nil {
 			if !errors.Is(err, ErrUnauthorized) {
+				if gone(r, log, "auth", "") {
+					return "", "", false
+				}
 				log.Error("auth", "err", err)
 				http.Error(w, "internal error", http.StatusInternalServerError)
 				return "", "", false
@@ -59,6 +62,8 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		case errors.Is(err, ErrConflict):
 			http.Error(w, err.Error(), http.StatusConflict)
 			return
+		case err != nil && gone(r, log, "push", station):
+			return
 		case err != nil:
 			log.Error("push", "station", station, "err", err)
 			http.Error(w, "could not store the events; try again", http.StatusServiceUnavailable)
@@ -77,6 +82,9 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 			return
 		}
 		evs, head, err := c.Pull(r.Context(), tenant, after, limit)
+		if err != nil && gone(r, log, "pull", tenant) {
+			return
+		}
 		if err != nil {
 			log.Error("pull", "tenant", tenant, "err", err)
 			http.Error(w, "could not read the events; try again", http.StatusServiceUnavailable)
@@ -92,6 +100,18 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		writeJSON(w, wire.PullResponse{Events: evs, Next: next, Head: head})
 	})
 	return mux
+}
+
+// gone reports whether the client hung up before its answer: an expected
+// disconnect (a desk closed, a laptop asleep), logged as such and not as
+// an error. Nothing is answered; a push's transaction was rolled back, and
+// the desk sends it again.
+func gone(r *http.Request, log *slog.Logger, what, who string) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	log.Info("client went away", "during", what, "who", who)
+	return true
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
