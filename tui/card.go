@@ -68,7 +68,7 @@ func (d *deskScreen) box(lines []string, w, h int, focused bool) string {
 
 func (d *deskScreen) cardLines(w, h int) []string {
 	st, t := d.c.styles, d.c.t
-	if r, ok := d.dlg.(replacer); ok && r.replacesCard() && (d.card != nil || d.dlg.typing()) {
+	if _, ok := d.dlg.(replacer); ok {
 		return d.dlg.lines(d, w, h) // the pad, the receipt, the register form
 	}
 	if d.card == nil {

@@ -27,7 +27,7 @@ type dialog interface {
 	// help is the short help while the dialog is open.
 	help(k KeyMap) []key.Binding
 	// lines draws the dialog, below the card's head (or in its place,
-	// where the dialog says so with replacesCard).
+	// where the dialog is a replacer).
 	lines(d *deskScreen, w, h int) []string
 	// typing reports whether keys are text rather than commands.
 	typing() bool
@@ -38,7 +38,7 @@ type focuser interface{ focus() tea.Cmd }
 
 // replacer is a dialog that takes the card's whole room (the signature
 // pad, the receipt) rather than sitting under the card's head.
-type replacer interface{ replacesCard() bool }
+type replacer interface{ replacesCard() }
 
 // newField is a text field as the desk's dialogs use it, to be focused
 // when the dialog opens.

@@ -19,8 +19,8 @@ type receiptDialog struct {
 	rec store.ReceiptRecord
 }
 
-func (r *receiptDialog) typing() bool       { return false }
-func (r *receiptDialog) replacesCard() bool { return true }
+func (r *receiptDialog) typing() bool  { return false }
+func (r *receiptDialog) replacesCard() {}
 
 func (r *receiptDialog) update(d *deskScreen, m tea.Msg) tea.Cmd {
 	msg, ok := m.(tea.KeyPressMsg)

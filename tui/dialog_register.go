@@ -83,4 +83,4 @@ func (r *registerDialog) lines(d *deskScreen, w, _ int) []string {
 	}
 }
 
-func (r *registerDialog) replacesCard() bool { return true }
+func (r *registerDialog) replacesCard() {}

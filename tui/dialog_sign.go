@@ -56,8 +56,8 @@ func (d *deskScreen) openPad(rec store.ReceiptRecord) tea.Cmd {
 	return flashCmd(flashInfo, d.c.t.T("sign.begin", rec.Number))
 }
 
-func (p *signPad) typing() bool       { return p.byName }
-func (p *signPad) replacesCard() bool { return true }
+func (p *signPad) typing() bool  { return p.byName }
+func (p *signPad) replacesCard() {}
 
 // scanned: while the official types their name, a burst is their name
 // (a keyboard wedge); otherwise it is the next tablet, and nothing was

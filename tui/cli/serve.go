@@ -38,18 +38,15 @@ a schema that is not this version's.`,
 				return fmt.Errorf("--listen %s is not loopback: give --tls-cert and --tls-key, or serve behind a TLS proxy on 127.0.0.1", listen)
 			}
 			ctx := cmd.Context()
-			open := openCentral
+			open := openCentral // the schema brought to this version's
 			if noMigrate {
-				open = connectCentral
+				open = connectChecked
 			}
 			c, err := open(cmd, pg)
 			if err != nil {
 				return err
 			}
 			defer c.Close()
-			if err := c.CheckSchema(ctx); err != nil {
-				return err
-			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			srv := &http.Server{Addr: listen, Handler: central.Handler(c, logger), ReadHeaderTimeout: 10 * time.Second}
 			go func() {
@@ -98,6 +95,20 @@ func connectCentral(cmd *cobra.Command, pg string) (*central.Central, error) {
 		return nil, usagef(cmd, "give --pg DSN (or DROPIN_PG), e.g. postgres://dropin@db.example/dropin")
 	}
 	return central.Connect(cmd.Context(), pg)
+}
+
+// connectChecked connects to the central store and changes nothing,
+// refusing a schema that is not this version's.
+func connectChecked(cmd *cobra.Command, pg string) (*central.Central, error) {
+	c, err := connectCentral(cmd, pg)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.CheckSchema(cmd.Context()); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // migrateCmd brings the central schema to this version's.
