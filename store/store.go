@@ -43,7 +43,11 @@ func init() {
 	sqlite.StrictPragmas(true)
 }
 
-// dsn builds the connection string. synchronous=FULL syncs the WAL on every
+// dsn builds the connection string for the database at path, which
+// must be absolute: a relative path in a file: URI reads its first folder
+// as the URI's authority ("lo/x.db" is host "lo"), and url.URL escapes
+// what SQLite's URI parser would otherwise take as query or fragment (a
+// '?', '#' or '%' in a file name). synchronous=FULL syncs the WAL on every
 // commit: "saved" on screen must survive a power cut, not only a crash.
 // _txlock=immediate takes the write lock at BEGIN, so a read-then-write
 // transaction can never fail with SQLITE_BUSY_SNAPSHOT.
@@ -69,10 +73,15 @@ func dsn(path string, readOnly bool) string {
 // schema up to date. A file that is not a dropin database, or a damaged
 // one, is refused with an error that says so.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, fmt.Errorf("create database folder: %w", err)
-		}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoFolder, err)
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("%w: %s", ErrIsFolder, path)
 	}
 	// The database holds personal data: only its owner may read it.
 	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err == nil {
@@ -181,6 +190,13 @@ var ErrDiskFull = errors.New("the disk is full: nothing more can be saved until 
 
 // ErrReadOnly: the database or its folder cannot be written.
 var ErrReadOnly = errors.New("the database or its folder is read-only")
+
+// ErrNoFolder: the folder the database goes in does not exist and cannot
+// be made (a file stands in its way, or no permission).
+var ErrNoFolder = errors.New("the database's folder cannot be made")
+
+// ErrIsFolder: the database path names a folder, not a file.
+var ErrIsFolder = errors.New("the database path is a folder, not a file")
 
 // ErrNotDatabase is returned by Open for a file that is not an SQLite
 // database or is damaged.
