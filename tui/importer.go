@@ -67,14 +67,24 @@ func (s *importScreen) focus() tea.Cmd {
 func (s *importScreen) run(dryRun bool) tea.Cmd {
 	s.seq++
 	seq, st, by := s.seq, s.c.store, s.c.actor()
-	path := expandHome(strings.TrimSpace(s.path.Value()))
+	path := ExpandHome(strings.TrimSpace(s.path.Value()))
 	return func() tea.Msg {
 		ros, rep, err := st.ImportFile(context.Background(), path, by, dryRun)
 		return importedMsg{seq: seq, dryRun: dryRun, ros: ros, rep: rep, err: err}
 	}
 }
 
-func expandHome(p string) string {
+// ExpandHome reads a path as a shell would its leading ~: "~" and "~/x"
+// are in the user's home folder. A ~ anywhere else is part of a name.
+// Every path a user types or passes goes through it: the shell expands
+// ~ only at the start of a word, so --db=~/x.db and DROPIN_DB=~/x.db
+// would otherwise make a folder named "~".
+func ExpandHome(p string) string {
+	if p == "~" {
+		if home, err := os.UserHomeDir(); err == nil {
+			return home
+		}
+	}
 	if rest, ok := strings.CutPrefix(p, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(home, rest)

@@ -7,18 +7,13 @@ import (
 	"time"
 )
 
-// WriteCSV writes a table as CSV with its header row; times are RFC 3339.
-// With excel it writes what Norwegian Excel opens by double-click: ';'
-// between fields, a UTF-8 byte-order mark, CRLF line ends. Every cell is
-// made safe for a spreadsheet (SafeCell).
-func WriteCSV(out io.Writer, t Table, excel bool) error {
+// WriteCSV writes a table as CSV with its header row, for scripts; times
+// are RFC 3339. People get a workbook (WriteXLSX): a spreadsheet program
+// that opens a CSV turns serials and phone numbers into numbers. Every
+// cell is still made safe for one (SafeCell), for the CSV that is opened
+// all the same.
+func WriteCSV(out io.Writer, t Table) error {
 	w := csv.NewWriter(out)
-	if excel {
-		if _, err := io.WriteString(out, "\ufeff"); err != nil {
-			return err
-		}
-		w.Comma, w.UseCRLF = ';', true
-	}
 	head := make([]string, len(t.Head))
 	for i, h := range t.Head {
 		head[i] = SafeCell(h)

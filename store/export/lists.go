@@ -118,3 +118,47 @@ func Batch(ctx context.Context, st *store.Store, words Words, bt store.Batch) (T
 	}
 	return b.t, err
 }
+
+// BatchParts is a batch's report in three parts, for a workbook's three
+// sheets: the counts (the batch's reads, then its tablets per status),
+// the tablets it took in, and the officials still missing.
+func BatchParts(ctx context.Context, st *store.Store, words Words, bt store.Batch) ([]Table, error) {
+	members, err := st.Members(ctx, bt.ID)
+	if err != nil {
+		return nil, err
+	}
+	missing, err := st.Missing(ctx, bt)
+	if err != nil {
+		return nil, err
+	}
+	counts := newTable("batch_counts", words, "count_of", "count")
+	for _, c := range []struct {
+		code string
+		n    int
+	}{{"expected", bt.Expected}, {"collected", bt.Collected}, {"others", bt.Others()},
+		{"unknown", bt.Unknown}, {"duplicates", bt.Duplicates}, {"invalid", bt.Invalid}} {
+		counts.row(counts.word("csv.count.", c.code), c.n)
+	}
+	outcome := map[store.Status]int{}
+	for _, m := range members {
+		outcome[m.Status]++
+	}
+	for _, s := range store.Statuses {
+		if n := outcome[s]; n > 0 {
+			counts.row(counts.word("status.", string(s)), n)
+		}
+	}
+	tablets := newTable("batch_tablets", words, "serial", "model", "official", "status", "kind")
+	for _, m := range members {
+		kind := "tablet"
+		if m.Unknown {
+			kind = "unknown"
+		}
+		tablets.row(m.Serial, m.Model, m.Official, tablets.word("status.", string(m.Status)), tablets.word("csv.read.", kind))
+	}
+	still := newTable("batch_missing", words, "name", "bodies", "phone", "email", "serial", "model")
+	for _, c := range missing {
+		still.row(c.Name, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model)
+	}
+	return []Table{counts.t, tablets.t, still.t}, nil
+}

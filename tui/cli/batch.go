@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -88,7 +89,7 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 				return err
 			}
 			defer st.Close()
-			raws, err := readLines(args[0])
+			raws, err := readLines(tui.ExpandHome(args[0]))
 			if err != nil {
 				return err
 			}
@@ -225,20 +226,36 @@ func (f failedFlag) Set(v string) error {
 
 func (a *app) batchReportCmd() *cobra.Command {
 	var csvOut bool
+	var out output
 	cmd := &cobra.Command{
-		Use:               "report [--csv] NAME",
-		Short:             "counts per outcome, the tablets, the officials still missing",
+		Use:   "report [--csv | --excel [-o FILE]] NAME",
+		Short: "counts per outcome, the tablets, the officials still missing",
+		Long: `The batch's report: its counts, the tablets it took in and their status,
+and the officials still missing. On the terminal as text; --csv writes it
+as one CSV for scripts; --excel as a workbook with a sheet for each part,
+to -o FILE or a new file named for the batch and the day.`,
 		Args:              usageArgs(cobra.ExactArgs(1)),
 		ValidArgsFunction: a.completeBatch,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if csvOut && out.excel {
+				return usageError{cmd, errors.New("--csv or --excel, not both")}
+			}
 			return a.onBatch(cmd, args, func(t i18n.Catalog, st *store.Store, b store.Batch) error {
-				ctx, out := cmd.Context(), cmd.OutOrStdout()
-				if csvOut {
-					table, err := export.Batch(ctx, st, csvWords(t), b)
+				ctx := cmd.Context()
+				base := out.fileBase(t, "batch") + "-" + fileWord(b.Name)
+				switch {
+				case out.excel:
+					parts, err := export.BatchParts(ctx, st, out.words(t), b)
 					if err != nil {
 						return err
 					}
-					return export.WriteCSV(out, table, false)
+					return out.write(cmd, t, base, parts...)
+				case csvOut || out.path != "":
+					table, err := export.Batch(ctx, st, out.words(t), b)
+					if err != nil {
+						return err
+					}
+					return out.write(cmd, t, base, table)
 				}
 				members, err := st.Members(ctx, b.ID)
 				if err != nil {
@@ -249,12 +266,32 @@ func (a *app) batchReportCmd() *cobra.Command {
 					return err
 				}
 				for _, line := range tui.BatchReport(t, b, members, missing) {
-					fmt.Fprintln(out, line)
+					fmt.Fprintln(cmd.OutOrStdout(), line)
 				}
 				return nil
 			})
 		},
 	}
 	cmd.Flags().BoolVar(&csvOut, "csv", false, "write the report as CSV")
+	out.register(cmd.Flags())
 	return cmd
+}
+
+// fileWord makes a name part of a file name: lower case, letters and
+// digits (æøå too) kept, everything else a single '-'.
+func fileWord(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"dropin/store"
+	"dropin/tui"
 )
 
 // benchCmd seeds a county (once; the database is cached) and measures the
@@ -33,7 +34,7 @@ func (a *app) benchCmd() *cobra.Command {
 				opt.Events = 10 * opt.Tablets
 			}
 			b := &bench{o: a.o, getenv: a.getenv, runs: runs}
-			db, err := b.county(cmd.Context(), benchDB, opt, cmd.ErrOrStderr())
+			db, err := b.county(cmd.Context(), tui.ExpandHome(benchDB), opt, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

@@ -91,6 +91,9 @@ The commands below do from a shell what the secretariat and IT need.`,
 		SilenceUsage:  true,
 		Version:       versionString(a.version),
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.runDesk(cmd.Context()) },
+		PersistentPreRun: func(*cobra.Command, []string) {
+			a.o.expandPaths()
+		},
 	}
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{cmd, err} })

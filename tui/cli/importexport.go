@@ -2,11 +2,18 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
+	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"dropin/scan"
 	"dropin/store"
 	"dropin/store/export"
 	"dropin/tui"
@@ -29,7 +36,7 @@ line and the import changes nothing.`,
 				return err
 			}
 			defer st.Close()
-			ros, rep, err := st.ImportFile(ctx, args[0], a.o.actor("import"), dry)
+			ros, rep, err := st.ImportFile(ctx, tui.ExpandHome(args[0]), a.o.actor("import"), dry)
 			for _, line := range tui.ImportSummary(t, args[0], ros, rep, err) {
 				fmt.Fprintln(cmd.OutOrStdout(), strings.TrimLeft(line, "!+"))
 			}
@@ -49,9 +56,87 @@ func csvWords(t i18n.Catalog) func(string) string {
 	return func(key string) string { return t.T(key) }
 }
 
+// output is where an export goes: CSV to stdout or -o FILE for scripts;
+// with --excel a workbook to -o FILE, or to a new file named for what it
+// holds and the day.
+type output struct {
+	path  string
+	excel bool
+	codes bool
+}
+
+func (o *output) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.excel, "excel", false, "write an Excel workbook (.xlsx): to -o FILE, or to a new file named for the list and the day")
+	fs.StringVarP(&o.path, "output", "o", "", "write to `file` (- is stdout); a CSV goes to stdout without it")
+	fs.BoolVar(&o.codes, "codes", false, "headers and values as stable codes (serial, received, yes) for scripts, not in the desk's language")
+}
+
+// words is the export's words: the catalog's, or nil for --codes.
+func (o output) words(t i18n.Catalog) export.Words {
+	if o.codes {
+		return nil
+	}
+	return csvWords(t)
+}
+
+// write writes an export: a CSV of the one table, or a workbook of them
+// all (a sheet each). base names a chosen file ("utestaende"); the
+// command line says where a workbook went.
+func (o output) write(cmd *cobra.Command, t i18n.Catalog, base string, tables ...export.Table) error {
+	stdout := cmd.OutOrStdout()
+	path := tui.ExpandHome(o.path)
+	if !o.excel {
+		w := func(out io.Writer) error { return export.WriteCSV(out, tables[0]) }
+		if path == "" || path == "-" {
+			return w(stdout)
+		}
+		if err := export.WriteFile(path, w); err != nil {
+			return errors.New(t.T("export.failed", path, err))
+		}
+		return nil
+	}
+	w := func(out io.Writer) error {
+		return export.WriteXLSX(out, export.Format{DateTime: t.SheetDateTime()}, tables...)
+	}
+	var err error
+	switch path {
+	case "-":
+		if isTerminal(stdout) {
+			return errors.New(t.T("export.terminal"))
+		}
+		return w(stdout)
+	case "":
+		path, err = export.SaveNew(".", base, time.Now(), ".xlsx", w)
+	default:
+		err = export.WriteFile(path, w)
+	}
+	if err != nil {
+		return errors.New(t.T("export.failed", scan.Clean(path), err))
+	}
+	fmt.Fprintln(stdout, t.T("export.saved", scan.Clean(path)))
+	return nil
+}
+
+// fileBase is the start of a chosen file's name: the list in the
+// export's words ("utestaende"), or its code with --codes.
+func (o output) fileBase(t i18n.Catalog, code string) string {
+	if o.codes {
+		return code
+	}
+	return t.T("file." + code)
+}
+
+// isTerminal says whether w is a terminal: a workbook is never written
+// to one.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
 func (a *app) exportCmd() *cobra.Command {
-	var excel, codes, all bool
-	list := func(use, short string, build func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error)) *cobra.Command {
+	var out output
+	var all bool
+	list := func(use, code, short string, build func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error)) *cobra.Command {
 		return &cobra.Command{
 			Use:   use,
 			Short: short,
@@ -63,37 +148,35 @@ func (a *app) exportCmd() *cobra.Command {
 					return err
 				}
 				defer st.Close()
-				words := export.Words(csvWords(t))
-				if codes {
-					words = nil
-				}
-				table, err := build(ctx, st, words)
+				table, err := build(ctx, st, out.words(t))
 				if err != nil {
 					return err
 				}
-				return export.WriteCSV(cmd.OutOrStdout(), table, excel)
+				return out.write(cmd, t, out.fileBase(t, code), table)
 			},
 		}
 	}
 	cmd := group(&cobra.Command{
 		Use:   "export LIST",
-		Short: "write a list as CSV to stdout (devices, officials, outstanding, ...)",
-		Long: `Write a list as CSV to stdout, in the desk's language (--lang); --codes keeps
-stable codes for scripts. --excel writes what Norwegian Excel opens cleanly.`,
-		Example: "  dropin export outstanding --excel > utestaaende.csv",
+		Short: "write a list as CSV, or as an Excel workbook (devices, officials, outstanding, ...)",
+		Long: `Write a list in the desk's language (--lang); --codes keeps stable codes for
+scripts. Without --excel it is CSV, to stdout or -o FILE. With --excel it is
+an Excel workbook (.xlsx) with serials and phone numbers as text and times
+as dates: to -o FILE, or to a new file in this folder named for the list and
+the day (utestaende-2026-12-04.xlsx), never over one that exists.`,
+		Example: "  dropin export outstanding --excel\n  dropin export devices --excel -o ~/Dokumenter/nettbrett.xlsx\n  dropin export devices --codes > devices.csv",
 	},
-		list("devices", "every tablet, with its official and status", export.Devices),
-		list("officials", "every official, with bodies, contact and tablet", export.Officials),
-		list("outstanding", "the officials still to chase", export.Outstanding),
-		list("equipment", "per official: entitled to, has, missing (the rules file)", export.Equipment),
-		list("holders", "the term-end list: every device an official still holds", export.Holders),
+		list("devices", "devices", "every tablet, with its official and status", export.Devices),
+		list("officials", "officials", "every official, with bodies, contact and tablet", export.Officials),
+		list("outstanding", "outstanding", "the officials still to chase", export.Outstanding),
+		list("equipment", "equipment", "per official: entitled to, has, missing (the rules file)", export.Equipment),
+		list("holders", "holders", "the term-end list: every device an official still holds", export.Holders),
 	)
-	requests := list("requests [--all]", "help and training asked for at deliveries (open ones)", func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error) {
+	requests := list("requests [--all]", "requests", "help and training asked for at deliveries (open ones)", func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error) {
 		return export.Requests(ctx, st, words, all)
 	})
 	requests.Flags().BoolVar(&all, "all", false, "done ones too")
 	cmd.AddCommand(requests)
-	cmd.PersistentFlags().BoolVar(&excel, "excel", false, "write for Norwegian Excel: ';' separated, UTF-8 with BOM")
-	cmd.PersistentFlags().BoolVar(&codes, "codes", false, "headers and values as stable codes (serial, received, yes) for scripts, not in the desk's language")
+	out.register(cmd.PersistentFlags())
 	return cmd
 }

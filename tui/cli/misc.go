@@ -102,7 +102,7 @@ func (a *app) rulesCmd() *cobra.Command {
 		Short: "check a rules file and say what is wrong, by line",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(args[0])
+			f, err := os.Open(tui.ExpandHome(args[0]))
 			if err != nil {
 				return err
 			}

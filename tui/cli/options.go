@@ -15,6 +15,7 @@ import (
 	"dropin/receipt"
 	"dropin/receipt/station"
 	"dropin/store"
+	"dropin/tui"
 	"dropin/tui/i18n"
 )
 
@@ -93,6 +94,12 @@ func (o *options) register(root *cobra.Command) {
 	root.RegisterFlagCompletionFunc("paper", cobra.FixedCompletions([]string{"a4", "slip\t80 mm"}, cobra.ShellCompDirectiveNoFileComp))
 	root.MarkPersistentFlagFilename("db", "db")
 	root.MarkPersistentFlagFilename("rules", "txt")
+}
+
+// expandPaths reads a leading ~ in the shared flags' paths as the home
+// folder, wherever the value came from (a flag, --db=~/x, or DROPIN_DB).
+func (o *options) expandPaths() {
+	o.db, o.rules = tui.ExpandHome(o.db), tui.ExpandHome(o.rules)
 }
 
 // actor is who a command acts as: --staff, or what the command is.
@@ -175,15 +182,16 @@ func damaged(o options, err error) error {
 // on and writes wait for it. The desk uses it to draw its first frame
 // without waiting for a county's database to be read through.
 func openUnchecked(ctx context.Context, o options) (*store.Store, error) {
-	rules, err := o.loadRules()
-	if err != nil {
-		return nil, err
-	}
 	st, err := store.Open(ctx, o.db)
 	if errors.Is(err, store.ErrNotDatabase) {
 		return nil, damaged(o, err)
 	}
 	if err != nil {
+		return nil, err
+	}
+	rules, err := o.loadRules()
+	if err != nil {
+		st.Close()
 		return nil, err
 	}
 	st.SetRules(rules)

@@ -139,7 +139,7 @@ database holds the receipt, that the stored receipt still matches.`,
 			}
 			var extra []string
 			if keyring != "" {
-				extra = append(extra, keyring)
+				extra = append(extra, tui.ExpandHome(keyring))
 			}
 			rs, err := a.o.receipts(extra...)
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store/central"
+	"dropin/tui"
 )
 
 // serveCmd runs the central sync service, and manages who may use it.
@@ -55,7 +56,7 @@ a schema that is not this version's.`,
 			}()
 			logger.Info("serving", "listen", listen, "tls", tlsCert != "")
 			if tlsCert != "" {
-				err = srv.ListenAndServeTLS(tlsCert, tlsKey)
+				err = srv.ListenAndServeTLS(tui.ExpandHome(tlsCert), tui.ExpandHome(tlsKey))
 			} else {
 				err = srv.ListenAndServe()
 			}

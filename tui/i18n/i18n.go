@@ -116,6 +116,15 @@ func (c Catalog) DateLong(t time.Time) string {
 	return t.Format("02.01.2006 kl. 15.04")
 }
 
+// SheetDateTime is the number format of a date and time in a workbook:
+// 04.12.2026 15:10 in bokmål, 2026-12-04 15:10 in Swedish and English.
+func (c Catalog) SheetDateTime() string {
+	if c.Lang == Bokmal {
+		return "dd.mm.yyyy hh:mm"
+	}
+	return "yyyy-mm-dd hh:mm"
+}
+
 // DateTime is a short date and time for timelines.
 func (c Catalog) DateTime(t time.Time) string {
 	switch c.Lang {
