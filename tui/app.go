@@ -35,6 +35,9 @@ type Config struct {
 	Sync *SyncTarget
 	// SyncFixed: the target was given by flag or environment.
 	SyncFixed bool
+	// Exports is the folder the desk's Excel exports go to; empty: the
+	// current folder.
+	Exports string
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -49,7 +52,8 @@ type common struct {
 	now           func() time.Time
 	log           *slog.Logger
 	receipts      *station.Receipts
-	isDark        bool // the terminal's background, for drawing QR codes the right way round
+	isDark        bool   // the terminal's background, for drawing QR codes the right way round
+	exports       string // the folder exports go to
 }
 
 func (c *common) actor() store.Actor { return store.Actor{Station: c.station, Staff: c.staff} }
@@ -164,7 +168,7 @@ func New(cfg Config) *Model {
 	t := i18n.New(cfg.Lang)
 	c := &common{
 		styles: NewStyles(true), keys: NewKeyMap(t), t: t, store: cfg.Store,
-		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log, receipts: cfg.Receipts,
+		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log, receipts: cfg.Receipts, exports: cfg.Exports,
 		width: 80, height: 24, isDark: true,
 	}
 	if cfg.Receipts != nil {
@@ -333,6 +337,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return tea.Batch(m.refresh(), m.equipment.load())
 		}
 		return m.refresh()
+	case exportMsg:
+		return m.c.exported(msg)
 	case overviewMsg:
 		return m.overview.update(msg)
 	case equipmentMsg, equipSavedMsg:

@@ -14,6 +14,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store"
+	"dropin/store/export"
 )
 
 // equipmentScreen is the lifecycle's picture for the secretariat: per
@@ -166,6 +167,8 @@ func (e *equipmentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		e.cursor = max(0, e.cursor-10)
 	case key.Matches(msg, k.Overview.Refresh):
 		return e.load()
+	case key.Matches(msg, k.Overview.Export):
+		return e.export()
 	case key.Matches(msg, k.Equipment.Approve):
 		r := e.selected()
 		if r == nil {
@@ -189,6 +192,30 @@ func (e *equipmentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// export writes the view that is shown, as it is shown, to a workbook.
+func (e *equipmentScreen) export() tea.Cmd {
+	t := e.c.t
+	switch e.view_ {
+	case equipHolders:
+		hs := append([]store.Holding(nil), e.holders...)
+		return e.c.saveWorkbook(t.T("file.holders"), func(words export.Words) []export.Table {
+			return []export.Table{export.HoldersOf(words, hs)}
+		})
+	case equipRequests:
+		rs := append([]store.RequestRow(nil), e.requests...)
+		return e.c.saveWorkbook(t.T("file.requests"), func(words export.Words) []export.Table {
+			return []export.Table{export.RequestsOf(words, rs)}
+		})
+	}
+	rows := make([]store.EquipmentRow, len(e.visible))
+	for i, v := range e.visible {
+		rows[i] = e.rows[v]
+	}
+	return e.c.saveWorkbook(t.T("file.equipment"), func(words export.Words) []export.Table {
+		return []export.Table{export.EquipmentOf(words, rows)}
+	})
 }
 
 // selected is the official under the cursor, in the official views.
@@ -242,7 +269,7 @@ func (e *equipmentScreen) shortHelp() []key.Binding {
 func (e *equipmentScreen) fullHelp() [][]key.Binding {
 	k := e.c.keys
 	return [][]key.Binding{
-		{k.Equipment.Views, k.Equipment.Approve, k.Equipment.Done, k.Overview.Refresh},
+		{k.Equipment.Views, k.Equipment.Approve, k.Equipment.Done, k.Overview.Refresh, k.Overview.Export},
 		{k.Form.Up, k.Form.Down, k.Overview.PageUp, k.Overview.PageDown},
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store"
+	"dropin/store/export"
 )
 
 // overviewScreen is the secretariat's picture: coverage by municipality
@@ -145,6 +146,12 @@ func (o *overviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return o.search.Focus()
 	case key.Matches(msg, k.Refresh):
 		return o.load()
+	case key.Matches(msg, k.Export):
+		// The list as it is shown: filtered, searched and sorted.
+		shown := append([]store.Chase(nil), o.visible...)
+		return o.c.saveWorkbook(o.c.t.T("file.outstanding"), func(words export.Words) []export.Table {
+			return []export.Table{export.OutstandingOf(words, shown)}
+		})
 	case key.Matches(msg, o.c.keys.Form.Up):
 		o.offset = max(0, o.offset-1)
 		return nil
@@ -268,7 +275,7 @@ func (o *overviewScreen) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Overview.Municipality, k.Overview.Body, k.Overview.Sort, k.Overview.Search},
 		{k.Form.Up, k.Form.Down, k.Overview.PageUp, k.Overview.PageDown},
-		{k.Overview.Refresh, k.Global.NextScreen, k.Global.PrevScreen},
+		{k.Overview.Refresh, k.Overview.Export, k.Global.NextScreen, k.Global.PrevScreen},
 	}
 }
 

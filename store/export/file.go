@@ -43,8 +43,13 @@ func WriteFile(path string, write func(io.Writer) error) error {
 // SaveNew writes an export to a new file in dir named for what it holds
 // and the day, "utestaende-2026-12-04.xlsx", or "...-2.xlsx" and on when
 // that name is taken: a file the user already has is never overwritten.
-// It returns the path written.
+// A dir that does not exist yet is made. It returns the path written.
 func SaveNew(dir, base string, day time.Time, ext string, write func(io.Writer) error) (string, error) {
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return "", err
+		}
+	}
 	stem := filepath.Join(dir, base+"-"+day.Format("2006-01-02"))
 	for i := 1; i < 1000; i++ {
 		path := stem + ext

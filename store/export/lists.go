@@ -36,18 +36,29 @@ func Officials(ctx context.Context, st *store.Store, words Words) (Table, error)
 
 // Outstanding is the officials to chase: their tablet is still expected.
 func Outstanding(ctx context.Context, st *store.Store, words Words) (Table, error) {
-	b := newTable("outstanding", words, "name", "municipality", "bodies", "phone", "email", "serial", "model")
 	list, err := st.Outstanding(ctx)
+	return OutstandingOf(words, list), err
+}
+
+// OutstandingOf is the chase list as a table: the desk's Oversikt writes
+// the officials it shows, filtered as the user filtered them.
+func OutstandingOf(words Words, list []store.Chase) Table {
+	b := newTable("outstanding", words, "name", "municipality", "bodies", "phone", "email", "serial", "model")
 	for _, c := range list {
 		b.row(c.Name, c.Municipality, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model)
 	}
-	return b.t, err
+	return b.t
 }
 
 // Equipment is every official's entitlement, devices and what is missing.
 func Equipment(ctx context.Context, st *store.Store, words Words) (Table, error) {
-	b := newTable("equipment", words, "name", "bodies", "email", "phone", "entitled", "awaiting_approval", "has", "serial", "missing")
 	rows, err := st.Equipment(ctx)
+	return EquipmentOf(words, rows), err
+}
+
+// EquipmentOf is officials' equipment rows as a table.
+func EquipmentOf(words Words, rows []store.EquipmentRow) Table {
+	b := newTable("equipment", words, "name", "bodies", "email", "phone", "entitled", "awaiting_approval", "has", "serial", "missing")
 	kinds := func(ks []store.DeviceKind) string {
 		out := make([]string, len(ks))
 		for i, k := range ks {
@@ -66,25 +77,35 @@ func Equipment(ctx context.Context, st *store.Store, words Words) (Table, error)
 		b.row(r.Official.Name, store.SeatsText(r.Official.Seats), r.Official.EmailPrimary, r.Official.Phone,
 			kinds(r.Entitlement.Kinds), b.list(awaiting), b.list(has), strings.Join(serials, " "), kinds(r.Missing))
 	}
-	return b.t, err
+	return b.t
 }
 
 // Holders is the term-end list: every device an official has.
 func Holders(ctx context.Context, st *store.Store, words Words) (Table, error) {
-	b := newTable("holders", words, "name", "bodies", "phone", "email", "device", "serial", "model", "custody", "since")
 	hs, err := st.Holders(ctx)
+	return HoldersOf(words, hs), err
+}
+
+// HoldersOf is holdings as the term-end table.
+func HoldersOf(words Words, hs []store.Holding) Table {
+	b := newTable("holders", words, "name", "bodies", "phone", "email", "device", "serial", "model", "custody", "since")
 	for _, h := range hs {
 		b.row(h.Official, store.SeatsText(h.Seats), h.Phone, h.OfficialID, b.word("device.", string(h.Kind)), h.Serial, h.Model,
 			b.word("custody.", string(h.Custody)), h.Since)
 	}
-	return b.t, err
+	return b.t
 }
 
 // Requests is the help and training asked for at deliveries: the open
 // ones, or with all every one.
 func Requests(ctx context.Context, st *store.Store, words Words, all bool) (Table, error) {
-	b := newTable("requests", words, "requested_at", "name", "phone", "email", "device", "serial", "help", "training", "note", "done_at", "done_by", "id")
 	reqs, err := st.Requests(ctx, all)
+	return RequestsOf(words, reqs), err
+}
+
+// RequestsOf is help and training requests as a table.
+func RequestsOf(words Words, reqs []store.RequestRow) Table {
+	b := newTable("requests", words, "requested_at", "name", "phone", "email", "device", "serial", "help", "training", "note", "done_at", "done_by", "id")
 	for _, r := range reqs {
 		var doneAt time.Time
 		if r.Done {
@@ -93,7 +114,7 @@ func Requests(ctx context.Context, st *store.Store, words Words, all bool) (Tabl
 		b.row(r.At, r.Official, r.Phone, r.OfficialID, b.word("device.", string(r.Kind)), r.Serial,
 			b.yesNo(r.Help), b.yesNo(r.Training), r.Note, doneAt, r.DoneBy, r.ID)
 	}
-	return b.t, err
+	return b.t
 }
 
 // Batch is a batch's report: a row per tablet in the batch (kind

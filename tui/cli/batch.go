@@ -249,13 +249,13 @@ to -o FILE or a new file named for the batch and the day.`,
 					if err != nil {
 						return err
 					}
-					return out.write(cmd, t, base, parts...)
+					return out.write(cmd, t, a.o.exports, base, parts...)
 				case csvOut || out.path != "":
 					table, err := export.Batch(ctx, st, out.words(t), b)
 					if err != nil {
 						return err
 					}
-					return out.write(cmd, t, base, table)
+					return out.write(cmd, t, a.o.exports, base, table)
 				}
 				members, err := st.Members(ctx, b.ID)
 				if err != nil {

@@ -53,7 +53,7 @@ func (a *app) runDesk(ctx context.Context) error {
 	syncFixed := o.centralFromSettings(ctx, st)
 	target := tui.NewSyncTarget(o.central, o.token)
 	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger,
-		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed})
+		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed, Exports: o.exports})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()

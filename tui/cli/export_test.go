@@ -42,6 +42,11 @@ func TestExcelExportGoesToAFile(t *testing.T) {
 	if got := c.do(0, "export", "outstanding", "--excel", "--lang", "sv"); !strings.Contains(got, "saknas-"+day+".xlsx") {
 		t.Fatalf("Swedish: %q", got)
 	}
+	// --exports (or DROPIN_EXPORTS) is the folder, made when missing.
+	folder := filepath.Join(dir, "eksport", "uke 49")
+	if got := c.do(0, "export", "holders", "--excel", "--exports", folder); strings.TrimSpace(got) != "Skrev "+filepath.Join(folder, "hvem-har-hva-"+day+".xlsx") {
+		t.Fatalf("--exports: said %q", got)
+	}
 	// A workbook to stdout goes to a pipe, never to a terminal.
 	c.do(0, "export", "devices", "--excel", "-o", "-")
 	if !bytes.HasPrefix(c.out.Bytes(), []byte("PK")) {

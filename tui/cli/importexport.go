@@ -80,9 +80,10 @@ func (o output) words(t i18n.Catalog) export.Words {
 }
 
 // write writes an export: a CSV of the one table, or a workbook of them
-// all (a sheet each). base names a chosen file ("utestaende"); the
-// command line says where a workbook went.
-func (o output) write(cmd *cobra.Command, t i18n.Catalog, base string, tables ...export.Table) error {
+// all (a sheet each). base names a chosen file ("utestaende") in dir
+// (--exports; "" is the current folder); the command line says where a
+// workbook went.
+func (o output) write(cmd *cobra.Command, t i18n.Catalog, dir, base string, tables ...export.Table) error {
 	stdout := cmd.OutOrStdout()
 	path := tui.ExpandHome(o.path)
 	if !o.excel {
@@ -106,7 +107,7 @@ func (o output) write(cmd *cobra.Command, t i18n.Catalog, base string, tables ..
 		}
 		return w(stdout)
 	case "":
-		path, err = export.SaveNew(".", base, time.Now(), ".xlsx", w)
+		path, err = export.SaveNew(dir, base, time.Now(), ".xlsx", w)
 	default:
 		err = export.WriteFile(path, w)
 	}
@@ -152,7 +153,7 @@ func (a *app) exportCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return out.write(cmd, t, out.fileBase(t, code), table)
+				return out.write(cmd, t, a.o.exports, out.fileBase(t, code), table)
 			},
 		}
 	}

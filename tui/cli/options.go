@@ -32,6 +32,7 @@ type options struct {
 	central string // the sync service's URL
 	token   string // this station's token there
 	rules   string // the entitlement rules file
+	exports string // the folder a workbook goes to when no file is named
 }
 
 func defaults(getenv func(string) string) options {
@@ -45,6 +46,7 @@ func defaults(getenv func(string) string) options {
 		central: getenv("DROPIN_CENTRAL"),
 		token:   getenv("DROPIN_TOKEN"),
 		rules:   getenv("DROPIN_RULES"),
+		exports: getenv("DROPIN_EXPORTS"),
 	}
 	if o.lang == "" {
 		o.lang = localeLang(getenv)
@@ -93,13 +95,15 @@ func (o *options) register(root *cobra.Command) {
 	root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"nb\tbokmål", "sv\tsvenska", "en\tEnglish"}, cobra.ShellCompDirectiveNoFileComp))
 	root.RegisterFlagCompletionFunc("paper", cobra.FixedCompletions([]string{"a4", "slip\t80 mm"}, cobra.ShellCompDirectiveNoFileComp))
 	root.MarkPersistentFlagFilename("db", "db")
+	fs.StringVar(&o.exports, "exports", o.exports, "the `folder` Excel exports go to when no file is named (env DROPIN_EXPORTS; default the current folder)")
 	root.MarkPersistentFlagFilename("rules", "txt")
+	root.MarkPersistentFlagDirname("exports")
 }
 
 // expandPaths reads a leading ~ in the shared flags' paths as the home
 // folder, wherever the value came from (a flag, --db=~/x, or DROPIN_DB).
 func (o *options) expandPaths() {
-	o.db, o.rules = tui.ExpandHome(o.db), tui.ExpandHome(o.rules)
+	o.db, o.rules, o.exports = tui.ExpandHome(o.db), tui.ExpandHome(o.rules), tui.ExpandHome(o.exports)
 }
 
 // actor is who a command acts as: --staff, or what the command is.

@@ -184,6 +184,7 @@ var en = map[string]string{
 	"key.sort":              "sort",
 	"key.search":            "search",
 	"key.refresh":           "refresh",
+	"key.export":            "to Excel",
 	"key.pageup":            "page up",
 	"key.pagedown":          "page down",
 	"encoding.utf-8":        "UTF-8",

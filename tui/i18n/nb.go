@@ -184,6 +184,7 @@ var nb = map[string]string{
 	"key.sort":              "sorter",
 	"key.search":            "søk",
 	"key.refresh":           "oppdater",
+	"key.export":            "til Excel",
 	"key.pageup":            "side opp",
 	"key.pagedown":          "side ned",
 	"encoding.utf-8":        "UTF-8",

@@ -184,6 +184,7 @@ var sv = map[string]string{
 	"key.sort":              "sortera",
 	"key.search":            "sök",
 	"key.refresh":           "uppdatera",
+	"key.export":            "till Excel",
 	"key.pageup":            "sida upp",
 	"key.pagedown":          "sida ned",
 	"encoding.utf-8":        "UTF-8",
