@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Coverage is how far one municipality, or one body in it, has come.
@@ -172,4 +173,48 @@ FROM chase ORDER BY fold, official_id, serial`)
 		return nil, fmt.Errorf("outstanding: %w", err)
 	}
 	return out, nil
+}
+
+// DayProgress is how many tablets reached each mark on one day: handed
+// in, upgraded, through the first login.
+type DayProgress struct {
+	Day                           time.Time // midnight, in the location asked for
+	Collected, Upgraded, LoggedIn int
+}
+
+// Progress is the tablets' marks day by day in loc, oldest first, from
+// the times the projection keeps (the current visit's first step past
+// each mark). Days without a mark are left out.
+func (s *Store) Progress(ctx context.Context, loc *time.Location) ([]DayProgress, error) {
+	days := map[time.Time]*DayProgress{}
+	at := func(h HLC) *DayProgress {
+		t := h.Time().In(loc)
+		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+		p := days[d]
+		if p == nil {
+			p = &DayProgress{Day: d}
+			days[d] = p
+		}
+		return p
+	}
+	err := eachRow(ctx, s.read, func(row scanFunc) error {
+		var rec, upg, login int64
+		if err := row(&rec, &upg, &login); err != nil {
+			return err
+		}
+		at(HLC(rec)).Collected++
+		if upg > 0 {
+			at(HLC(upg)).Upgraded++
+		}
+		if login > 0 {
+			at(HLC(login)).LoggedIn++
+		}
+		return nil
+	}, `SELECT received_hlc, upgraded_hlc, login_hlc FROM devices WHERE received_hlc > 0 AND kind = 'tablet'`)
+	out := make([]DayProgress, 0, len(days))
+	for _, p := range days {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Day.Before(out[j].Day) })
+	return out, err
 }

@@ -26,6 +26,9 @@ type Device struct {
 	Updated       HLC
 	Station       string // where it was last changed
 	Actor         string // by whom
+	// When the current visit first reached received, upgraded and the
+	// first login (0: not reached): the dashboard's progress by day.
+	ReceivedAt, UpgradedAt, LoginAt HLC
 }
 
 // projectDevice computes a tablet's state from its events. It is pure and
@@ -101,6 +104,18 @@ func projectDevice(serial string, evs []Event) (Device, error) {
 			if e.Cycle == d.Cycle && Status(e.Kind).Rank() >= d.Step.Rank() {
 				d.Step = Status(e.Kind)
 			}
+			if e.Cycle == d.Cycle {
+				// evs are in order: the first live step past each mark.
+				r := Status(e.Kind).Rank()
+				for _, m := range []struct {
+					at   *HLC
+					rank int
+				}{{&d.ReceivedAt, Received.Rank()}, {&d.UpgradedAt, Upgraded.Rank()}, {&d.LoginAt, FirstLogin.Rank()}} {
+					if r >= m.rank && *m.at == 0 {
+						*m.at = e.HLC
+					}
+				}
+			}
 			d.LastStep = e.ID
 		case e.Kind == KindFailed:
 			if e.Cycle == d.Cycle && !resolved[e.ID] {
@@ -156,14 +171,16 @@ func sortedEvents(evs []Event) []Event {
 const deleteDeviceSQL = `DELETE FROM devices WHERE serial = ?`
 
 const saveDeviceSQL = `INSERT INTO devices
-  (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc,
+   received_hlc, upgraded_hlc, login_hlc)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (serial) DO UPDATE SET
   model = excluded.model, official_id = excluded.official_id, status = excluded.status, step = excluded.step,
   cycle = excluded.cycle, failure_id = excluded.failure_id, failure_reason = excluded.failure_reason,
   employee = excluded.employee, updated_hlc = excluded.updated_hlc,
   updated_station = excluded.updated_station, updated_actor = excluded.updated_actor,
-  kind = excluded.kind, custody = excluded.custody, custody_hlc = excluded.custody_hlc`
+  kind = excluded.kind, custody = excluded.custody, custody_hlc = excluded.custody_hlc,
+  received_hlc = excluded.received_hlc, upgraded_hlc = excluded.upgraded_hlc, login_hlc = excluded.login_hlc`
 
 func saveDevice(ctx context.Context, tx wtx, d Device) error {
 	if !d.Known {
@@ -172,7 +189,7 @@ func saveDevice(ctx context.Context, tx wtx, d Device) error {
 	}
 	_, err := tx.ExecContext(ctx, saveDeviceSQL, d.Serial, d.Model, d.OfficialID, string(d.Status), string(d.Step), d.Cycle,
 		d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor,
-		string(d.Kind), string(d.Custody), int64(d.Since))
+		string(d.Kind), string(d.Custody), int64(d.Since), int64(d.ReceivedAt), int64(d.UpgradedAt), int64(d.LoginAt))
 	if err != nil {
 		return fmt.Errorf("save tablet %s: %w", d.Serial, err)
 	}
@@ -205,7 +222,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
+	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}

@@ -107,6 +107,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	s.read = r
 	s.startHealthCheck()
+	if err := s.owedRebuild(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	return s, nil
 }
 
@@ -219,6 +223,19 @@ func (s *Store) init(ctx context.Context) error {
 	}
 	s.clock = HLC(max.Int64)
 	return s.prepareHot(ctx)
+}
+
+// owedRebuild runs the rebuild a migration that added to the projections
+// asked for; the rebuild deletes the request in its own transaction.
+func (s *Store) owedRebuild(ctx context.Context) error {
+	var pending int
+	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM pending WHERE what = 'rebuild'`).Scan(&pending); err != nil {
+		return classify(err)
+	}
+	if pending == 0 {
+		return nil
+	}
+	return s.Rebuild(ctx)
 }
 
 // classify turns SQLite's "file is not a database" and "malformed" codes

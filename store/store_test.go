@@ -115,7 +115,7 @@ func TestClockResumesAfterReopen(t *testing.T) {
 
 func dumpDevices(t *testing.T, db *sql.DB) []Device {
 	t.Helper()
-	rows, err := db.Query(`SELECT serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor FROM devices ORDER BY serial`)
+	rows, err := db.Query(`SELECT serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, received_hlc, upgraded_hlc, login_hlc FROM devices ORDER BY serial`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,8 @@ func dumpDevices(t *testing.T, db *sql.DB) []Device {
 		var d Device
 		var st, step string
 		var hlc int64
-		rows.Scan(&d.Serial, &d.Model, &d.OfficialID, &st, &step, &d.Cycle, &d.FailureID, &d.FailureReason, &d.Employee, &hlc, &d.Station, &d.Actor)
+		rows.Scan(&d.Serial, &d.Model, &d.OfficialID, &st, &step, &d.Cycle, &d.FailureID, &d.FailureReason, &d.Employee, &hlc, &d.Station, &d.Actor,
+			&d.ReceivedAt, &d.UpgradedAt, &d.LoginAt)
 		d.Status, d.Step, d.Updated = Status(st), Status(step), HLC(hlc)
 		out = append(out, d)
 	}
