@@ -218,3 +218,31 @@ func (s *Store) Progress(ctx context.Context, loc *time.Location) ([]DayProgress
 	sort.Slice(out, func(i, j int) bool { return out[i].Day.Before(out[j].Day) })
 	return out, err
 }
+
+// StationDay is what one station did since a time: how many events it
+// made and who made them.
+type StationDay struct {
+	Events int
+	Staff  []string // initials, in order
+}
+
+// StationsSince is each station's events since a time (the start of a
+// day, for the dashboard's Desks page), from the log this store holds.
+func (s *Store) StationsSince(ctx context.Context, since time.Time) (map[string]StationDay, error) {
+	out := map[string]StationDay{}
+	err := eachRow(ctx, s.read, func(row scanFunc) error {
+		var station, actor string
+		var n int
+		if err := row(&station, &actor, &n); err != nil {
+			return err
+		}
+		d := out[station]
+		d.Events += n
+		if actor != "" {
+			d.Staff = append(d.Staff, actor)
+		}
+		out[station] = d
+		return nil
+	}, `SELECT station, actor, count(*) FROM events WHERE hlc >= ? GROUP BY station, actor ORDER BY station, actor`, int64(hlcAt(since)))
+	return out, err
+}

@@ -89,15 +89,31 @@ func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (
 // page, until it reaches the central store's head. It returns how many
 // were new here and whether the head was reached.
 func (s *Store) Pull(ctx context.Context, base, token string, hc *http.Client) (int, bool, error) {
-	hc, pulled := client(hc), 0
+	hc = client(hc)
+	return s.PullFrom(ctx, func(ctx context.Context, after int64, limit int) (wire.PullResponse, error) {
+		var resp wire.PullResponse
+		u := fmt.Sprintf("%s/v1/pull?after=%d&limit=%d", strings.TrimRight(base, "/"), after, limit)
+		err := call(ctx, hc, http.MethodGet, u, token, nil, &resp)
+		return resp, err
+	})
+}
+
+// PullPage fetches one page of events after a sequence number: over HTTP
+// for a desk, straight from PostgreSQL for the dashboard's mirror.
+type PullPage func(ctx context.Context, after int64, limit int) (wire.PullResponse, error)
+
+// PullFrom applies pages of events after this store's cursor until the
+// head, each page with its cursor in one transaction. It returns how many
+// were new here and whether the head was reached.
+func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) {
+	pulled := 0
 	for range 100_000 {
 		cursor, err := s.Cursor(ctx)
 		if err != nil {
 			return pulled, false, err
 		}
-		var resp wire.PullResponse
-		u := fmt.Sprintf("%s/v1/pull?after=%d&limit=%d", strings.TrimRight(base, "/"), cursor, syncChunk)
-		if err := call(ctx, hc, http.MethodGet, u, token, nil, &resp); err != nil {
+		resp, err := page(ctx, cursor, syncChunk)
+		if err != nil {
 			return pulled, false, err
 		}
 		evs := make([]SyncedEvent, len(resp.Events))

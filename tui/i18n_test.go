@@ -62,7 +62,7 @@ func TestCatalogHasEveryKeyInEveryLanguage(t *testing.T) {
 	for _, e := range []store.Encoding{store.UTF8, store.UTF8BOM, store.Windows1252} {
 		keys = append(keys, "encoding."+string(e))
 	}
-	for _, k := range sortKeys {
+	for _, k := range store.ChaseSorts {
 		keys = append(keys, "overview.sort."+k)
 	}
 	for _, s := range store.Statuses {

@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -28,7 +27,7 @@ type overviewScreen struct {
 	seq       int
 	mun       string // filter: "" for all
 	body      string // filter: "" for all
-	sortBy    int    // index into sortKeys
+	sortBy    int    // index into store.ChaseSorts
 	search    textinput.Model
 	searching bool
 	offset    int // first list row shown
@@ -37,8 +36,6 @@ type overviewScreen struct {
 
 	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
 }
-
-var sortKeys = []string{"name", "municipality", "body"}
 
 type overviewMsg struct {
 	seq int
@@ -85,14 +82,7 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		// Municipalities and bodies in the language's order: Åfjord after
 		// Aure in bokmål, as the secretariat reads a list.
-		cmp := o.c.t.Compare
-		sort.SliceStable(msg.ov.Lines, func(i, j int) bool {
-			a, b := msg.ov.Lines[i], msg.ov.Lines[j]
-			if a.Municipality != b.Municipality {
-				return cmp(a.Municipality, b.Municipality) < 0
-			}
-			return a.Body == "" || (b.Body != "" && cmp(a.Body, b.Body) < 0)
-		})
+		store.SortCoverage(msg.ov.Lines, o.c.t.Compare)
 		o.lines, o.total, o.loaded = msg.ov.Lines, msg.ov.Total, true
 		if !msg.ov.ChaseSame { // the list changed: take it, fold its names once
 			o.chase, o.chaseVersion = msg.ov.Chase, msg.ov.ChaseVersion
@@ -140,7 +130,7 @@ func (o *overviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Body):
 		o.body = cycle(o.bodies(), o.body)
 	case key.Matches(msg, k.Sort):
-		o.sortBy = (o.sortBy + 1) % len(sortKeys)
+		o.sortBy = (o.sortBy + 1) % len(store.ChaseSorts)
 	case key.Matches(msg, k.Search):
 		o.searching = true
 		return o.search.Focus()
@@ -188,78 +178,16 @@ func cycle(all []string, cur string) string {
 	return ""
 }
 
-func (o *overviewScreen) municipalities() []string {
-	var out []string
-	for _, l := range o.lines {
-		if l.Body == "" && l.Municipality != "" {
-			out = append(out, l.Municipality)
-		}
-	}
-	return out
-}
+func (o *overviewScreen) municipalities() []string { return store.CoverageMunicipalities(o.lines) }
 
-func (o *overviewScreen) bodies() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, l := range o.lines {
-		if l.Body != "" && (o.mun == "" || l.Municipality == o.mun) && !seen[l.Body] {
-			seen[l.Body] = true
-			out = append(out, l.Body)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return o.c.t.Compare(out[i], out[j]) < 0 })
-	return out
-}
+func (o *overviewScreen) bodies() []string { return store.CoverageBodies(o.lines, o.mun, o.c.t.Compare) }
 
 // refilter applies the filters, the name search and the sort to the
 // chase list.
 func (o *overviewScreen) refilter() {
-	words := strings.Fields(store.Fold(o.search.Value()))
-	o.visible = o.visible[:0]
-	for i, c := range o.chase {
-		if o.mun != "" && c.Municipality != o.mun {
-			continue
-		}
-		if o.body != "" && !hasBody(c, o.body) {
-			continue
-		}
-		name := o.folded[i]
-		match := true
-		for _, w := range words {
-			if !strings.Contains(name, w) {
-				match = false
-				break
-			}
-		}
-		if match {
-			o.visible = append(o.visible, c)
-		}
-	}
-	by, cmp := sortKeys[o.sortBy], o.c.t.Compare
-	sort.SliceStable(o.visible, func(i, j int) bool {
-		a, b := o.visible[i], o.visible[j]
-		switch by {
-		case "municipality":
-			if c := cmp(a.Municipality, b.Municipality); c != 0 {
-				return c < 0
-			}
-		case "body":
-			if c := cmp(a.Bodies(), b.Bodies()); c != 0 {
-				return c < 0
-			}
-		}
-		return cmp(a.Name, b.Name) < 0
-	})
+	f := store.ChaseFilter{Municipality: o.mun, Body: o.body, Query: o.search.Value(), Sort: store.ChaseSorts[o.sortBy]}
+	o.visible = store.FilterChase(o.chase, o.folded, f, o.c.t.Compare, o.visible[:0])
 	o.offset = min(o.offset, max(0, len(o.visible)-1))
-}
-
-func hasBody(c store.Chase, body string) bool {
-	for _, s := range c.Seats {
-		if s.Body == body {
-			return true
-		}
-	}
-	return false
 }
 
 func (o *overviewScreen) shortHelp() []key.Binding {
@@ -343,7 +271,7 @@ func (o *overviewScreen) view(w, h int) string {
 	}
 
 	out = append(out, "")
-	filters := t.T("overview.filter", orAll(t, o.mun), orAll(t, o.body), t.T("overview.sort."+sortKeys[o.sortBy]))
+	filters := t.T("overview.filter", orAll(t, o.mun), orAll(t, o.body), t.T("overview.sort."+store.ChaseSorts[o.sortBy]))
 	search := ""
 	if o.searching || o.search.Value() != "" {
 		search = " · " + t.T("overview.search") + " " + o.search.View()

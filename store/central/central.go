@@ -148,6 +148,9 @@ func (c *Central) Auth(ctx context.Context, token string) (station, tenant strin
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", ErrUnauthorized
 	}
+	if err == nil {
+		c.seen(ctx, station)
+	}
 	return station, tenant, err
 }
 
