@@ -505,3 +505,9 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, serial, p.Official, boolInt(p.Help
 	}
 	return nil
 }
+
+// DevicesOf is the devices an official has: their roster tablet and any
+// issued to them.
+func (s *Store) DevicesOf(ctx context.Context, official string) ([]Holding, error) {
+	return holdingsOf(ctx, s.read, official)
+}

@@ -162,22 +162,10 @@ func (d *deskScreen) custodyLines(w int) []string {
 
 func (d *deskScreen) timelineLine(e store.Entry, w int) string {
 	st, t := d.c.styles, d.c.t
-	what := t.Kind(e.Kind)
-	switch {
-	case e.UndoOf != "":
-		what += " " + t.Kind(e.UndoOf)
-	case e.Who != "":
-		what += ": " + scan.Clean(e.Who)
-		if e.Reason != "" {
-			what += ", " + t.T("return."+e.Reason)
-		}
-	case e.Detail != "":
-		what += ": " + scan.Clean(e.Detail)
-	}
+	what := scan.Clean(t.Entry(e))
 	kind := st.Timeline.Kind
 	if e.Undone {
 		kind = st.Timeline.Undone
-		what += " " + t.T("card.undone")
 	}
 	when := st.Timeline.Time.Render(t.DateTime(e.At) + "  ")
 	who := st.Timeline.Who.Render(scan.Clean(e.Staff) + " · " + scan.Clean(e.Station))

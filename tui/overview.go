@@ -180,7 +180,9 @@ func cycle(all []string, cur string) string {
 
 func (o *overviewScreen) municipalities() []string { return store.CoverageMunicipalities(o.lines) }
 
-func (o *overviewScreen) bodies() []string { return store.CoverageBodies(o.lines, o.mun, o.c.t.Compare) }
+func (o *overviewScreen) bodies() []string {
+	return store.CoverageBodies(o.lines, o.mun, o.c.t.Compare)
+}
 
 // refilter applies the filters, the name search and the sort to the
 // chase list.

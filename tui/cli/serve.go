@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"dropin/scan"
 	"dropin/store/central"
+	"dropin/store/central/dashboard"
 	"dropin/tui"
 )
 
@@ -21,11 +23,14 @@ func (a *app) serveCmd() *cobra.Command {
 	pg := a.getenv("DROPIN_PG")
 	listen, tlsCert, tlsKey := "127.0.0.1:8470", "", ""
 	var noMigrate bool
+	mirrorDir, cutover := a.getenv("DROPIN_MIRROR"), a.getenv("DROPIN_CUTOVER")
 	cmd := &cobra.Command{
 		Use:   "serve --pg DSN [--listen ADDR] [--tls-cert F --tls-key F]",
-		Short: "run the central sync service on PostgreSQL",
-		Long: `Run the central sync service on PostgreSQL. Plain HTTP is served on loopback
-only; elsewhere give --tls-cert and --tls-key, or serve behind a TLS proxy.
+		Short: "run the central sync service and the management dashboard on PostgreSQL",
+		Long: `Run the central sync service on PostgreSQL, and beside it the read-only web
+dashboard for management (log in with a viewer: dropin serve viewer add).
+Plain HTTP is served on loopback only; elsewhere give --tls-cert and
+--tls-key, or serve behind a TLS proxy.
 At start it brings the schema to this version's (dropin serve migrate does
 only that); with --no-migrate it changes nothing and refuses to start on
 a schema that is not this version's.`,
@@ -48,8 +53,27 @@ a schema that is not this version's.`,
 				return err
 			}
 			defer c.Close()
+			var cut time.Time
+			if cutover != "" {
+				if cut, err = time.ParseInLocation("2006-01-02 15:04", cutover, time.Local); err != nil {
+					return usagef(cmd, "--cutover %q: give a date and time as 2026-04-14 15:30", cutover)
+				}
+			}
+			if mirrorDir == "" {
+				mirrorDir = filepath.Join(stateDir(a.getenv), "mirror")
+			}
 			logger := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			srv := &http.Server{Addr: listen, Handler: central.Handler(c, logger), ReadHeaderTimeout: 10 * time.Second}
+			mirrors := dashboard.NewMirrors(tui.ExpandHome(mirrorDir), c, logger)
+			defer mirrors.Close()
+			go mirrors.Run(ctx, 2*time.Second)
+			dash, err := dashboard.New(dashboard.Options{Auth: c, Mirrors: mirrors, Log: logger, Cutover: cut})
+			if err != nil {
+				return err
+			}
+			mux := http.NewServeMux()
+			mux.Handle("/v1/", central.Handler(c, logger))
+			mux.Handle("/", dash.Handler())
+			srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			go func() {
 				<-ctx.Done()
 				srv.Close()
@@ -71,7 +95,9 @@ a schema that is not this version's.`,
 	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "TLS certificate `file`")
 	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "TLS key `file`")
 	cmd.Flags().BoolVar(&noMigrate, "no-migrate", false, "change no schema (a read-only standby): start only if it is this version's")
-	cmd.AddCommand(a.stationCmd(&pg), migrateCmd(&pg))
+	cmd.Flags().StringVar(&mirrorDir, "mirror", mirrorDir, "the `folder` of the dashboard's copy of each tenant's events (env DROPIN_MIRROR; default the state folder's mirror/)")
+	cmd.Flags().StringVar(&cutover, "cutover", cutover, "the cut-over `time` marked on the progress chart, e.g. \"2026-04-14 15:30\" (env DROPIN_CUTOVER)")
+	cmd.AddCommand(a.stationCmd(&pg), a.viewerCmd(&pg), migrateCmd(&pg))
 	return cmd
 }
 

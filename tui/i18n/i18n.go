@@ -135,3 +135,35 @@ func (c Catalog) DateTime(t time.Time) string {
 	}
 	return t.Format("02.01. 15:04")
 }
+
+// Entry is one timeline line's words: the step, and who or what it
+// names. Raw text: a terminal cleans it, a web page escapes it.
+func (c Catalog) Entry(e store.Entry) string {
+	what := c.Kind(e.Kind)
+	switch {
+	case e.UndoOf != "":
+		what += " " + c.Kind(e.UndoOf)
+	case e.Who != "":
+		what += ": " + e.Who
+		if e.Reason != "" {
+			what += ", " + c.T("return."+e.Reason)
+		}
+	case e.Detail != "":
+		what += ": " + e.Detail
+	}
+	if e.Undone {
+		what += " " + c.T("card.undone")
+	}
+	return what
+}
+
+// Date is a day, as the language writes it.
+func (c Catalog) Date(t time.Time) string {
+	switch c.Lang {
+	case English:
+		return t.Format("2 Jan 2006")
+	case Swedish:
+		return t.Format("2006-01-02")
+	}
+	return t.Format("02.01.2006")
+}

@@ -1,0 +1,402 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// The dashboard's overview and chase list are a desk's to the row: a desk
+// that pulled everything, drawn by the desk's own rules (order, filters),
+// gives the same rows as the pages, in every language; and when a desk
+// steps a tablet and syncs, the page moves with it.
+func TestDashboardEqualsDesk(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a := levanger(w, "levanger-1", "innherred")
+	b := w.desk("levanger-2", "innherred")
+	a.sync()
+	b.sync() // b now has a's events too
+	expected, err := b.st.Sample(ctx, store.Expected, 2)
+	if err != nil || len(expected) < 2 {
+		t.Fatalf("expected tablets: %v %v", expected, err)
+	}
+	b.st.CheckIn(ctx, expected[0], b.by)
+	b.step(expected[0], store.KindUpgrading)
+	b.sync()
+	a.sync() // a has pulled everything
+	c := w.login("leder", w.viewer("leder", "innherred"))
+
+	for _, lang := range []i18n.Lang{i18n.Bokmal, i18n.Swedish, i18n.English} {
+		cat := i18n.New(lang)
+		lines, total, err := a.st.Coverage(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		store.SortCoverage(lines, cat.Compare)
+		_, doc := w.get(c, "/overview?lang="+string(lang))
+		if got, want := text(byID(doc, "total")), cat.T("overview.total", total.Collected(), total.Total(), percent(total.Collected(), total.Total())); got != want {
+			t.Errorf("%s: total %q, the desk says %q", lang, got, want)
+		}
+		got := rows(byID(doc, "coverage"))
+		if len(got) != len(lines) {
+			t.Fatalf("%s: %d coverage rows, the desk has %d", lang, len(got), len(lines))
+		}
+		for i, l := range lines {
+			r := coverageLine(cat, l)
+			want := []string{r.Name, fmt.Sprintf("%d %%", r.Percent)}
+			for _, n := range r.Counts {
+				want = append(want, fmt.Sprint(n))
+			}
+			if strings.Join(got[i], "|") != strings.Join(want, "|") {
+				t.Errorf("%s: row %d is %q, the desk's is %q", lang, i, got[i], want)
+			}
+		}
+
+		ov, err := a.st.LoadOverview(ctx, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []store.ChaseFilter{{}, {Municipality: "Levanger", Sort: "body"}, {Body: "Kommunestyret", Query: "aa"}} {
+			q := url.Values{"lang": {string(lang)}, "municipality": {f.Municipality}, "body": {f.Body}, "q": {f.Query}, "sort": {f.Sort}}
+			if f.Sort == "" {
+				f.Sort = "name"
+			}
+			want := store.FilterChase(ov.Chase, nil, f, cat.Compare, nil)
+			_, doc := w.get(c, "/chase?"+q.Encode())
+			got := rows(byID(doc, "chase"))
+			if len(want) == 0 {
+				t.Fatalf("filter %+v chases nobody: the test proves nothing", f)
+			}
+			if len(got) != min(len(want), chasePage) {
+				t.Fatalf("%s %+v: %d rows, the desk has %d", lang, f, len(got), len(want))
+			}
+			for i := range got {
+				wr := []string{want[i].Name, want[i].Municipality, want[i].Bodies(), want[i].Phone, want[i].Email, want[i].Serial}
+				if strings.Join(got[i], "|") != strings.Join(wr, "|") {
+					t.Errorf("%s %+v: row %d is %q, the desk's is %q", lang, f, i, got[i], wr)
+				}
+			}
+		}
+	}
+
+	// A step at a desk shows on the page once the desk has synced.
+	_, doc := w.get(c, "/overview?lang=nb")
+	before := text(byID(doc, "total"))
+	a.st.CheckIn(ctx, expected[1], a.by)
+	a.sync()
+	_, doc = w.get(c, "/overview")
+	if after := text(byID(doc, "total")); after == before {
+		t.Fatalf("the total stayed %q after a check-in was synced", after)
+	}
+}
+
+// A viewer sees one tenant: another tenant's officials never show, and
+// its serials are "not found" exactly as a serial nobody has.
+func TestTenantsAreApart(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a := levanger(w, "levanger-1", "innherred")
+	a.sync()
+	o := w.desk("ockero-1", "ockero")
+	roster := filepath.Join(t.TempDir(), "ockero.csv")
+	os.WriteFile(roster, []byte("Navn;Kommune;Organ;Rolle;Primær e-post;Nettbrett serienr;Nettbrett modell\n"+
+		"Anna Hägg;Öckerö;Kommunfullmäktige;Ledamot;anna.hagg@ockero.se;OCK0000001;iPad\n"), 0o600)
+	if _, _, err := o.st.ImportFile(ctx, roster, o.by, false); err != nil {
+		t.Fatal(err)
+	}
+	o.sync()
+
+	c := w.login("gun", w.viewer("gun", "ockero"))
+	_, doc := w.get(c, "/chase")
+	if got := rows(byID(doc, "chase")); len(got) != 1 || got[0][0] != "Anna Hägg" {
+		t.Fatalf("Öckerö's chase list: %q", got)
+	}
+	for _, page := range []string{"/overview", "/chase?q=Aasen", "/equipment", "/batches", "/desks", "/device?q=Aasen", "/device?q=R52NXYGSKYS"} {
+		resp, err := c.Get(w.url + page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, other := range []string{"Aasen", "R52NXYGSKYS", "Levanger", "levanger-1", "Kommunestyret, 2. april"} {
+			if strings.Contains(string(body), other) && !strings.Contains(page, other) {
+				t.Errorf("%s shows the other tenant's %q", page, other)
+			}
+		}
+	}
+	theirs, _ := pageBody(t, c, w.url+"/device/R52NXYGSKYS")
+	nobodys, _ := pageBody(t, c, w.url+"/device/ZZZZZZZZ99")
+	if theirs.status != http.StatusNotFound || nobodys.status != http.StatusNotFound ||
+		strings.ReplaceAll(theirs.body, "R52NXYGSKYS", "X") != strings.ReplaceAll(nobodys.body, "ZZZZZZZZ99", "X") {
+		t.Fatalf("another tenant's serial answers %d, a serial nobody has %d; the pages must be the same", theirs.status, nobodys.status)
+	}
+	mine, _ := pageBody(t, c, w.url+"/device/OCK0000001")
+	if mine.status != http.StatusOK || !strings.Contains(mine.body, "Anna Hägg") {
+		t.Fatalf("own tablet: %d", mine.status)
+	}
+}
+
+type answer struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func pageBody(t *testing.T, c *http.Client, u string) (answer, error) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return answer{status: resp.StatusCode, body: string(b), header: resp.Header}, err
+}
+
+// Names, bodies, models and reasons that carry HTML, script or terminal
+// escapes are shown as text; every answer forbids inline script.
+func TestHostileDataIsText(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	d := w.desk("skranke-1", "innherred")
+	evil := store.Official{ID: "evil@example.no", Name: `<script>alert("navn")</script> Ås`, Municipality: `Lev<b>anger</b>`,
+		EmailPrimary: "evil@example.no", Phone: `"><img src=x onerror=alert(1)>`,
+		Seats: []store.Seat{{Body: `<img src=x onerror=alert("organ")>`, Role: "\x1b[31mLeder"}}}
+	if err := d.st.PutOfficial(ctx, evil, d.by); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.Register(ctx, "EVIL000001", "iPad <svg onload=alert(3)>\x1b]0;x\x07", evil.ID, d.by); err != nil {
+		t.Fatal(err)
+	}
+	d.st.CheckIn(ctx, "EVIL000001", d.by)
+	if _, err := d.st.Step(ctx, "EVIL000001", store.KindFailed, store.Input{Reason: `</li><script>alert("grunn")</script>`}, d.by); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.Register(ctx, "EVIL000002", "iPad", evil.ID, d.by); err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	c := w.login("leder", w.viewer("leder", "innherred"))
+	for _, page := range []string{"/overview", "/progress", "/chase", "/desks", "/batches", "/equipment", "/device/EVIL000001", "/device?q=script"} {
+		a, _ := pageBody(t, c, w.url+page)
+		if a.status != http.StatusOK {
+			t.Fatalf("%s: %d", page, a.status)
+		}
+		for _, raw := range []string{"<script>alert", "<img src=x", "<svg onload", "<b>anger", "\x1b"} {
+			if strings.Contains(a.body, raw) {
+				t.Errorf("%s carries %q raw", page, raw)
+			}
+		}
+		csp := a.header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") || a.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: CSP %q, nosniff %q", page, csp, a.header.Get("X-Content-Type-Options"))
+		}
+	}
+	a, _ := pageBody(t, c, w.url+"/device/EVIL000001")
+	for _, shown := range []string{`&lt;script&gt;alert(&#34;navn&#34;)&lt;/script&gt; Ås`, `&lt;/li&gt;&lt;script&gt;alert(&#34;grunn&#34;)&lt;/script&gt;`} {
+		if !strings.Contains(a.body, shown) {
+			t.Errorf("the card does not show %q as text", shown)
+		}
+	}
+}
+
+// Logins: a wrong password, a station token and a revoked viewer are
+// refused; a viewer's session never syncs and a station token never opens
+// a page; cookies are HttpOnly and SameSite=Strict, Secure off loopback;
+// guessing is slowed; logging out ends the session on the server.
+func TestLoginsAndSessions(t *testing.T) {
+	w := newWorld(t)
+	d := w.desk("skranke-1", "innherred")
+	pw := w.viewer("leder", "innherred")
+	for name, pass := range map[string]string{"leder": "wrong", "skranke-1": d.token, "nobody": pw} {
+		resp := w.post(w.browser(), "/login", url.Values{"name": {name}, "password": {pass}})
+		if resp.StatusCode != http.StatusUnauthorized || len(resp.Cookies()) > 0 && resp.Cookies()[0].Name == sessionCookie {
+			t.Errorf("login %s with %q: %s", name, pass, resp.Status)
+		}
+	}
+	// A station token as a bearer opens no page.
+	req, _ := http.NewRequest(http.MethodGet, w.url+"/overview", nil)
+	req.Header.Set("Authorization", "Bearer "+d.token)
+	resp, err := w.browser().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("a station token on /overview: %s", resp.Status)
+	}
+
+	c := w.browser()
+	resp = w.post(c, "/login", url.Values{"name": {"leder"}, "password": {pw}, "next": {"/chase?municipality=Levanger"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/chase?municipality=Levanger" {
+		t.Fatalf("login: %s to %q", resp.Status, resp.Header.Get("Location"))
+	}
+	var session *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == sessionCookie {
+			session = ck
+		}
+	}
+	if session == nil || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode || session.Secure {
+		t.Fatalf("session cookie on loopback: %+v", session)
+	}
+	// The viewer's session does not sync.
+	req, _ = http.NewRequest(http.MethodGet, w.url+"/v1/pull?after=0", nil)
+	req.AddCookie(session)
+	req.Header.Set("Authorization", "Bearer "+session.Value)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("a viewer's session on /v1/pull: %s", resp.Status)
+	}
+	// Off loopback (a name, as behind a proxy) the cookie needs HTTPS.
+	r := httptestRequest("dashboard.example.no")
+	if !secure(r) || secure(httptestRequest("127.0.0.1:8470")) || secure(httptestRequest("localhost:8470")) {
+		t.Fatal("Secure must be set everywhere but loopback")
+	}
+	// Logout ends the session: the old cookie, replayed, opens nothing.
+	if resp := w.post(c, "/logout", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: %s", resp.Status)
+	}
+	replay := w.browser()
+	u, _ := url.Parse(w.url)
+	replay.Jar.SetCookies(u, []*http.Cookie{{Name: sessionCookie, Value: session.Value}})
+	if a, _ := pageBody(t, replay, w.url+"/overview"); a.status != http.StatusSeeOther {
+		t.Fatalf("a logged-out session still opens the overview: %d", a.status)
+	}
+	// Revoking a viewer ends its open sessions.
+	c = w.login("leder", pw)
+	if err := w.c.RevokeViewer(context.Background(), "leder"); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := pageBody(t, c, w.url+"/overview"); a.status != http.StatusSeeOther {
+		t.Fatalf("a revoked viewer's session: %d", a.status)
+	}
+	// Guessing one name is slowed after five tries, whatever the password.
+	w.viewer("gun", "innherred")
+	slowed := false
+	for i := range 8 {
+		resp := w.post(w.browser(), "/login", url.Values{"name": {"gun"}, "password": {fmt.Sprint("guess", i)}})
+		if resp.StatusCode == http.StatusTooManyRequests {
+			slowed = i >= 5
+			break
+		}
+	}
+	if !slowed {
+		t.Fatal("six wrong passwords in a row were all tried")
+	}
+	// A form posted from another site is refused.
+	req, _ = http.NewRequest(http.MethodPost, w.url+"/login", strings.NewReader("name=leder&password=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site login form: %s", resp.Status)
+	}
+}
+
+func httptestRequest(host string) *http.Request {
+	r, _ := http.NewRequest(http.MethodGet, "http://"+host+"/", nil)
+	r.Host = host
+	return r
+}
+
+// Every page answers in every language with no word missing; the choice
+// is kept; unknown pages are 404; the live part comes alone on request.
+func TestPagesInEveryLanguage(t *testing.T) {
+	w := newWorld(t)
+	a := levanger(w, "levanger-1", "innherred")
+	a.sync()
+	c := w.login("leder", w.viewer("leder", "innherred"))
+	pages := []string{"/overview", "/progress", "/chase", "/chase?municipality=Levanger&body=Kommunestyret&q=e&sort=body&page=0",
+		"/desks", "/batches", "/equipment", "/device", "/device?q=aasen", "/device/R52NXYGSKYS"}
+	words := map[i18n.Lang]string{i18n.Bokmal: "Logg ut", i18n.Swedish: "Logga ut", i18n.English: "Log out"}
+	for lang, logout := range words {
+		if a, _ := pageBody(t, c, w.url+"/overview?lang="+string(lang)); !strings.Contains(a.body, logout) {
+			t.Fatalf("%s: no %q", lang, logout)
+		}
+		for _, p := range pages {
+			a, _ := pageBody(t, c, w.url+p)
+			if a.status != http.StatusOK {
+				t.Errorf("%s %s: %d", lang, p, a.status)
+			}
+			if strings.Contains(a.body, "⟨") || !strings.Contains(a.body, logout) {
+				t.Errorf("%s %s: a word is missing, or the language was not kept", lang, p)
+			}
+		}
+	}
+	for _, p := range []string{"/nothing", "/overview/x", "/device/R52NXYGSKYS/x", "/static/nothing.css"} {
+		if a, _ := pageBody(t, c, w.url+p); a.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, a.status)
+		}
+	}
+	partial := func() *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, w.url+"/overview", nil)
+		req.Header.Set(partialHeader, "1")
+		return req
+	}
+	resp, err := c.Do(partial())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if strings.Contains(string(body), "<html") || !strings.Contains(string(body), `id="coverage"`) {
+		t.Fatalf("the live part: %.200s", body)
+	}
+	resp, err = w.browser().Do(partial())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the live part without a session: %s (the script reloads to the login on 401)", resp.Status)
+	}
+}
+
+// The chart's sentences: the pace of the last seven days, the day it has
+// them all, and whether that is before the cut-over.
+func TestProgressProjection(t *testing.T) {
+	cat := i18n.New(i18n.Bokmal)
+	day := func(d int) time.Time { return time.Date(2026, 4, d, 0, 0, 0, 0, oslo) }
+	days := []store.DayProgress{{Day: day(1), Collected: 40}, {Day: day(3), Collected: 14, Upgraded: 10}, {Day: day(7), Collected: 14, Upgraded: 20, LoggedIn: 5}}
+	now := time.Date(2026, 4, 8, 10, 0, 0, 0, oslo)
+	// 28 in the last 7 days (2nd to 8th): 4 a day; 100 expected, 68 in: 32 left, 8 days: the 16th.
+	p := buildProgress(cat, days, 100, now, time.Date(2026, 4, 14, 15, 30, 0, 0, oslo), oslo)
+	notes := strings.Join(p.Notes, "\n")
+	for _, want := range []string{"Tempo siste 7 dager: 4,0 nettbrett per dag.", "Med dette tempoet er alle samlet inn 16.04.2026.",
+		"Overgang 14.04.2026 kl. 15.30", "Det rekker ikke til overgangen: med dagens tempo mangler 8 da."} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	for _, want := range []string{`class="line-collected"`, `class="line-upgraded"`, `class="line-login"`, `class="line-projection"`, "Overgang 14.04.2026", "<title"} {
+		if !strings.Contains(string(p.Chart), want) {
+			t.Errorf("the chart lacks %s", want)
+		}
+	}
+	p = buildProgress(cat, days, 100, now, time.Date(2026, 4, 30, 15, 30, 0, 0, oslo), oslo)
+	if !strings.Contains(strings.Join(p.Notes, "\n"), "Det rekker til overgangen.") {
+		t.Errorf("a late cut-over is met: %q", p.Notes)
+	}
+	p = buildProgress(cat, nil, 10, now, time.Time{}, oslo)
+	if p.Empty == "" || !strings.Contains(strings.Join(p.Notes, "\n"), "Ingen overgangsdato") {
+		t.Errorf("nothing collected, no cut-over: %+v", p.Notes)
+	}
+}

@@ -1,0 +1,520 @@
+package dashboard
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"dropin/scan"
+	"dropin/store"
+	"dropin/store/export"
+	"dropin/tui/i18n"
+)
+
+// view is what the layout draws around a page.
+type view struct {
+	t       i18n.Catalog
+	Lang    string
+	Langs   []langLink
+	Nav     []navLink
+	Title   string
+	Viewer  string
+	Tenant  string
+	Updated string
+	Refresh int // milliseconds
+	Data    any
+}
+
+// T is the catalog's text for key, for the templates.
+func (v view) T(key string, args ...any) string { return v.t.T(key, args...) }
+
+type langLink struct {
+	Code, Name, URL string
+	Active          bool
+}
+
+type navLink struct {
+	URL, Label string
+	Active     bool
+}
+
+var langNames = []struct {
+	lang i18n.Lang
+	name string
+}{{i18n.Bokmal, "Bokmål"}, {i18n.Swedish, "Svenska"}, {i18n.English, "English"}}
+
+// langLinks are the page itself in each language, its filters kept.
+func langLinks(r *http.Request, cur i18n.Lang) []langLink {
+	var out []langLink
+	for _, l := range langNames {
+		q := r.URL.Query()
+		q.Set("lang", string(l.lang))
+		out = append(out, langLink{Code: string(l.lang), Name: l.name, URL: r.URL.Path + "?" + q.Encode(), Active: l.lang == cur})
+	}
+	return out
+}
+
+var funcs = template.FuncMap{}
+
+// render draws a page, or only its live part for the page's own refresh.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, v *visit, name string, status int, data any) {
+	title := v.t.T("web.nav." + name)
+	if name == "notfound" {
+		title = v.t.T("web.notfound")
+	}
+	nav := make([]navLink, 0, len(navPages)+1)
+	for _, p := range append(navPages, "device") {
+		nav = append(nav, navLink{URL: "/" + p, Label: v.t.T("web.nav." + p), Active: p == name})
+	}
+	vw := view{t: v.t, Lang: string(v.lang), Langs: langLinks(r, v.lang), Nav: nav, Title: title,
+		Viewer: v.viewer.Name, Tenant: v.viewer.Tenant,
+		Updated: v.t.T("web.updated", s.o.Now().In(s.o.Location).Format("15:04:05")),
+		Refresh: int(s.o.Refresh / time.Millisecond), Data: data}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	tpl, which := s.pages[name], "layout.html"
+	if r.Header.Get(partialHeader) != "" {
+		which = "live"
+	}
+	if err := tpl.ExecuteTemplate(w, which, vw); err != nil {
+		s.o.Log.Error("dashboard page", "page", name, "err", err)
+	}
+}
+
+// mirror is the viewer's tenant's store, caught up; on failure the
+// answer is written and nil returned.
+func (s *Server) mirror(w http.ResponseWriter, r *http.Request, v *visit) *store.Store {
+	st, err := s.o.Mirrors.Store(r.Context(), v.viewer.Tenant)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return nil
+	}
+	return st
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, v *visit, err error) {
+	if r.Context().Err() != nil {
+		return // the browser went away
+	}
+	s.o.Log.Error("dashboard", "path", r.URL.Path, "tenant", v.viewer.Tenant, "err", err)
+	http.Error(w, v.t.T("web.error"), http.StatusServiceUnavailable)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *visit) {
+	s.render(w, r, v, "notfound", http.StatusNotFound, nil)
+}
+
+// ---- Overview
+
+type coverageRow struct {
+	Name    string
+	Body    bool
+	Percent int
+	Counts  []int
+}
+
+type colHead struct{ Short, Long string }
+
+type overviewData struct {
+	Heading string
+	Total   string
+	Cols    []colHead
+	Lines   []coverageRow
+	Sum     coverageRow
+}
+
+// overviewCols are the desk's Oversikt's columns, in its order.
+var overviewCols = []store.Status{store.Expected, store.Received, store.Upgrading, store.Upgraded, store.FirstLogin, store.Failed, store.EmployeeTrack}
+
+func coverageLine(t i18n.Catalog, l store.Coverage) coverageRow {
+	row := coverageRow{Name: scan.Clean(l.Municipality), Percent: percent(l.Collected(), l.Total())}
+	if l.Body != "" {
+		row.Name, row.Body = scan.Clean(l.Body), true
+	}
+	if row.Name == "" {
+		row.Name = t.T("overview.nomunicipality")
+	}
+	for _, c := range overviewCols {
+		n := l.Counts[c]
+		if c == store.FirstLogin {
+			n = l.LoggedIn() // as the desk counts it: first login or handed back
+		}
+		row.Counts = append(row.Counts, n)
+	}
+	return row
+}
+
+func percent(done, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	lines, total, err := st.Coverage(r.Context())
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	t := v.t
+	store.SortCoverage(lines, t.Compare)
+	d := overviewData{Heading: t.T("overview.coverage"),
+		Total: t.T("overview.total", total.Collected(), total.Total(), percent(total.Collected(), total.Total())),
+		Sum:   coverageLine(t, total)}
+	d.Sum.Name = ""
+	for _, c := range overviewCols {
+		d.Cols = append(d.Cols, colHead{Short: t.T("overview.col." + string(c)), Long: t.Status(c)})
+	}
+	for _, l := range lines {
+		d.Lines = append(d.Lines, coverageLine(t, l))
+	}
+	s.render(w, r, v, "overview", http.StatusOK, d)
+}
+
+// ---- To chase
+
+const chasePage = 100
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// chaseRow is one official to chase, as shown: every field cleaned of
+// control characters and terminal escapes (html/template escapes the rest).
+type chaseRow struct {
+	Name, Municipality, Bodies, Phone, Email, Serial string
+}
+
+type chaseData struct {
+	Heading                string
+	Query                  string
+	Municipalities, Bodies []option
+	Sorts                  []option
+	Rows                   []chaseRow
+	Shown                  string
+	Prev, Next, CSV, Excel string
+	Empty                  bool
+}
+
+// chaseFilter reads the list's filters from the query, as the desk's keys
+// set them.
+func chaseFilter(q url.Values) store.ChaseFilter {
+	f := store.ChaseFilter{Municipality: q.Get("municipality"), Body: q.Get("body"), Query: q.Get("q"), Sort: q.Get("sort")}
+	valid := false
+	for _, s := range store.ChaseSorts {
+		valid = valid || s == f.Sort
+	}
+	if !valid {
+		f.Sort = store.ChaseSorts[0]
+	}
+	return f
+}
+
+func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]store.Chase, []store.Coverage, store.ChaseFilter, bool) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return nil, nil, store.ChaseFilter{}, false
+	}
+	ov, err := st.LoadOverview(r.Context(), -1)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return nil, nil, store.ChaseFilter{}, false
+	}
+	store.SortCoverage(ov.Lines, v.t.Compare)
+	f := chaseFilter(r.URL.Query())
+	return store.FilterChase(ov.Chase, nil, f, v.t.Compare, nil), ov.Lines, f, true
+}
+
+func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
+	list, lines, f, ok := s.chaseList(w, r, v)
+	if !ok {
+		return
+	}
+	t, q := v.t, r.URL.Query()
+	d := chaseData{Heading: t.T("overview.chase", len(list)), Query: f.Query, Empty: len(list) == 0}
+	d.Municipalities = append(d.Municipalities, option{Value: "", Label: t.T("overview.all"), Selected: f.Municipality == ""})
+	for _, m := range store.CoverageMunicipalities(lines) {
+		d.Municipalities = append(d.Municipalities, option{Value: m, Label: scan.Clean(m), Selected: m == f.Municipality})
+	}
+	d.Bodies = append(d.Bodies, option{Value: "", Label: t.T("overview.all"), Selected: f.Body == ""})
+	for _, b := range store.CoverageBodies(lines, f.Municipality, t.Compare) {
+		d.Bodies = append(d.Bodies, option{Value: b, Label: scan.Clean(b), Selected: b == f.Body})
+	}
+	for _, so := range store.ChaseSorts {
+		d.Sorts = append(d.Sorts, option{Value: so, Label: t.T("overview.sort." + so), Selected: so == f.Sort})
+	}
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = max(0, min(pageNo, (len(list)-1)/chasePage))
+	from, to := pageNo*chasePage, min(len(list), (pageNo+1)*chasePage)
+	for _, c := range list[from:to] {
+		d.Rows = append(d.Rows, chaseRow{Name: scan.Clean(c.Name), Municipality: scan.Clean(c.Municipality), Bodies: scan.Clean(c.Bodies()),
+			Phone: scan.Clean(c.Phone), Email: scan.Clean(c.Email), Serial: c.Serial})
+	}
+	if len(list) > 0 {
+		d.Shown = t.T("web.chase.page", from+1, to, len(list))
+	}
+	link := func(path string, page int) string {
+		q := r.URL.Query()
+		q.Del("lang")
+		q.Del("page")
+		if page > 0 {
+			q.Set("page", strconv.Itoa(page))
+		}
+		if len(q) == 0 {
+			return path
+		}
+		return path + "?" + q.Encode()
+	}
+	if pageNo > 0 {
+		d.Prev = link("/chase", pageNo-1)
+	}
+	if to < len(list) {
+		d.Next = link("/chase", pageNo+1)
+	}
+	d.CSV, d.Excel = link("/chase.csv", 0), link("/chase.xlsx", 0)
+	s.render(w, r, v, "chase", http.StatusOK, d)
+}
+
+// ---- Desks
+
+type deskRow struct {
+	Name, LastSync, Staff string
+	Revoked               bool
+	Events                int
+}
+
+func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	stations, err := s.o.Auth.TenantStations(r.Context(), v.viewer.Tenant)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	now := s.o.Now().In(s.o.Location)
+	today, err := st.StationsSince(r.Context(), time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.o.Location))
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	var rows []deskRow
+	for _, sn := range stations {
+		d := today[sn.Name]
+		row := deskRow{Name: scan.Clean(sn.Name), Revoked: sn.Revoked, Events: d.Events, Staff: scan.Clean(strings.Join(d.Staff, ", ")), LastSync: v.t.T("web.desks.never")}
+		if !sn.LastSync.IsZero() {
+			row.LastSync = v.t.DateTime(sn.LastSync.In(s.o.Location))
+		}
+		rows = append(rows, row)
+	}
+	s.render(w, r, v, "desks", http.StatusOK, rows)
+}
+
+// ---- Batches
+
+type batchRow struct {
+	Name, Opened, ITDate, Body, Collected, State string
+	Others, Unknown                              int
+	Closed                                       bool
+}
+
+func (s *Server) batches(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	list, err := st.Batches(r.Context())
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	t := v.t
+	var rows []batchRow
+	for _, b := range list {
+		row := batchRow{Name: scan.Clean(b.Name), Opened: t.DateTime(b.Opened.In(s.o.Location)), ITDate: scan.Clean(b.ITDate), Body: scan.Clean(b.Body),
+			Collected: fmt.Sprintf("%d / %d (%d %%)", b.Collected, b.Expected, percent(b.Collected, b.Expected)),
+			Others:    b.Others(), Unknown: b.Unknown, Closed: b.Closed, State: t.T("web.batches.open")}
+		if b.Body == "" {
+			row.Body = t.T("overview.all")
+		}
+		if b.Closed {
+			row.State = t.T("web.batches.closed")
+		}
+		rows = append(rows, row)
+	}
+	s.render(w, r, v, "batches", http.StatusOK, rows)
+}
+
+// ---- Equipment
+
+type holderRow struct {
+	Name, Bodies, Phone, Device, Serial, Model, Custody, Since string
+}
+
+func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	hs, err := st.Holders(r.Context())
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	t := v.t
+	sort.SliceStable(hs, func(i, j int) bool { return t.Compare(hs[i].Official, hs[j].Official) < 0 })
+	rows := make([]holderRow, len(hs))
+	for i, h := range hs {
+		rows[i] = holderRow{Name: scan.Clean(h.Official), Bodies: scan.Clean(store.SeatsText(h.Seats)), Phone: scan.Clean(h.Phone), Device: t.Device(h.Kind),
+			Serial: h.Serial, Model: scan.Clean(h.Model), Custody: t.Custody(h.Custody), Since: t.Date(h.Since.In(s.o.Location))}
+	}
+	s.render(w, r, v, "equipment", http.StatusOK, rows)
+}
+
+// ---- A tablet
+
+type deviceData struct {
+	Query   string
+	Heading string
+	Found   []foundRow
+	None    string
+	Card    *cardView
+}
+
+type foundRow struct {
+	Name, Municipality, Serial, Model, Status, URL string
+}
+
+type cardView struct {
+	Serial, Model, Status, Kind           string
+	Official, Municipality, Bodies, Phone string
+	Email                                 string
+	Timeline                              []entryRow
+}
+
+type entryRow struct {
+	At, What, Who string
+	Undone        bool
+}
+
+// exists says whether this tenant's log knows the tablet at all.
+func exists(c store.Card) bool { return c.Device.Known || len(c.Timeline) > 0 }
+
+// deviceSearch finds a tablet by serial, or officials' tablets by name.
+func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	d := deviceData{Query: q}
+	if q == "" {
+		s.render(w, r, v, "device", http.StatusOK, d)
+		return
+	}
+	ctx, t := r.Context(), v.t
+	if serial, err := scan.Parse(q); err == nil {
+		if c, err := st.Card(ctx, serial); err == nil && exists(c) {
+			http.Redirect(w, r, "/device/"+url.PathEscape(serial), http.StatusSeeOther)
+			return
+		}
+	}
+	officials, err := st.SearchOfficials(ctx, q, 20)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	for _, o := range officials {
+		devs, err := st.DevicesOf(ctx, o.ID)
+		if err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		for _, h := range devs {
+			c, err := st.Card(ctx, h.Serial)
+			if err != nil {
+				continue
+			}
+			d.Found = append(d.Found, foundRow{Name: scan.Clean(o.Name), Municipality: scan.Clean(o.Municipality), Serial: h.Serial, Model: scan.Clean(h.Model),
+				Status: t.Status(c.Device.Status), URL: "/device/" + url.PathEscape(h.Serial)})
+		}
+	}
+	d.Heading = t.T("web.device.results", scan.Clean(q))
+	if len(d.Found) == 0 {
+		d.None = t.T("web.device.none", scan.Clean(q))
+	}
+	s.render(w, r, v, "device", http.StatusOK, d)
+}
+
+// device is one tablet's card and its timeline from every desk. A serial
+// this tenant does not have is "not found", whoever else has it.
+func (s *Server) device(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	serial, err := scan.Parse(r.PathValue("serial"))
+	if err != nil {
+		s.notFound(w, r, v)
+		return
+	}
+	c, err := st.Card(r.Context(), serial)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	if !exists(c) {
+		s.notFound(w, r, v)
+		return
+	}
+	t := v.t
+	cv := &cardView{Serial: c.Device.Serial, Model: scan.Clean(c.Device.Model), Status: t.Status(c.Device.Status), Kind: t.Device(c.Device.Kind)}
+	if o := c.Official; o != nil {
+		cv.Official, cv.Municipality, cv.Bodies = scan.Clean(o.Name), scan.Clean(o.Municipality), scan.Clean(store.SeatsText(o.Seats))
+		cv.Phone, cv.Email = scan.Clean(o.Phone), scan.Clean(o.EmailPrimary)
+	}
+	for i := len(c.Timeline) - 1; i >= 0; i-- { // newest first
+		e := c.Timeline[i]
+		cv.Timeline = append(cv.Timeline, entryRow{At: t.DateTime(e.At.In(s.o.Location)), What: scan.Clean(t.Entry(e)),
+			Who: scan.Clean(e.Staff + " · " + e.Station), Undone: e.Undone})
+	}
+	s.render(w, r, v, "device", http.StatusOK, deviceData{Card: cv})
+}
+
+// chaseFile is the chase list as filtered, as the desk's exports write
+// it: CSV, or an Excel workbook.
+func (s *Server) chaseFile(kind string) func(http.ResponseWriter, *http.Request, *visit) {
+	return func(w http.ResponseWriter, r *http.Request, v *visit) {
+		list, _, _, ok := s.chaseList(w, r, v)
+		if !ok {
+			return
+		}
+		t := v.t
+		table := export.OutstandingOf(func(key string) string { return t.T(key) }, list)
+		name := t.T("file.outstanding") + "-" + s.o.Now().In(s.o.Location).Format("2006-01-02") + "." + kind
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		var err error
+		if kind == "csv" {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			err = export.WriteCSV(w, table)
+		} else {
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			err = export.WriteXLSX(w, export.Format{Location: s.o.Location, DateTime: t.SheetDateTime()}, table)
+		}
+		if err != nil && r.Context().Err() == nil {
+			s.o.Log.Error("dashboard export", "err", err)
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package dashboard
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// series is one line of the chart: a running total per day.
+type series struct {
+	key, color string
+	values     []int
+	dashed     bool
+}
+
+type legendItem struct{ Color, Label string }
+
+type progressData struct {
+	Chart  template.HTML
+	Legend []legendItem
+	Notes  []string
+	Empty  string
+}
+
+const (
+	colorCollected = "#1d4ed8"
+	colorUpgraded  = "#15803d"
+	colorLogin     = "#7e22ce"
+	colorCutover   = "#b91c1c"
+)
+
+func (s *Server) progress(w http.ResponseWriter, r *http.Request, v *visit) {
+	st := s.mirror(w, r, v)
+	if st == nil {
+		return
+	}
+	days, err := st.Progress(r.Context(), s.o.Location)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	_, total, err := st.Coverage(r.Context())
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	s.render(w, r, v, "progress", http.StatusOK, buildProgress(v.t, days, total.Total(), s.o.Now().In(s.o.Location), s.o.Cutover, s.o.Location))
+}
+
+func midnight(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// dayIndex counts calendar days from a to b (a daylight-saving day is a day).
+func dayIndex(a, b time.Time) int {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return int(time.Date(by, bm, bd, 12, 0, 0, 0, time.UTC).Sub(time.Date(ay, am, ad, 12, 0, 0, 0, time.UTC)).Hours() / 24)
+}
+
+// buildProgress makes the chart and the sentences under it: the running
+// totals by day, the pace of the last seven days, when that pace has
+// every tablet collected, and whether that is before the cut-over.
+func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, cutover time.Time, loc *time.Location) progressData {
+	var d progressData
+	d.Legend = []legendItem{{colorCollected, t.T("web.progress.collected")}, {colorUpgraded, t.T("web.progress.upgraded")},
+		{colorLogin, t.T("web.progress.loggedin")}}
+	today := midnight(now, loc)
+	if len(days) == 0 {
+		d.Empty = t.T("web.progress.empty")
+	}
+	first := today
+	if len(days) > 0 && days[0].Day.Before(first) {
+		first = days[0].Day
+	}
+	n := dayIndex(first, today) + 1
+	col, upg, login := make([]int, n), make([]int, n), make([]int, n)
+	for _, p := range days {
+		i := dayIndex(first, p.Day)
+		if i < 0 || i >= n {
+			continue // a desk's clock ahead of ours: it shows from today on
+		}
+		col[i] += p.Collected
+		upg[i] += p.Upgraded
+		login[i] += p.LoggedIn
+	}
+	for i := 1; i < n; i++ {
+		col[i] += col[i-1]
+		upg[i] += upg[i-1]
+		login[i] += login[i-1]
+	}
+	collected := col[n-1]
+	week := collected
+	if n > 7 {
+		week -= col[n-8]
+	}
+	pace := float64(week) / 7
+	remaining := max(0, expected-collected)
+	end := today
+	var eta time.Time
+	d.Notes = append(d.Notes, t.T("web.progress.pace", pace))
+	switch {
+	case remaining == 0 && expected > 0:
+		d.Notes = append(d.Notes, t.T("web.progress.done"))
+	case pace > 0:
+		eta = today.AddDate(0, 0, int(math.Ceil(float64(remaining)/pace)))
+		d.Notes = append(d.Notes, t.T("web.progress.eta", t.Date(eta)))
+		end = eta
+	default:
+		d.Notes = append(d.Notes, t.T("web.progress.never"))
+	}
+	if cutover.IsZero() {
+		d.Notes = append(d.Notes, t.T("web.progress.nocutover"))
+	} else {
+		cut := cutover.In(loc)
+		d.Notes = append(d.Notes, t.T("web.progress.cutover", t.DateLong(cut)))
+		if remaining > 0 {
+			short := remaining - int(pace*cut.Sub(now).Hours()/24)
+			if !eta.IsZero() && !eta.After(midnight(cut, loc)) {
+				d.Notes = append(d.Notes, t.T("web.progress.ontime"))
+			} else {
+				d.Notes = append(d.Notes, t.T("web.progress.late", max(1, min(remaining, short))))
+			}
+		}
+		if midnight(cut, loc).After(end) {
+			end = midnight(cut, loc)
+		}
+	}
+	// Far-off dates squeeze the chart to nothing: show at most two months ahead.
+	if limit := today.AddDate(0, 2, 0); end.After(limit) {
+		end = limit
+	}
+	lines := []series{{"collected", colorCollected, col, false}, {"upgraded", colorUpgraded, upg, false}, {"login", colorLogin, login, false}}
+	if !eta.IsZero() && remaining > 0 {
+		proj := series{key: "projection", color: colorCollected, dashed: true}
+		d.Legend = append(d.Legend, legendItem{colorCollected, t.T("web.progress.projection")})
+		proj.values = []int{collected, expected}
+		lines = append(lines, proj)
+	}
+	d.Chart = chartSVG(t, first, today, end, eta, expected, lines, cutover, loc)
+	return d
+}
+
+// chartSVG draws the running totals as lines over days, with axes, the
+// cut-over as a red line and the projection dashed. Only numbers and the
+// catalog's words go in, each escaped.
+func chartSVG(t i18n.Catalog, first, today, end, eta time.Time, expected int, lines []series, cutover time.Time, loc *time.Location) template.HTML {
+	const W, H, left, right, top, bottom = 800.0, 330.0, 64.0, 780.0, 24.0, 286.0
+	span := max(1, dayIndex(first, end))
+	top0 := expected
+	for _, s := range lines {
+		for _, v := range s.values {
+			top0 = max(top0, v)
+		}
+	}
+	top0 = max(top0, 1)
+	x := func(day int) float64 { return left + (right-left)*float64(day)/float64(span) }
+	y := func(v int) float64 { return bottom - (bottom-top)*float64(v)/float64(top0) }
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title"><title id="chart-title">%s</title>`, W, H, esc(t.T("web.progress.title")))
+	// The y axis: five lines, from none to the most there is.
+	for i := 0; i <= 4; i++ {
+		v := top0 * i / 4
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d4d4d8" stroke-width="1"/>`, left, y(v), right, y(v))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="12" fill="#3f3f46">%d</text>`, left-6, y(v)+4, v)
+	}
+	fmt.Fprintf(&b, `<text x="14" y="%.1f" font-size="12" fill="#3f3f46" transform="rotate(-90 14 %.1f)" text-anchor="middle">%s</text>`,
+		(top+bottom)/2, (top+bottom)/2, esc(t.T("web.progress.axis")))
+	// The x axis: about six dates.
+	step := max(1, (span+5)/6)
+	for dd := 0; dd <= span; dd += step {
+		day := first.AddDate(0, 0, dd)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#a1a1aa" stroke-width="1"/>`, x(dd), bottom, x(dd), bottom+5)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#3f3f46">%s</text>`, x(dd), bottom+20, esc(t.Date(day)))
+	}
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#52525b" stroke-width="1"/>`, left, bottom, right, bottom)
+	if expected > 0 {
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#71717a" stroke-width="1" stroke-dasharray="2 3"/>`, left, y(expected), right, y(expected))
+	}
+	if !cutover.IsZero() {
+		c := dayIndex(first, cutover.In(loc))
+		if c >= 0 && c <= span {
+			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, x(c), top, x(c), bottom, colorCutover)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="12" fill="%s">%s</text>`, x(c)-4, top+12, colorCutover,
+				esc(t.T("web.progress.cutover", t.Date(cutover.In(loc)))))
+		}
+	}
+	todayX := dayIndex(first, today)
+	for _, s := range lines {
+		var pts []string
+		if s.dashed {
+			pts = []string{fmt.Sprintf("%.1f,%.1f", x(todayX), y(s.values[0])),
+				fmt.Sprintf("%.1f,%.1f", x(min(span, dayIndex(first, eta))), y(interpolate(s.values, todayX, dayIndex(first, eta), span)))}
+		} else {
+			for i, v := range s.values {
+				pts = append(pts, fmt.Sprintf("%.1f,%.1f", x(i), y(v)))
+			}
+		}
+		dash := ""
+		if s.dashed {
+			dash = ` stroke-dasharray="6 5"`
+		}
+		fmt.Fprintf(&b, `<polyline class="line-%s" points="%s" fill="none" stroke="%s" stroke-width="2.5"%s/>`, s.key, strings.Join(pts, " "), s.color, dash)
+	}
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// interpolate is the projection's value where the chart ends: all of them
+// at the estimated day, or as far as the pace gets by the chart's edge.
+func interpolate(v []int, from, to, edge int) int {
+	if to <= edge || to == from {
+		return v[1]
+	}
+	return v[0] + (v[1]-v[0])*(edge-from)/(to-from)
+}
