@@ -19,7 +19,10 @@ type series struct {
 	dashed     bool
 }
 
-type legendItem struct{ Color, Label string }
+type legendItem struct {
+	Color, Label string
+	Dashed       bool
+}
 
 type progressData struct {
 	Chart  template.HTML
@@ -70,8 +73,8 @@ func dayIndex(a, b time.Time) int {
 // every tablet collected, and whether that is before the cut-over.
 func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, cutover time.Time, loc *time.Location) progressData {
 	var d progressData
-	d.Legend = []legendItem{{colorCollected, t.T("web.progress.collected")}, {colorUpgraded, t.T("web.progress.upgraded")},
-		{colorLogin, t.T("web.progress.loggedin")}}
+	d.Legend = []legendItem{{colorCollected, t.T("web.progress.collected"), false}, {colorUpgraded, t.T("web.progress.upgraded"), false},
+		{colorLogin, t.T("web.progress.loggedin"), false}}
 	today := midnight(now, loc)
 	if len(days) == 0 {
 		d.Empty = t.T("web.progress.empty")
@@ -80,6 +83,9 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 	if len(days) > 0 && days[0].Day.Before(first) {
 		first = days[0].Day
 	}
+	// The lines rise from none on the day before the first: a first day
+	// is a line, not a dot.
+	first = first.AddDate(0, 0, -1)
 	n := dayIndex(first, today) + 1
 	col, upg, login := make([]int, n), make([]int, n), make([]int, n)
 	for _, p := range days {
@@ -121,7 +127,9 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 	} else {
 		cut := cutover.In(loc)
 		d.Notes = append(d.Notes, t.T("web.progress.cutover", t.DateLong(cut)))
-		if remaining > 0 {
+		if !cut.After(now) {
+			d.Notes = append(d.Notes, t.T("web.progress.past"))
+		} else if remaining > 0 {
 			short := remaining - int(pace*cut.Sub(now).Hours()/24)
 			if !eta.IsZero() && !eta.After(midnight(cut, loc)) {
 				d.Notes = append(d.Notes, t.T("web.progress.ontime"))
@@ -140,7 +148,7 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 	lines := []series{{"collected", colorCollected, col, false}, {"upgraded", colorUpgraded, upg, false}, {"login", colorLogin, login, false}}
 	if !eta.IsZero() && remaining > 0 {
 		proj := series{key: "projection", color: colorCollected, dashed: true}
-		d.Legend = append(d.Legend, legendItem{colorCollected, t.T("web.progress.projection")})
+		d.Legend = append(d.Legend, legendItem{colorCollected, t.T("web.progress.projection"), true})
 		proj.values = []int{collected, expected}
 		lines = append(lines, proj)
 	}
@@ -179,7 +187,11 @@ func chartSVG(t i18n.Catalog, first, today, end, eta time.Time, expected int, li
 	for dd := 0; dd <= span; dd += step {
 		day := first.AddDate(0, 0, dd)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#a1a1aa" stroke-width="1"/>`, x(dd), bottom, x(dd), bottom+5)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="12" fill="#3f3f46">%s</text>`, x(dd), bottom+20, esc(t.Date(day)))
+		anchor := "middle"
+		if x(dd) > right-40 {
+			anchor = "end" // the last date stays inside the picture
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" font-size="12" fill="#3f3f46">%s</text>`, x(dd), bottom+20, anchor, esc(t.Date(day)))
 	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#52525b" stroke-width="1"/>`, left, bottom, right, bottom)
 	if expected > 0 {

@@ -139,14 +139,16 @@ func (s *Server) Handler() http.Handler {
 }
 
 // headers sets what every answer carries: no script but our own file,
-// no framing, no sniffing, no referrer, nothing cached.
+// no framing, no sniffing, no referrer to other sites, nothing cached.
 func headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		// same-origin, not no-referrer: with no-referrer a browser posts
+		// our own forms with "Origin: null", which sameOrigin refuses.
+		h.Set("Referrer-Policy", "same-origin")
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
@@ -226,8 +228,16 @@ func secure(r *http.Request) bool {
 	return ip == nil || !ip.IsLoopback()
 }
 
-// sameOrigin refuses a form posted from another site.
+// sameOrigin refuses a form posted from another site: by the browser's
+// word (Sec-Fetch-Site), else by Origin.
 func sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "":
+	default:
+		return false
+	}
 	o := r.Header.Get("Origin")
 	if o == "" || o == "null" {
 		return o == ""

@@ -1,0 +1,225 @@
+package dashboard
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"dropin/tui/i18n"
+)
+
+// chromium finds Debian's chromium: CI installs it, elsewhere the test
+// says how to get it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is required in CI (apt-get install chromium)")
+	}
+	t.Skip("no chromium here: apt-get install chromium, then run again")
+	return ""
+}
+
+// browse starts a headless chromium for one test.
+func browse(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chromium(t)), chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true), chromedp.WindowSize(1280, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// shot takes a screenshot of the whole page, checks it is a real image,
+// and keeps it in DROPIN_SCREENSHOTS when that is set (to look at).
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil || img.Bounds().Dx() < 300 || img.Bounds().Dy() < 200 {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if dir := os.Getenv("DROPIN_SCREENSHOTS"); dir != "" {
+		os.MkdirAll(dir, 0o755)
+		os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	}
+}
+
+// text reads an element's text; the test stops if it is not there.
+func textOf(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("read %s: %v", sel, err)
+	}
+	return s
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// TestInABrowser drives the dashboard in a real chromium: a wrong
+// password and a station token are refused; a viewer logs in, reads the
+// overview's numbers (the desk's), opens every page in every language and
+// on a phone's width, watches a page update by itself without losing
+// what was typed, and logs out.
+func TestInABrowser(t *testing.T) {
+	w := newWorld(t)
+	d := levanger(w, "levanger-1", "innherred")
+	d.sync()
+	pw := w.viewer("leder", "innherred")
+	ctx := browse(t)
+	location := func() string {
+		loc, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	login := func(name, password string) {
+		do(t, ctx, chromedp.Navigate(w.url+"/overview"), chromedp.WaitVisible(chromedp.CSS("#name")),
+			chromedp.SetValue(chromedp.CSS("#name"), name), chromedp.SetValue(chromedp.CSS("#password"), password),
+			chromedp.Click(chromedp.CSS("#submit")))
+	}
+	for name, password := range map[string]string{"leder": "feil-passord", "levanger-1": d.token} {
+		login(name, password)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#error")))
+		if got := textOf(t, ctx, "#error"); got != "Feil brukernavn eller passord." || !strings.Contains(location(), "/login") {
+			t.Fatalf("login as %s with %q: %q at %s", name, password, got, location())
+		}
+	}
+	shot(t, ctx, "login-refused")
+
+	login("leder", pw)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#total")))
+	_, sum, err := d.st.Coverage(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := textOf(t, ctx, "#total"), i18n.New(i18n.Bokmal).T("overview.total", sum.Collected(), sum.Total(), percent(sum.Collected(), sum.Total())); got != want {
+		t.Fatalf("the browser shows %q, the desk %q", got, want)
+	}
+	shot(t, ctx, "overview-nb")
+
+	pages := []string{"overview", "progress", "chase", "desks", "batches", "equipment", "device?q=aasen", "device/R52NXYGSKYS"}
+	heads := map[string]map[string]string{
+		"nb": {"overview": "Oversikt", "progress": "Framdrift", "chase": "Å følge opp", "equipment": "Utstyr"},
+		"sv": {"overview": "Översikt", "progress": "Framsteg", "chase": "Att följa upp", "equipment": "Utrustning"},
+		"en": {"overview": "Overview", "progress": "Progress", "chase": "To chase", "equipment": "Equipment"},
+	}
+	for _, lang := range []string{"nb", "sv", "en"} {
+		for _, p := range pages {
+			u := w.url + "/" + p
+			if strings.Contains(p, "?") {
+				u += "&lang=" + lang
+			} else {
+				u += "?lang=" + lang
+			}
+			do(t, ctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if want, ok := heads[lang][p]; ok && textOf(t, ctx, "h1") != want {
+				t.Errorf("%s %s: heading %q, want %q", lang, p, textOf(t, ctx, "h1"), want)
+			}
+			if strings.Contains(textOf(t, ctx, "body"), "⟨") {
+				t.Errorf("%s %s: a word is missing from the catalog", lang, p)
+			}
+			shot(t, ctx, lang+"-"+strings.NewReplacer("?", "-", "=", "-", "/", "-").Replace(p))
+		}
+	}
+	do(t, ctx, chromedp.Navigate(w.url+"/progress?lang=nb"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
+	if n := eval[int](t, ctx, `document.querySelectorAll("svg.chart polyline").length`); n < 3 {
+		t.Fatalf("the chart draws %d lines, want collected, upgraded and first login", n)
+	}
+
+	// A phone: the pages fit its width (tables scroll inside themselves).
+	for _, p := range []string{"overview", "chase", "progress", "device/R52NXYGSKYS"} {
+		do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Navigate(w.url+"/"+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
+			t.Errorf("%s is wider than a phone", p)
+		}
+		shot(t, ctx, "phone-"+strings.ReplaceAll(p, "/", "-"))
+	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+
+	// The page follows the desks by itself; what is typed stays.
+	do(t, ctx, chromedp.Navigate(w.url+"/chase?municipality=Levanger"), chromedp.WaitVisible(chromedp.CSS("#chase-heading")),
+		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "Øys"))
+	before := textOf(t, ctx, "#chase-heading")
+	chased, _ := d.st.Outstanding(context.Background())
+	d.st.CheckIn(context.Background(), chased[0].Serial, d.by)
+	d.sync()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("chase-heading").textContent !== `+jsString(before),
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the chase list did not follow a check-in (%q): %v", before, err)
+	}
+	typed, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`input[name="q"]`)))
+	if err != nil || typed != "Øys" {
+		t.Fatalf("the refresh lost what was typed: %q %v", typed, err)
+	}
+	t.Logf("%s → %s", before, textOf(t, ctx, "#chase-heading"))
+
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form.logout button`)), chromedp.WaitVisible(chromedp.CSS("#name")),
+		chromedp.Navigate(w.url+"/overview"), chromedp.WaitVisible(chromedp.CSS("#name")))
+	if loc := location(); !strings.Contains(loc, "/login") {
+		t.Fatalf("after logging out the overview opens at %s", loc)
+	}
+}
+
+func jsString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r > 0x7e:
+			b.WriteString(strings.ToLower(string([]rune{'\\', 'u'})))
+			b.WriteString(hex4(r))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func hex4(r rune) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[r>>12&15], digits[r>>8&15], digits[r>>4&15], digits[r&15]})
+}
