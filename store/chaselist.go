@@ -61,6 +61,16 @@ type ChaseFilter struct {
 // order under cmp. folded[i] is Fold(list[i].Name), made once per list
 // by a caller that filters it often; nil folds here.
 func FilterChase(list []Chase, folded []string, f ChaseFilter, cmp func(a, b string) int, out []Chase) []Chase {
+	out = MatchChase(list, folded, f, out)
+	SortChase(out, f.Sort, cmp)
+	return out
+}
+
+// MatchChase appends to out the officials of list that pass f's
+// municipality, body and words, in list's order. A list sorted once by
+// SortChase and then matched gives what FilterChase gives: both sorts
+// are stable.
+func MatchChase(list []Chase, folded []string, f ChaseFilter, out []Chase) []Chase {
 	words := strings.Fields(Fold(f.Query))
 	for i, c := range list {
 		if f.Municipality != "" && c.Municipality != f.Municipality {
@@ -86,9 +96,15 @@ func FilterChase(list []Chase, folded []string, f ChaseFilter, cmp func(a, b str
 			out = append(out, c)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		switch f.Sort {
+	return out
+}
+
+// SortChase orders a chase list by one of ChaseSorts (then by name) under
+// cmp, stably.
+func SortChase(list []Chase, by string, cmp func(a, b string) int) {
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		switch by {
 		case "municipality":
 			if c := cmp(a.Municipality, b.Municipality); c != 0 {
 				return c < 0
@@ -100,7 +116,6 @@ func FilterChase(list []Chase, folded []string, f ChaseFilter, cmp func(a, b str
 		}
 		return cmp(a.Name, b.Name) < 0
 	})
-	return out
 }
 
 // HasBody says whether the official sits in body.

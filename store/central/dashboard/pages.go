@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"dropin/scan"
@@ -226,14 +228,74 @@ func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]
 	if st == nil {
 		return nil, nil, store.ChaseFilter{}, false
 	}
-	ov, err := st.LoadOverview(r.Context(), -1)
+	lines, _, err := st.Coverage(r.Context())
 	if err != nil {
 		s.fail(w, r, v, err)
 		return nil, nil, store.ChaseFilter{}, false
 	}
-	store.SortCoverage(ov.Lines, v.t.Compare)
+	store.SortCoverage(lines, v.t.Compare)
 	f := chaseFilter(r.URL.Query())
-	return store.FilterChase(ov.Chase, nil, f, v.t.Compare, nil), ov.Lines, f, true
+	sorted, folded, err := s.chases.sorted(r.Context(), v.viewer.Tenant, st, v.t, f.Sort)
+	if err != nil {
+		s.fail(w, r, v, err)
+		return nil, nil, store.ChaseFilter{}, false
+	}
+	return store.MatchChase(sorted, folded, f, nil), lines, f, true
+}
+
+// chaseCache keeps each tenant's chase list, sorted once per language and
+// order, until the store's chase version moves: a county's 30,000 names
+// are not sorted under a collator on every request, only matched.
+type chaseCache struct {
+	mu      sync.Mutex
+	tenants map[string]*chaseEntry
+}
+
+type chaseEntry struct {
+	version int64
+	sorted  map[string]sortedChase // by language and order
+}
+
+type sortedChase struct {
+	list   []store.Chase
+	folded []string
+}
+
+func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store, t i18n.Catalog, by string) ([]store.Chase, []string, error) {
+	version, err := st.ChaseVersion(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	key := string(t.Lang) + "/" + by
+	c.mu.Lock()
+	if e := c.tenants[tenant]; e != nil && e.version == version {
+		if sc, ok := e.sorted[key]; ok {
+			c.mu.Unlock()
+			return sc.list, sc.folded, nil
+		}
+	}
+	c.mu.Unlock()
+	list, err := st.Outstanding(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	store.SortChase(list, by, t.Compare)
+	folded := make([]string, len(list))
+	for i, ch := range list {
+		folded[i] = store.Fold(ch.Name)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tenants == nil {
+		c.tenants = map[string]*chaseEntry{}
+	}
+	e := c.tenants[tenant]
+	if e == nil || e.version != version {
+		e = &chaseEntry{version: version, sorted: map[string]sortedChase{}}
+		c.tenants[tenant] = e
+	}
+	e.sorted[key] = sortedChase{list: list, folded: folded}
+	return list, folded, nil
 }
 
 func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {

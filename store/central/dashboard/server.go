@@ -57,10 +57,11 @@ type Options struct {
 
 // Server serves the dashboard.
 type Server struct {
-	o     Options
-	pages map[string]*template.Template
-	login *template.Template
-	limit *limiter
+	o      Options
+	pages  map[string]*template.Template
+	login  *template.Template
+	limit  *limiter
+	chases chaseCache
 }
 
 const (

@@ -1,0 +1,141 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The dashboard's figures on a county: 100,000 tablets and 1,000,000
+// events, the database `dropin bench` seeds once and caches. Run
+//
+//	go run . bench        # seeds ~/.cache/dropin/bench-100000-1000000-1.db once
+//	go test ./store/central/dashboard -run '^$' -bench . -benchtime 20x
+//
+// (PostgreSQL on 127.0.0.1:5432 as for the tests; DROPIN_BENCH_DB names
+// another county).
+
+func county(b *testing.B) string {
+	b.Helper()
+	if p := os.Getenv("DROPIN_BENCH_DB"); p != "" {
+		return p
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		b.Skip(err)
+	}
+	p := filepath.Join(cache, "dropin", "bench-100000-1000000-1.db")
+	if _, err := os.Stat(p); err != nil {
+		b.Skipf("no county at %s: run `go run . bench` once to seed it, or set DROPIN_BENCH_DB", p)
+	}
+	return p
+}
+
+func copyFile(b *testing.B, from, to string) {
+	b.Helper()
+	in, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// countyWorld is a central store whose tenant's mirror is the county, and
+// a logged-in viewer's request for a page, served without a network.
+func countyWorld(b *testing.B) (*world, http.Handler, *http.Cookie) {
+	b.Helper()
+	w := newWorld(b)
+	os.MkdirAll(w.mirrors.dir, 0o700)
+	copyFile(b, county(b), w.mirrors.path("fylket"))
+	pw := w.viewer("leder", "fylket")
+	id, _, err := w.c.Login(context.Background(), "leder", pw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dash, err := New(Options{Auth: w.c, Mirrors: w.mirrors, Location: oslo})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The mirror opens (and checks every page) on the first request.
+	h := dash.Handler()
+	ck := &http.Cookie{Name: sessionCookie, Value: id}
+	serve(b, h, ck, "/overview")
+	return w, h, ck
+}
+
+func serve(b *testing.B, h http.Handler, ck *http.Cookie, path string) int {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.AddCookie(ck)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("%s: %d %.200s", path, rec.Code, rec.Body.String())
+	}
+	return rec.Body.Len()
+}
+
+// BenchmarkOverviewPage: the overview of a county, from the request to
+// the last byte, the mirror's catch-up (a query to PostgreSQL) included.
+func BenchmarkOverviewPage(b *testing.B) {
+	_, h, ck := countyWorld(b)
+	for b.Loop() {
+		serve(b, h, ck, "/overview")
+	}
+}
+
+// BenchmarkChaseFirstPage: the first 100 of the county's officials to
+// chase, in name order (the list sorted once per change, then matched).
+func BenchmarkChaseFirstPage(b *testing.B) {
+	_, h, ck := countyWorld(b)
+	for b.Loop() {
+		serve(b, h, ck, "/chase")
+	}
+}
+
+// BenchmarkCatchUp10k: a desk pushes 10,000 new events (a batch of
+// reads of tablets not on the roster) and the county's mirror takes them
+// in: pulled from PostgreSQL and projected.
+func BenchmarkCatchUp10k(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		w, _, _ := countyWorld(b)
+		d := w.desk(fmt.Sprintf("skranke-%d", b.N), "fylket")
+		bt, err := d.st.OpenBatch(ctx, "benk", "", "", d.by)
+		if err != nil {
+			b.Fatal(err)
+		}
+		reads := make([]string, 0, 5000)
+		for i := range 5000 {
+			reads = append(reads, fmt.Sprintf("BNK%07d", i))
+		}
+		if _, err := d.st.ReadBatch(ctx, bt.ID, reads, d.by); err != nil {
+			b.Fatal(err)
+		}
+		n, err := d.st.Push(ctx, w.url, d.token, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		got, err := w.mirrors.CatchUp(ctx, "fylket")
+		if err != nil || got != n {
+			b.Fatalf("caught up %d of %d: %v", got, n, err)
+		}
+		b.ReportMetric(float64(n), "events")
+	}
+}
