@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -398,5 +400,47 @@ func TestProgressProjection(t *testing.T) {
 	p = buildProgress(cat, nil, 10, now, time.Time{}, oslo)
 	if p.Empty == "" || !strings.Contains(strings.Join(p.Notes, "\n"), "Ingen overgangsdato") {
 		t.Errorf("nothing collected, no cut-over: %+v", p.Notes)
+	}
+}
+
+// The downloads are the desk's exports of the list as filtered: the same
+// workbook (text cells, the desk's words) and the same CSV.
+func TestChaseDownloads(t *testing.T) {
+	w := newWorld(t)
+	a := levanger(w, "levanger-1", "innherred")
+	a.sync()
+	c := w.login("leder", w.viewer("leder", "innherred"))
+	ov, err := a.st.LoadOverview(context.Background(), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := store.ChaseFilter{Body: "Kommunestyret", Sort: "name"}
+	want := store.FilterChase(ov.Chase, nil, f, i18n.New(i18n.Bokmal).Compare, nil)
+
+	xlsx, _ := pageBody(t, c, w.url+"/chase.xlsx?body=Kommunestyret")
+	if xlsx.status != http.StatusOK || !strings.Contains(xlsx.header.Get("Content-Disposition"), "utestaende-") {
+		t.Fatalf("workbook: %d %q", xlsx.status, xlsx.header.Get("Content-Disposition"))
+	}
+	wb, err := excelize.OpenReader(strings.NewReader(xlsx.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	got, err := wb.GetRows(wb.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want)+1 || got[0][0] != "navn" {
+		t.Fatalf("workbook: %d rows, want a header and %d", len(got), len(want))
+	}
+	for i, ch := range want {
+		if got[i+1][0] != ch.Name || got[i+1][5] != ch.Serial {
+			t.Fatalf("workbook row %d: %q, want %s %s", i+1, got[i+1], ch.Name, ch.Serial)
+		}
+	}
+	csv, _ := pageBody(t, c, w.url+"/chase.csv?body=Kommunestyret&lang=sv")
+	lines := strings.Split(strings.TrimSpace(csv.body), "\n")
+	if csv.status != http.StatusOK || len(lines) != len(want)+1 || !strings.HasPrefix(lines[0], "namn,") {
+		t.Fatalf("CSV: %d, %d lines, header %q", csv.status, len(lines), lines[0])
 	}
 }
