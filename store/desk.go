@@ -12,6 +12,8 @@ type Card struct {
 	Device   Device
 	Official *Official // nil when no official is linked
 	Timeline []Entry   // oldest first
+	// Reminded is what the official has been sent to come.
+	Reminded Reminders
 
 	// Receipt is the receipt the change that returned this card issued,
 	// in its own transaction (see SetReceipter); nil if it issued none.
@@ -272,6 +274,11 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 	}
 	if c.Official, err = officialByID(ctx, q, c.Device.OfficialID); err != nil {
 		return c, err
+	}
+	if c.Official != nil {
+		if c.Reminded, err = remindersOf(ctx, q, c.Official.ID); err != nil {
+			return c, err
+		}
 	}
 	undone := map[string]bool{}
 	kinds := map[string]Kind{}

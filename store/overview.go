@@ -96,6 +96,8 @@ type Chase struct {
 	Seats        []Seat
 	Serial       string
 	Model        string
+	Reminded     int       // reminders sent
+	RemindedAt   time.Time // the last one; zero: never
 }
 
 // Bodies is the official's bodies and roles on one line.
@@ -159,16 +161,22 @@ func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 	out, err := queryRows(ctx, s.read, func(row scanFunc) (Chase, error) {
 		var c Chase
 		var seats string
-		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats); err != nil {
+		var last int64
+		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats, &c.Reminded, &last); err != nil {
 			return c, err
+		}
+		if last != 0 {
+			c.RemindedAt = HLC(last).Time()
 		}
 		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
 			return c, fmt.Errorf("seats of %s: %w", c.OfficialID, err)
 		}
 		return c, nil
 	}, `
-SELECT official_id, name, municipality, phone, email, serial, model, seats
-FROM chase ORDER BY fold, official_id, serial`)
+SELECT c.official_id, c.name, c.municipality, c.phone, c.email, c.serial, c.model, c.seats,
+       coalesce(r.count, 0), coalesce(r.last_hlc, 0)
+FROM chase c LEFT JOIN reminders r ON r.official_id = c.official_id
+ORDER BY c.fold, c.official_id, c.serial`)
 	if err != nil {
 		return nil, fmt.Errorf("outstanding: %w", err)
 	}

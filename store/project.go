@@ -222,7 +222,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM name_words`} {
+	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM reminders`, `DELETE FROM name_words`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -313,6 +313,9 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 	}
 	if strings.HasPrefix(subject, approvalPrefix) {
 		return saveApproval(ctx, tx, evs)
+	}
+	if strings.HasPrefix(subject, reminderPrefix) {
+		return saveReminders(ctx, tx, evs)
 	}
 	if strings.HasPrefix(subject, batchPrefix) {
 		for _, e := range sortedEvents(evs) {

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// KindReminded: a reminder reached an official's mail server (subject:
+// reminder:<official>). Recorded only after the server accepted it.
+const KindReminded Kind = "reminded"
+
+const reminderPrefix = "reminder:"
+
+type remindedPayload struct {
+	V        int    `json:"v"`
+	Official string `json:"official"`
+	Channel  string `json:"channel"` // "email"
+	Address  string `json:"address"`
+	Template string `json:"template"` // which text: a file's name, or the built-in one's language
+}
+
+func init() {
+	payloadTypes[KindReminded] = func() any { return new(remindedPayload) }
+}
+
+// Reminders is what an official has been sent.
+type Reminders struct {
+	Count            int
+	Last             time.Time // zero: never
+	Address, Channel string
+}
+
+// Reminded records a reminder the mail server accepted.
+func (s *Store) Reminded(ctx context.Context, official, channel, address, template string, by Actor) error {
+	official = strings.ToLower(strings.TrimSpace(official))
+	return s.inTx(ctx, func(tx wtx) error {
+		o, err := officialByID(ctx, tx, official)
+		if err != nil {
+			return err
+		}
+		if o == nil {
+			return &Refusal{Code: RefuseNoOfficial, Kind: KindReminded}
+		}
+		e := s.newEvent(by, KindReminded, reminderPrefix+official, 0, "",
+			remindedPayload{V: 1, Official: official, Channel: channel, Address: address, Template: template})
+		if err := insertEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		evs, err := subjectEvents(ctx, tx, e.Subject)
+		if err != nil {
+			return err
+		}
+		return saveReminders(ctx, tx, evs)
+	})
+}
+
+// saveReminders projects one official's reminders from all of them.
+func saveReminders(ctx context.Context, tx wtx, evs []Event) error {
+	var r Reminders
+	var official string
+	var last HLC
+	for _, e := range sortedEvents(evs) {
+		if e.Kind != KindReminded {
+			continue
+		}
+		p, err := readPayload[remindedPayload](e)
+		if err != nil {
+			return err
+		}
+		official = p.Official
+		r.Count++
+		last, r.Address, r.Channel = e.HLC, p.Address, p.Channel
+	}
+	if r.Count == 0 {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO reminders (official_id, count, last_hlc, address, channel) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (official_id) DO UPDATE SET count = excluded.count, last_hlc = excluded.last_hlc, address = excluded.address, channel = excluded.channel`,
+		official, r.Count, int64(last), r.Address, r.Channel)
+	if err != nil {
+		return fmt.Errorf("save reminders: %w", err)
+	}
+	return nil
+}
+
+// RemindersOf is what one official has been sent.
+func (s *Store) RemindersOf(ctx context.Context, official string) (Reminders, error) {
+	return remindersOf(ctx, s.read, official)
+}
+
+func remindersOf(ctx context.Context, q querier, official string) (Reminders, error) {
+	var r Reminders
+	var last int64
+	err := q.QueryRowContext(ctx, `SELECT count, last_hlc, address, channel FROM reminders WHERE official_id = ?`, official).
+		Scan(&r.Count, &last, &r.Address, &r.Channel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Reminders{}, nil
+	}
+	if last != 0 {
+		r.Last = HLC(last).Time()
+	}
+	return r, err
+}
