@@ -391,7 +391,7 @@ SELECT e.hlc, e.kind, e.subject, coalesce(d.model, ''), coalesce(o.name, ''), e.
 FROM events e
 LEFT JOIN devices d ON d.serial = e.subject
 LEFT JOIN officials o ON o.id = d.official_id
-WHERE e.station = ? AND e.kind NOT IN ('official')
+WHERE e.station = ? AND e.kind NOT IN ('official', 'reminded')
 ORDER BY e.hlc DESC LIMIT ?`, station, limit)
 	if err != nil {
 		return nil, fmt.Errorf("recent activity: %w", err)

@@ -38,6 +38,9 @@ type Config struct {
 	// Exports is the folder the desk's Excel exports go to; empty: the
 	// current folder.
 	Exports string
+	// Remind is how reminders are sent from the chase list; nil: no mail
+	// server is set, and the key says so.
+	Remind *Reminding
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -54,6 +57,7 @@ type common struct {
 	receipts      *station.Receipts
 	isDark        bool   // the terminal's background, for drawing QR codes the right way round
 	exports       string // the folder exports go to
+	remind        *Reminding
 }
 
 func (c *common) actor() store.Actor { return store.Actor{Station: c.station, Staff: c.staff} }
@@ -168,7 +172,7 @@ func New(cfg Config) *Model {
 	t := i18n.New(cfg.Lang)
 	c := &common{
 		styles: NewStyles(true), keys: NewKeyMap(t), t: t, store: cfg.Store,
-		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log, receipts: cfg.Receipts, exports: cfg.Exports,
+		station: cfg.Station, staff: cfg.Staff, now: cfg.Now, log: cfg.Log, receipts: cfg.Receipts, exports: cfg.Exports, remind: cfg.Remind,
 		width: 80, height: 24, isDark: true,
 	}
 	if cfg.Receipts != nil {
@@ -339,6 +343,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.refresh()
 	case exportMsg:
 		return m.c.exported(msg)
+	case remindPlanMsg, remindDoneMsg:
+		return m.overview.update(msg)
 	case overviewMsg:
 		return m.overview.update(msg)
 	case equipmentMsg, equipSavedMsg:

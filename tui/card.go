@@ -104,8 +104,16 @@ func (d *deskScreen) cardLines(w, h int) []string {
 			}
 			lines = append(lines, st.Card.Value.Render(strings.Join(seats, " · ")))
 		}
-		if o.Phone != "" {
+		// The phone line also says what the official has been sent to come.
+		reminded := t.Reminded(c.Reminded.Count, c.Reminded.Last)
+		switch {
+		case o.Phone != "" && reminded != "":
+			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(o.Phone))+
+				st.Card.Muted.Render(" · "+reminded))
+		case o.Phone != "":
 			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(o.Phone)))
+		case reminded != "":
+			lines = append(lines, st.Card.Muted.Render(reminded))
 		}
 		acct, which, style := c.Account(), t.T("card.secondary"), st.Card.AccountWarn
 		if c.UsesPrimary() {

@@ -19,7 +19,7 @@ type KeyMap struct {
 		New, Intake, SentToIT, Upgraded, Close, UndoRead, Yes key.Binding
 	}
 	Overview struct {
-		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown, Export key.Binding
+		Municipality, Body, Sort, Search, Refresh, PageUp, PageDown, Export, Remind key.Binding
 	}
 	Equipment struct {
 		Views, Approve, Done key.Binding
@@ -60,6 +60,7 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Overview.PageUp = b("key.pageup", "pgup")
 	k.Overview.PageDown = b("key.pagedown", "pgdown")
 	k.Overview.Export = b("key.export", "e")
+	k.Overview.Remind = b("key.remind", "p")
 
 	k.Equipment.Views = key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", t.T("key.equip.views")))
 	k.Equipment.Approve = b("key.equip.approve", "a")

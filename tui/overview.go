@@ -14,6 +14,7 @@ import (
 	"dropin/scan"
 	"dropin/store"
 	"dropin/store/export"
+	"dropin/store/remind"
 )
 
 // overviewScreen is the secretariat's picture: coverage by municipality
@@ -35,6 +36,9 @@ type overviewScreen struct {
 	folded    []string // chase[i].Name folded for search, made once per load
 
 	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
+
+	remindPlan    []remind.Recipient // a reminder waiting for the user's yes
+	confirmRemind bool
 }
 
 type overviewMsg struct {
@@ -54,7 +58,7 @@ func newOverviewScreen(c *common) overviewScreen {
 
 func (o *overviewScreen) restyle() { o.search.SetStyles(o.c.styles.Input) }
 
-func (o *overviewScreen) typing() bool { return o.searching }
+func (o *overviewScreen) typing() bool { return o.searching || o.confirmRemind }
 
 // load reads coverage and the chase list; an answer older than the last
 // request is dropped.
@@ -93,7 +97,25 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		o.refilter()
 		return nil
+	case remindPlanMsg:
+		if msg.err != nil {
+			o.c.log.Error("remind plan", "err", msg.err)
+			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
+		}
+		o.remindPlan, o.confirmRemind = msg.plan, true
+		return nil
+	case remindDoneMsg:
+		return o.reminded(msg)
 	case tea.KeyPressMsg:
+		if o.confirmRemind {
+			switch {
+			case key.Matches(msg, o.c.keys.Batch.Yes):
+				return o.sendReminders()
+			case msg.String() == "n", key.Matches(msg, o.c.keys.Form.Cancel):
+				o.remindPlan, o.confirmRemind = nil, false
+			}
+			return nil
+		}
 		return o.key(msg)
 	}
 	if o.searching {
@@ -136,6 +158,8 @@ func (o *overviewScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		return o.search.Focus()
 	case key.Matches(msg, k.Refresh):
 		return o.load()
+	case key.Matches(msg, k.Remind):
+		return o.askRemind()
 	case key.Matches(msg, k.Export):
 		// The list as it is shown: filtered, searched and sorted.
 		shown := append([]store.Chase(nil), o.visible...)
@@ -205,7 +229,7 @@ func (o *overviewScreen) fullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Overview.Municipality, k.Overview.Body, k.Overview.Sort, k.Overview.Search},
 		{k.Form.Up, k.Form.Down, k.Overview.PageUp, k.Overview.PageDown},
-		{k.Overview.Refresh, k.Overview.Export, k.Global.NextScreen, k.Global.PrevScreen},
+		{k.Overview.Refresh, k.Overview.Export, k.Overview.Remind, k.Global.NextScreen, k.Global.PrevScreen},
 	}
 }
 
@@ -278,7 +302,12 @@ func (o *overviewScreen) view(w, h int) string {
 	if o.searching || o.search.Value() != "" {
 		search = " · " + t.T("overview.search") + " " + o.search.View()
 	}
-	out = append(out, st.Box.Title.Render(" "+t.T("overview.chase", len(o.visible)))+st.Card.Muted.Render("  "+filters)+search)
+	if o.confirmRemind {
+		send, call, recent := remindCounts(o.remindPlan)
+		out = append(out, st.Card.AccountWarn.Render(" "+ansi.Truncate(t.T("remind.confirm", send, call, recent), max(10, w-2), "…")))
+	} else {
+		out = append(out, st.Box.Title.Render(" "+t.T("overview.chase", len(o.visible)))+st.Card.Muted.Render("  "+filters)+search)
+	}
 	rows := h - len(out)
 	if len(o.visible) == 0 {
 		out = append(out, st.Card.Muted.Render(" "+t.T("overview.nochase")))
@@ -291,8 +320,12 @@ func (o *overviewScreen) view(w, h int) string {
 		c := o.visible[i]
 		line := " " + st.Card.Name.Render(pad(scan.Clean(c.Name), nameCol)) + " " +
 			st.Card.Value.Render(pad(scan.Clean(c.Bodies()), bodyCol)) + " " +
-			st.Card.Value.Render(pad(scan.Clean(c.Phone), phoneCol)) + " " +
-			st.Card.Muted.Render(scan.Clean(c.Email))
+			st.Card.Value.Render(pad(scan.Clean(c.Phone), phoneCol)) + " "
+		if r := t.Reminded(c.Reminded, c.RemindedAt); r != "" {
+			line += st.Card.Account.Render(r) // what was sent says more than the address on file
+		} else {
+			line += st.Card.Muted.Render(scan.Clean(c.Email))
+		}
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")

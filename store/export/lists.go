@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dropin/store"
+	"dropin/store/remind"
 )
 
 // Devices is every known tablet: its official and status.
@@ -182,4 +183,18 @@ func BatchParts(ctx context.Context, st *store.Store, words Words, bt store.Batc
 		still.row(c.Name, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model)
 	}
 	return []Table{counts.t, tablets.t, still.t}, nil
+}
+
+// Reminders is the list for what e-mail cannot reach, and for the
+// municipality's SMS tool or a mail merge: each official to chase, their
+// phone, the address a reminder goes to (or none: call) and why, and
+// what they have been sent.
+func Reminders(words Words, rs []remind.Recipient) Table {
+	b := newTable("reminders", words, "name", "municipality", "bodies", "phone", "address", "why", "reminded", "last_reminded", "serial")
+	for _, r := range rs {
+		o := r.Official
+		b.row(o.Name, o.Municipality, store.SeatsText(o.Seats), o.Phone, r.Address, b.word("remind.why.", string(r.Why)),
+			r.Last.Count, r.Last.Last, strings.Join(r.Serials, " "))
+	}
+	return b.t
 }

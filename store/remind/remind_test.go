@@ -10,135 +10,28 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"io"
-	"log"
 	"math/big"
 	"mime"
 	"net"
 	"net/mail"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
-
 	"dropin/store"
+	"dropin/store/remind/smtptest"
 )
 
-// mailbox is an SMTP server run by the test: it takes AUTH PLAIN with
-// one user, keeps every message it accepts, refuses the recipients it is
-// told to, and hangs up before the message it is told to.
-type mailbox struct {
-	mu      sync.Mutex
-	got     []received
-	refuse  map[string]bool
-	dropAt  int // hang up at MAIL FROM of message dropAt+1 (0: never)
-	started int
-	addr    string
-}
+func startMailbox(t *testing.T, cert *tls.Certificate) *smtptest.Server { return smtptest.Start(t, cert) }
 
-type received struct {
-	from string
-	to   []string
-	raw  string
-}
-
-type session struct {
-	mb   *mailbox
-	conn *smtp.Conn
-	from string
-	to   []string
-	auth bool
-}
-
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-func (s *session) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if user != "dropin" || pass != "hemmelig-æøå" {
-			return errors.New("bad credentials")
-		}
-		s.auth = true
-		return nil
-	}), nil
-}
-func (s *session) Reset()        { s.from, s.to = "", nil }
-func (s *session) Logout() error { return nil }
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if !s.auth {
-		return smtp.ErrAuthRequired
-	}
-	s.mb.mu.Lock()
-	s.mb.started++
-	drop := s.mb.dropAt > 0 && s.mb.started > s.mb.dropAt
-	s.mb.mu.Unlock()
-	if drop {
-		s.conn.Conn().Close()
-		return errors.New("gone")
-	}
-	s.from = from
-	return nil
-}
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.mb.mu.Lock()
-	defer s.mb.mu.Unlock()
-	if s.mb.refuse[to] {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox"}
-	}
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.mb.mu.Lock()
-	s.mb.got = append(s.mb.got, received{from: s.from, to: s.to, raw: string(b)})
-	s.mb.mu.Unlock()
-	return nil
-}
-
-// startMailbox serves SMTP on loopback; with cert, TLS from the start.
-func startMailbox(t *testing.T, cert *tls.Certificate) *mailbox {
+func mailerOf(t *testing.T, mb *smtptest.Server) Mailer {
 	t.Helper()
-	mb := &mailbox{refuse: map[string]bool{}}
-	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{mb: mb, conn: c}, nil }))
-	srv.Domain = "localhost"
-	srv.ErrorLog = log.New(io.Discard, "", 0) // the refused certificate is the test's own doing
-	srv.AllowInsecureAuth = cert == nil
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	var l net.Listener
-	var err error
-	if cert != nil {
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
-		l, err = tls.Listen("tcp", "127.0.0.1:0", srv.TLSConfig)
-	} else {
-		l, err = net.Listen("tcp", "127.0.0.1:0")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	mb.addr = l.Addr().String()
-	return mb
-}
-
-func (mb *mailbox) mailer(t *testing.T) Mailer {
-	host, port, _ := net.SplitHostPort(mb.addr)
-	m, err := ParseSMTP("smtp://dropin:hemmelig-%C3%A6%C3%B8%C3%A5@" + host + ":" + port + "?from=it@levanger.kommune.no&per-minute=6000")
+	m, err := ParseSMTP(mb.URL("it@levanger.kommune.no"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
-}
-
-func (mb *mailbox) messages() []received {
-	mb.mu.Lock()
-	defer mb.mu.Unlock()
-	return append([]received(nil), mb.got...)
 }
 
 // levanger is a desk with the secretariat's roster and a batch of the
@@ -265,21 +158,21 @@ func TestRemindersThroughSMTP(t *testing.T) {
 	}
 	mb := startMailbox(t, nil)
 	var outcomes []Outcome
-	sum, err := Send(ctx, st, mb.mailer(t), BuiltIn("nb"), settings, plan, false, by, func(o Outcome) { outcomes = append(outcomes, o) })
+	sum, err := Send(ctx, st, mailerOf(t, mb), BuiltIn("nb"), settings, plan, false, by, func(o Outcome) { outcomes = append(outcomes, o) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := mb.messages()
+	got := mb.Messages()
 	if sum.Sent != len(plan)-1 || sum.Call != 1 || len(got) != sum.Sent {
 		t.Fatalf("sent %+v, the server has %d, plan %d", sum, len(got), len(plan))
 	}
 	dec := new(mime.WordDecoder)
 	for i, m := range got {
 		r := outcomes[i].Recipient
-		if len(m.to) != 1 || m.to[0] != r.Official.EmailSecondary || m.from != "it@levanger.kommune.no" {
-			t.Fatalf("message %d to %q from %q, want %s", i, m.to, m.from, r.Official.EmailSecondary)
+		if len(m.To) != 1 || m.To[0] != r.Official.EmailSecondary || m.From != "it@levanger.kommune.no" {
+			t.Fatalf("message %d to %q from %q, want %s", i, m.To, m.From, r.Official.EmailSecondary)
 		}
-		msg, err := mail.ReadMessage(strings.NewReader(m.raw))
+		msg, err := mail.ReadMessage(strings.NewReader(m.Raw))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,8 +180,8 @@ func TestRemindersThroughSMTP(t *testing.T) {
 		if err != nil || subject != "Lever nettbrettet ditt på IT-skranken innen 10. april" {
 			t.Fatalf("subject %q (%v)", subject, err)
 		}
-		if msg.Header.Get("Bcc") != "" || strings.Contains(m.raw, "\nBcc:") || len(msg.Header["To"]) != 1 {
-			t.Fatalf("a header was injected:\n%s", m.raw)
+		if msg.Header.Get("Bcc") != "" || strings.Contains(m.Raw, "\nBcc:") || len(msg.Header["To"]) != 1 {
+			t.Fatalf("a header was injected:\n%s", m.Raw)
 		}
 		if !strings.Contains(msg.Header.Get("Content-Type"), "charset=UTF-8") {
 			t.Fatalf("content type %q", msg.Header.Get("Content-Type"))
@@ -314,13 +207,13 @@ func TestRemindersThroughSMTP(t *testing.T) {
 
 	// Again: everyone was reminded just now; nobody gets a second mail.
 	plan, _ = Plan(ctx, st, list, 7*24*time.Hour, time.Now())
-	sum, err = Send(ctx, st, mb.mailer(t), BuiltIn("nb"), settings, plan, false, by, nil)
-	if err != nil || sum.Sent != 0 || sum.Recent != len(plan)-1 || len(mb.messages()) != len(got) {
-		t.Fatalf("second run: %+v %v, server has %d", sum, err, len(mb.messages()))
+	sum, err = Send(ctx, st, mailerOf(t, mb), BuiltIn("nb"), settings, plan, false, by, nil)
+	if err != nil || sum.Sent != 0 || sum.Recent != len(plan)-1 || len(mb.Messages()) != len(got) {
+		t.Fatalf("second run: %+v %v, server has %d", sum, err, len(mb.Messages()))
 	}
 	// Forced, one body: they get it, and the count says two.
 	plan, _ = Plan(ctx, st, chase(t, st, store.ChaseFilter{Body: "Kontrollutvalget"}), 7*24*time.Hour, time.Now())
-	sum, err = Send(ctx, st, mb.mailer(t), BuiltIn("nb"), settings, plan, true, by, nil)
+	sum, err = Send(ctx, st, mailerOf(t, mb), BuiltIn("nb"), settings, plan, true, by, nil)
 	if err != nil || sum.Sent == 0 {
 		t.Fatalf("forced: %+v %v", sum, err)
 	}
@@ -383,9 +276,9 @@ func TestARefusedRecipient(t *testing.T) {
 		t.Fatalf("plan: %d", len(plan))
 	}
 	mb := startMailbox(t, nil)
-	mb.refuse[plan[0].Address] = true
+	mb.Refuse(plan[0].Address)
 	var refused []Outcome
-	sum, err := Send(ctx, st, mb.mailer(t), BuiltIn("sv"), settings, plan, false, by, func(o Outcome) {
+	sum, err := Send(ctx, st, mailerOf(t, mb), BuiltIn("sv"), settings, plan, false, by, func(o Outcome) {
 		if o.Refused != "" {
 			refused = append(refused, o)
 		}
@@ -409,22 +302,22 @@ func TestAServerThatHangsUp(t *testing.T) {
 	list := chase(t, st, store.ChaseFilter{Municipality: "Levanger"})
 	plan, _ := Plan(ctx, st, list, 7*24*time.Hour, time.Now())
 	mb := startMailbox(t, nil)
-	mb.dropAt = 3
-	sum, err := Send(ctx, st, mb.mailer(t), BuiltIn("nb"), settings, plan, false, by, nil)
-	if !errors.Is(err, ErrUnreachable) || sum.Sent != 3 || len(mb.messages()) != 3 {
-		t.Fatalf("hung up: %+v %v, server has %d", sum, err, len(mb.messages()))
+	mb.HangUpAfter(3)
+	sum, err := Send(ctx, st, mailerOf(t, mb), BuiltIn("nb"), settings, plan, false, by, nil)
+	if !errors.Is(err, ErrUnreachable) || sum.Sent != 3 || len(mb.Messages()) != 3 {
+		t.Fatalf("hung up: %+v %v, server has %d", sum, err, len(mb.Messages()))
 	}
 	if strings.Contains(err.Error(), "hemmelig") {
 		t.Fatalf("the password shows: %v", err)
 	}
-	mb.dropAt = 0
+	mb.HangUpAfter(0)
 	plan, _ = Plan(ctx, st, list, 7*24*time.Hour, time.Now())
-	if _, err := Send(ctx, st, mb.mailer(t), BuiltIn("nb"), settings, plan, false, by, nil); err != nil {
+	if _, err := Send(ctx, st, mailerOf(t, mb), BuiltIn("nb"), settings, plan, false, by, nil); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]int{}
-	for _, m := range mb.messages() {
-		seen[m.to[0]]++
+	for _, m := range mb.Messages() {
+		seen[m.To[0]]++
 	}
 	for addr, n := range seen {
 		if n != 1 {
@@ -453,7 +346,7 @@ func TestTLSAndAnAbsentServer(t *testing.T) {
 	st := levanger(t)
 	cert, pool := selfSigned(t)
 	mb := startMailbox(t, &cert)
-	m := mb.mailer(t)
+	m := mailerOf(t, mb)
 	m.TLS, m.Config = true, &tls.Config{RootCAs: pool, ServerName: "localhost"}
 	plan, _ := Plan(ctx, st, chase(t, st, store.ChaseFilter{Body: "Kontrollutvalget"}), 7*24*time.Hour, time.Now())
 	if sum, err := Send(ctx, st, m, BuiltIn("en"), settings, plan, false, by, nil); err != nil || sum.Sent == 0 {

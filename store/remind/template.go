@@ -161,3 +161,8 @@ func (t *Template) Render(values map[string]string) (subject, body string) {
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(scan.Clean(strings.NewReplacer("\r", " ", "\n", " ").Replace(s))), " ")
 }
+
+// Uses says whether the template names a field.
+func (t *Template) Uses(field string) bool {
+	return strings.Contains(strings.ReplaceAll(t.Subject+t.Body, "{{", ""), "{"+field+"}")
+}

@@ -73,6 +73,7 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 // environment and the version.
 type app struct {
 	o       options
+	remind  reminding
 	getenv  func(string) string
 	version string
 }
@@ -98,10 +99,12 @@ The commands below do from a shell what the secretariat and IT need.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{cmd, err} })
 	a.o.register(root)
+	a.remind.defaults(a.getenv)
+	a.remind.register(root)
 	root.AddGroup(&cobra.Group{ID: "desk", Title: "The desk's work:"}, &cobra.Group{ID: "central", Title: "The central store:"},
 		&cobra.Group{ID: "dev", Title: "Measuring and developing:"})
 	for _, c := range []*cobra.Command{a.importCmd(), a.exportCmd(), a.batchCmd(), a.receiptCmd(), a.approveCmd(),
-		a.rulesCmd(), a.purgeCmd()} {
+		a.rulesCmd(), a.purgeCmd(), a.remindCmd()} {
 		c.GroupID = "desk"
 		root.AddCommand(c)
 	}

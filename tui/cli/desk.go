@@ -52,8 +52,12 @@ func (a *app) runDesk(ctx context.Context) error {
 	logger.Info("desk opened", "db", o.db, "station", o.station, "version", a.version, "key", rs.Key.ID, "printer", o.printer)
 	syncFixed := o.centralFromSettings(ctx, st)
 	target := tui.NewSyncTarget(o.central, o.token)
+	rem, err := a.remind.desk(i18n.New(lang))
+	if err != nil {
+		return err
+	}
 	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger,
-		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed, Exports: o.exports})
+		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed, Exports: o.exports, Remind: rem})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -16,6 +16,7 @@ import (
 	"dropin/scan"
 	"dropin/store"
 	"dropin/store/export"
+	"dropin/store/remind"
 	"dropin/tui"
 	"dropin/tui/i18n"
 )
@@ -172,6 +173,15 @@ the day (utestaende-2026-12-04.xlsx), never over one that exists.`,
 		list("outstanding", "outstanding", "the officials still to chase", export.Outstanding),
 		list("equipment", "equipment", "per official: entitled to, has, missing (the rules file)", export.Equipment),
 		list("holders", "holders", "the term-end list: every device an official still holds", export.Holders),
+		list("reminders", "reminders", "the officials to chase: phone, the address a reminder goes to, last reminded (for SMS or a mail merge)",
+			func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error) {
+				list, err := st.Outstanding(ctx)
+				if err != nil {
+					return export.Table{}, err
+				}
+				plan, err := remind.Plan(ctx, st, list, time.Duration(a.remind.every)*24*time.Hour, time.Now())
+				return export.Reminders(words, plan), err
+			}),
 	)
 	requests := list("requests [--all]", "requests", "help and training asked for at deliveries (open ones)", func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error) {
 		return export.Requests(ctx, st, words, all)

@@ -167,3 +167,27 @@ func (c Catalog) Date(t time.Time) string {
 	}
 	return t.Format("02.01.2006")
 }
+
+// DayMonth is a short day, as a list says when: 3.4. in bokmål, 3/4 in
+// Swedish, 3 Apr in English.
+func (c Catalog) DayMonth(t time.Time) string {
+	switch c.Lang {
+	case English:
+		return t.Format("2 Jan")
+	case Swedish:
+		return t.Format("2/1")
+	}
+	return t.Format("2.1.")
+}
+
+// Reminded says what an official has been sent: "påminnet 2 ganger, sist
+// 3.4.", or "" for nothing.
+func (c Catalog) Reminded(n int, last time.Time) string {
+	switch {
+	case n == 0:
+		return ""
+	case n == 1:
+		return c.T("remind.last.one", c.DayMonth(last))
+	}
+	return c.T("remind.last", n, c.DayMonth(last))
+}

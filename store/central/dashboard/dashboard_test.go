@@ -33,6 +33,10 @@ func TestDashboardEqualsDesk(t *testing.T) {
 	if err != nil || len(expected) < 2 {
 		t.Fatalf("expected tablets: %v %v", expected, err)
 	}
+	ov0, _ := b.st.Outstanding(ctx)
+	if err := b.st.Reminded(ctx, ov0[0].OfficialID, "email", "x@innherred-samkommune.no", "built-in nb", b.by); err != nil {
+		t.Fatal(err)
+	}
 	b.st.CheckIn(ctx, expected[0], b.by)
 	b.step(expected[0], store.KindUpgrading)
 	b.sync()
@@ -84,7 +88,8 @@ func TestDashboardEqualsDesk(t *testing.T) {
 				t.Fatalf("%s %+v: %d rows, the desk has %d", lang, f, len(got), len(want))
 			}
 			for i := range got {
-				wr := []string{want[i].Name, want[i].Phone, want[i].Municipality, want[i].Bodies(), want[i].Email, want[i].Serial}
+				wr := []string{want[i].Name, want[i].Phone, want[i].Municipality, want[i].Bodies(), want[i].Email, want[i].Serial,
+					cat.Reminded(want[i].Reminded, want[i].RemindedAt.In(oslo))}
 				if strings.Join(got[i], "|") != strings.Join(wr, "|") {
 					t.Errorf("%s %+v: row %d is %q, the desk's is %q", lang, f, i, got[i], wr)
 				}

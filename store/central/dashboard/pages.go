@@ -196,6 +196,7 @@ type option struct {
 // control characters and terminal escapes (html/template escapes the rest).
 type chaseRow struct {
 	Name, Municipality, Bodies, Phone, Email, Serial string
+	Reminded                                         string // "påminnet 2 ganger, sist 3.4."
 }
 
 type chaseData struct {
@@ -321,7 +322,7 @@ func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
 	from, to := pageNo*chasePage, min(len(list), (pageNo+1)*chasePage)
 	for _, c := range list[from:to] {
 		d.Rows = append(d.Rows, chaseRow{Name: scan.Clean(c.Name), Municipality: scan.Clean(c.Municipality), Bodies: scan.Clean(c.Bodies()),
-			Phone: scan.Clean(c.Phone), Email: scan.Clean(c.Email), Serial: c.Serial})
+			Phone: scan.Clean(c.Phone), Email: scan.Clean(c.Email), Serial: c.Serial, Reminded: t.Reminded(c.Reminded, c.RemindedAt.In(s.o.Location))})
 	}
 	if len(list) > 0 {
 		d.Shown = t.T("web.chase.page", from+1, to, len(list))

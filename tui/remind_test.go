@@ -1,0 +1,84 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"dropin/store/remind"
+	"dropin/store/remind/smtptest"
+	"dropin/tui/i18n"
+)
+
+func reminding(t *testing.T, srv *smtptest.Server) *Reminding {
+	t.Helper()
+	m, err := remind.ParseSMTP(srv.URL("it@levanger.kommune.no"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Reminding{Mailer: m, Settings: remind.Settings{Place: "1. etasje på rådhuset", Hours: "man–fre 08–15", Deadline: "10. april"},
+		Every: 7 * 24 * time.Hour}
+}
+
+// From the overview's list to chase: p asks, y sends through a real SMTP
+// server to the officials shown, and the list says who was reminded.
+func TestRemindFromTheChaseList(t *testing.T) {
+	for _, c := range []struct {
+		lang             i18n.Lang
+		ask, done, shown string
+	}{
+		{i18n.Bokmal, "Sende påminnelse til 2? 0 må ringes, 0 nylig påminnet. y sender, n avbryter",
+			"Sendte 2 påminnelser; 0 avvist, 0 må ringes, 0 påminnet nylig.", "påminnet 1 gang, "},
+		{i18n.Swedish, "Skicka påminnelse till 2? 0 ska ringas, 0 nyss påminda. y skickar, n avbryter",
+			"Skickade 2 påminnelser; 0 avvisade, 0 måste ringas, 0 påminda nyligen.", "påmind 1 gång, "},
+	} {
+		t.Run(string(c.lang), func(t *testing.T) {
+			h := newHarness(t, 80, 24, c.lang)
+			smallRoster(t, h.store)
+			h.special('\t')
+			h.press("p")
+			if h.m.flash.kind != flashError || !strings.Contains(h.m.flash.text, "--smtp") {
+				t.Fatalf("no mail server: %q", h.m.flash.text)
+			}
+			srv := smtptest.Start(t, nil)
+			h.m.c.remind = reminding(t, srv)
+			h.press("m") // Levanger: two to chase
+			h.press("p")
+			h.wantScreen(c.ask)
+			h.fitsTheTerminal(80, 24)
+			if len(srv.Messages()) != 0 {
+				t.Fatal("sent before the yes")
+			}
+			h.press("n")
+			h.press("p")
+			h.press("y")
+			h.wantScreen(c.done, c.shown)
+			h.fitsTheTerminal(80, 24)
+			got := srv.Messages()
+			if len(got) != 2 {
+				t.Fatalf("the server has %d messages", len(got))
+			}
+			for _, m := range got {
+				if !strings.HasSuffix(m.To[0], "@innherred-samkommune.no") {
+					t.Errorf("a reminder to %s, not the secondary account", m.To[0])
+				}
+			}
+			// Again at once: nobody is mailed twice.
+			h.press("p")
+			h.press("y")
+			if n := len(srv.Messages()); n != 2 {
+				t.Fatalf("a second run sent %d more", n-2)
+			}
+			// The card says so too.
+			ov, _ := h.store.Outstanding(context.Background())
+			for _, o := range ov {
+				if o.Municipality == "Levanger" && o.Reminded == 1 {
+					h.scan(o.Serial)
+					break
+				}
+			}
+			h.wantScreen(c.shown)
+		})
+	}
+}
