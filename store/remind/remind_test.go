@@ -23,7 +23,9 @@ import (
 	"dropin/store/remind/smtptest"
 )
 
-func startMailbox(t *testing.T, cert *tls.Certificate) *smtptest.Server { return smtptest.Start(t, cert) }
+func startMailbox(t *testing.T, cert *tls.Certificate) *smtptest.Server {
+	return smtptest.Start(t, cert)
+}
 
 func mailerOf(t *testing.T, mb *smtptest.Server) Mailer {
 	t.Helper()

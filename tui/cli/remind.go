@@ -217,4 +217,3 @@ func showPlan(out io.Writer, t i18n.Catalog, plan []remind.Recipient, f store.Ch
 	}
 	fmt.Fprintln(out, t.T("remind.plan", send, call, recent))
 }
-
