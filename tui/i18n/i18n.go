@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -74,7 +75,24 @@ func New(l Lang) Catalog {
 // Compare orders names the way the language does: in bokmål Æ, Ø and Å
 // come after Z. Not safe for concurrent use; screens call it from
 // Update and View only.
-func (c Catalog) Compare(a, b string) int { return c.coll.CompareString(a, b) }
+//
+// Names that start with punctuation ("=Åse", a quoted "Arne") sort by
+// their letters, as a reader looks for them; the full text breaks a tie.
+func (c Catalog) Compare(a, b string) int {
+	if r := c.coll.CompareString(letters(a), letters(b)); r != 0 {
+		return r
+	}
+	return c.coll.CompareString(a, b)
+}
+
+// letters is s from its first letter or digit on.
+func letters(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	if i < 0 {
+		return s
+	}
+	return s[i:]
+}
 
 // T returns the text for key, formatted with args. A key missing from the
 // catalog shows as ⟨key⟩ so it is noticed, and a test keeps that from

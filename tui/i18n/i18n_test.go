@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -77,6 +78,25 @@ func TestNumbersAndDatesByLocale(t *testing.T) {
 		}
 		if got := c.DateTime(at); got != want[1] {
 			t.Errorf("%s: date %q, want %q", lang, got, want[1])
+		}
+	}
+}
+
+// Names sort as a reader looks for them: Æ, Ø, Å last in bokmål (and
+// "Aa" as Å), Å, Ä, Ö last in Swedish, and a name that starts with "=",
+// a quote or an apostrophe by its letters.
+func TestNamesSortAsReadersLook(t *testing.T) {
+	for lang, want := range map[Lang]string{
+		Bokmal:  `"Arne|'Bjørn|Ola|Zorro|Ærlig|Øystein|=Åse|Åse|Aase`,
+		Swedish: `Aase|"Arne|'Bjørn|Ola|Zorro|=Åse|Åse|Ärlig|Öberg`,
+	} {
+		c := New(lang)
+		names := strings.Split(want, "|")
+		got := append([]string(nil), names...)
+		slices.Reverse(got)
+		sort.SliceStable(got, func(i, j int) bool { return c.Compare(got[i], got[j]) < 0 })
+		if strings.Join(got, "|") != want {
+			t.Errorf("%s: %s, want %s", lang, strings.Join(got, "|"), want)
 		}
 	}
 }
