@@ -80,9 +80,12 @@ func MatchChase(list []Chase, folded []string, f ChaseFilter, out []Chase) []Cha
 			continue
 		}
 		var name string
-		if folded != nil {
+		switch {
+		case folded != nil:
 			name = folded[i]
-		} else if len(words) > 0 {
+		case len(words) > 0 && c.Folded != "":
+			name = c.Folded
+		case len(words) > 0:
 			name = Fold(c.Name)
 		}
 		match := true

@@ -98,6 +98,7 @@ type Chase struct {
 	Model        string
 	Reminded     int       // reminders sent
 	RemindedAt   time.Time // the last one; zero: never
+	Folded       string    // Fold(Name), kept with the list: search needs no folding per load
 }
 
 // Bodies is the official's bodies and roles on one line.
@@ -162,7 +163,7 @@ func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 		var c Chase
 		var seats string
 		var last int64
-		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats, &c.Reminded, &last); err != nil {
+		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats, &c.Reminded, &last, &c.Folded); err != nil {
 			return c, err
 		}
 		if last != 0 {
@@ -174,7 +175,7 @@ func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 		return c, nil
 	}, `
 SELECT c.official_id, c.name, c.municipality, c.phone, c.email, c.serial, c.model, c.seats,
-       coalesce(r.count, 0), coalesce(r.last_hlc, 0)
+       coalesce(r.count, 0), coalesce(r.last_hlc, 0), c.fold
 FROM chase c LEFT JOIN reminders r ON r.official_id = c.official_id
 ORDER BY c.fold, c.official_id, c.serial`)
 	if err != nil {

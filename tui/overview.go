@@ -92,7 +92,7 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 			o.chase, o.chaseVersion = msg.ov.Chase, msg.ov.ChaseVersion
 			o.folded = make([]string, len(o.chase))
 			for i, c := range o.chase {
-				o.folded[i] = store.Fold(c.Name)
+				o.folded[i] = c.Folded
 			}
 		}
 		o.refilter()

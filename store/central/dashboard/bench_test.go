@@ -58,6 +58,11 @@ func copyFile(b *testing.B, from, to string) {
 // countyWorld is a central store whose tenant's mirror is the county, and
 // a logged-in viewer's request for a page, served without a network.
 func countyWorld(b *testing.B) (*world, http.Handler, *http.Cookie) {
+	w, dash, ck := countyServer(b)
+	return w, dash.Handler(), ck
+}
+
+func countyServer(b *testing.B) (*world, *Server, *http.Cookie) {
 	b.Helper()
 	w := newWorld(b)
 	os.MkdirAll(w.mirrors.dir, 0o700)
@@ -72,10 +77,18 @@ func countyWorld(b *testing.B) (*world, http.Handler, *http.Cookie) {
 		b.Fatal(err)
 	}
 	// The mirror opens (and checks every page) on the first request.
-	h := dash.Handler()
 	ck := &http.Cookie{Name: sessionCookie, Value: id}
-	serve(b, h, ck, "/overview")
-	return w, h, ck
+	serve(b, dash.Handler(), ck, "/overview")
+	// Measure the pages, not the check of every page that runs once
+	// after a database opens.
+	st, err := w.mirrors.Store(context.Background(), "fylket")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Health(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	return w, dash, ck
 }
 
 func serve(b *testing.B, h http.Handler, ck *http.Cookie, path string) int {
@@ -107,6 +120,19 @@ func BenchmarkChaseFirstPage(b *testing.B) {
 	}
 }
 
+// BenchmarkChaseFirstPageCold: the same, the first time after the list
+// changed: the county's list read and sorted under the collator again.
+func BenchmarkChaseFirstPageCold(b *testing.B) {
+	_, dash, ck := countyServer(b)
+	h := dash.Handler()
+	for b.Loop() {
+		dash.chases.mu.Lock()
+		dash.chases.tenants = nil
+		dash.chases.mu.Unlock()
+		serve(b, h, ck, "/chase")
+	}
+}
+
 // BenchmarkCatchUp10k: a desk pushes 10,000 new events (a batch of
 // reads of tablets not on the roster) and the county's mirror takes them
 // in: pulled from PostgreSQL and projected.
@@ -120,8 +146,8 @@ func BenchmarkCatchUp10k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		reads := make([]string, 0, 5000)
-		for i := range 5000 {
+		reads := make([]string, 0, 3333)
+		for i := range 3333 { // three events a read: registered, received, read
 			reads = append(reads, fmt.Sprintf("BNK%07d", i))
 		}
 		if _, err := d.st.ReadBatch(ctx, bt.ID, reads, d.by); err != nil {

@@ -16,6 +16,9 @@ import (
 	"dropin/store/wire"
 )
 
+// mirrorPage is how many events a mirror takes in one transaction.
+const mirrorPage = 10_000
+
 // Mirrors keeps, per tenant, a desk's own store that pulls every event of
 // the tenant straight from PostgreSQL: the dashboard reads its numbers
 // from the very projections a desk that pulled everything holds, made by
@@ -27,6 +30,10 @@ type Mirrors struct {
 
 	mu sync.Mutex
 	m  map[string]*mirror
+
+	// changed, when set, is told of a mirror that took in new events in
+	// the background loop.
+	changed func(ctx context.Context, tenant string, st *store.Store)
 }
 
 type mirror struct {
@@ -39,7 +46,9 @@ type mirror struct {
 func NewMirrors(dir string, c *central.Central, log *slog.Logger) *Mirrors {
 	return newMirrors(dir, func(tenant string) store.PullPage {
 		return func(ctx context.Context, after int64, limit int) (wire.PullResponse, error) {
-			evs, head, err := c.Pull(ctx, tenant, after, limit)
+			// Pages ten times a desk's: one transaction (one sync to disk)
+			// and one projection of a busy batch per 10,000 events, not ten.
+			evs, head, err := c.Pull(ctx, tenant, after, max(limit, mirrorPage))
 			next := after
 			if len(evs) > 0 {
 				next = evs[len(evs)-1].Seq
@@ -132,8 +141,14 @@ func (ms *Mirrors) Run(ctx context.Context, every time.Duration) {
 		}
 		ms.mu.Unlock()
 		for _, tenant := range tenants {
-			if _, err := ms.CatchUp(ctx, tenant); err != nil && ctx.Err() == nil {
+			n, err := ms.CatchUp(ctx, tenant)
+			if err != nil && ctx.Err() == nil {
 				ms.log.Warn("dashboard catch-up", "tenant", tenant, "err", err)
+			}
+			if n > 0 && ms.changed != nil {
+				if m, err := ms.get(ctx, tenant); err == nil {
+					ms.changed(ctx, tenant, m.st)
+				}
 			}
 		}
 	}

@@ -241,6 +241,9 @@ func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]
 		s.fail(w, r, v, err)
 		return nil, nil, store.ChaseFilter{}, false
 	}
+	if f.Municipality == "" && f.Body == "" && strings.TrimSpace(f.Query) == "" {
+		return sorted, lines, f, true // everyone: the sorted list itself, not a copy of it
+	}
 	return store.MatchChase(sorted, folded, f, nil), lines, f, true
 }
 
@@ -255,6 +258,30 @@ type chaseCache struct {
 type chaseEntry struct {
 	version int64
 	sorted  map[string]sortedChase // by language and order
+}
+
+// warm sorts a tenant's list again, in every language and order asked
+// for before, after its mirror took in new events: the next page finds
+// it ready instead of sorting a county's names while the viewer waits.
+func (c *chaseCache) warm(ctx context.Context, tenant string, st *store.Store) {
+	c.mu.Lock()
+	var keys []string
+	if e := c.tenants[tenant]; e != nil {
+		for k := range e.sorted {
+			keys = append(keys, k)
+		}
+	}
+	c.mu.Unlock()
+	for _, k := range keys {
+		lang, by, _ := strings.Cut(k, "/")
+		l, err := i18n.Parse(lang)
+		if err != nil {
+			continue
+		}
+		if _, _, err := c.sorted(ctx, tenant, st, i18n.New(l), by); err != nil {
+			return
+		}
+	}
 }
 
 type sortedChase struct {
@@ -283,7 +310,7 @@ func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store,
 	store.SortChase(list, by, t.Compare)
 	folded := make([]string, len(list))
 	for i, ch := range list {
-		folded[i] = store.Fold(ch.Name)
+		folded[i] = ch.Folded
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -85,6 +85,9 @@ func New(o Options) (*Server, error) {
 		o.Refresh = 5 * time.Second
 	}
 	s := &Server{o: o, pages: map[string]*template.Template{}, limit: newLimiter()}
+	if o.Mirrors != nil {
+		o.Mirrors.changed = s.chases.warm
+	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
