@@ -14,6 +14,9 @@ type Card struct {
 	Timeline []Entry   // oldest first
 	// Reminded is what the official has been sent to come.
 	Reminded Reminders
+	// Receipts is how many receipts the tablet has: the desk offers to
+	// print or show one only when there is one.
+	Receipts int
 
 	// Receipt is the receipt the change that returned this card issued,
 	// in its own transaction (see SetReceipter); nil if it issued none.
@@ -279,6 +282,9 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 		if c.Reminded, err = remindersOf(ctx, q, c.Official.ID); err != nil {
 			return c, err
 		}
+	}
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM receipts WHERE serial = ?`, serial).Scan(&c.Receipts); err != nil {
+		return c, err
 	}
 	undone := map[string]bool{}
 	kinds := map[string]Kind{}

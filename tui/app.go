@@ -544,7 +544,21 @@ func (m *Model) fullHelpKeys() [][]key.Binding {
 		return m.staff.fullHelp()
 	}
 	g := m.c.keys.Global
-	return append(m.page().fullHelp(), []key.Binding{g.NextScreen, g.PrevScreen, g.Help, g.Quit})
+	groups := m.page().fullHelp()
+	// The screen's own groups may name a global key already: once is enough.
+	seen := map[string]bool{}
+	for _, grp := range groups {
+		for _, k := range grp {
+			seen[k.Help().Key] = true
+		}
+	}
+	var global []key.Binding
+	for _, k := range []key.Binding{g.NextScreen, g.PrevScreen, g.Help, g.Quit} {
+		if !seen[k.Help().Key] {
+			global = append(global, k)
+		}
+	}
+	return append(groups, global)
 }
 
 // fit makes s exactly h lines of at most w cells: long lines are cut with

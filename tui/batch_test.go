@@ -87,7 +87,7 @@ func TestBatchBulkStepsFromTheScreen(t *testing.T) {
 	h.press("TJYHCY68QHGJ skjerm knust")
 	h.special(tea.KeyEnter)
 	h.special(tea.KeyEnter) // the list is done
-	h.wantScreen("unntatt de 1 som feilet")
+	h.wantScreen("unntatt 1 som feilet")
 	h.press("y")
 	ctx := context.Background()
 	for serial, want := range map[string]store.Status{"R52NXYGSKYS": store.Upgraded, "R5BN6CT9W05": store.Upgraded, "TJYHCY68QHGJ": store.Failed} {

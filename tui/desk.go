@@ -520,8 +520,11 @@ func (d *deskScreen) shortHelp() []key.Binding {
 	switch {
 	case d.dlg != nil:
 		return d.dlg.help(k)
+	case d.serialFocused && strings.TrimSpace(d.input.Value()) == "":
+		// Nothing typed: nothing to confirm yet.
+		return []key.Binding{k.Global.NextScreen, k.Global.Quit}
 	case d.serialFocused:
-		return []key.Binding{k.Form.Confirm, k.Global.Quit}
+		return []key.Binding{k.Form.Confirm, k.Form.Cancel, k.Global.Quit}
 	case d.card == nil:
 		return []key.Binding{k.Card.Close}
 	}
@@ -540,7 +543,7 @@ func (d *deskScreen) shortHelp() []key.Binding {
 	case store.Returned:
 		b = append(b, k.Card.Reset)
 	}
-	if d.c.receipts != nil {
+	if d.c.receipts != nil && d.card.Receipts > 0 {
 		b = append(b, k.Card.Print, k.Card.Receipt, k.Card.Sign)
 	}
 	return append(b, k.Card.Type, k.Card.Close)

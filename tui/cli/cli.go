@@ -93,7 +93,7 @@ The commands below do from a shell what the secretariat and IT need.`,
 		Version:       versionString(a.version),
 		RunE:          func(cmd *cobra.Command, _ []string) error { return a.runDesk(cmd.Context()) },
 		PersistentPreRun: func(*cobra.Command, []string) {
-			a.o.expandPaths()
+			a.o.settle()
 		},
 	}
 	root.SetVersionTemplate("{{.Version}}\n")

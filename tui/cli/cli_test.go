@@ -539,3 +539,15 @@ func TestServeMigrate(t *testing.T) {
 		t.Fatalf("migrate again: exit %d %s%s", code, out.String(), errb.String())
 	}
 }
+
+// --help says the station's default in words once, not also as the host
+// name it happens to be.
+func TestHelpSaysTheStationDefaultOnce(t *testing.T) {
+	var out, errb bytes.Buffer
+	Run(context.Background(), "dev", []string{"--help"}, &out, &errb, env(nil))
+	for _, line := range strings.Split(out.String(), "\n") {
+		if strings.Contains(line, "--station") && strings.Contains(line, `(default "`) {
+			t.Fatalf("the station's default twice: %s", line)
+		}
+	}
+}

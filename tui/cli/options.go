@@ -33,6 +33,8 @@ type options struct {
 	token   string // this station's token there
 	rules   string // the entitlement rules file
 	exports string // the folder a workbook goes to when no file is named
+
+	hostStation string // the host name, when it is the station's name
 }
 
 func defaults(getenv func(string) string) options {
@@ -56,6 +58,7 @@ func defaults(getenv func(string) string) options {
 	}
 	if o.station == "" {
 		o.station, _ = os.Hostname()
+		o.hostStation = o.station
 	}
 	if d, err := time.ParseDuration(getenv("DROPIN_SCAN_GAP")); err == nil {
 		o.scanGap = d
@@ -83,7 +86,12 @@ func localeLang(getenv func(string) string) string {
 func (o *options) register(root *cobra.Command) {
 	fs := root.PersistentFlags()
 	fs.StringVar(&o.db, "db", o.db, "database `file` (env DROPIN_DB)")
-	fs.StringVar(&o.station, "station", o.station, "this desk's `name` (env DROPIN_STATION; default the host name)")
+	// The host name is said in words, not shown as a second default.
+	station := o.station
+	if station == o.hostStation {
+		station = ""
+	}
+	fs.StringVar(&o.station, "station", station, "this desk's `name` (env DROPIN_STATION; default the host name)")
 	fs.StringVar(&o.staff, "staff", o.staff, "the `initials` of who is working (env DROPIN_STAFF; asked for when empty)")
 	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default), sv (Swedish; default when LANG is sv_*) or en (env DROPIN_LANG)")
 	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
@@ -100,10 +108,13 @@ func (o *options) register(root *cobra.Command) {
 	root.MarkPersistentFlagDirname("exports")
 }
 
-// expandPaths reads a leading ~ in the shared flags' paths as the home
+// settle reads a leading ~ in the shared flags' paths as the home
 // folder, wherever the value came from (a flag, --db=~/x, or DROPIN_DB).
-func (o *options) expandPaths() {
+func (o *options) settle() {
 	o.db, o.rules, o.exports = tui.ExpandHome(o.db), tui.ExpandHome(o.rules), tui.ExpandHome(o.exports)
+	if o.station == "" {
+		o.station = o.hostStation
+	}
 }
 
 // actor is who a command acts as: --staff, or what the command is.

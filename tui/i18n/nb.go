@@ -231,7 +231,7 @@ var nb = map[string]string{
 	"batch.except.label":      "Feilet hos IT (serienr. og årsak, Enter; tom linje når lista er ferdig)",
 	"batch.except.needreason": "Skriv årsaken etter serienummeret.",
 	"batch.confirm.sent":      "Send alle mottatte nettbrett i bunken til IT (oppgraderes)? y/n",
-	"batch.confirm.upgraded":  "Merk bunken oppgradert, unntatt de %d som feilet? y/n",
+	"batch.confirm.upgraded":  "Merk bunken oppgradert, unntatt %d som feilet? y/n",
 	"batch.confirm.close":     "Lukke bunken? Den tar ikke imot flere lesninger. y/n",
 	"batch.cancelled":         "Avbrutt. Ingenting er endret.",
 	"batch.notinbatch":        "Ikke i bunken: %s",

@@ -231,7 +231,7 @@ var sv = map[string]string{
 	"batch.except.label":      "Fel hos IT (serienr och orsak, Enter; tom rad när listan är klar)",
 	"batch.except.needreason": "Skriv orsaken efter serienumret.",
 	"batch.confirm.sent":      "Skicka alla mottagna surfplattor i bunten till IT (uppgraderas)? y/n",
-	"batch.confirm.upgraded":  "Markera bunten som uppgraderad, utom de %d med fel? y/n",
+	"batch.confirm.upgraded":  "Markera bunten som uppgraderad, utom %d med fel? y/n",
 	"batch.confirm.close":     "Stänga bunten? Den tar inte emot fler läsningar. y/n",
 	"batch.cancelled":         "Avbrutet. Inget har ändrats.",
 	"batch.notinbatch":        "Inte i bunten: %s",
