@@ -360,11 +360,10 @@ func detail(e Event) (string, error) {
 		p, err := readPayload[signedPayload](e)
 		return fmt.Sprintf("%d, %s", p.Number, p.Signer), err // how is said in words on the receipt
 	case KindEmployee:
-		p, err := readPayload[employeePayload](e)
-		if p.On {
-			return "on", err
-		}
-		return "off", err
+		// No detail: the step's own word says it ("ansattløp"), and an
+		// undo of it says the rest.
+		_, err := readPayload[employeePayload](e)
+		return "", err
 	}
 	return "", nil
 }

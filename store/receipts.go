@@ -153,3 +153,8 @@ func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord,
 func (s *Store) ReceiptsOfStation(ctx context.Context, station string) ([]ReceiptRecord, error) {
 	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE station = ? ORDER BY number`, station)
 }
+
+// ReceiptStations lists the stations that have a receipt of this number.
+func (s *Store) ReceiptStations(ctx context.Context, number int) ([]string, error) {
+	return queryStrings(ctx, s.read, `SELECT station FROM receipts WHERE number = ? ORDER BY station`, number)
+}

@@ -71,7 +71,7 @@ type RowError struct {
 type RowProblem string
 
 const (
-	RowUnreadable    RowProblem = "unreadable"      // not CSV (a stray quote); Value holds the parser's words
+	RowUnreadable    RowProblem = "unreadable"      // not CSV (a stray quote); Value is one of CSVProblems
 	RowTooManyFields RowProblem = "too-many-fields" // more fields than the header; Value holds the count
 	RowNoName        RowProblem = "no-name"         // no name
 	RowBadPrimary    RowProblem = "bad-primary"     // malformed primary e-mail
@@ -280,7 +280,7 @@ func ParseRoster(r io.Reader) (*Roster, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				ros.Errors = append(ros.Errors, RowError{Line: pe.StartLine, Problem: RowUnreadable, Value: pe.Err.Error()})
+				ros.Errors = append(ros.Errors, RowError{Line: pe.StartLine, Problem: RowUnreadable, Value: csvProblem(pe.Err)})
 				continue
 			}
 			return nil, err
@@ -406,4 +406,19 @@ func parseYesNo(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
+}
+
+// CSVProblems are why a row is not CSV, as codes for the catalog: a quote
+// inside a field that does not start with one, a quoted field that is
+// never closed, and anything else the reader finds.
+var CSVProblems = []string{"bare-quote", "quote", "other"}
+
+func csvProblem(err error) string {
+	switch {
+	case errors.Is(err, csv.ErrBareQuote):
+		return "bare-quote"
+	case errors.Is(err, csv.ErrQuote):
+		return "quote"
+	}
+	return "other"
 }

@@ -156,7 +156,7 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return fmt.Errorf("central store unreachable: %w", err)
+		return fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
@@ -164,7 +164,7 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 	}
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
-		return fmt.Errorf("central store: %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+		return fmt.Errorf("%w: %s: %s", ErrCentral, resp.Status, strings.TrimSpace(string(msg)))
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
@@ -210,3 +210,10 @@ func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 	}
 	return fmt.Sprintf("%x", h.Sum(nil)), nil
 }
+
+// Errors of a sync the desk says in its own words; the detail goes to the
+// log.
+var (
+	ErrUnreachable = errors.New("central store unreachable")
+	ErrCentral     = errors.New("central store")
+)

@@ -281,7 +281,9 @@ func RowErrorText(t i18n.Catalog, e store.RowError) string {
 	switch e.Problem {
 	case store.RowSerialTwice:
 		what = t.T("row.serial-twice", value, name, scan.Clean(e.Other), e.OtherLine)
-	case store.RowUnreadable, store.RowTooManyFields, store.RowBadEncoding:
+	case store.RowUnreadable:
+		what = t.T("row.unreadable", t.T("row.csv."+e.Value))
+	case store.RowTooManyFields, store.RowBadEncoding:
 		what = t.T("row."+string(e.Problem), value)
 	case store.RowNoName:
 		what = t.T("row.no-name")

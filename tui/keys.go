@@ -58,7 +58,9 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Overview.Search = b("key.search", "/")
 	k.Overview.Refresh = b("key.refresh", "r")
 	k.Overview.PageUp = b("key.pageup", "pgup")
+	k.Overview.PageUp.SetHelp("PgUp", t.T("key.pageup"))
 	k.Overview.PageDown = b("key.pagedown", "pgdown")
+	k.Overview.PageDown.SetHelp("PgDn", t.T("key.pagedown"))
 	k.Overview.Export = b("key.export", "e")
 	k.Overview.Remind = b("key.remind", "p")
 
@@ -90,7 +92,9 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Form.Confirm = b("key.confirm", "enter")
 	k.Form.Cancel = b("key.cancel", "esc")
 	k.Form.Up = b("key.up", "up", "ctrl+p")
+	k.Form.Up.SetHelp("↑", t.T("key.up"))
 	k.Form.Down = b("key.down", "down", "ctrl+n")
+	k.Form.Down.SetHelp("↓", t.T("key.down"))
 	k.Form.Toggle = b("key.toggle", "space")
 	return k
 }

@@ -126,7 +126,7 @@ func TestCommandLine(t *testing.T) {
 	if code := call("--nope"); code != 2 || !strings.Contains(errb.String(), "unknown flag: --nope") {
 		t.Fatalf("unknown flag: %d %q", code, errb.String())
 	}
-	if code := call("export", "tablets", "--db", filepath.Join(t.TempDir(), "x.db")); code != 2 || !strings.Contains(errb.String(), `unknown command "tablets"`) {
+	if code := call("export", "tablets", "--db", filepath.Join(t.TempDir(), "x.db")); code != 2 || !strings.Contains(errb.String(), `Ukjent liste «tablets». Listene er: devices,`) {
 		t.Fatalf("unknown list: %d %q", code, errb.String())
 	}
 	if code := call("batch"); code != 2 || !strings.Contains(errb.String(), "sent-to-it") {
@@ -292,8 +292,9 @@ func TestReceiptCommands(t *testing.T) {
 		!strings.Contains(out.String(), rec.Token) {
 		t.Fatalf("show skranke-1/1 from skranke-2: exit %d\n%s%s", code, out.String(), errb.String())
 	}
-	if code := Run(ctx, "dev", []string{"receipt", "show", "1", "--db", db, "--station", "skranke-2"}, out, errb, env(nil)); code != 1 {
-		t.Fatalf("show 1 from skranke-2 (it has none): exit %d", code)
+	if code := Run(ctx, "dev", []string{"receipt", "show", "1", "--db", db, "--station", "skranke-2"}, out, errb, env(nil)); code != 1 ||
+		!strings.Contains(errb.String(), "Ingen kvittering 1 på denne skranken (skranke-2). Kvittering 1 finnes på: skranke-1. Skriv STASJON/1, f.eks. skranke-1/1.") {
+		t.Fatalf("show 1 from skranke-2 (it has none): exit %d %q", code, errb.String())
 	}
 	got = do(0, "receipt", "verify", rec.Token)
 	if !strings.Contains(got, "Gyldig") || !strings.Contains(got, "Stemmer med kvitteringen i databasen: Øystein Aasen") {

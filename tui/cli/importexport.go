@@ -183,6 +183,27 @@ the day (utestaende-2026-12-04.xlsx), never over one that exists.`,
 				return export.Reminders(words, plan), err
 			}),
 	)
+	// A list name it does not know is said in the desk's words, with
+	// the lists there are; no name is answered as for every group.
+	groupRun := cmd.RunE
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return groupRun(cmd, args)
+		}
+		t, err := a.o.catalog()
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, c := range cmd.Commands() {
+			if c.IsAvailableCommand() {
+				names = append(names, c.Name())
+			}
+		}
+		return usageError{cmd, errors.New(t.T("export.unknown", scan.Clean(args[0]), strings.Join(names, ", ")))}
+	}
+
 	requests := list("requests [--all]", "requests", "help and training asked for at deliveries (open ones)", func(ctx context.Context, st *store.Store, words export.Words) (export.Table, error) {
 		return export.Requests(ctx, st, words, all)
 	})

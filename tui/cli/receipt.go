@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -63,6 +64,9 @@ func (a *app) receiptShowCmd(verb, short string) *cobra.Command {
 				return err
 			}
 			rec, err := findReceipt(ctx, st, o.station, args[0])
+			if errors.Is(err, store.ErrNoReceipt) {
+				return noReceipt(ctx, t, st, o.station, args[0])
+			}
 			if err != nil {
 				return err
 			}
@@ -96,6 +100,21 @@ func (a *app) receiptShowCmd(verb, short string) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// noReceipt says a receipt is not here, and where a receipt of that
+// number is: receipts are numbered per station.
+func noReceipt(ctx context.Context, t i18n.Catalog, st *store.Store, station, arg string) error {
+	msg := t.T("receipt.notfound", scan.Clean(arg), scan.Clean(station))
+	if n, err := strconv.Atoi(arg); err == nil {
+		if at, err := st.ReceiptStations(ctx, n); err == nil && len(at) > 0 {
+			for i := range at {
+				at[i] = scan.Clean(at[i])
+			}
+			msg += " " + t.T("receipt.elsewhere", n, strings.Join(at, ", "), n, at[0], n)
+		}
+	}
+	return errors.New(msg)
 }
 
 // findReceipt finds a receipt by this station's number (7), another

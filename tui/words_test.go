@@ -1,0 +1,71 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// What a user reads comes from the catalog: no parser's or network's
+// English under nb and sv (issue 21, item 14).
+func TestNoEnglishUnderBokmalAndSwedish(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.Bokmal, i18n.Swedish} {
+		c := i18n.New(lang)
+		unreachable := fmt.Errorf("%w: %w", store.ErrUnreachable, errors.New("dial tcp 127.0.0.1:1: connect: connection refused"))
+		central := fmt.Errorf("%w: 503 Service Unavailable: could not store the events", store.ErrCentral)
+		for _, err := range []error{unreachable, central} {
+			if got := SyncErrorText(c, err); strings.Contains(got, "dial tcp") || strings.Contains(got, "Service Unavailable") || strings.Contains(got, "central store") {
+				t.Errorf("%s: %q", lang, got)
+			}
+		}
+		for _, code := range store.CSVProblems {
+			got := RowErrorText(c, store.RowError{Line: 2, Problem: store.RowUnreadable, Value: code})
+			if strings.Contains(got, "⟨") || strings.Contains(got, code) {
+				t.Errorf("%s: %q", lang, got)
+			}
+		}
+	}
+}
+
+func TestImportSaysWhyARowIsNotCSV(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	path := t.TempDir() + "/quote.csv"
+	os.WriteFile(path, []byte("Navn;Organ;Primær e-post;Nettbrett serienr\nKa\"ri;KS;kari@levanger.kommune.no;AB12345678\n"), 0o600)
+	h.m.screen = screenImport
+	h.run(h.m.importer.open())
+	h.press(path)
+	h.special('\r')
+	h.wantScreen("linje 2: kan ikke leses som CSV (et anførselstegn midt i et felt som ikke står i anførselstegn)")
+}
+
+// The employees' track on a timeline is its own word, not "on".
+func TestEmployeeTrackOnTheTimeline(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	ctx := context.Background()
+	if _, err := h.store.Step(ctx, "TJYHCY68QHGJ", store.KindEmployee, store.Input{On: true}, h.m.c.actor()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := h.store.Card(ctx, "TJYHCY68QHGJ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range c.Timeline {
+		if e.Kind == store.KindEmployee {
+			found = true
+			if got := i18n.New(i18n.Bokmal).Entry(e); got != "ansattløp" {
+				t.Fatalf("the timeline says %q", got)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no employees' track on the timeline")
+	}
+}
