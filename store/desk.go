@@ -120,8 +120,9 @@ func (s *Store) RegisterKind(ctx context.Context, serial, model string, kind Dev
 			return nil, err
 		}
 		evs, err := s.apply(ctx, tx, serial, evs, KindRegistered, Input{Model: model, Official: official, Device: kind}, by)
-		if err != nil {
-			return nil, err
+		if err != nil || (kind != "" && kind != Tablet) {
+			// Equipment goes into stock: registering it is not a hand-in.
+			return evs, err
 		}
 		return s.apply(ctx, tx, serial, evs, KindReceived, Input{}, by)
 	})

@@ -59,7 +59,7 @@ func (s *Store) Coverage(ctx context.Context) ([]Coverage, Coverage, error) {
 			total.Counts[Status(status)] += n
 		}
 		return nil
-	}, `SELECT municipality, body, status, n FROM coverage WHERE n > 0`)
+	}, `SELECT municipality, body, status, n FROM coverage WHERE n > 0 AND status <> 'lifecycle'`)
 	if err != nil {
 		return nil, total, fmt.Errorf("coverage: %w", err)
 	}

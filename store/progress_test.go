@@ -93,3 +93,42 @@ func TestMarksAreFilledOnUpgrade(t *testing.T) {
 		t.Fatalf("after open: received_hlc %d, rebuilds owed %d", rec, owed)
 	}
 }
+
+// Equipment follows the lifecycle, not the migration's ladder: a laptop
+// taken into stock is no hand-in, scanning it changes nothing, it has no
+// next step, a ladder step is refused, and it counts in no coverage and
+// on no chase list (issue 21, item 9).
+func TestEquipmentIsNotOnTheLadder(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	by := Actor{Station: "skranke-1", Staff: "KN"}
+	card, err := s.RegisterKind(ctx, "LAP0000001", "ThinkPad", Laptop, "", by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if card.Device.Status != Lifecycle || card.Device.Custody != InStock || card.Device.ReceivedAt != 0 {
+		t.Fatalf("registered: %+v", card.Device)
+	}
+	res, err := s.CheckIn(ctx, "LAP0000001", by)
+	if err != nil || res.Changed {
+		t.Fatalf("scanning a laptop: changed %v, %v", res.Changed, err)
+	}
+	if _, ok := NextStep(res.Card.Device); ok {
+		t.Fatal("a laptop is offered a next step on the ladder")
+	}
+	if _, err := s.Step(ctx, "LAP0000001", KindUpgrading, Input{}, by); err == nil {
+		t.Fatal("a laptop was put on the upgrade ladder")
+	} else if r, ok := IsRefusal(err); !ok || r.Code != RefuseNotTablet {
+		t.Fatalf("refused with %v", err)
+	}
+	lines, total, err := s.Coverage(ctx)
+	if err != nil || len(lines) != 0 || total.Total() != 0 {
+		t.Fatalf("coverage counts the laptop: %+v, total %d", lines, total.Total())
+	}
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lines, _, _ := s.Coverage(ctx); len(lines) != 0 {
+		t.Fatalf("after a rebuild the laptop counts: %+v", lines)
+	}
+}

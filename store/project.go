@@ -150,6 +150,8 @@ func projectDevice(serial string, evs []Event) (Device, error) {
 		d.Status, d.FailureID, d.FailureReason = Failed, failure.ID, p.Reason
 	case d.Employee && d.Step == Expected:
 		d.Status = EmployeeTrack
+	case d.Kind != Tablet:
+		d.Status = Lifecycle
 	}
 	return d, nil
 }

@@ -18,6 +18,10 @@ const (
 	HandedBack    Status = "handed-back" // back with the official
 	Failed        Status = "failed"      // needs repair or replacement; has a reason
 	EmployeeTrack Status = "employee-track"
+	// Lifecycle: a laptop, a phone or a tablet bought for the next term
+	// follows the lifecycle (stock, issued, returned, reset), not the
+	// migration's upgrade ladder; it counts in no coverage.
+	Lifecycle Status = "lifecycle"
 )
 
 // Ladder lists the upgrade steps in order.
@@ -66,6 +70,7 @@ const (
 	RefuseSkip           RefusalCode = "skip"             // an earlier step must come first (see Need)
 	RefuseFailed         RefusalCode = "failed"           // an open failure must be resolved first
 	RefuseEmployee       RefusalCode = "employee"         // the tablet follows the employees' track
+	RefuseNotTablet      RefusalCode = "not-tablet"       // the upgrade ladder is for the migration's tablets
 	RefuseNoReason       RefusalCode = "no-reason"        // failed needs a reason
 	RefuseChecklist      RefusalCode = "checklist"        // first-login needs every checklist item
 	RefuseNotFailed      RefusalCode = "not-failed"       // nothing to resolve
@@ -175,6 +180,8 @@ func Check(d Device, k Kind, in Input) error {
 	switch {
 	case ladderKind(k):
 		switch {
+		case d.Kind != "" && d.Kind != Tablet:
+			return &Refusal{Code: RefuseNotTablet, Kind: k, Status: d.Status, Device: d.Kind}
 		case d.Status == Failed:
 			return refuse(RefuseFailed)
 		case d.Status == EmployeeTrack:
@@ -248,7 +255,7 @@ func Check(d Device, k Kind, in Input) error {
 // tablet that was handed back.
 func NextStep(d Device) (Kind, bool) {
 	switch {
-	case !d.Known:
+	case !d.Known, d.Status == Lifecycle:
 		return "", false
 	case d.Status == Failed:
 		return KindResolved, true

@@ -85,7 +85,7 @@ func (d *deskScreen) cardLines(w, h int) []string {
 	if dev.Kind != store.Tablet {
 		head += st.Card.Model.Render(" · " + t.Device(dev.Kind))
 	}
-	badge := st.Status[dev.Status].Render(t.Status(dev.Status))
+	badge := st.Status[dev.Status].Render(statusWord(t, dev))
 	lines := []string{spread(head, badge, w)}
 	if o := c.Official; o != nil {
 		name := st.Card.Name.Render(scan.Clean(o.Name))

@@ -143,7 +143,7 @@ func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.res.Changed {
 			return tea.Batch(d.savedFlash(store.KindReceived), changed, d.file(msg.res.Card.Receipt))
 		}
-		return flashCmd(flashInfo, t.T("card.opened", msg.serial, t.Status(d.card.Device.Status)))
+		return flashCmd(flashInfo, t.T("card.opened", msg.serial, statusWord(t, d.card.Device)))
 
 	case savedMsg:
 		if msg.serial != d.serial {
@@ -413,7 +413,7 @@ func RefusalText(t i18n.Catalog, err error) string {
 		return t.T("refuse.done", t.Kind(r.Kind), t.Status(r.Status))
 	case store.RefuseSkip:
 		return t.T("refuse.skip", t.Kind(r.Kind), t.Status(r.Status), t.Kind(store.Kind(r.Need)))
-	case store.RefuseNotEntitled, store.RefuseHasKind:
+	case store.RefuseNotEntitled, store.RefuseHasKind, store.RefuseNotTablet:
 		return t.T("refuse."+string(r.Code), t.Device(r.Device))
 	case store.RefuseNeedsApproval:
 		return t.T("refuse.needs-approval", t.Device(r.Device), scan.Clean(r.Body))
@@ -421,6 +421,15 @@ func RefusalText(t i18n.Catalog, err error) string {
 		return t.T("refuse.no-seat", scan.Clean(r.Body))
 	}
 	return t.T("refuse." + string(r.Code))
+}
+
+// statusWord is where a device stands: its step on the ladder, or, for
+// equipment that follows the lifecycle, where it is (in stock, issued).
+func statusWord(t i18n.Catalog, d store.Device) string {
+	if d.Status == store.Lifecycle {
+		return t.Custody(d.Custody)
+	}
+	return t.Status(d.Status)
 }
 
 func errText(err error) string { return scan.Clean(err.Error()) }

@@ -83,6 +83,7 @@ func NewStyles(isDark bool) Styles {
 		store.HandedBack:    badge(ld(lipgloss.Color("#3a6b00"), lipgloss.Color("#afd75f"))),
 		store.Failed:        badge(bad),
 		store.EmployeeTrack: badge(ld(lipgloss.Color("#6c3483"), lipgloss.Color("#d787d7"))),
+		store.Lifecycle:     badge(accent),
 	}
 
 	s.Timeline.Time = lipgloss.NewStyle().Foreground(muted)

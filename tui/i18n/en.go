@@ -71,6 +71,7 @@ var en = map[string]string{
 	"refuse.exists":          "The tablet is already registered.",
 	"refuse.failed":          "Refused: the tablet has an open failure. Press space once it is repaired.",
 	"refuse.employee":        "Refused: the tablet follows the employees' track (through their unit). Press e to take it into the desk's track.",
+	"refuse.not-tablet":      "Refused: the upgrade is for the migration's tablets; a %s follows the lifecycle (issue, return, reset).",
 	"refuse.no-reason":       "Say what is wrong.",
 	"refuse.checklist":       "The whole checklist must be done.",
 	"refuse.not-failed":      "The tablet has no open failure.",
@@ -89,6 +90,7 @@ var en = map[string]string{
 	"status.handed-back":    "handed back",
 	"status.failed":         "failed",
 	"status.employee-track": "employee track",
+	"status.lifecycle":      "equipment (lifecycle)",
 
 	"kind.registered":     "registered",
 	"kind.linked":         "linked",

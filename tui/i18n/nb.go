@@ -71,6 +71,7 @@ var nb = map[string]string{
 	"refuse.exists":          "Nettbrettet er allerede registrert.",
 	"refuse.failed":          "Avvist: nettbrettet har en åpen feil. Trykk mellomrom når det er reparert.",
 	"refuse.employee":        "Avvist: nettbrettet følger de ansattes løp (via enheten). Trykk e for å ta det inn i skranken.",
+	"refuse.not-tablet":      "Avvist: oppgraderingen er for nettbrettene i overgangen; en %s følger livsløpet (utlevering, innlevering, tilbakestilling).",
 	"refuse.no-reason":       "Skriv hva som er feil.",
 	"refuse.checklist":       "Hele sjekklisten må være gjort.",
 	"refuse.not-failed":      "Nettbrettet har ingen åpen feil.",
@@ -89,6 +90,7 @@ var nb = map[string]string{
 	"status.handed-back":    "levert tilbake",
 	"status.failed":         "feil",
 	"status.employee-track": "ansattløp",
+	"status.lifecycle":      "utstyr (livsløp)",
 
 	"kind.registered":     "registrert",
 	"kind.linked":         "koblet",

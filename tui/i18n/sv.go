@@ -71,6 +71,7 @@ var sv = map[string]string{
 	"refuse.exists":          "Surfplattan är redan registrerad.",
 	"refuse.failed":          "Avvisat: surfplattan har ett öppet fel. Tryck mellanslag när den är lagad.",
 	"refuse.employee":        "Avvisat: surfplattan följer de anställdas spår (via enheten). Tryck e för att ta in den i disken.",
+	"refuse.not-tablet":      "Avvisat: uppgraderingen gäller surfplattorna i övergången; en %s följer livscykeln (utlämning, inlämning, återställning).",
 	"refuse.no-reason":       "Skriv vad som är fel.",
 	"refuse.checklist":       "Hela checklistan måste vara gjord.",
 	"refuse.not-failed":      "Surfplattan har inget öppet fel.",
@@ -89,6 +90,7 @@ var sv = map[string]string{
 	"status.handed-back":    "återlämnad",
 	"status.failed":         "fel",
 	"status.employee-track": "anställdspår",
+	"status.lifecycle":      "utrustning (livscykel)",
 
 	"kind.registered":     "registrerad",
 	"kind.linked":         "kopplad",
