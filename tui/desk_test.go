@@ -277,7 +277,7 @@ func TestScreenSwitchKeepsTheDesksAnswer(t *testing.T) {
 	}
 	h.wantScreen("Neste: [space] → oppgraderes")
 	h.press("v")
-	h.wantScreen("Kvittering 1 · Kvittering for innlevering")
+	h.wantScreen("Kvittering 1 · ", "· Kvittering for innlevering")
 	h.special(tea.KeyEscape)
 	h.press(" ")
 	if h.card().Status != store.Upgrading {

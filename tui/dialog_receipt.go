@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"dropin/receipt"
 	"dropin/receipt/station"
@@ -49,16 +50,30 @@ func (r *receiptDialog) lines(d *deskScreen, w, h int) []string {
 	if err != nil {
 		return []string{st.Flash.Error.Render(errText(err))}
 	}
-	head := st.Card.Name.Render(t.T("receipt.preview", rec.Number)) + st.Card.Muted.Render(" · "+t.T("receipt.title."+string(rc.Kind)))
+	// Which receipt, and when: the latest is not always today's.
+	head := st.Card.Name.Render(t.T("receipt.preview", rec.Number)) +
+		st.Card.Muted.Render(" · "+t.DateTime(rc.Issued.Local())+" · "+t.T("receipt.title."+string(rc.Kind)))
+	top := []string{ansi.Truncate(head, w, "…")}
+	// A receipt made before the upgrade names the account of that time;
+	// say which one holds now, and where its receipt comes from.
+	if d.card != nil && rc.Account != "" {
+		if now := d.card.Account(); now != "" && now != rc.Account {
+			warn := t.T("receipt.oldaccount", scan.Clean(rc.Account), scan.Clean(now))
+			if next, ok := store.NextStep(d.card.Device); ok && next == store.KindHandedBack {
+				warn += " " + t.T("receipt.newonhandback")
+			}
+			top = append(top, strings.Split(st.Card.AccountWarn.Width(w).Render(warn), "\n")...)
+		}
+	}
 	if q, err := receipt.QR(rec.Token); err == nil {
 		// Half blocks draw the light modules: right on a dark background,
 		// inverted on a light one.
 		code := strings.Split(strings.TrimRight(q.ToSmallString(!d.c.isDark), "\n"), "\n")
-		if len(code)+1 <= h && lipgloss.Width(code[0]) <= w {
-			return append([]string{head}, code...)
+		if len(code)+len(top) <= h && lipgloss.Width(code[0]) <= w {
+			return append(top, code...)
 		}
 	}
-	lines := []string{head, ""}
+	lines := append(top, "")
 	l := station.Labels(t, rc)
 	for _, row := range [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}, {l.Time, l.Date(rc.Issued)}, {l.Account, rc.Account}} {
 		lines = append(lines, st.Card.Label.Render(row[0]+": ")+st.Card.Value.Render(scan.Clean(row[1])))

@@ -57,7 +57,7 @@ func TestReceiptsAtTheDesk(t *testing.T) {
 
 	// On screen: the QR where there is room.
 	h.press("v")
-	h.wantScreen("Kvittering 1 · Kvittering for innlevering", "▄▄▄▄▄")
+	h.wantScreen("Kvittering 1 · ", "· Kvittering for innlevering", "▄▄▄▄▄")
 	h.special(tea.KeyEscape)
 	h.special(tea.KeyEscape)
 
@@ -66,6 +66,13 @@ func TestReceiptsAtTheDesk(t *testing.T) {
 	h.press("  ") // upgrading, upgraded
 	h.press(" 12345")
 	h.special(tea.KeyEnter)
+	// At the first login the latest receipt is the hand-in's, with the
+	// secondary account: v says so, and when, and what holds now.
+	h.press("v")
+	h.wantScreen("Kvittering 1 · ", "· Kvittering for innlevering av", "Laget med kontoen",
+		"oystein.aasen@innherred-samkommune.no. Nå gjelder", "oystein.aasen@levanger.kommune.no", "leveres tilbake (space)")
+	h.fitsTheTerminal(120, 36)
+	h.special(tea.KeyEscape)
 	h.press(" ") // handed back
 	if h.card().Status != store.HandedBack {
 		t.Fatalf("status %s", h.card().Status)

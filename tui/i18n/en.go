@@ -285,6 +285,8 @@ var en = map[string]string{
 	"receipt.refused.altered":     "Refused: the receipt was altered; its signature does not match.",
 	"receipt.mismatch":            "Refused: receipt %d does not match what is stored.",
 	"receipt.preview":             "Receipt %d",
+	"receipt.oldaccount":          "Made with the account %s. %s holds now.",
+	"receipt.newonhandback":       "The receipt with that account prints when the tablet is handed back (space).",
 	"receipt.qrsmall":             "(the terminal is too small for the QR code; the receipt's number is %d)",
 	"key.print":                   "print receipt",
 	"key.receipt":                 "show receipt",

@@ -285,6 +285,8 @@ var nb = map[string]string{
 	"receipt.refused.altered":     "Avvist: kvitteringen er endret; signaturen stemmer ikke.",
 	"receipt.mismatch":            "Avvist: kvittering %d stemmer ikke med det som er lagret.",
 	"receipt.preview":             "Kvittering %d",
+	"receipt.oldaccount":          "Laget med kontoen %s. Nå gjelder %s.",
+	"receipt.newonhandback":       "Kvitteringen med den kontoen skrives ut når nettbrettet leveres tilbake (space).",
 	"receipt.qrsmall":             "(terminalen er for liten for QR-koden; kvitteringens nummer er %d)",
 	"key.print":                   "skriv ut kvittering",
 	"key.receipt":                 "vis kvittering",

@@ -285,6 +285,8 @@ var sv = map[string]string{
 	"receipt.refused.altered":     "Avvisat: kvittot är ändrat; signaturen stämmer inte.",
 	"receipt.mismatch":            "Avvisat: kvitto %d stämmer inte med det som är sparat.",
 	"receipt.preview":             "Kvitto %d",
+	"receipt.oldaccount":          "Gjort med kontot %s. Nu gäller %s.",
+	"receipt.newonhandback":       "Kvittot med det kontot skrivs ut när surfplattan lämnas tillbaka (space).",
 	"receipt.qrsmall":             "(terminalen är för liten för QR-koden; kvittots nummer är %d)",
 	"key.print":                   "skriv ut kvitto",
 	"key.receipt":                 "visa kvitto",
