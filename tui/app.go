@@ -558,6 +558,12 @@ func (m *Model) fullHelpKeys() [][]key.Binding {
 			global = append(global, k)
 		}
 	}
+	if m.c.width < 100 && len(groups) > 0 {
+		// Narrow: the global keys go under the last group, not into a
+		// column of their own that would not fit.
+		last := append(append([]key.Binding(nil), groups[len(groups)-1]...), global...)
+		return append(groups[:len(groups)-1:len(groups)-1], last)
+	}
 	return append(groups, global)
 }
 

@@ -33,8 +33,10 @@ func (d *deskScreen) view(w, h int) string {
 	} else {
 		cardW, actW = w, w
 		actH = min(8, max(0, h-14))
-		if signing {
-			actH = 0 // the pad and the line to sign on come first
+		if signing || d.dlg != nil {
+			// A dialog (the pad, the first-login checklist, a form) is the
+			// work at hand: it gets the room recent activity would take.
+			actH = 0
 		}
 		cardH = h - actH
 	}
@@ -213,6 +215,12 @@ func (d *deskScreen) activityLines(w, h int) []string {
 // spread puts left and right on one line of width w.
 func spread(left, right string, w int) string {
 	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 && lipgloss.Width(right)+2 < w {
+		// The left side gives way: a 300-character model never pushes
+		// the status off the line.
+		left = ansi.Truncate(left, w-lipgloss.Width(right)-1, "…")
+		gap = w - lipgloss.Width(left) - lipgloss.Width(right)
+	}
 	if gap < 1 {
 		return left + " " + right
 	}

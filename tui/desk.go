@@ -560,11 +560,12 @@ func (d *deskScreen) shortHelp() []key.Binding {
 
 func (d *deskScreen) fullHelp() [][]key.Binding {
 	k := d.c.keys
+	// Three groups, so the help fits 80 columns with the global keys
+	// under the last; a dialog's own keys are on the short help line.
 	return [][]key.Binding{
-		{k.Card.Next, k.Card.Fail, k.Card.Undo, k.Card.Employee},
-		{k.Card.Link, k.Card.Print, k.Card.Receipt, k.Card.Type, k.Card.Close, k.Card.Quit},
-		{k.Card.Issue, k.Card.Return, k.Card.Reset, k.Card.Sign},
-		{k.Form.Confirm, k.Form.Cancel, k.Form.Up, k.Form.Down},
+		{k.Card.Next, k.Card.Fail, k.Card.Undo, k.Card.Employee, k.Card.Link},
+		{k.Card.Print, k.Card.Receipt, k.Card.Sign, k.Card.Issue, k.Card.Return, k.Card.Reset},
+		{k.Card.Type, k.Card.Close, k.Card.Quit},
 	}
 }
 

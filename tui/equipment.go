@@ -381,7 +381,9 @@ func (e *equipmentScreen) holderLines(w int) []string {
 	for _, h := range e.holders {
 		line := pad(ansi.Truncate(scan.Clean(h.Official), nameW, "…"), nameW) + " " +
 			pad(t.Device(h.Kind), 13) + " " + pad(scan.Clean(h.Serial), 14) + " " +
-			st.Card.Muted.Render(t.T("equip.since", t.DateTime(h.Since))+" · "+scan.Clean(h.Phone))
+			// The phone first: at the term's end it is what the list is for;
+			// the day is enough of when.
+			st.Card.Muted.Render(scan.Clean(h.Phone)+" · "+t.T("equip.since", t.DayMonth(h.Since)))
 		out = append(out, line)
 	}
 	return out
@@ -395,7 +397,7 @@ func (e *equipmentScreen) requestLines(w int) []string {
 	for _, r := range e.requests {
 		line := st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(ansi.Truncate(scan.Clean(r.Official), nameW, "…"), nameW) + " " +
 			station.RequestText(t, station.RequestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
-			st.Card.Muted.Render(" · "+t.Device(r.Kind)+" · "+scan.Clean(r.Phone))
+			st.Card.Muted.Render(" · "+scan.Clean(r.Phone)+" · "+t.Device(r.Kind))
 		out = append(out, line)
 	}
 	return out

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"charm.land/bubbles/v2/key"
@@ -55,5 +56,29 @@ func TestHelpOffersWhatCanBeDone(t *testing.T) {
 	}
 	if k := helpKeys(h.m.shortHelpKeys()); k["p"] || k["v"] {
 		t.Errorf("a tablet with no receipt offers print or show: %v", k)
+	}
+}
+
+// The full help shows every key it offers at 80x24, in bokmål and
+// Swedish, on every screen: no column falls off the edge.
+func TestFullHelpFitsEightyColumns(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.Bokmal, i18n.Swedish} {
+		h := newHarness(t, 80, 24, lang)
+		smallRoster(t, h.store)
+		h.scan("R52NXYGSKYS")
+		for _, s := range []screen{screenDesk, screenOverview, screenBatch, screenImport, screenSettings, screenEquipment} {
+			h.m.screen = s
+			h.m.fullHelp = true
+			view := h.screen()
+			for _, grp := range h.m.fullHelpKeys() {
+				for _, b := range grp {
+					if !strings.Contains(view, b.Help().Desc) {
+						t.Errorf("%s screen %d: the full help lacks %q", lang, s, b.Help().Key+" "+b.Help().Desc)
+					}
+				}
+			}
+			h.fitsTheTerminal(80, 24)
+			h.m.fullHelp = false
+		}
 	}
 }

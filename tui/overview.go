@@ -313,22 +313,46 @@ func (o *overviewScreen) view(w, h int) string {
 		out = append(out, st.Card.Muted.Render(" "+t.T("overview.nochase")))
 	}
 	nameCol, bodyCol, phoneCol := 22, 26, 13
-	if w < 100 {
-		nameCol, bodyCol, phoneCol = 20, 18, 12
+	narrow := w < 100
+	if narrow {
+		// No room for everything: the bodies without roles and the phone,
+		// whole; the e-mail is on the card, in the exports and online.
+		nameCol, phoneCol = 22, 13
+		bodyCol = max(10, w-nameCol-phoneCol-12)
 	}
 	for i := o.offset; i < len(o.visible) && i < o.offset+rows; i++ {
 		c := o.visible[i]
-		line := " " + st.Card.Name.Render(pad(scan.Clean(c.Name), nameCol)) + " " +
-			st.Card.Value.Render(pad(scan.Clean(c.Bodies()), bodyCol)) + " " +
+		bodies := c.Bodies()
+		if narrow {
+			bodies = bodyNames(c)
+		}
+		line := " " + st.Card.Name.Render(pad(ansi.Truncate(scan.Clean(c.Name), nameCol, "…"), nameCol)) + " " +
+			st.Card.Value.Render(pad(ansi.Truncate(scan.Clean(bodies), bodyCol, "…"), bodyCol)) + " " +
 			st.Card.Value.Render(pad(scan.Clean(c.Phone), phoneCol)) + " "
-		if r := t.Reminded(c.Reminded, c.RemindedAt); r != "" {
+		switch r := t.Reminded(c.Reminded, c.RemindedAt); {
+		case r != "" && narrow:
+			line += st.Card.Account.Render("✉ " + t.DayMonth(c.RemindedAt))
+		case r != "":
 			line += st.Card.Account.Render(r) // what was sent says more than the address on file
-		} else {
+		case !narrow:
 			line += st.Card.Muted.Render(scan.Clean(c.Email))
 		}
 		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
+}
+
+// bodyNames is an official's bodies without their roles, for a narrow list.
+func bodyNames(c store.Chase) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range c.Seats {
+		if !seen[s.Body] {
+			seen[s.Body] = true
+			out = append(out, s.Body)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func orAll(t interface{ T(string, ...any) string }, v string) string {
