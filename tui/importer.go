@@ -190,8 +190,7 @@ func (s *importScreen) view(w, h int) string {
 	if s.state == importReading {
 		lines = append(lines, " "+st.Card.Muted.Render(t.T("import.reading")))
 	}
-	rest := h - len(lines)
-	for i := s.offset; i < len(s.summary) && i < s.offset+rest; i++ {
+	for i := s.offset; i < len(s.summary) && len(lines) < h; i++ {
 		line := s.summary[i]
 		style := st.Card.Value
 		switch {
@@ -200,7 +199,16 @@ func (s *importScreen) view(w, h int) string {
 		case strings.HasPrefix(line, "+"):
 			line, style = line[1:], st.Flash.OK
 		}
-		lines = append(lines, " "+style.Render(line))
+		// Wrapped, never cut: a row's error ends with the value that is
+		// wrong, which is what the secretariat has to find in the file.
+		indent := len(line) - len(strings.TrimLeft(line, " "))
+		for j, part := range strings.Split(style.Width(max(10, w-4-indent)).Render(strings.TrimLeft(line, " ")), "\n") {
+			pre := strings.Repeat(" ", indent)
+			if j > 0 {
+				pre += "  "
+			}
+			lines = append(lines, " "+pre+part)
+		}
 	}
 	return strings.Join(lines, "\n")
 }
@@ -217,7 +225,11 @@ func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.Im
 	if ros.Comma == '\t' {
 		comma = "tab"
 	}
-	out = append(out, t.T("import.parsed", ros.Rows, len(ros.Officials), len(ros.Tablets), t.T("encoding."+string(ros.Encoding)), comma))
+	if ros.Rows == 1 {
+		out = append(out, t.T("import.parsed.one", len(ros.Officials), len(ros.Tablets), t.T("encoding."+string(ros.Encoding)), comma))
+	} else {
+		out = append(out, t.T("import.parsed", ros.Rows, len(ros.Officials), len(ros.Tablets), t.T("encoding."+string(ros.Encoding)), comma))
+	}
 	for _, n := range ros.Notices {
 		if n.Repeat != "" {
 			out = append(out, t.T("import.notice.repeat", n.Column, n.Repeat))
@@ -226,7 +238,11 @@ func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.Im
 		}
 	}
 	if len(ros.Errors) > 0 {
-		out = append(out, "!"+t.T("import.errors", len(ros.Errors)))
+		if len(ros.Errors) == 1 {
+			out = append(out, "!"+t.T("import.errors.one"))
+		} else {
+			out = append(out, "!"+t.T("import.errors", len(ros.Errors)))
+		}
 		for _, e := range ros.Errors {
 			out = append(out, "!  "+RowErrorText(t, e))
 		}

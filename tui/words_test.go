@@ -41,7 +41,22 @@ func TestImportSaysWhyARowIsNotCSV(t *testing.T) {
 	h.run(h.m.importer.open())
 	h.press(path)
 	h.special('\r')
-	h.wantScreen("linje 2: kan ikke leses som CSV (et anførselstegn midt i et felt som ikke står i anførselstegn)")
+	h.wantScreen("1 rad har feil.", "linje 2: kan ikke leses som CSV (et anførselstegn midt i et felt", "anførselstegn)")
+}
+
+// At 80 columns a row's error wraps: the value that is wrong, at its
+// end, is on screen (issue 21, item 17).
+func TestImportErrorsWrapAt80(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	path := t.TempDir() + "/long.csv"
+	os.WriteFile(path, []byte("Navn;Organ;Primær e-post;Nettbrett serienr\n"+
+		"Kari Nordmann Hansen med et veldig langt navn;Kommunestyret;kari@levanger.kommune.no;AB12\n"), 0o600)
+	h.m.screen = screenImport
+	h.run(h.m.importer.open())
+	h.press(path)
+	h.special('\r')
+	h.wantScreen("rad 2: Kari Nordmann Hansen", "”AB12”")
+	h.fitsTheTerminal(80, 24)
 }
 
 // The employees' track on a timeline is its own word, not "on".
