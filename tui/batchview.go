@@ -3,6 +3,7 @@ package tui
 import (
 	"dropin/scan"
 	"dropin/store"
+	"sort"
 	"strings"
 )
 
@@ -44,9 +45,19 @@ func (b *batchScreen) view(w, h int) string {
 	case b.state == batchIntake:
 		out = append(out, " "+st.Form.Label.Render(t.T("batch.scan"))+" "+b.input.View())
 	case b.state == batchExcept:
-		out = append(out, " "+st.Form.Label.Render(t.T("batch.except.label"))+" "+b.input.View())
-		for serial, reason := range b.failed {
-			out = append(out, "   "+st.Flash.Error.Render(serial+": "+reason))
+		// The explanation on its own line(s), the field under it: what is
+		// typed is never pushed off the edge by the words before it.
+		for _, l := range strings.Split(st.Form.Label.Width(max(10, w-2)).Render(t.T("batch.except.label")), "\n") {
+			out = append(out, " "+l)
+		}
+		out = append(out, " "+b.input.View())
+		serials := make([]string, 0, len(b.failed))
+		for serial := range b.failed {
+			serials = append(serials, serial)
+		}
+		sort.Strings(serials) // the same order on every frame
+		for _, serial := range serials {
+			out = append(out, "   "+st.Flash.Error.Render(scan.Clean(serial+": "+b.failed[serial])))
 		}
 	case b.confirm != "":
 		q := t.T("batch.confirm." + b.confirm)

@@ -39,3 +39,24 @@ func TestCrampedAt80x24(t *testing.T) {
 		h.fitsTheTerminal(80, 24)
 	}
 }
+
+// The batch's failure field keeps what is typed in view at 80 columns:
+// its explanation stands on its own line.
+func TestBatchFailureFieldShowsWhatIsTyped(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	smallRoster(t, h.store)
+	ctx := context.Background()
+	b, err := h.store.OpenBatch(ctx, "Kommunestyret, 2. april", "", "", h.m.c.actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.store.ReadBatch(ctx, b.ID, []string{"TJYHCY68QHGJ"}, h.m.c.actor())
+	h.store.SentToIT(ctx, b.ID, h.m.c.actor())
+	h.m.screen = screenBatch
+	h.run(h.m.batch.open())
+	h.special('\r')
+	h.press("g")
+	h.press("TJYHCY68QHGJ skjerm knust")
+	h.wantScreen("› TJYHCY68QHGJ skjerm knust")
+	h.fitsTheTerminal(80, 24)
+}

@@ -65,16 +65,24 @@ func (r *receiptDialog) lines(d *deskScreen, w, h int) []string {
 			top = append(top, strings.Split(st.Card.AccountWarn.Width(w).Render(warn), "\n")...)
 		}
 	}
+	l := station.Labels(t, rc)
 	if q, err := receipt.QR(rec.Token); err == nil {
 		// Half blocks draw the light modules: right on a dark background,
 		// inverted on a light one.
 		code := strings.Split(strings.TrimRight(q.ToSmallString(!d.c.isDark), "\n"), "\n")
+		// Which account to log in with says the receipt's point: it goes
+		// above the code, which takes whatever room is left.
+		if rc.Account != "" {
+			top = append(top, st.Card.Label.Render(l.Account+": ")+st.Card.Value.Render(scan.Clean(rc.Account)))
+		}
 		if len(code)+len(top) <= h && lipgloss.Width(code[0]) <= w {
 			return append(top, code...)
 		}
+		if rc.Account != "" {
+			top = top[:len(top)-1] // the text below says it
+		}
 	}
 	lines := append(top, "")
-	l := station.Labels(t, rc)
 	for _, row := range [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}, {l.Time, l.Date(rc.Issued)}, {l.Account, rc.Account}} {
 		lines = append(lines, st.Card.Label.Render(row[0]+": ")+st.Card.Value.Render(scan.Clean(row[1])))
 	}

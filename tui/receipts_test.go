@@ -57,7 +57,7 @@ func TestReceiptsAtTheDesk(t *testing.T) {
 
 	// On screen: the QR where there is room.
 	h.press("v")
-	h.wantScreen("Kvittering 1 · ", "· Kvittering for innlevering", "▄▄▄▄▄")
+	h.wantScreen("Kvittering 1 · ", "· Kvittering for innlevering", "Logg inn med: oystein.aasen@innherred-samkommune.no", "▄▄▄▄▄")
 	h.special(tea.KeyEscape)
 	h.special(tea.KeyEscape)
 
