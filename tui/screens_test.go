@@ -1,0 +1,41 @@
+package tui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"dropin/tui/i18n"
+)
+
+// Every screen at 80x24, in bokmål and Swedish, as golden files: what a
+// desk on a small laptop shows, fixed so a change to any of them is seen
+// in review. Regenerate with: go test ./tui -run TestScreensAt80x24 -update
+func TestScreensAt80x24(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.Bokmal, i18n.Swedish} {
+		t.Run(string(lang), func(t *testing.T) {
+			h := newHarness(t, 80, 24, lang)
+			at := time.Date(2026, 4, 14, 8, 0, 0, 0, time.Local)
+			h.store.SetClock(func() time.Time { at = at.Add(time.Minute); return at })
+			smallRoster(t, h.store)
+			h.scan("R52NXYGSKYS")
+			shots := []struct {
+				name string
+				s    screen
+			}{
+				{"desk", screenDesk}, {"overview", screenOverview}, {"batch", screenBatch},
+				{"import", screenImport}, {"settings", screenSettings}, {"equipment", screenEquipment},
+			}
+			for _, shot := range shots {
+				t.Run(shot.name, func(t *testing.T) {
+					h.m.screen = shot.s
+					h.run(h.m.page().open())
+					h.m.flash = flash{}
+					h.fitsTheTerminal(80, 24)
+					golden.RequireEqual(t, h.screen())
+				})
+			}
+		})
+	}
+}
