@@ -24,9 +24,10 @@ type Store struct {
 	write *sql.DB
 	read  *sql.DB
 
-	mu    sync.Mutex // guards clock
-	clock HLC
-	now   func() time.Time
+	mu     sync.Mutex // guards clock
+	syncMu sync.Mutex // one sync at a time where there is no file lock
+	clock  HLC
+	now    func() time.Time
 
 	stmts     map[string]*sql.Stmt // prepared at Open; read-only after
 	rules     *Rules               // entitlement; set before the store is shared

@@ -36,7 +36,11 @@ const syncChunk = 1000
 // together.
 func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (SyncReport, error) {
 	var rep SyncReport
-	var err error
+	unlock, err := s.lockSync(ctx)
+	if err != nil {
+		return rep, err
+	}
+	defer unlock()
 	if rep.Pushed, err = s.Push(ctx, base, token, hc); err != nil {
 		return rep, err
 	}
@@ -159,6 +163,16 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		return fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	defer resp.Body.Close()
+	switch resp.Header.Get(wire.RefusalHeader) {
+	case wire.RefusedRevoked:
+		return ErrRevoked
+	case wire.RefusedForeign:
+		return ErrForeignEvents
+	case wire.RefusedConflict:
+		return ErrConflictingEvent
+	case wire.RefusedTooLarge:
+		return ErrTooLarge
+	}
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 		return ErrRefused
 	}
@@ -212,8 +226,13 @@ func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 }
 
 // Errors of a sync the desk says in its own words; the detail goes to the
-// log.
+// log. Each refusal is its own: a desk must know whether to ask IT for a
+// token, or whether its database holds what it should not.
 var (
+	ErrRevoked          = errors.New("the central store revoked this station's token")
+	ErrForeignEvents    = errors.New("this database holds events of another station")
+	ErrConflictingEvent = errors.New("the central store holds one of this station's events with other content")
+	ErrTooLarge         = errors.New("the central store refused a push as too large")
 	ErrUnreachable = errors.New("central store unreachable")
 	ErrCentral     = errors.New("central store")
 )

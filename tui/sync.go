@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -119,8 +120,12 @@ func (m *Model) syncText() string {
 	switch {
 	case !s.on:
 		return ""
-	case s.err == store.ErrRefused:
+	case errors.Is(s.err, store.ErrRefused):
 		return t.T("bar.sync.refused")
+	case errors.Is(s.err, store.ErrRevoked):
+		return t.T("bar.sync.revoked")
+	case errors.Is(s.err, store.ErrForeignEvents), errors.Is(s.err, store.ErrConflictingEvent), errors.Is(s.err, store.ErrTooLarge):
+		return t.T("bar.sync.refusedpush")
 	case s.err != nil:
 		return t.T("bar.sync.offline", t.Clock(s.offlineSince), s.last.Waiting)
 	case s.last.At.IsZero():

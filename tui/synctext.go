@@ -12,6 +12,14 @@ func SyncErrorText(t i18n.Catalog, err error) string {
 	switch {
 	case errors.Is(err, store.ErrRefused):
 		return t.T("sync.refused")
+	case errors.Is(err, store.ErrRevoked):
+		return t.T("sync.revoked")
+	case errors.Is(err, store.ErrForeignEvents):
+		return t.T("sync.foreign")
+	case errors.Is(err, store.ErrConflictingEvent):
+		return t.T("sync.conflict")
+	case errors.Is(err, store.ErrTooLarge):
+		return t.T("sync.toolarge")
 	case errors.Is(err, store.ErrUnreachable):
 		return t.T("sync.unreachable")
 	case errors.Is(err, store.ErrCentral):

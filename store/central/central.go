@@ -19,10 +19,12 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -73,7 +75,8 @@ func eventHash(e wire.Event) []byte {
 
 // Errors the service turns into status codes.
 var (
-	ErrUnauthorized = errors.New("unknown or revoked station token")
+	ErrUnauthorized = errors.New("unknown station token")
+	ErrRevoked      = errors.New("the station's token is revoked")
 	ErrForeign      = errors.New("an event from another station")
 	ErrConflict     = errors.New("an event id already known with other content")
 	ErrExists       = errors.New("a station by that name exists")
@@ -144,9 +147,13 @@ func (c *Central) Auth(ctx context.Context, token string) (station, tenant strin
 	if token == "" {
 		return "", "", ErrUnauthorized
 	}
-	err = c.pool.QueryRow(ctx, `SELECT name, tenant FROM stations WHERE token_hash = $1 AND NOT revoked`, tokenHash(token)).Scan(&station, &tenant)
+	var revoked bool
+	err = c.pool.QueryRow(ctx, `SELECT name, tenant, revoked FROM stations WHERE token_hash = $1`, tokenHash(token)).Scan(&station, &tenant, &revoked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", ErrUnauthorized
+	}
+	if err == nil && revoked {
+		return "", "", ErrRevoked
 	}
 	if err == nil {
 		c.seen(ctx, station)
@@ -171,67 +178,9 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 		}
 		ids = append(ids, e.ID)
 	}
-	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, ids)
-		if err != nil {
-			return err
-		}
-		type known struct {
-			seq    int64
-			hash   []byte
-			tenant string
-		}
-		have := map[string]known{}
-		for rows.Next() {
-			var id string
-			var k known
-			if err := rows.Scan(&id, &k.seq, &k.hash, &k.tenant); err != nil {
-				rows.Close()
-				return err
-			}
-			have[id] = k
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		var fresh []wire.Event
-		seen := map[string]bool{}
-		for _, e := range evs {
-			if k, ok := have[e.ID]; ok {
-				if k.tenant != tenant || string(k.hash) != string(eventHash(e)) {
-					return ErrConflict
-				}
-				seqs[e.ID] = k.seq
-				continue
-			}
-			if seen[e.ID] { // the same new event twice in one push
-				continue
-			}
-			seen[e.ID] = true
-			fresh = append(fresh, e)
-		}
-		if len(fresh) == 0 {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO tenant_seq (tenant, last) VALUES ($1, 0) ON CONFLICT (tenant) DO NOTHING`, tenant); err != nil {
-			return err
-		}
-		var last int64
-		if err := tx.QueryRow(ctx, `UPDATE tenant_seq SET last = last + $2 WHERE tenant = $1 RETURNING last`, tenant, len(fresh)).Scan(&last); err != nil {
-			return err
-		}
-		first := last - int64(len(fresh)) + 1
-		rowsIn := make([][]any, len(fresh))
-		for i, e := range fresh {
-			seq := first + int64(i)
-			seqs[e.ID] = seq
-			rowsIn[i] = []any{tenant, seq, e.ID, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
-		}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"},
-			[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
-			pgx.CopyFromRows(rowsIn))
-		return err
+	err := retry(ctx, func() error {
+		clear(seqs)
+		return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error { return c.push(ctx, tx, tenant, evs, ids, seqs) })
 	})
 	if err != nil {
 		return nil, err
@@ -242,6 +191,103 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 		}
 	}
 	return seqs, nil
+}
+
+// push is one attempt at a push, in tx.
+func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire.Event, ids []string, seqs map[string]int64) error {
+	rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, ids)
+	if err != nil {
+		return err
+	}
+	type known struct {
+		seq    int64
+		hash   []byte
+		tenant string
+	}
+	have := map[string]known{}
+	for rows.Next() {
+		var id string
+		var k known
+		if err := rows.Scan(&id, &k.seq, &k.hash, &k.tenant); err != nil {
+			rows.Close()
+			return err
+		}
+		have[id] = k
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var fresh []wire.Event
+	seen := map[string]bool{}
+	for _, e := range evs {
+		if k, ok := have[e.ID]; ok {
+			if k.tenant != tenant || string(k.hash) != string(eventHash(e)) {
+				return ErrConflict
+			}
+			seqs[e.ID] = k.seq
+			continue
+		}
+		if seen[e.ID] { // the same new event twice in one push
+			continue
+		}
+		seen[e.ID] = true
+		fresh = append(fresh, e)
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO tenant_seq (tenant, last) VALUES ($1, 0) ON CONFLICT (tenant) DO NOTHING`, tenant); err != nil {
+		return err
+	}
+	var last int64
+	if err := tx.QueryRow(ctx, `UPDATE tenant_seq SET last = last + $2 WHERE tenant = $1 RETURNING last`, tenant, len(fresh)).Scan(&last); err != nil {
+		return err
+	}
+	first := last - int64(len(fresh)) + 1
+	rowsIn := make([][]any, len(fresh))
+	for i, e := range fresh {
+		seq := first + int64(i)
+		seqs[e.ID] = seq
+		rowsIn[i] = []any{tenant, seq, e.ID, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"},
+		[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
+		pgx.CopyFromRows(rowsIn))
+	return err
+}
+
+// retry runs a transaction again when the engine says it lost a race: a
+// serialization failure (SERIALIZABLE, the only level of CockroachDB), a
+// deadlock, or the unique violation of two pushes of one new event at
+// once (the second then finds it and answers with its number). Bounded,
+// with a growing pause; pgx has no loop of its own.
+func retry(ctx context.Context, f func() error) error {
+	var err error
+	for attempt := range 6 {
+		if err = f(); err == nil || !retryable(err) {
+			return err
+		}
+		pause := time.Duration(5<<attempt)*time.Millisecond + time.Duration(mrand.IntN(5))*time.Millisecond
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(pause):
+		}
+	}
+	return err
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return false
+	}
+	switch pe.Code {
+	case "40001", "40P01", "23505": // serialization_failure, deadlock_detected, unique_violation
+		return true
+	}
+	return false
 }
 
 // Pull returns a tenant's events after a sequence number, in order, and

@@ -21,6 +21,10 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 	auth := func(w http.ResponseWriter, r *http.Request) (string, string, bool) {
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		station, tenant, err := c.Auth(r.Context(), strings.TrimSpace(token))
+		if errors.Is(err, ErrRevoked) {
+			refuse(w, wire.RefusedRevoked, err.Error(), http.StatusUnauthorized)
+			return "", "", false
+		}
 		if err != nil {
 			if !errors.Is(err, ErrUnauthorized) {
 				if gone(r, log, "auth", "") {
@@ -30,7 +34,7 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 				http.Error(w, "internal error", http.StatusInternalServerError)
 				return "", "", false
 			}
-			http.Error(w, "unknown or revoked station token", http.StatusUnauthorized)
+			refuse(w, wire.RefusedToken, "unknown station token", http.StatusUnauthorized)
 			return "", "", false
 		}
 		return station, tenant, true
@@ -46,7 +50,7 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 			var bad *wire.RequestError
 			switch {
 			case errors.As(err, &tooBig):
-				http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
+				refuse(w, wire.RefusedTooLarge, "request too large", http.StatusRequestEntityTooLarge)
 			case errors.As(err, &bad):
 				http.Error(w, bad.Msg, bad.Status)
 			default:
@@ -57,10 +61,10 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		seqs, err := c.Push(r.Context(), station, tenant, req.Events)
 		switch {
 		case errors.Is(err, ErrForeign):
-			http.Error(w, err.Error(), http.StatusForbidden)
+			refuse(w, wire.RefusedForeign, err.Error(), http.StatusForbidden)
 			return
 		case errors.Is(err, ErrConflict):
-			http.Error(w, err.Error(), http.StatusConflict)
+			refuse(w, wire.RefusedConflict, err.Error(), http.StatusConflict)
 			return
 		case err != nil && gone(r, log, "push", station):
 			return
@@ -112,6 +116,13 @@ func gone(r *http.Request, log *slog.Logger, what, who string) bool {
 	}
 	log.Info("client went away", "during", what, "who", who)
 	return true
+}
+
+// refuse answers a refusal with its code in a header, so a desk can say
+// which it is in its own words; the text is for people with curl.
+func refuse(w http.ResponseWriter, code, text string, status int) {
+	w.Header().Set(wire.RefusalHeader, code)
+	http.Error(w, text, status)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -146,3 +146,13 @@ func ParsePull(q url.Values) (after int64, limit int, err error) {
 	}
 	return after, limit, nil
 }
+
+// Refusals the sync service names in the RefusalHeader of its answer.
+const (
+	RefusalHeader   = "X-Dropin-Refusal"
+	RefusedToken    = "unknown-token"  // no station has this token
+	RefusedRevoked  = "revoked"        // the station's token was revoked
+	RefusedForeign  = "foreign-events" // the push carries another station's events
+	RefusedConflict = "conflict"       // an event id already known with other content
+	RefusedTooLarge = "too-large"      // the push is larger than MaxBody
+)
