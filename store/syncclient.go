@@ -233,6 +233,6 @@ var (
 	ErrForeignEvents    = errors.New("this database holds events of another station")
 	ErrConflictingEvent = errors.New("the central store holds one of this station's events with other content")
 	ErrTooLarge         = errors.New("the central store refused a push as too large")
-	ErrUnreachable = errors.New("central store unreachable")
-	ErrCentral     = errors.New("central store")
+	ErrUnreachable      = errors.New("central store unreachable")
+	ErrCentral          = errors.New("central store")
 )
