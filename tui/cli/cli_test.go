@@ -552,3 +552,47 @@ func TestHelpSaysTheStationDefaultOnce(t *testing.T) {
 		}
 	}
 }
+
+// serve viewer add prints a password once; list shows the viewer and its
+// tenant, never the password; revoke ends it, and a second revoke or a
+// second add of the name says why.
+func TestServeViewerCommands(t *testing.T) {
+	dsn := freshPG(t)
+	var out, errb bytes.Buffer
+	call := func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return Run(context.Background(), "dev", args, &out, &errb, env(map[string]string{"DROPIN_PG": dsn}))
+	}
+	if code := call("serve", "viewer", "add", "leder"); code != 2 || !strings.Contains(errb.String(), "--tenant") {
+		t.Fatalf("add without a tenant: %d %q", code, errb.String())
+	}
+	if code := call("serve", "viewer", "add", "leder", "--tenant", "innherred"); code != 0 {
+		t.Fatalf("add: %d %s", code, errb.String())
+	}
+	var password string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if p, ok := strings.CutPrefix(strings.TrimSpace(line), "password:"); ok {
+			password = strings.TrimSpace(p)
+		}
+	}
+	if len(password) < 20 {
+		t.Fatalf("no password printed:\n%s", out.String())
+	}
+	if code := call("serve", "viewer", "list"); code != 0 || !strings.Contains(out.String(), "leder") ||
+		!strings.Contains(out.String(), "innherred") || strings.Contains(out.String(), password) {
+		t.Fatalf("list: %d\n%s", code, out.String())
+	}
+	if code := call("serve", "viewer", "add", "leder", "--tenant", "innherred"); code != 1 || !strings.Contains(errb.String(), "exists") {
+		t.Fatalf("add twice: %d %q", code, errb.String())
+	}
+	if code := call("serve", "viewer", "revoke", "leder"); code != 0 {
+		t.Fatalf("revoke: %d %s", code, errb.String())
+	}
+	if code := call("serve", "viewer", "list"); code != 0 || !strings.Contains(out.String(), "revoked") {
+		t.Fatalf("list after revoke:\n%s", out.String())
+	}
+	if code := call("serve", "viewer", "revoke", "nobody"); code != 1 || !strings.Contains(errb.String(), "no such viewer") {
+		t.Fatalf("revoke nobody: %d %q", code, errb.String())
+	}
+}
