@@ -507,3 +507,93 @@ func TestConcurrentPushesUnderSerializable(t *testing.T) {
 		t.Fatalf("%d events stored, highest number %d, want %d of each", n, maxSeq, total)
 	}
 }
+
+// The service's database connections killed mid-push (pg_terminate_backend,
+// as a failover or an operator does): the push fails, the desk says why
+// and tries again, and in the end every event is in the central log once.
+func TestConnectionsKilledMidPush(t *testing.T) {
+	ctx := context.Background()
+	dsn := newDatabase(t)
+	c, err := central.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	url := serve(t, c)
+	a := newStation(t, c, "levanger-1", "innherred")
+	ros, err := store.ParseRoster(strings.NewReader(rosterOf(4000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Import(ctx, ros, a.by, false); err != nil {
+		t.Fatal(err)
+	}
+	waiting, _ := a.st.Waiting(ctx)
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	stop := make(chan struct{})
+	killed := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() { killed <- n }()
+		until := time.Now().Add(1500 * time.Millisecond) // then let the desk through
+		for time.Now().Before(until) {
+			select {
+			case <-stop:
+				return
+			case <-time.After(15 * time.Millisecond):
+			}
+			var k int
+			admin.QueryRow(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&k)
+			n += k
+		}
+	}()
+	failures := 0
+	for range 200 {
+		_, err := a.st.Sync(ctx, url, a.token, nil)
+		if err == nil {
+			break
+		}
+		// What the desk can say in words: the service answered with an error.
+		if !errors.Is(err, store.ErrCentral) && !errors.Is(err, store.ErrUnreachable) {
+			t.Fatalf("a push cut by the database: %v", err)
+		}
+		failures++
+	}
+	close(stop)
+	if n := <-killed; n == 0 || failures == 0 {
+		t.Fatalf("%d connections killed, %d syncs failed: the test proved nothing", n, failures)
+	}
+	if _, err := a.st.Sync(ctx, url, a.token, nil); err != nil {
+		t.Fatalf("after the kills: %v", err)
+	}
+	if left, _ := a.st.Waiting(ctx); left != 0 {
+		t.Fatalf("%d events still waiting", left)
+	}
+	var evs []wire.Event
+	var head int64
+	for {
+		page, h, err := c.Pull(ctx, "innherred", int64(len(evs)), wire.MaxPullEvents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, head = append(evs, page...), h
+		if len(page) == 0 || int64(len(evs)) >= head {
+			break
+		}
+	}
+	seen := map[string]bool{}
+	for i, e := range evs {
+		if e.Seq != int64(i+1) || seen[e.ID] {
+			t.Fatalf("central log: event %d has seq %d (twice: %v)", i, e.Seq, seen[e.ID])
+		}
+		seen[e.ID] = true
+	}
+	if len(evs) != waiting || head != int64(waiting) {
+		t.Fatalf("%d events centrally (head %d), %d were waiting", len(evs), head, waiting)
+	}
+}
