@@ -597,3 +597,70 @@ WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&k)
 		t.Fatalf("%d events centrally (head %d), %d were waiting", len(evs), head, waiting)
 	}
 }
+
+// Ten stations step shared tablets and sync at the same time, for a
+// bounded time, each in its own goroutine as ten desks would: afterwards
+// every station shows what a station rebuilt from the central log shows.
+func TestTenStationsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	url := serve(t, c)
+	var stations []*station
+	for i := range 10 {
+		stations = append(stations, newStation(t, c, fmt.Sprintf("desk-%02d", i), "innherred"))
+	}
+	ros, _ := store.ParseRoster(strings.NewReader(rosterOf(40)))
+	if _, err := stations[0].st.Import(ctx, ros, stations[0].by, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stations {
+		if _, err := s.st.Sync(ctx, url, s.token, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kinds := []store.Kind{store.KindUpgrading, store.KindUpgraded, store.KindFirstLogin, store.KindHandedBack, store.KindFailed, store.KindResolved}
+	until := time.Now().Add(3 * time.Second)
+	var wg sync.WaitGroup
+	steps := make([]int, len(stations))
+	for i, s := range stations {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(i)))
+			for time.Now().Before(until) {
+				serial := fmt.Sprintf("TAB%06d", rng.IntN(40))
+				if rng.IntN(3) == 0 {
+					s.st.CheckIn(ctx, serial, s.by)
+				} else if _, err := s.st.Step(ctx, serial, kinds[rng.IntN(len(kinds))], store.Input{Reason: "random", Checklist: store.Checklist}, s.by); err == nil {
+					steps[i]++
+				}
+				if rng.IntN(5) == 0 {
+					s.st.Sync(ctx, url, s.token, nil) // a failure mends at the next
+				}
+			}
+		})
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range steps {
+		total += n
+	}
+	if total < 50 {
+		t.Fatalf("only %d steps in 3 s: the test proved little", total)
+	}
+	for range 2 {
+		for _, s := range stations {
+			if _, err := s.st.Sync(ctx, url, s.token, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fresh := newStation(t, c, "rebuilt", "innherred")
+	if _, err := fresh.st.Sync(ctx, url, fresh.token, nil); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := fresh.st.Fingerprint(ctx)
+	for _, s := range stations {
+		if got, _ := s.st.Fingerprint(ctx); got != want {
+			t.Fatalf("%s differs from the central log after %d steps", s.name, total)
+		}
+	}
+}
