@@ -2,10 +2,15 @@ package central_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"dropin/store"
+	"dropin/store/central"
 )
 
 // BenchmarkPush100k pushes 100,000 events from one station to the
@@ -59,5 +64,55 @@ func BenchmarkPull100k(b *testing.B) {
 		if err != nil || n != 100_000 || !inSync {
 			b.Fatalf("pulled %d (in sync %v): %v", n, inSync, err)
 		}
+	}
+}
+
+// BenchmarkCopy100k is the floor for BenchmarkPush100k: the same 100,000
+// events written with one raw COPY into a table like the events table,
+// no HTTP, no checks, no numbering. Push is measured against it.
+func BenchmarkCopy100k(b *testing.B) {
+	ctx := context.Background()
+	ros, err := store.ParseRoster(strings.NewReader(rosterOf(50_000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	dsn := newDatabase(b)
+	c, err := central.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	s := newStation(b, c, "sekretariat", "innherred")
+	if _, err := s.st.Import(ctx, ros, s.by, false); err != nil {
+		b.Fatal(err)
+	}
+	evs, err := s.st.Outbox(ctx, 200_000)
+	if err != nil || len(evs) != 100_000 {
+		b.Fatalf("%d events: %v", len(evs), err)
+	}
+	db, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close(ctx)
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		table := fmt.Sprintf("copy_floor_%d_%d", time.Now().UnixNano(), i)
+		if _, err := db.Exec(ctx, `CREATE TABLE `+table+` (LIKE events INCLUDING ALL)`); err != nil {
+			b.Fatal(err)
+		}
+		rows := make([][]any, len(evs))
+		for k, e := range evs {
+			rows[k] = []any{"innherred", int64(k + 1), e.ID, []byte{1}, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload)}
+		}
+		b.StartTimer()
+		if _, err := db.CopyFrom(ctx, pgx.Identifier{table},
+			[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
+			pgx.CopyFromRows(rows)); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		db.Exec(ctx, `DROP TABLE `+table)
+		b.StartTimer()
 	}
 }
