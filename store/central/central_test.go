@@ -22,16 +22,10 @@ import (
 
 	"dropin/store"
 	"dropin/store/central"
+	"dropin/store/central/pgtest"
 )
 
-// testDSN is the PostgreSQL the tests use: the one CI and the development
-// machines run on 127.0.0.1:5432, or DROPIN_TEST_PG.
-func testDSN() string {
-	if dsn := os.Getenv("DROPIN_TEST_PG"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
+func testDSN() string { return pgtest.DSN() }
 
 // newCentral makes a fresh central store for one test, and drops it after.
 func newCentral(t testing.TB) *central.Central {
@@ -49,29 +43,7 @@ func newCentral(t testing.TB) *central.Central {
 	return c
 }
 
-// newDatabase makes a fresh, empty database for one test, drops it after,
-// and returns its DSN.
-func newDatabase(t testing.TB) string {
-	t.Helper()
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, testDSN())
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL at %s (%v): start one, or set DROPIN_TEST_PG to a DSN", testDSN(), err)
-	}
-	name := fmt.Sprintf("dropin_test_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	cfg := admin.Config()
-	t.Cleanup(func() {
-		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close(context.Background())
-	})
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-}
+func newDatabase(t testing.TB) string { return pgtest.NewDatabase(t) }
 
 func serve(t testing.TB, c *central.Central) string {
 	srv := httptest.NewServer(central.Handler(c, slog.New(slog.DiscardHandler)))

@@ -12,13 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/spf13/cobra"
 
 	"dropin/receipt"
 	"dropin/receipt/station"
 	"dropin/store"
 	"dropin/store/central"
+	"dropin/store/central/pgtest"
 	"dropin/tui/i18n"
 )
 
@@ -491,33 +491,8 @@ func TestSyncWithNoCentralStoreSaysSo(t *testing.T) {
 	}
 }
 
-// freshPG makes an empty PostgreSQL database for one test and returns its
-// DSN; outside CI, with no server, the test skips and says how to run it.
-func freshPG(t *testing.T) string {
-	t.Helper()
-	ctx := context.Background()
-	dsn := os.Getenv("DROPIN_TEST_PG")
-	if dsn == "" {
-		dsn = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL at %s (%v): start one, or set DROPIN_TEST_PG to a DSN", dsn, err)
-	}
-	name := fmt.Sprintf("dropin_cli_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close(context.Background())
-	})
-	cfg := admin.Config()
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-}
+// freshPG makes an empty PostgreSQL database for one test.
+func freshPG(t *testing.T) string { return pgtest.NewDatabase(t) }
 
 // serve migrate applies what the central schema lacks and says so; a
 // service told not to migrate refuses a schema that is not its own.

@@ -2,9 +2,7 @@ package dashboard
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -15,46 +13,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 
 	"dropin/store"
 	"dropin/store/central"
+	"dropin/store/central/pgtest"
 )
 
 // The dashboard's tests run the real thing: a central store on
 // PostgreSQL, desks (each its own SQLite store) that sync with it over
 // the sync API, and the dashboard beside it in the same server.
 
-func testDSN() string {
-	if dsn := os.Getenv("DROPIN_TEST_PG"); dsn != "" {
-		return dsn
-	}
-	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-}
-
-// newDatabase makes a fresh database for one test and drops it after.
-func newDatabase(t testing.TB) string {
-	t.Helper()
-	ctx := context.Background()
-	admin, err := pgx.Connect(ctx, testDSN())
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL is required in CI: %v", err)
-		}
-		t.Skipf("no PostgreSQL at %s (%v): start one, or set DROPIN_TEST_PG to a DSN", testDSN(), err)
-	}
-	name := fmt.Sprintf("dropin_dash_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	cfg := admin.Config()
-	t.Cleanup(func() {
-		admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close(context.Background())
-	})
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-}
+func newDatabase(t testing.TB) string { return pgtest.NewDatabase(t) }
 
 var oslo = func() *time.Location {
 	l, err := time.LoadLocation("Europe/Oslo")
