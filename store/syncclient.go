@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -180,7 +181,15 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 		return fmt.Errorf("%w: %s: %s", ErrCentral, resp.Status, strings.TrimSpace(string(msg)))
 	}
-	return json.NewDecoder(resp.Body).Decode(out)
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		var ne net.Error
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne) {
+			// The connection broke mid-answer: the service went away.
+			return fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		return fmt.Errorf("%w: an answer that does not read: %w", ErrCentral, err)
+	}
+	return nil
 }
 
 // Fingerprint is a hash of what this station shows: every device,
