@@ -46,7 +46,7 @@ func TestOpenMigratesAnEmptyFile(t *testing.T) {
 	if version != len(ms) || version == 0 {
 		t.Fatalf("user_version = %d, want %d", version, len(ms))
 	}
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "temp_store": "2"} {
 		var got string
 		s.write.QueryRow("PRAGMA " + pragma).Scan(&got)
 		if got != want {
