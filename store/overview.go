@@ -29,6 +29,27 @@ func (c Coverage) Total() int {
 	return n
 }
 
+// Percent is done of total in whole per cent; none of none is 0.
+func Percent(done, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+// OverviewColumns are the overview's columns, in order: the desk's
+// Oversikt and the dashboard draw the same.
+var OverviewColumns = []Status{Expected, Received, Upgrading, Upgraded, FirstLogin, Failed, EmployeeTrack}
+
+// Column is the number the overview shows in a column: the first-login
+// column counts the tablets handed back too (they passed it).
+func (c Coverage) Column(s Status) int {
+	if s == FirstLogin {
+		return c.LoggedIn()
+	}
+	return c.Counts[s]
+}
+
 // Collected is the tablets handed in: anything past expected.
 func (c Coverage) Collected() int { return c.Total() - c.Counts[Expected] }
 

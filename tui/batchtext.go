@@ -10,7 +10,7 @@ import (
 
 // BatchCounts is a batch's live counts on one line.
 func BatchCounts(t i18n.Catalog, b store.Batch) string {
-	return t.T("batch.counts", b.Collected, b.Expected, percent(b.Collected, b.Expected), b.Others(), b.Unknown, b.Duplicates, b.Invalid)
+	return t.T("batch.counts", b.Collected, b.Expected, store.Percent(b.Collected, b.Expected), b.Others(), b.Unknown, b.Duplicates, b.Invalid)
 }
 
 // BatchTitle names a batch with its IT date and body.

@@ -244,13 +244,6 @@ func bar(done, total int) string {
 	return strings.Repeat("█", n) + strings.Repeat("░", barWidth-n)
 }
 
-func percent(done, total int) int {
-	if total == 0 {
-		return 0
-	}
-	return done * 100 / total
-}
-
 func (o *overviewScreen) view(w, h int) string {
 	st, t := o.c.styles, o.c.t
 	if !o.loaded {
@@ -259,12 +252,12 @@ func (o *overviewScreen) view(w, h int) string {
 	var out []string
 	title := st.Box.Title.Render(" " + t.T("overview.coverage"))
 	tot := o.total
-	summary := st.Card.Name.Render(t.T("overview.total", tot.Collected(), tot.Total(), percent(tot.Collected(), tot.Total())))
+	summary := st.Card.Name.Render(t.T("overview.total", tot.Collected(), tot.Total(), store.Percent(tot.Collected(), tot.Total())))
 	out = append(out, spread(title, summary+" ", w))
 
 	// name | bar | % | expected received upgrading upgraded logged-in failed employee
 	nameW := max(12, w-barWidth-5-7*6-3)
-	cols := []store.Status{store.Expected, store.Received, store.Upgrading, store.Upgraded, store.FirstLogin, store.Failed, store.EmployeeTrack}
+	cols := store.OverviewColumns
 	head := " " + pad(t.T("overview.col.name"), nameW) + " " + pad("", barWidth) + "     "
 	for _, s := range cols {
 		head += padLeft(ansi.Truncate(t.T("overview.col."+string(s)), 5, ""), 6)
@@ -285,13 +278,9 @@ func (o *overviewScreen) view(w, h int) string {
 			name = t.T("overview.nomunicipality")
 		}
 		line := " " + style.Render(pad(name, nameW)) + " " + st.Card.Account.Render(bar(l.Collected(), l.Total())) +
-			st.Card.Value.Render(padLeft(fmt.Sprintf("%d%%", percent(l.Collected(), l.Total())), 5))
+			st.Card.Value.Render(padLeft(fmt.Sprintf("%d%%", store.Percent(l.Collected(), l.Total())), 5))
 		for _, s := range cols {
-			n := l.Counts[s]
-			if s == store.FirstLogin {
-				n = l.LoggedIn()
-			}
-			line += st.Card.Value.Render(padLeft(fmt.Sprint(n), 6))
+			line += st.Card.Value.Render(padLeft(fmt.Sprint(l.Column(s)), 6))
 		}
 		out = append(out, line)
 	}

@@ -176,13 +176,6 @@ func (c *Central) TenantStations(ctx context.Context, tenant string) ([]TenantSt
 	})
 }
 
-// Head is a tenant's newest sequence number.
-func (c *Central) Head(ctx context.Context, tenant string) (int64, error) {
-	var head int64
-	err := c.pool.QueryRow(ctx, `SELECT coalesce((SELECT last FROM tenant_seq WHERE tenant = $1), 0)`, tenant).Scan(&head)
-	return head, err
-}
-
 // seen notes that a station synced. Best effort: a read-only standby
 // cannot write it, and a sync must not fail for it.
 func (c *Central) seen(ctx context.Context, station string) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"dropin/store"
 	"dropin/tui/i18n"
 )
 
@@ -131,7 +132,7 @@ func TestInABrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := textOf(t, ctx, "#total"), i18n.New(i18n.Bokmal).T("overview.total", sum.Collected(), sum.Total(), percent(sum.Collected(), sum.Total())); got != want {
+	if got, want := textOf(t, ctx, "#total"), i18n.New(i18n.Bokmal).T("overview.total", sum.Collected(), sum.Total(), store.Percent(sum.Collected(), sum.Total())); got != want {
 		t.Fatalf("the browser shows %q, the desk %q", got, want)
 	}
 	shot(t, ctx, "overview-nb")

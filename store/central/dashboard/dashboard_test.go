@@ -51,7 +51,7 @@ func TestDashboardEqualsDesk(t *testing.T) {
 		}
 		store.SortCoverage(lines, cat.Compare)
 		_, doc := w.get(c, "/overview?lang="+string(lang))
-		if got, want := text(byID(doc, "total")), cat.T("overview.total", total.Collected(), total.Total(), percent(total.Collected(), total.Total())); got != want {
+		if got, want := text(byID(doc, "total")), cat.T("overview.total", total.Collected(), total.Total(), store.Percent(total.Collected(), total.Total())); got != want {
 			t.Errorf("%s: total %q, the desk says %q", lang, got, want)
 		}
 		got := rows(byID(doc, "coverage"))

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -60,8 +59,6 @@ func langLinks(r *http.Request, cur i18n.Lang) []langLink {
 	}
 	return out
 }
-
-var funcs = template.FuncMap{}
 
 // render draws a page, or only its live part for the page's own refresh.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, v *visit, name string, status int, data any) {
@@ -130,32 +127,18 @@ type overviewData struct {
 	Sum     coverageRow
 }
 
-// overviewCols are the desk's Oversikt's columns, in its order.
-var overviewCols = []store.Status{store.Expected, store.Received, store.Upgrading, store.Upgraded, store.FirstLogin, store.Failed, store.EmployeeTrack}
-
 func coverageLine(t i18n.Catalog, l store.Coverage) coverageRow {
-	row := coverageRow{Name: scan.Clean(l.Municipality), Percent: percent(l.Collected(), l.Total())}
+	row := coverageRow{Name: scan.Clean(l.Municipality), Percent: store.Percent(l.Collected(), l.Total())}
 	if l.Body != "" {
 		row.Name, row.Body = scan.Clean(l.Body), true
 	}
 	if row.Name == "" {
 		row.Name = t.T("overview.nomunicipality")
 	}
-	for _, c := range overviewCols {
-		n := l.Counts[c]
-		if c == store.FirstLogin {
-			n = l.LoggedIn() // as the desk counts it: first login or handed back
-		}
-		row.Counts = append(row.Counts, n)
+	for _, c := range store.OverviewColumns {
+		row.Counts = append(row.Counts, l.Column(c))
 	}
 	return row
-}
-
-func percent(done, total int) int {
-	if total == 0 {
-		return 0
-	}
-	return done * 100 / total
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -171,10 +154,10 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request, v *visit) {
 	t := v.t
 	store.SortCoverage(lines, t.Compare)
 	d := overviewData{Heading: t.T("overview.coverage"),
-		Total: t.T("overview.total", total.Collected(), total.Total(), percent(total.Collected(), total.Total())),
+		Total: t.T("overview.total", total.Collected(), total.Total(), store.Percent(total.Collected(), total.Total())),
 		Sum:   coverageLine(t, total)}
 	d.Sum.Name = ""
-	for _, c := range overviewCols {
+	for _, c := range store.OverviewColumns {
 		d.Cols = append(d.Cols, colHead{Short: t.T("overview.col." + string(c)), Long: t.Status(c)})
 	}
 	for _, l := range lines {
@@ -434,7 +417,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request, v *visit) {
 	var rows []batchRow
 	for _, b := range list {
 		row := batchRow{Name: scan.Clean(b.Name), Opened: t.DateTime(b.Opened.In(s.o.Location)), ITDate: scan.Clean(b.ITDate), Body: scan.Clean(b.Body),
-			Collected: fmt.Sprintf("%d / %d (%d %%)", b.Collected, b.Expected, percent(b.Collected, b.Expected)),
+			Collected: fmt.Sprintf("%d / %d (%d %%)", b.Collected, b.Expected, store.Percent(b.Collected, b.Expected)),
 			Others:    b.Others(), Unknown: b.Unknown, Closed: b.Closed, State: t.T("web.batches.open")}
 		if b.Body == "" {
 			row.Body = t.T("overview.all")

@@ -88,7 +88,7 @@ func New(o Options) (*Server, error) {
 	if o.Mirrors != nil {
 		o.Mirrors.changed = s.chases.warm
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +106,7 @@ func New(o Options) (*Server, error) {
 		}
 		s.pages[p] = t
 	}
-	if s.login, err = template.New("login.html").Funcs(funcs).ParseFS(templateFS, "templates/login.html"); err != nil {
+	if s.login, err = template.New("login.html").ParseFS(templateFS, "templates/login.html"); err != nil {
 		return nil, err
 	}
 	return s, nil
