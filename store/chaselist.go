@@ -58,10 +58,9 @@ type ChaseFilter struct {
 }
 
 // FilterChase appends to out the officials of list that pass f, in f's
-// order under cmp. folded[i] is Fold(list[i].Name), made once per list
-// by a caller that filters it often; nil folds here.
-func FilterChase(list []Chase, folded []string, f ChaseFilter, cmp func(a, b string) int, out []Chase) []Chase {
-	out = MatchChase(list, folded, f, out)
+// order under cmp.
+func FilterChase(list []Chase, f ChaseFilter, cmp func(a, b string) int, out []Chase) []Chase {
+	out = MatchChase(list, f, out)
 	SortChase(out, f.Sort, cmp)
 	return out
 }
@@ -69,23 +68,19 @@ func FilterChase(list []Chase, folded []string, f ChaseFilter, cmp func(a, b str
 // MatchChase appends to out the officials of list that pass f's
 // municipality, body and words, in list's order. A list sorted once by
 // SortChase and then matched gives what FilterChase gives: both sorts
-// are stable.
-func MatchChase(list []Chase, folded []string, f ChaseFilter, out []Chase) []Chase {
+// are stable. The name search reads each row's Folded name (Outstanding
+// fills it from the table); a row without one is folded here.
+func MatchChase(list []Chase, f ChaseFilter, out []Chase) []Chase {
 	words := strings.Fields(Fold(f.Query))
-	for i, c := range list {
+	for _, c := range list {
 		if f.Municipality != "" && c.Municipality != f.Municipality {
 			continue
 		}
 		if f.Body != "" && !c.HasBody(f.Body) {
 			continue
 		}
-		var name string
-		switch {
-		case folded != nil:
-			name = folded[i]
-		case len(words) > 0 && c.Folded != "":
-			name = c.Folded
-		case len(words) > 0:
+		name := c.Folded
+		if name == "" && len(words) > 0 {
 			name = Fold(c.Name)
 		}
 		match := true

@@ -33,7 +33,6 @@ type overviewScreen struct {
 	searching bool
 	offset    int // first list row shown
 	visible   []store.Chase
-	folded    []string // chase[i].Name folded for search, made once per load
 
 	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
 
@@ -88,12 +87,8 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 		// Aure in bokmål, as the secretariat reads a list.
 		store.SortCoverage(msg.ov.Lines, o.c.t.Compare)
 		o.lines, o.total, o.loaded = msg.ov.Lines, msg.ov.Total, true
-		if !msg.ov.ChaseSame { // the list changed: take it, fold its names once
+		if !msg.ov.ChaseSame { // the list changed: take it
 			o.chase, o.chaseVersion = msg.ov.Chase, msg.ov.ChaseVersion
-			o.folded = make([]string, len(o.chase))
-			for i, c := range o.chase {
-				o.folded[i] = c.Folded
-			}
 		}
 		o.refilter()
 		return nil
@@ -212,7 +207,7 @@ func (o *overviewScreen) bodies() []string {
 // chase list.
 func (o *overviewScreen) refilter() {
 	f := store.ChaseFilter{Municipality: o.mun, Body: o.body, Query: o.search.Value(), Sort: store.ChaseSorts[o.sortBy]}
-	o.visible = store.FilterChase(o.chase, o.folded, f, o.c.t.Compare, o.visible[:0])
+	o.visible = store.FilterChase(o.chase, f, o.c.t.Compare, o.visible[:0])
 	o.offset = min(o.offset, max(0, len(o.visible)-1))
 }
 

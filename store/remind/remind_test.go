@@ -62,7 +62,7 @@ func chase(t *testing.T, st *store.Store, f store.ChaseFilter) []store.Chase {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store.MatchChase(list, nil, f, nil)
+	return store.MatchChase(list, f, nil)
 }
 
 func TestChooseTheAddressTheyReadNow(t *testing.T) {

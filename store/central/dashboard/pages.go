@@ -219,7 +219,7 @@ func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]
 	}
 	store.SortCoverage(lines, v.t.Compare)
 	f := chaseFilter(r.URL.Query())
-	sorted, folded, err := s.chases.sorted(r.Context(), v.viewer.Tenant, st, v.t, f.Sort)
+	sorted, err := s.chases.sorted(r.Context(), v.viewer.Tenant, st, v.t, f.Sort)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return nil, nil, store.ChaseFilter{}, false
@@ -227,7 +227,7 @@ func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]
 	if f.Municipality == "" && f.Body == "" && strings.TrimSpace(f.Query) == "" {
 		return sorted, lines, f, true // everyone: the sorted list itself, not a copy of it
 	}
-	return store.MatchChase(sorted, folded, f, nil), lines, f, true
+	return store.MatchChase(sorted, f, nil), lines, f, true
 }
 
 // chaseCache keeps each tenant's chase list, sorted once per language and
@@ -240,7 +240,7 @@ type chaseCache struct {
 
 type chaseEntry struct {
 	version int64
-	sorted  map[string]sortedChase // by language and order
+	sorted  map[string][]store.Chase // by language and order
 }
 
 // warm sorts a tenant's list again, in every language and order asked
@@ -261,40 +261,31 @@ func (c *chaseCache) warm(ctx context.Context, tenant string, st *store.Store) {
 		if err != nil {
 			continue
 		}
-		if _, _, err := c.sorted(ctx, tenant, st, i18n.New(l), by); err != nil {
+		if _, err := c.sorted(ctx, tenant, st, i18n.New(l), by); err != nil {
 			return
 		}
 	}
 }
 
-type sortedChase struct {
-	list   []store.Chase
-	folded []string
-}
-
-func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store, t i18n.Catalog, by string) ([]store.Chase, []string, error) {
+func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store, t i18n.Catalog, by string) ([]store.Chase, error) {
 	version, err := st.ChaseVersion(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	key := string(t.Lang) + "/" + by
 	c.mu.Lock()
 	if e := c.tenants[tenant]; e != nil && e.version == version {
-		if sc, ok := e.sorted[key]; ok {
+		if list, ok := e.sorted[key]; ok {
 			c.mu.Unlock()
-			return sc.list, sc.folded, nil
+			return list, nil
 		}
 	}
 	c.mu.Unlock()
 	list, err := st.Outstanding(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	store.SortChase(list, by, t.Compare)
-	folded := make([]string, len(list))
-	for i, ch := range list {
-		folded[i] = ch.Folded
-	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.tenants == nil {
@@ -302,11 +293,11 @@ func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store,
 	}
 	e := c.tenants[tenant]
 	if e == nil || e.version != version {
-		e = &chaseEntry{version: version, sorted: map[string]sortedChase{}}
+		e = &chaseEntry{version: version, sorted: map[string][]store.Chase{}}
 		c.tenants[tenant] = e
 	}
-	e.sorted[key] = sortedChase{list: list, folded: folded}
-	return list, folded, nil
+	e.sorted[key] = list
+	return list, nil
 }
 
 func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
