@@ -287,7 +287,7 @@ func (o *overviewScreen) view(w, h int) string {
 		search = " · " + t.T("overview.search") + " " + o.search.View()
 	}
 	if o.confirmRemind {
-		send, call, recent := remindCounts(o.remindPlan)
+		send, call, recent := remind.Tally(o.remindPlan, false)
 		out = append(out, st.Card.AccountWarn.Render(" "+ansi.Truncate(t.T("remind.confirm", send, call, recent), max(10, w-2), "…")))
 	} else {
 		out = append(out, st.Box.Title.Render(" "+t.T("overview.chase", len(o.visible)))+st.Card.Muted.Render("  "+filters)+search)

@@ -51,21 +51,6 @@ func (o *overviewScreen) askRemind() tea.Cmd {
 	}
 }
 
-// counts is how many a plan mails, calls and leaves for now.
-func remindCounts(plan []remind.Recipient) (send, call, recent int) {
-	for _, r := range plan {
-		switch {
-		case r.Call():
-			call++
-		case r.Recent:
-			recent++
-		default:
-			send++
-		}
-	}
-	return send, call, recent
-}
-
 // sendReminders sends the confirmed plan, off the update loop.
 func (o *overviewScreen) sendReminders() tea.Cmd {
 	plan, cfg, st, by := o.remindPlan, *o.c.remind, o.c.store, o.c.actor()

@@ -42,6 +42,26 @@ type Recipient struct {
 // Call says the official has no address to mail now.
 func (r Recipient) Call() bool { return r.Address == "" }
 
+// Due says whether a run mails r: there is an address, and r was not
+// reminded within the interval unless the run is forced.
+func (r Recipient) Due(force bool) bool { return !r.Call() && (!r.Recent || force) }
+
+// Tally is how many of rs a run mails, how many are to call, and how many
+// it leaves alone as reminded recently.
+func Tally(rs []Recipient, force bool) (due, call, recent int) {
+	for _, r := range rs {
+		switch {
+		case r.Call():
+			call++
+		case r.Due(force):
+			due++
+		default:
+			recent++
+		}
+	}
+	return due, call, recent
+}
+
 // Choose is the address an official reads now: the secondary account
 // until the tablet is upgraded, the primary one after.
 func Choose(o store.Official, step store.Status) (string, Why) {
@@ -87,6 +107,8 @@ func Plan(ctx context.Context, st *store.Store, list []store.Chase, every time.D
 		if o == nil {
 			continue
 		}
+		// Read now, not taken from the chase row: the list may be older
+		// than a run that just mailed them, here or at a desk that synced.
 		last, err := st.RemindersOf(ctx, o.ID)
 		if err != nil {
 			return nil, err

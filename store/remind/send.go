@@ -146,14 +146,10 @@ var ErrUnreachable = errors.New("the mail server cannot be reached")
 func Send(ctx context.Context, st *store.Store, m Mailer, t *Template, s Settings, rs []Recipient, force bool, by store.Actor,
 	each func(Outcome)) (Summary, error) {
 	var sum Summary
+	_, sum.Call, sum.Recent = Tally(rs, force)
 	var todo []Recipient
 	for _, r := range rs {
-		switch {
-		case r.Call():
-			sum.Call++
-		case r.Recent && !force:
-			sum.Recent++
-		default:
+		if r.Due(force) {
 			todo = append(todo, r)
 		}
 	}

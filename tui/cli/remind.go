@@ -148,7 +148,7 @@ why, and the message for the first; it sends nothing.`,
 			showPlan(out, t, plan, f, a.remind.every, force)
 			if dry {
 				for _, r := range plan {
-					if !r.Call() && (!r.Recent || force) {
+					if r.Due(force) {
 						subject, body := remind.Render(tmpl, a.remind.settings(), r)
 						fmt.Fprintf(out, "\n%s\n\n%s\n\n%s", t.T("remind.dry", scan.Clean(r.Official.Name)), t.T("remind.subject", subject), body)
 						break
@@ -192,21 +192,18 @@ func showPlan(out io.Writer, t i18n.Catalog, plan []remind.Recipient, f store.Ch
 		return scan.Clean(v)
 	}
 	fmt.Fprintln(out, t.T("remind.heading", len(plan), all(f.Municipality), all(f.Body)))
-	send, call, recent := 0, 0, 0
 	for _, r := range plan {
 		name := scan.Clean(r.Official.Name)
 		switch {
 		case r.Call():
-			call++
-		case r.Recent && !force:
-			recent++
+		case !r.Due(force):
 			left := every - int(time.Since(r.Last.Last).Hours()/24)
 			fmt.Fprintf(out, "  %-28s %-40s %s\n", name, r.Address, t.T("remind.recent", t.DayMonth(r.Last.Last), max(1, left)))
 		default:
-			send++
 			fmt.Fprintf(out, "  %-28s %-40s %s\n", name, r.Address, t.T("remind.why."+string(r.Why)))
 		}
 	}
+	send, call, recent := remind.Tally(plan, force)
 	if call > 0 {
 		fmt.Fprintln(out, t.T("remind.call"))
 		for _, r := range plan {
