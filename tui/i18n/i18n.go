@@ -120,18 +120,23 @@ func (c Catalog) Custody(k store.Custody) string { return c.T("custody." + strin
 // Kind names a step or event.
 func (c Catalog) Kind(k store.Kind) string { return c.T("kind." + string(k)) }
 
+// layout picks the language's layout of a time: bokmål, Swedish, English.
+func (c Catalog) layout(nb, sv, en string) string {
+	switch c.Lang {
+	case English:
+		return en
+	case Swedish:
+		return sv
+	}
+	return nb
+}
+
 // Clock is a time of day.
 func (c Catalog) Clock(t time.Time) string { return t.Format("15:04:05") }
 
 // DateLong is a full date and time, for receipts.
 func (c Catalog) DateLong(t time.Time) string {
-	switch c.Lang {
-	case English:
-		return t.Format("2 January 2006 15:04")
-	case Swedish:
-		return t.Format("2006-01-02 kl. 15:04")
-	}
-	return t.Format("02.01.2006 kl. 15.04")
+	return t.Format(c.layout("02.01.2006 kl. 15.04", "2006-01-02 kl. 15:04", "2 January 2006 15:04"))
 }
 
 // SheetDateTime is the number format of a date and time in a workbook:
@@ -145,13 +150,7 @@ func (c Catalog) SheetDateTime() string {
 
 // DateTime is a short date and time for timelines.
 func (c Catalog) DateTime(t time.Time) string {
-	switch c.Lang {
-	case English:
-		return t.Format("02 Jan 15:04")
-	case Swedish:
-		return t.Format("2/1 15:04")
-	}
-	return t.Format("02.01. 15:04")
+	return t.Format(c.layout("02.01. 15:04", "2/1 15:04", "02 Jan 15:04"))
 }
 
 // Entry is one timeline line's words: the step, and who or what it
@@ -177,26 +176,12 @@ func (c Catalog) Entry(e store.Entry) string {
 
 // Date is a day, as the language writes it.
 func (c Catalog) Date(t time.Time) string {
-	switch c.Lang {
-	case English:
-		return t.Format("2 Jan 2006")
-	case Swedish:
-		return t.Format("2006-01-02")
-	}
-	return t.Format("02.01.2006")
+	return t.Format(c.layout("02.01.2006", "2006-01-02", "2 Jan 2006"))
 }
 
 // DayMonth is a short day, as a list says when: 3.4. in bokmål, 3/4 in
 // Swedish, 3 Apr in English.
-func (c Catalog) DayMonth(t time.Time) string {
-	switch c.Lang {
-	case English:
-		return t.Format("2 Jan")
-	case Swedish:
-		return t.Format("2/1")
-	}
-	return t.Format("2.1.")
-}
+func (c Catalog) DayMonth(t time.Time) string { return t.Format(c.layout("2.1.", "2/1", "2 Jan")) }
 
 // Reminded says what an official has been sent: "påminnet 2 ganger, sist
 // 3.4.", or "" for nothing.
