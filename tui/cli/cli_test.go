@@ -24,6 +24,16 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// caller runs dropin as a shell would, with getenv for its environment;
+// each call's output is in out and errb, and it returns the exit code.
+func caller(getenv func(string) string, out, errb *bytes.Buffer) func(args ...string) int {
+	return func(args ...string) int {
+		out.Reset()
+		errb.Reset()
+		return Run(context.Background(), "dev", args, out, errb, getenv)
+	}
+}
+
 // cli runs dropin commands against one database and station, as a user
 // at a shell would, and checks their exit codes.
 type cli struct {
@@ -91,13 +101,8 @@ func TestExportDevices(t *testing.T) {
 }
 
 func TestCommandLine(t *testing.T) {
-	ctx := context.Background()
 	var out, errb bytes.Buffer
-	call := func(args ...string) int {
-		out.Reset()
-		errb.Reset()
-		return Run(ctx, "dev", args, &out, &errb, env(nil))
-	}
+	call := caller(env(nil), &out, &errb)
 	if code := call("version"); code != 0 || !strings.HasPrefix(out.String(), "dropin dev ") {
 		t.Fatalf("version: %d %q", code, out.String())
 	}
@@ -499,11 +504,7 @@ func freshPG(t *testing.T) string { return pgtest.NewDatabase(t) }
 func TestServeMigrate(t *testing.T) {
 	dsn := freshPG(t)
 	var out, errb bytes.Buffer
-	call := func(args ...string) int {
-		out.Reset()
-		errb.Reset()
-		return Run(context.Background(), "dev", args, &out, &errb, env(map[string]string{"DROPIN_PG": dsn}))
-	}
+	call := caller(env(map[string]string{"DROPIN_PG": dsn}), &out, &errb)
 	if code := call("serve", "--no-migrate", "--listen", "127.0.0.1:0"); code != 1 || !strings.Contains(errb.String(), "run dropin serve migrate") {
 		t.Fatalf("serve --no-migrate on an empty database: exit %d %s", code, errb.String())
 	}
@@ -534,11 +535,7 @@ func TestHelpSaysTheStationDefaultOnce(t *testing.T) {
 func TestServeViewerCommands(t *testing.T) {
 	dsn := freshPG(t)
 	var out, errb bytes.Buffer
-	call := func(args ...string) int {
-		out.Reset()
-		errb.Reset()
-		return Run(context.Background(), "dev", args, &out, &errb, env(map[string]string{"DROPIN_PG": dsn}))
-	}
+	call := caller(env(map[string]string{"DROPIN_PG": dsn}), &out, &errb)
 	if code := call("serve", "viewer", "add", "leder"); code != 2 || !strings.Contains(errb.String(), "--tenant") {
 		t.Fatalf("add without a tenant: %d %q", code, errb.String())
 	}
