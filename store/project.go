@@ -64,6 +64,12 @@ func projectDevice(serial string, evs []Event) (Device, error) {
 	d.Kind = Tablet
 	var custody Custody // "" until a lifecycle event decides
 	for i, e := range evs {
+		if e.Kind == KindReceipt || e.Kind == KindSigned {
+			// Paper about the device, not a change to it: the step that
+			// promised the receipt is its last change, on the desk that
+			// made it and after a rebuild alike.
+			continue
+		}
 		d.Updated, d.Station, d.Actor = e.HLC, e.Station, e.Actor
 		if undone[e.ID] || e.Kind == KindUndo {
 			continue
@@ -224,7 +230,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM reminders`, `DELETE FROM name_words`} {
+	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM reminders`, `DELETE FROM visits`, `DELETE FROM visit_devices`, `DELETE FROM name_words`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -319,6 +325,12 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 	if strings.HasPrefix(subject, reminderPrefix) {
 		return saveReminders(ctx, tx, evs)
 	}
+	if IsVisit(subject) {
+		if err := saveReceipts(ctx, tx, evs); err != nil {
+			return err
+		}
+		return saveVisit(ctx, tx, subject, evs)
+	}
 	if strings.HasPrefix(subject, batchPrefix) {
 		for _, e := range sortedEvents(evs) {
 			if err := applyBatchEvent(ctx, tx, e); err != nil {
@@ -327,6 +339,15 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 		}
 		return nil
 	}
+	if err := saveReceipts(ctx, tx, evs); err != nil {
+		return err
+	}
+	return saveTablet(ctx, tx, subject, evs)
+}
+
+// saveReceipts projects the receipts and signatures among a subject's
+// events (a device's or a visit's).
+func saveReceipts(ctx context.Context, tx wtx, evs []Event) error {
 	for _, e := range sortedEvents(evs) {
 		var err error
 		switch e.Kind {
@@ -339,7 +360,7 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 			return err
 		}
 	}
-	return saveTablet(ctx, tx, subject, evs)
+	return nil
 }
 
 // saveTablet projects a device's events into the tables they feed: the
