@@ -142,6 +142,22 @@ func TestCrashChild(t *testing.T) {
 			}
 			fmt.Printf("ACK %s\n", serial)
 		}
+	case "queue":
+		// Each round one visitor joins the queue; every third round the
+		// desk calls the next.
+		for r := nextRound(s, `SELECT count(*) FROM visits`); ; r++ {
+			if _, err := s.Arrive(ctx, VisitInput{Name: fmt.Sprintf("Visitor %06d", r), Topic: "teams"}, by); err != nil {
+				fail(err)
+			}
+			fmt.Printf("ACK arrived %06d\n", r)
+			if r%3 == 2 {
+				v, err := s.CallNext(ctx, by)
+				if err != nil {
+					fail(err)
+				}
+				fmt.Printf("ACK called %s\n", v.Name[len("Visitor "):])
+			}
+		}
 	case "pull":
 		// Pages of 50 events from another station, each page applied with
 		// its cursor; a restarted desk goes on from its cursor.

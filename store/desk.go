@@ -95,7 +95,7 @@ func (s *Store) CheckIn(ctx context.Context, serial string, by Actor) (CheckInRe
 		}
 		var rec *ReceiptRecord
 		if res.Changed {
-			if rec, evs, err = s.promisedReceipt(ctx, tx, serial, evs, len(evs)-1, by); err != nil {
+			if rec, evs, err = s.stepped(ctx, tx, serial, evs, len(evs)-1, by); err != nil {
 				return err
 			}
 		}
@@ -179,7 +179,7 @@ func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(wtx
 		if evs, err = fn(tx, evs); err != nil {
 			return err
 		}
-		rec, evs, err := s.promisedReceipt(ctx, tx, serial, evs, from, by)
+		rec, evs, err := s.stepped(ctx, tx, serial, evs, from, by)
 		if err != nil {
 			return err
 		}
@@ -188,6 +188,17 @@ func (s *Store) change(ctx context.Context, serial string, by Actor, fn func(wtx
 		return err
 	})
 	return card, err
+}
+
+// stepped finishes the steps just taken (evs[from:]) in the caller's
+// transaction: during a visit they are linked to it, and its one receipt
+// comes at its close; otherwise the receipt they promise is issued now.
+func (s *Store) stepped(ctx context.Context, tx wtx, serial string, evs []Event, from int, by Actor) (*ReceiptRecord, []Event, error) {
+	linked, err := s.linkSteps(ctx, tx, serial, evs, from, by)
+	if err != nil || linked {
+		return nil, evs, err
+	}
+	return s.promisedReceipt(ctx, tx, serial, evs, from, by)
 }
 
 // apply is the one way a step is taken: the workflow checks it against the

@@ -231,6 +231,9 @@ func mustJSON(v any) []byte {
 type Actor struct {
 	Station string
 	Staff   string
+	// Visit is the walk-in visit the desk is in, if any: device steps
+	// taken are linked to it, and its one receipt replaces theirs.
+	Visit string
 }
 
 // newEvent stamps an event with a fresh id and the next clock value.

@@ -36,6 +36,23 @@ type Receipter interface {
 	Promised(k Kind) (kind string, ok bool)
 	// Make builds a receipt of kind from the tablet as it stands.
 	Make(kind string, number int, issued time.Time, c Card, by Actor) (content json.RawMessage, token string, err error)
+	// MakeVisit builds the one receipt of a visit's devices.
+	MakeVisit(number int, issued time.Time, vc VisitCard, by Actor) (content json.RawMessage, token string, err error)
+}
+
+// VisitCard is what a visit's receipt is made from: the visit, and for
+// each device whose step during it promised a receipt, its card as it
+// stands and the kind of receipt the step promised.
+type VisitCard struct {
+	Visit    Visit
+	Official *Official // nil for a visitor not on the roster
+	Lines    []VisitLine
+}
+
+// VisitLine is one device on a visit's receipt.
+type VisitLine struct {
+	Card Card
+	Kind string // the receipt its step promised
 }
 
 // SetReceipter sets who makes the receipts that steps promise; nil (the
@@ -93,21 +110,98 @@ func (s *Store) issueReceipt(ctx context.Context, tx wtx, serial, kind string, e
 	if !card.Device.Known {
 		return ReceiptRecord{}, nil, &Refusal{Code: RefuseUnknown, Kind: KindReceipt}
 	}
-	var last int
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) FROM receipts WHERE station = ?`, by.Station).Scan(&last); err != nil {
-		return ReceiptRecord{}, nil, err
-	}
-	e := s.newEvent(by, KindReceipt, serial, card.Device.Cycle, "", nil)
-	content, token, err := make(last+1, e.Time(), card)
+	number, err := nextReceiptNumber(ctx, tx, by.Station)
 	if err != nil {
 		return ReceiptRecord{}, nil, err
 	}
-	e.Payload = mustJSON(receiptPayload{V: 1, Number: last + 1, Kind: kind, Token: token, Content: content})
+	e := s.newEvent(by, KindReceipt, serial, card.Device.Cycle, "", nil)
+	content, token, err := make(number, e.Time(), card)
+	if err != nil {
+		return ReceiptRecord{}, nil, err
+	}
+	e.Payload = mustJSON(receiptPayload{V: 1, Number: number, Kind: kind, Token: token, Content: content})
 	if err := insertEvent(ctx, tx, e); err != nil {
 		return ReceiptRecord{}, nil, err
 	}
-	rec := ReceiptRecord{Station: by.Station, Number: last + 1, Serial: serial, Kind: kind, Token: token, Content: content, Issued: e.Time()}
+	rec := ReceiptRecord{Station: by.Station, Number: number, Serial: serial, Kind: kind, Token: token, Content: content, Issued: e.Time()}
 	return rec, append(evs, e), saveReceipt(ctx, tx, e)
+}
+
+// visitReceipt issues, in the caller's transaction, the one receipt for
+// the device steps taken during the visit that promise receipts (live
+// ones: an undone step is not on it), if a receipter is set and there are
+// any. A device stepped twice is listed once, as it stands at the end.
+func (s *Store) visitReceipt(ctx context.Context, tx wtx, v Visit, evs []Event, by Actor) (*ReceiptRecord, error) {
+	if s.receipter == nil {
+		return nil, nil
+	}
+	vc := VisitCard{Visit: v}
+	at := map[string]int{} // serial -> its line
+	for _, d := range v.Devices {
+		kind, ok := s.receipter.Promised(d.Step)
+		if !ok {
+			continue
+		}
+		devs, err := subjectEvents(ctx, tx, d.Serial)
+		if err != nil {
+			return nil, err
+		}
+		if undone(devs, d.Event) {
+			continue
+		}
+		card, err := cardOf(ctx, tx, d.Serial, devs)
+		if err != nil {
+			return nil, err
+		}
+		if i, ok := at[d.Serial]; ok {
+			vc.Lines[i] = VisitLine{Card: card, Kind: kind}
+			continue
+		}
+		at[d.Serial] = len(vc.Lines)
+		vc.Lines = append(vc.Lines, VisitLine{Card: card, Kind: kind})
+	}
+	if len(vc.Lines) == 0 {
+		return nil, nil
+	}
+	if v.Official != "" {
+		o, err := officialByID(ctx, tx, v.Official)
+		if err != nil {
+			return nil, err
+		}
+		vc.Official = o
+	}
+	number, err := nextReceiptNumber(ctx, tx, by.Station)
+	if err != nil {
+		return nil, err
+	}
+	e := s.newEvent(by, KindReceipt, v.ID, 0, "", nil)
+	content, token, err := s.receipter.MakeVisit(number, e.Time(), vc, by)
+	if err != nil {
+		return nil, fmt.Errorf("visit receipt: %w", err)
+	}
+	const visitKind = "V"
+	e.Payload = mustJSON(receiptPayload{V: 1, Number: number, Kind: visitKind, Token: token, Content: content})
+	if err := insertEvent(ctx, tx, e); err != nil {
+		return nil, err
+	}
+	rec := ReceiptRecord{Station: by.Station, Number: number, Serial: v.ID, Kind: visitKind, Token: token, Content: content, Issued: e.Time()}
+	return &rec, saveReceipt(ctx, tx, e)
+}
+
+// undone reports whether an undo among evs cancels the event id.
+func undone(evs []Event, id string) bool {
+	for _, e := range evs {
+		if e.Kind == KindUndo && e.Ref == id {
+			return true
+		}
+	}
+	return false
+}
+
+func nextReceiptNumber(ctx context.Context, tx wtx, station string) (int, error) {
+	var last int
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) FROM receipts WHERE station = ?`, station).Scan(&last)
+	return last + 1, err
 }
 
 // saveReceipt projects a receipt event into the receipts table.
@@ -144,9 +238,11 @@ func (s *Store) Receipt(ctx context.Context, station string, number int) (Receip
 	return rs[0], nil
 }
 
-// ReceiptsOf lists a tablet's receipts, newest first.
+// ReceiptsOf lists a tablet's receipts, newest first: its own, and those
+// of the visits it was handled in.
 func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord, error) {
-	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ? ORDER BY issued_hlc DESC`, serial)
+	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ?
+   OR serial IN (SELECT visit_id FROM visit_devices WHERE serial = ?) ORDER BY issued_hlc DESC`, serial, serial)
 }
 
 // ReceiptsOfStation lists a station's receipts, by number.

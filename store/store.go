@@ -31,6 +31,7 @@ type Store struct {
 
 	stmts     map[string]*sql.Stmt // prepared at Open; read-only after
 	rules     *Rules               // entitlement; set before the store is shared
+	topics    *Topics              // what visits are filed under; set before the store is shared
 	receipter Receipter            // makes the receipts steps promise; set before the store is shared
 
 	checked   chan struct{} // closed when the check of every page is done
@@ -96,7 +97,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	s := &Store{path: path, write: w, now: time.Now, rules: MustDefaultRules()}
+	s := &Store{path: path, write: w, now: time.Now, rules: MustDefaultRules(), topics: defaultTopics()}
 	if err := s.init(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

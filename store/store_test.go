@@ -228,6 +228,9 @@ func TestDamageInsideIsFoundBeforeAnyWrite(t *testing.T) {
 type testReceipter struct{ fail error }
 
 func (r testReceipter) Promised(k Kind) (string, bool) { return "I", k == KindReceived }
+func (r testReceipter) MakeVisit(number int, issued time.Time, vc VisitCard, by Actor) (json.RawMessage, string, error) {
+	return nil, "", errors.New("the test receipter makes no visit receipts")
+}
 func (r testReceipter) Make(kind string, number int, issued time.Time, c Card, by Actor) (json.RawMessage, string, error) {
 	return json.RawMessage(`{"serial":"` + c.Device.Serial + `"}`), "R1.TOKEN", r.fail
 }

@@ -208,6 +208,8 @@ func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 		`SELECT municipality, body, status, n FROM coverage WHERE n <> 0 ORDER BY municipality, body, status`,
 		`SELECT serial, official_id, fold, name, municipality, phone, email, model, seats FROM chase ORDER BY serial`,
 		`SELECT event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor FROM requests ORDER BY event_id`,
+		`SELECT ` + visitColumns + ` FROM visits ORDER BY id`,
+		`SELECT visit_id, event_id, serial, step, pos FROM visit_devices ORDER BY visit_id, event_id`,
 	} {
 		rows, err := s.read.QueryContext(ctx, q)
 		if err != nil {

@@ -57,6 +57,8 @@ type Refusal struct {
 	Need   Status     // for RefuseSkip: the step that must come first
 	Device DeviceKind // for the entitlement refusals: the kind of device
 	Body   string     // for RefuseNeedsApproval and RefuseNoSeat: the body
+	Who    string     // for RefuseTaken: the staff who has the visit
+	Where  string     // for RefuseTaken: at which station
 }
 
 // RefusalCode is the reason for a Refusal: a stable code, which also names
@@ -88,10 +90,25 @@ const (
 	RefuseNoSeat         RefusalCode = "no-seat"          // approve: the official does not sit in that body
 	RefuseNoApprover     RefusalCode = "no-approver"      // approve: who approved must be named
 	RefuseNoReturnReason RefusalCode = "no-return-reason" // return: term end or leaving early must be said
+
+	// The walk-in desk's (CheckVisit).
+	RefuseNoVisitor     RefusalCode = "no-visitor"      // arrival: say who came
+	RefuseNoTopic       RefusalCode = "no-topic"        // arrival: the topic is not on the list
+	RefuseTooLong       RefusalCode = "too-long"        // a note or name longer than a visit keeps
+	RefuseNoVisit       RefusalCode = "no-visit"        // no such visit
+	RefuseTaken         RefusalCode = "taken"           // call: another desk has the visit (see Who, Where)
+	RefuseVisitClosed   RefusalCode = "visit-closed"    // the visit is already closed
+	RefuseNotCalled     RefusalCode = "not-called"      // close: call the visit first (only "left" closes a queued one)
+	RefuseNoOutcome     RefusalCode = "no-outcome"      // close: solved, escalated, training or left
+	RefuseNoTicket      RefusalCode = "no-ticket"       // escalated needs IT's ticket number
+	RefuseNoTraining    RefusalCode = "no-training"     // a training request needs what and for whom
+	RefuseNoFollowUp    RefusalCode = "no-follow-up"    // only an escalation or a training request is followed up
+	RefuseNoMeetingBody RefusalCode = "no-meeting-body" // meeting mode: say which body meets
 )
 
 // RefusalCodes is every refusal code, for the catalogs' test.
-var RefusalCodes = []RefusalCode{RefuseUnknown, RefuseExists, RefuseDone, RefuseSkip, RefuseFailed, RefuseEmployee, RefuseNoReason, RefuseChecklist, RefuseNotFailed, RefuseNotAtDesk, RefuseAtDesk, RefuseNothingToUndo, RefuseNoOfficial, RefuseHeld, RefuseNotReset, RefuseNotEntitled, RefuseNeedsApproval, RefuseHasKind, RefuseNotHeld, RefuseNotReturned, RefuseNoSeat, RefuseNoApprover, RefuseNoReturnReason}
+var RefusalCodes = []RefusalCode{RefuseUnknown, RefuseExists, RefuseDone, RefuseSkip, RefuseFailed, RefuseEmployee, RefuseNoReason, RefuseChecklist, RefuseNotFailed, RefuseNotAtDesk, RefuseAtDesk, RefuseNothingToUndo, RefuseNoOfficial, RefuseHeld, RefuseNotReset, RefuseNotEntitled, RefuseNeedsApproval, RefuseHasKind, RefuseNotHeld, RefuseNotReturned, RefuseNoSeat, RefuseNoApprover, RefuseNoReturnReason,
+	RefuseNoVisitor, RefuseNoTopic, RefuseTooLong, RefuseNoVisit, RefuseTaken, RefuseVisitClosed, RefuseNotCalled, RefuseNoOutcome, RefuseNoTicket, RefuseNoTraining, RefuseNoFollowUp, RefuseNoMeetingBody}
 
 func (r *Refusal) Error() string {
 	switch r.Code {
@@ -141,6 +158,30 @@ func (r *Refusal) Error() string {
 		return "approval refused: say who approved"
 	case RefuseNoReturnReason:
 		return "return refused: say why (term-end or leaving)"
+	case RefuseNoVisitor:
+		return "say who came: an official or a name"
+	case RefuseNoTopic:
+		return "the topic is not on the topics list"
+	case RefuseTooLong:
+		return "too long: a visit keeps a short note"
+	case RefuseNoVisit:
+		return "no such visit"
+	case RefuseTaken:
+		return fmt.Sprintf("%s at %s has this visit", r.Who, r.Where)
+	case RefuseVisitClosed:
+		return "the visit is already closed"
+	case RefuseNotCalled:
+		return "call the visit first"
+	case RefuseNoOutcome:
+		return "say how the visit ended: solved, escalated, training or left"
+	case RefuseNoTicket:
+		return "escalated needs IT's ticket number"
+	case RefuseNoTraining:
+		return "a training request needs what and for whom"
+	case RefuseNoFollowUp:
+		return "only an escalation or a training request is followed up"
+	case RefuseNoMeetingBody:
+		return "say which body meets"
 	}
 	return fmt.Sprintf("refused (%s)", r.Code)
 }
