@@ -30,6 +30,11 @@ type Receipt struct {
 	Note     string `json:",omitempty"` // the request's free text
 	Reason   string `json:",omitempty"` // why it was returned: term-end, leaving
 
+	// A visit's receipt (kind Visit) lists every device handed over in
+	// the visit, signed once; empty otherwise, and then not part of the
+	// content. Serial is then the first item's, for the token.
+	Items []Item `json:",omitempty"`
+
 	// Set once the official has signed. SignedContent is the SHA-256 of the
 	// content that was signed (the receipt before signing); Signature the
 	// SHA-256 of what was signed with (strokes or typed name).
@@ -41,6 +46,16 @@ type Receipt struct {
 	// Strokes are drawn on the receipt; not part of the content (the
 	// Signature hash binds them), so purging them keeps the receipt valid.
 	Strokes []Stroke `json:",omitempty"`
+}
+
+// Item is one device on a visit's receipt: what happened to it (the kind
+// of receipt its step would have had on its own) and where it stands.
+type Item struct {
+	Kind   Kind
+	Device string // tablet, laptop, phone
+	Model  string
+	Serial string
+	Status string // the workflow's code: received, issued, ...
 }
 
 // Stroke is one pen-down-to-pen-up line of a signature, in pad cells.
@@ -75,6 +90,9 @@ func (r Receipt) Content() []byte {
 		if f[1] != "" {
 			field(f[0], f[1])
 		}
+	}
+	for _, it := range r.Items {
+		field("item", strings.Join([]string{string(it.Kind), it.Device, it.Model, it.Serial, it.Status}, "|"))
 	}
 	if r.Signed {
 		field("signed_by", r.SignedBy)
@@ -123,6 +141,7 @@ type Labels struct {
 	AccountNote string // "(primærkonto)" or "(sekundærkonto til oppgraderingen)"
 	NoOfficial  string
 	DeviceText  string            // the kind of device in words, before the model; empty: not shown
+	ItemTexts   []string          // a visit receipt's items in words: "Bærbar PC, MacBook Air: utlevert"
 	Requests    string            // "Önskar"
 	RequestText string            // what was asked for, in words; empty: no line
 	Reason      string            // "Orsak"

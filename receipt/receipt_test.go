@@ -353,3 +353,60 @@ func inkInSignatureBox(img image.Image) int {
 	}
 	return n
 }
+
+// A visit's receipt lists every device handed over, each with what
+// happened to it; its token verifies and matches like any receipt's, a
+// changed item breaks it, and the QR on the PNG and the PDF's text carry
+// it all.
+func TestVisitReceiptListsEveryDevice(t *testing.T) {
+	k := testKey(t)
+	visit := Receipt{
+		Kind: Visit, Number: 7, Issued: time.Date(2026, 4, 14, 10, 0, 0, 0, time.UTC), Municipality: "Öckerö",
+		Official: "Lena Lärsson", Serial: "C02LAPTOP01", Station: "skranke-1", Staff: "KN",
+		Items: []Item{
+			{Kind: Delivery, Device: "laptop", Model: "MacBook Air", Serial: "C02LAPTOP01", Status: "issued"},
+			{Kind: Delivery, Device: "phone", Model: "iPhone 15", Serial: "IMEI35000001", Status: "issued"},
+		},
+	}
+	vl := labels
+	vl.Title, vl.ItemTexts = "Kvittering for utstyr", []string{"Bærbar PC, MacBook Air: utlevert", "Mobil, iPhone 15: utlevert"}
+	tok := Sign(k, visit)
+	got, err := Verify(tok, Keyring{k.ID: k.Public})
+	if err != nil || got.Kind != Visit || got.Serial != "C02LAPTOP01" || !got.Matches(visit) {
+		t.Fatalf("token %+v: %v", got, err)
+	}
+	changed := visit
+	changed.Items = append([]Item(nil), visit.Items...)
+	changed.Items[1].Serial = "IMEI35000002"
+	if got.Matches(changed) {
+		t.Fatal("a visit receipt with another device matches the token")
+	}
+	var buf bytes.Buffer
+	if err := PNG(&buf, visit, vl, tok); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if decoded := decodeQR(t, img); decoded != tok {
+		t.Fatalf("the PNG's QR holds %q, want %q", decoded, tok)
+	}
+	pdftotext := needTool(t, "pdftotext", "poppler-utils")
+	path := filepath.Join(t.TempDir(), "v.pdf")
+	f, _ := os.Create(path)
+	if err := PDF(f, visit, vl, tok, A4); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	text, err := exec.Command(pdftotext, path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(string(text)), " ")
+	for _, want := range []string{"Lena Lärsson", "MacBook Air: utlevert", "C02LAPTOP01", "iPhone 15: utlevert", "IMEI35000001"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -57,16 +57,14 @@ func lines(r Receipt, l Labels) [][2]string {
 	if l.DeviceText != "" {
 		device = l.DeviceText + ", " + r.Model
 	}
-	out := [][2]string{
-		{l.Number, strconv.Itoa(r.Number)},
-		{l.Official, official},
-		{l.Device, device},
-		{l.Serial, r.Serial},
-		{l.Status, l.StatusText},
-		{l.Time, l.Date(r.Issued)},
-		{l.Place, r.Station},
-		{l.Staff, r.Staff},
+	out := [][2]string{{l.Number, strconv.Itoa(r.Number)}, {l.Official, official}}
+	if len(r.Items) == 0 {
+		out = append(out, [2]string{l.Device, device}, [2]string{l.Serial, r.Serial}, [2]string{l.Status, l.StatusText})
 	}
+	for i, it := range r.Items {
+		out = append(out, [2]string{l.Device, l.ItemTexts[i]}, [2]string{l.Serial, it.Serial})
+	}
+	out = append(out, [2]string{l.Time, l.Date(r.Issued)}, [2]string{l.Place, r.Station}, [2]string{l.Staff, r.Staff})
 	if l.ReasonText != "" {
 		out = append(out, [2]string{l.Reason, l.ReasonText})
 	}

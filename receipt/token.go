@@ -16,7 +16,8 @@ import (
 //
 //	R1.I.KEYID.NUMBER.UNIXTIME.SERIAL.HASH.SIGNATURE
 //
-// I (hand-in), O (hand-back), D (delivery) or R (return); the key id names
+// I (hand-in), O (hand-back), D (delivery), R (return) or V (a visit's
+// devices, SERIAL the first of them); the key id names
 // the station's public key; HASH is the first 16 bytes of SHA-256 of the
 // receipt's full content, so name, account and station are bound without
 // being spelled out. Every character is in the QR alphanumeric set, which
@@ -35,11 +36,12 @@ const (
 	HandBack Kind = 'O' // the tablet went back to the official
 	Delivery Kind = 'D' // a device was issued to the official for the term
 	Return   Kind = 'R' // the official gave an issued device back
+	Visit    Kind = 'V' // devices handed over in one visit, signed once
 )
 
 // Known reports whether k is a kind of receipt dropin makes.
 func (k Kind) Known() bool {
-	return k == HandIn || k == HandBack || k == Delivery || k == Return
+	return k == HandIn || k == HandBack || k == Delivery || k == Return || k == Visit
 }
 
 // Token is a parsed token.

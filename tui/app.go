@@ -58,9 +58,19 @@ type common struct {
 	isDark        bool   // the terminal's background, for drawing QR codes the right way round
 	exports       string // the folder exports go to
 	remind        *Reminding
+	visit         string // the walk-in visit this desk is handling; "" for none
+	visitName     string // who it is for
 }
 
 func (c *common) actor() store.Actor { return store.Actor{Station: c.station, Staff: c.staff} }
+
+// deskActor is who takes a step on a device at the desk: during a visit,
+// the step is the visit's (linked to it, on its one receipt).
+func (c *common) deskActor() store.Actor {
+	a := c.actor()
+	a.Visit = c.visit
+	return a
+}
 
 type screen int
 
@@ -72,6 +82,7 @@ const (
 	screenImport                  // roster import
 	screenSettings                // where receipts print
 	screenEquipment               // entitlement, holders, requests
+	screenVisits                  // the walk-in queue and visits
 )
 
 // page is what the root asks of a screen. Screens are plain structs the
@@ -100,20 +111,22 @@ func (m *Model) page() page {
 		return &m.settings
 	case screenEquipment:
 		return &m.equipment
+	case screenVisits:
+		return &m.visits
 	}
 	return &m.desk
 }
 
 // pages is every screen, for what concerns them all.
 func (m *Model) pages() []page {
-	return []page{&m.staff, &m.desk, &m.overview, &m.equipment, &m.batch, &m.importer, &m.settings}
+	return []page{&m.staff, &m.desk, &m.visits, &m.overview, &m.equipment, &m.batch, &m.importer, &m.settings}
 }
 
 // tabs are the screens tab cycles through, in order, with their titles.
 var tabs = []struct {
 	screen screen
 	title  string
-}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}, {screenEquipment, "title.equipment"}, {screenSettings, "title.settings"}}
+}{{screenDesk, "title.desk"}, {screenOverview, "title.overview"}, {screenBatch, "title.batch"}, {screenImport, "title.import"}, {screenEquipment, "title.equipment"}, {screenSettings, "title.settings"}, {screenVisits, "title.visits"}}
 
 // Model is the root model: it owns the layout, the scanner detector, the
 // flash line, the status bar and help, and routes to the active screen.
@@ -126,6 +139,7 @@ type Model struct {
 	overview  overviewScreen
 	batch     batchScreen
 	equipment equipmentScreen
+	visits    visitsScreen
 	importer  importScreen
 	settings  settingsScreen
 	help      help.Model
@@ -185,6 +199,7 @@ func New(cfg Config) *Model {
 	m.desk = newDeskScreen(c)
 	m.overview = newOverviewScreen(c)
 	m.equipment = newEquipmentScreen(c)
+	m.visits = newVisitsScreen(c)
 	m.batch = newBatchScreen(c)
 	m.importer = newImportScreen(c)
 	m.settings = newSettingsScreen(c)
@@ -206,7 +221,7 @@ func New(cfg Config) *Model {
 
 // Init asks the terminal for its background and loads the desk's numbers.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh(), m.fileMissingReceipts()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh(), m.fileMissingReceipts(), m.visits.load()}
 	if m.screen == screenStaff {
 		cmds = append(cmds, m.staff.focus())
 	} else {
@@ -340,7 +355,15 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		case screenEquipment:
 			return tea.Batch(m.refresh(), m.equipment.load())
 		}
-		return m.refresh()
+		// The walk-in desk is read again on every change, shown or not:
+		// the queue is on the status bar, and a visit taken elsewhere
+		// must stop taking this desk's devices.
+		return tea.Batch(m.refresh(), m.visits.load())
+	case visitsMsg, visitSavedMsg, visitSearchedMsg, visitCardMsg:
+		return m.visits.update(msg)
+	case visitReceiptMsg:
+		m.screen = screenDesk
+		return m.desk.visitReceipt(msg)
 	case exportMsg:
 		return m.c.exported(msg)
 	case remindPlanMsg, remindDoneMsg:
@@ -372,6 +395,13 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.screen == screenImport && !m.importer.typing(),
 			m.screen == screenSettings,
 			m.screen == screenBatch && !m.batch.takesScans():
+			m.screen = screenDesk
+		case m.screen == screenVisits && !m.visits.typing():
+			// A device scanned at the walk-in desk opens a visit for its
+			// official; during a visit, it goes to the desk to be stepped.
+			if m.visits.mine() == nil {
+				return m.visits.scanned(msg.Code)
+			}
 			m.screen = screenDesk
 		}
 	case tea.KeyPressMsg:
@@ -523,6 +553,9 @@ func (m *Model) statusBar() string {
 	parts = append(parts, st.Bar.Render(today))
 	if n := m.counts[store.KindFailed]; n > 0 {
 		parts = append(parts, st.Bar.Render(c.t.T("bar.failed", n)))
+	}
+	if n := len(m.visits.queue); n > 0 {
+		parts = append(parts, st.Bar.Render(c.t.T("bar.queue", n)))
 	}
 	line := strings.Join(parts, st.Bar.Render(" · "))
 	line = ansi.Truncate(line, c.width, "…")

@@ -23,6 +23,10 @@ func (d *deskScreen) view(w, h int) string {
 		field = st.Form.Hint.Render(t.T("scan.idle"))
 	}
 	top := " " + label + field
+	if d.c.visit != "" {
+		// Devices stepped now belong to the visit, and to its one receipt.
+		top += st.Card.Muted.Render("  · " + t.T("desk.invisit", scan.Clean(d.c.visitName)))
+	}
 	h--
 	var cardW, actW, cardH, actH int
 	_, signing := d.dlg.(*signPad)

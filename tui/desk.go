@@ -251,7 +251,7 @@ func (d *deskScreen) submit(raw string) tea.Cmd {
 	d.input.Reset()
 	d.serial, d.card, d.saving = serial, nil, true
 	d.closeDialog()
-	st, by := d.c.store, d.c.actor()
+	st, by := d.c.store, d.c.deskActor()
 	return func() tea.Msg {
 		res, err := st.CheckIn(context.Background(), serial, by)
 		return checkedInMsg{serial: serial, res: res, err: err}
@@ -289,20 +289,38 @@ func (d *deskScreen) openToken(raw string) tea.Cmd {
 // transaction, and prints it if a printer is set. It runs after the step
 // is saved and shown: the step never waits for paper.
 func (d *deskScreen) file(rec *store.ReceiptRecord) tea.Cmd {
-	rs := d.c.receipts
-	if rs == nil || rec == nil {
+	if rec == nil {
 		return nil
 	}
-	t, r := d.c.t, *rec
+	return d.fileFor(rec.Serial, *rec)
+}
+
+// fileFor is file for the receipt of a visit, shown on the card of serial
+// (its first device).
+func (d *deskScreen) fileFor(serial string, r store.ReceiptRecord) tea.Cmd {
+	rs, t := d.c.receipts, d.c.t
+	if rs == nil {
+		return nil
+	}
 	return func() tea.Msg {
 		files, err := rs.Render(t, r)
-		msg := receiptMsg{serial: r.Serial, rec: r, files: files, issued: true, err: err}
+		msg := receiptMsg{serial: serial, rec: r, files: files, issued: true, err: err}
 		if err == nil && rs.Printer.Name != "" {
 			msg.printed = true
 			msg.job, msg.printErr = rs.Print(context.Background(), t, r, files)
 		}
 		return msg
 	}
+}
+
+// visitReceipt shows the first device of a visit that closed with one
+// receipt for its devices, and files the receipt: the official signs it
+// here, once, for them all.
+func (d *deskScreen) visitReceipt(msg visitReceiptMsg) tea.Cmd {
+	card := msg.card
+	d.closeDialog()
+	d.serial, d.card, d.saving = card.Device.Serial, &card, false
+	return d.fileFor(card.Device.Serial, msg.rec)
 }
 
 // reload reads the open tablet's card again.
@@ -364,7 +382,8 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 			cmds = append(cmds, d.reload()) // the timeline lists the receipt
 		}
 	}
-	signs := msg.rec.Kind == string(receipt.HandBack) || msg.rec.Kind == string(receipt.Delivery) || msg.rec.Kind == string(receipt.Return)
+	signs := msg.rec.Kind == string(receipt.HandBack) || msg.rec.Kind == string(receipt.Delivery) || msg.rec.Kind == string(receipt.Return) ||
+		msg.rec.Kind == string(receipt.Visit)
 	if msg.issued && signs && msg.serial == d.serial && d.card != nil {
 		// Handed back, delivered, returned: the official signs, here and now.
 		cmds = append(cmds, d.openPad(msg.rec))
@@ -407,8 +426,11 @@ func RefusalText(t i18n.Catalog, err error) string {
 	}
 	switch r.Code {
 	case store.RefuseDone:
-		if r.Kind == store.KindRequestDone {
+		switch r.Kind {
+		case store.KindRequestDone:
 			return t.T("requests.already")
+		case store.KindFollowedUp:
+			return t.T("visit.followed.already")
 		}
 		return t.T("refuse.done", t.Kind(r.Kind), t.Status(r.Status))
 	case store.RefuseSkip:
@@ -419,6 +441,8 @@ func RefusalText(t i18n.Catalog, err error) string {
 		return t.T("refuse.needs-approval", t.Device(r.Device), scan.Clean(r.Body))
 	case store.RefuseNoSeat:
 		return t.T("refuse.no-seat", scan.Clean(r.Body))
+	case store.RefuseTaken:
+		return t.T("refuse.taken", scan.Clean(r.Who), scan.Clean(r.Where))
 	}
 	return t.T("refuse." + string(r.Code))
 }

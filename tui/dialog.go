@@ -78,7 +78,7 @@ func (d *deskScreen) save(kind store.Kind, change func(ctx context.Context, st *
 		return nil
 	}
 	d.saving = true
-	st, serial, by := d.c.store, d.serial, d.c.actor()
+	st, serial, by := d.c.store, d.serial, d.c.deskActor()
 	return func() tea.Msg {
 		card, err := change(context.Background(), st, serial, by)
 		return savedMsg{serial: serial, kind: kind, card: card, err: err}

@@ -24,6 +24,9 @@ type KeyMap struct {
 	Equipment struct {
 		Views, Approve, Done key.Binding
 	}
+	Visits struct {
+		Next, Call, Arrive, Open, Close, Left, Undo, Meeting, Report, Spans, FollowUps, Done key.Binding
+	}
 	Card struct {
 		Next, Fail, Undo, Employee, Link, Type, Close, Quit, Print, Receipt, Sign key.Binding
 		Issue, Return, Reset                                                      key.Binding
@@ -67,6 +70,19 @@ func NewKeyMap(t i18n.Catalog) KeyMap {
 	k.Equipment.Views = key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", t.T("key.equip.views")))
 	k.Equipment.Approve = b("key.equip.approve", "a")
 	k.Equipment.Done = b("key.equip.done", "d")
+
+	k.Visits.Next = b("key.visit.next", "n")
+	k.Visits.Call = b("key.visit.call", "enter")
+	k.Visits.Arrive = b("key.visit.arrive", "a")
+	k.Visits.Open = b("key.visit.open", "o")
+	k.Visits.Close = b("key.visit.close", "c")
+	k.Visits.Left = b("key.visit.left", "d")
+	k.Visits.Undo = b("key.undo", "u")
+	k.Visits.Meeting = b("key.visit.meeting", "m")
+	k.Visits.Report = b("key.visit.report", "r")
+	k.Visits.Spans = key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1–3", t.T("key.visit.spans")))
+	k.Visits.FollowUps = b("key.visit.followups", "f")
+	k.Visits.Done = b("key.visit.done", "x")
 
 	k.Card.Next = b("key.next", "space")
 	k.Card.Fail = b("key.fail", "f")

@@ -103,6 +103,42 @@ func (r *Receipts) Make(kind string, number int, issued time.Time, c store.Card,
 	return content, receipt.Sign(r.Key, rc), err
 }
 
+// MakeVisit builds the one receipt of a visit's devices (store.Receipter):
+// each device with what happened to it, the official's account as their
+// tablet (or else the first device) has it.
+func (r *Receipts) MakeVisit(number int, issued time.Time, vc store.VisitCard, by store.Actor) (json.RawMessage, string, error) {
+	if len(vc.Lines) == 0 {
+		return nil, "", fmt.Errorf("a visit receipt with no device")
+	}
+	lead := vc.Lines[0].Card
+	for _, l := range vc.Lines {
+		if l.Card.Device.Kind == store.Tablet {
+			lead = l.Card
+			break
+		}
+	}
+	rc := receipt.Receipt{
+		Kind: receipt.Visit, Number: number, Issued: issued.Truncate(time.Second), Serial: vc.Lines[0].Card.Device.Serial,
+		Station: by.Station, Staff: by.Staff, Account: lead.Account(), Primary: lead.UsesPrimary(), Official: vc.Visit.Name,
+	}
+	if o := vc.Official; o != nil {
+		rc.Official, rc.Municipality = o.Name, o.Municipality
+	}
+	for _, l := range vc.Lines {
+		if len(l.Kind) != 1 || !receipt.Kind(l.Kind[0]).Known() {
+			return nil, "", fmt.Errorf("receipt kind %q", l.Kind)
+		}
+		d := l.Card.Device
+		status := string(d.Status)
+		if d.Kind != store.Tablet {
+			status = string(d.Custody)
+		}
+		rc.Items = append(rc.Items, receipt.Item{Kind: receipt.Kind(l.Kind[0]), Device: string(d.Kind), Model: d.Model, Serial: d.Serial, Status: status})
+	}
+	content, err := json.Marshal(rc)
+	return content, receipt.Sign(r.Key, rc), err
+}
+
 // RenderMissing writes the files of every receipt of station that has
 // none yet: a receipt is recorded with its step, and the files follow, so
 // a desk stopped in between renders them when it starts again.
@@ -212,18 +248,29 @@ func Labels(t i18n.Catalog, rc receipt.Receipt) receipt.Labels {
 	if rc.Reason != "" {
 		l.ReasonText = t.T("return." + rc.Reason)
 	}
+	for _, it := range rc.Items {
+		l.Device = t.T("receipt.device.any")
+		what := t.Device(store.DeviceKind(it.Device))
+		if it.Model != "" {
+			what += ", " + it.Model
+		}
+		l.ItemTexts = append(l.ItemTexts, what+": "+t.T("receipt.item."+string(it.Kind)))
+	}
 	return l
 }
 
 // fileBase names a receipt's files: station and number, made safe.
 func fileBase(rec store.ReceiptRecord) string {
-	station := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
-			return r
-		}
-		return '_'
-	}, rec.Station)
-	return fmt.Sprintf("%s-%06d-%s", station, rec.Number, rec.Serial)
+	safe := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+				return r
+			}
+			return '_'
+		}, s)
+	}
+	// A visit's receipt is named for its visit ("visit_0193…").
+	return fmt.Sprintf("%s-%06d-%s", safe(rec.Station), rec.Number, safe(rec.Serial))
 }
 
 // Render writes a receipt's A4 PDF, slip PDF and PNG, each to a temporary

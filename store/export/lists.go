@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -198,3 +199,95 @@ func Reminders(words Words, rs []remind.Recipient) Table {
 	}
 	return b.t
 }
+
+// Visits is the walk-in desk's log: a row per visit, oldest first. topic
+// names a topic code in the export's words (nil: the code).
+func Visits(words Words, topic func(string) string, vs []store.Visit) Table {
+	b := newTable("visits", words, "arrived_at", "name", "official", "topic", "note", "meeting", "called_at", "station", "staff",
+		"waited_min", "closed_at", "outcome", "handled_min", "ticket", "training_what", "training_for", "followed_up_at", "devices")
+	for _, v := range vs {
+		meeting := ""
+		if v.Meeting.Body != "" {
+			meeting = v.Meeting.Body + " " + v.Meeting.Day
+		}
+		var waited, handled any = "", "" // minutes, as numbers; empty when not measured
+		if w, ok := v.Waiting(); ok {
+			waited = minutesInt(w)
+		}
+		if h, ok := v.Handling(); ok {
+			handled = minutesInt(h)
+		}
+		var devices []string
+		for _, d := range v.Devices {
+			devices = append(devices, d.Serial)
+		}
+		b.row(v.Arrived, v.Name, v.Official, topicWord(topic, v.Topic), v.Note, meeting, v.Called, v.Station, v.Staff,
+			waited, v.Closed, b.word("visit.outcome.", string(v.Outcome)), handled, v.Ticket, v.TrainingWhat, v.TrainingFor,
+			v.FollowedUp, b.list(devices))
+	}
+	return b.t
+}
+
+// VisitReport is the walk-in desk's report as tables, a workbook's
+// sheets: the figures (visits, served, left, at meetings, waiting and
+// handling times), visits by day, by hour, by topic, by outcome, by
+// municipality and body, at each meeting, and the follow-ups still open.
+func VisitReport(words Words, topic func(string) string, r store.VisitReport) []Table {
+	figures := newTable("visit_figures", words, "count_of", "count")
+	for _, f := range []struct {
+		code string
+		n    int
+	}{{"visits", r.Visits}, {"served", r.Served}, {"left", r.Left}, {"office_hours", r.OfficeHours}, {"at_meetings", r.Visits - r.OfficeHours},
+		{"waiting_median_min", minutesInt(r.Waiting.Median)}, {"waiting_p90_min", minutesInt(r.Waiting.P90)},
+		{"handling_median_min", minutesInt(r.Handling.Median)}, {"handling_p90_min", minutesInt(r.Handling.P90)}} {
+		figures.row(figures.word("csv.count.", f.code), f.n)
+	}
+	tally := func(name, col string, ts []store.Tally, key func(string) string) Table {
+		b := newTable(name, words, col, "count")
+		for _, t := range ts {
+			b.row(key(t.Key), t.N)
+		}
+		return b.t
+	}
+	same := func(s string) string { return s }
+	hours := newTable("visits_by_hour", words, "hour", "count")
+	for h, n := range r.ByHour {
+		if n > 0 {
+			hours.row(fmt.Sprintf("%02d", h), n)
+		}
+	}
+	place := newTable("visits_by_place", words, "municipality", "body", "count")
+	for _, m := range r.ByMunicipality {
+		place.row(m.Key, "", m.N)
+	}
+	for _, bd := range r.ByBody {
+		place.row("", bd.Key, bd.N)
+	}
+	follow := newTable("follow_ups", words, "closed_at", "name", "outcome", "ticket", "training_what", "training_for", "staff", "station")
+	for _, v := range r.FollowUps {
+		follow.row(v.Closed, v.Name, follow.word("visit.outcome.", string(v.Outcome)), v.Ticket, v.TrainingWhat, v.TrainingFor, v.Staff, v.Station)
+	}
+	outcome := func(code string) string {
+		if code == "" {
+			code = "open"
+		}
+		if words == nil {
+			return code
+		}
+		return words("visit.outcome." + code)
+	}
+	return []Table{figures.t, tally("visits_by_day", "day", r.ByDay, same), hours.t,
+		tally("visits_by_topic", "topic", r.ByTopic, func(c string) string { return topicWord(topic, c) }),
+		tally("visits_by_outcome", "outcome", r.ByOutcome, outcome), place.t,
+		tally("visits_at_meetings", "meeting", r.AtMeetings, same), follow.t}
+}
+
+func topicWord(topic func(string) string, code string) string {
+	if topic == nil {
+		return code
+	}
+	return topic(code)
+}
+
+// minutesInt is a duration in whole minutes, rounded.
+func minutesInt(d time.Duration) int { return int(d.Round(time.Minute) / time.Minute) }

@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"dropin/receipt"
+	"dropin/receipt/station"
+	"dropin/store"
+	"dropin/tui/i18n"
+)
+
+// A morning at the walk-in desk at 80x24, in bokmål and Swedish: three
+// people in the queue (one typed in by hand), one with the desk, the
+// desk at a council meeting. Regenerate with: go test ./tui -run
+// TestWalkInMorningAt80x24 -update
+func TestWalkInMorningAt80x24(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.Bokmal, i18n.Swedish} {
+		t.Run(string(lang), func(t *testing.T) {
+			h := newHarness(t, 80, 24, lang)
+			at := time.Date(2026, 4, 14, 8, 0, 0, 0, time.Local)
+			h.store.SetClock(func() time.Time { at = at.Add(3 * time.Minute); return at })
+			smallRoster(t, h.store)
+			ctx := context.Background()
+			by := store.Actor{Station: "skranke-1", Staff: "KN"}
+			if err := h.store.SetMeeting(ctx, &store.Meeting{Body: "Kommunestyret", Day: "2026-04-14"}); err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range []store.VisitInput{
+				{Official: "tone.ekle@levanger.kommune.no", Topic: "teams", Note: "får ikke åpnet møtet"},
+				{Official: "hege.skjaervo@verdal.kommune.no", Topic: "password"},
+				{Official: "bjorg.brenne@verdal.kommune.no", Topic: "agenda"},
+			} {
+				if _, err := h.store.Arrive(ctx, in, by); err != nil {
+					t.Fatal(err)
+				}
+			}
+			h.m.screen = screenVisits
+			h.run(h.m.page().open())
+			h.press("n") // Tone is first
+			// Someone not on the roster joins by name.
+			h.press("a")
+			h.press("Åse Ødegård-Løvås")
+			h.special(tea.KeyDown)
+			h.special(tea.KeyEnter) // not on the list: the name as typed
+			h.special(tea.KeyDown)
+			h.special(tea.KeyEnter) // e-mail
+			h.special(tea.KeyEnter) // no note
+			h.clk.advance(7 * time.Minute)
+			h.m.flash = flash{}
+			h.fitsTheTerminal(80, 24)
+			for _, want := range []string{"Tone Ekle", "Hege Skjærvø", "Bjørg Brenne", "Åse Ødegård-Løvås", "Kommunestyret"} {
+				h.wantScreen(want)
+			}
+			golden.RequireEqual(t, h.screen())
+		})
+	}
+}
+
+// The whole of a visit at the keys: someone joins the queue by name
+// search, is called with one key, leaves with a closed visit; another
+// leaves the queue unserved; an escalation without a ticket is refused
+// and one with a ticket is followed up from the follow-up list.
+func TestWalkInAtTheKeys(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.store.SetClock(h.clk.now) // the report's day is the desk's
+	smallRoster(t, h.store)
+	ctx := context.Background()
+	h.m.screen = screenVisits
+	h.run(h.m.page().open())
+
+	h.press("a")
+	h.press("tone")
+	h.special(tea.KeyEnter) // Tone Ekle, the first found
+	h.special(tea.KeyEnter) // the first topic: login and accounts
+	h.press("glemt passord")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Tone Ekle står i kø", "Kø · 1 venter", "Innlogging og kontoer")
+	h.press("a")
+	h.press("siri")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Kø · 2 venter", "kø 2")
+
+	h.press("c")
+	h.wantScreen("Du har ikke noe besøk åpent.")
+	h.press("n")
+	h.wantScreen("Tatt: Tone Ekle", "Hos deg nå", "«glemt passord»", "kø 1")
+	h.press("n")
+	h.wantScreen("Avslutt besøket med Tone Ekle først (c).")
+
+	// Escalated without a ticket: refused, the form stays.
+	h.press("c")
+	h.special(tea.KeyDown)
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Eskalering trenger saksnummeret hos IT.", "Saksnummer hos IT")
+	h.press("INC0042")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Besøket med Tone Ekle er avsluttet: eskalert til IT.", "Ingen hos deg.", "Til oppfølging: 1 eskalert til IT")
+
+	// Siri gives up waiting.
+	h.press("d")
+	h.wantScreen("Siri Lund gikk fra køen.", "Kø · 0 venter")
+
+	h.press("f")
+	h.wantScreen("Til oppfølging · 1", "IT-sak INC0042")
+	h.press("x")
+	h.wantScreen("Fulgt opp: Tone Ekle.", "Til oppfølging · 0")
+
+	vs, err := h.store.Visits(ctx, time.Time{}, time.Time{})
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("visits: %+v %v", vs, err)
+	}
+	if tone := vs[0]; tone.Outcome != store.Escalated || tone.Ticket != "INC0042" || tone.FollowedUp.IsZero() || tone.Staff != "KN" {
+		t.Fatalf("Tone's visit: %+v", tone)
+	}
+	if siri := vs[1]; siri.Outcome != store.Left || !siri.Called.IsZero() {
+		t.Fatalf("Siri's visit: %+v", siri)
+	}
+
+	// The report counts them.
+	h.press("r")
+	h.wantScreen("2 besøk · 1 tatt imot · 1 gikk · 0 på møter", "Emner: Innlogging og kontoer 2")
+}
+
+// Two tablets handed in during one visit: each scan at the desk is the
+// visit's, no receipt of their own; closing the visit makes one receipt
+// listing both, which the official signs once at the desk; its token
+// verifies and its QR holds it.
+func TestOneSignatureForAVisitsDevices(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	rs := withReceipts(t, h, receipt.Printer{})
+	smallRoster(t, h.store)
+	ctx := context.Background()
+	h.m.screen = screenVisits
+	h.run(h.m.page().open())
+	h.press("o")
+	h.press("arne")
+	h.special(tea.KeyEnter)
+	for range 5 {
+		h.special(tea.KeyDown) // new device set-up
+	}
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Besøk åpnet for Arne Nordmann.", "Hos deg nå")
+
+	// At the desk, both tablets (his and the one he brought for a
+	// colleague) are checked in: the visit's, not receipts of their own.
+	h.m.screen = screenDesk
+	before, _ := h.store.ReceiptsOfStation(ctx, "skranke-1") // the roster's own check-ins
+	for _, serial := range []string{"NC2FBKC1MW", "XXRHZ2RQYX"} {
+		h.scan(serial)
+		h.wantScreen("besøk: Arne Nordmann")
+		if c := h.card(); c.Status != store.Received {
+			t.Fatalf("%s is %s", serial, c.Status)
+		}
+	}
+	if recs, _ := h.store.ReceiptsOfStation(ctx, "skranke-1"); len(recs) != len(before) {
+		t.Fatalf("steps in a visit made receipts of their own: %+v", recs)
+	}
+
+	h.m.screen = screenVisits
+	h.run(h.m.page().open())
+	h.wantScreen("NC2FBKC1MW mottatt", "XXRHZ2RQYX mottatt")
+	h.press("c")
+	h.special(tea.KeyEnter) // solved
+	h.special(tea.KeyEnter) // no note
+	// The desk shows the first tablet and the pad for the one receipt.
+	if h.m.screen != screenDesk {
+		t.Fatalf("after the close the screen is %d, want the desk with the pad", h.m.screen)
+	}
+	recs, _ := h.store.ReceiptsOfStation(ctx, "skranke-1")
+	if len(recs) != len(before)+1 || recs[len(recs)-1].Kind != string(receipt.Visit) {
+		t.Fatalf("receipts after the close: %d, the last %+v", len(recs), recs[len(recs)-1])
+	}
+	rec := recs[len(recs)-1]
+	h.wantScreen(fmt.Sprintf("Signer kvittering %d", rec.Number))
+	h.press("n")
+	h.press("Arne Nordmann")
+	h.special(tea.KeyEnter)
+	h.wantScreen(fmt.Sprintf("kvittering %d er signert", rec.Number))
+
+	signed, _ := h.store.Receipt(ctx, "skranke-1", rec.Number)
+	rc, err := station.Contents(signed)
+	if err != nil || len(rc.Items) != 2 || rc.Items[0].Serial != "NC2FBKC1MW" || rc.Items[1].Serial != "XXRHZ2RQYX" || rc.Official != "Arne Nordmann" {
+		t.Fatalf("the visit receipt: %+v %v", rc, err)
+	}
+	tok, err := receipt.Verify(signed.Token, rs.Keyring)
+	if err != nil || !tok.Signed || !tok.Matches(rc) || !rc.SignatureIntact() {
+		t.Fatalf("the signed visit receipt does not verify: %+v %v", tok, err)
+	}
+	if v, err := station.VerifyToken(ctx, h.store, rs.Keyring, signed.Token); err != nil {
+		t.Fatalf("verify as the command line does: %+v %v", v, err)
+	}
+	// Both tablets find the one receipt; signing it again is refused.
+	for _, serial := range []string{"NC2FBKC1MW", "XXRHZ2RQYX"} {
+		rs, _ := h.store.ReceiptsOf(ctx, serial)
+		if len(rs) != 1 || rs[0].Number != rec.Number {
+			t.Fatalf("%s's receipts: %+v", serial, rs)
+		}
+	}
+	h.press("s")
+	h.wantScreen(fmt.Sprintf("Kvittering %d er allerede signert.", rec.Number))
+	// The files follow the record: the signed receipt's PDF and PNG
+	// (whose QR the receipt package's tests decode) are written.
+	files := rs.FilesOf(signed)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if exists(files.A4) && exists(files.PNG) {
+			return
+		}
+	}
+	t.Fatalf("the visit receipt's files were not written: %+v", files)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
