@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -32,6 +33,7 @@ type options struct {
 	central string // the sync service's URL
 	token   string // this station's token there
 	rules   string // the entitlement rules file
+	topics  string // the walk-in desk's topics file
 	exports string // the folder a workbook goes to when no file is named
 
 	hostStation string // the host name, when it is the station's name
@@ -48,6 +50,7 @@ func defaults(getenv func(string) string) options {
 		central: getenv("DROPIN_CENTRAL"),
 		token:   getenv("DROPIN_TOKEN"),
 		rules:   getenv("DROPIN_RULES"),
+		topics:  getenv("DROPIN_TOPICS"),
 		exports: getenv("DROPIN_EXPORTS"),
 	}
 	if o.lang == "" {
@@ -100,18 +103,20 @@ func (o *options) register(root *cobra.Command) {
 	fs.StringVar(&o.central, "central", o.central, "the sync service's `URL` (env DROPIN_CENTRAL; none: the desk works alone)")
 	fs.StringVar(&o.token, "token", o.token, "this station's `token` for the sync service (env DROPIN_TOKEN)")
 	fs.StringVar(&o.rules, "rules", o.rules, "the entitlement rules `file` (env DROPIN_RULES; default rules.txt beside the database, else the guideline's rules)")
+	fs.StringVar(&o.topics, "topics", o.topics, "the walk-in desk's topics `file` (env DROPIN_TOPICS; default topics.txt beside the database, else the built-in list)")
 	root.RegisterFlagCompletionFunc("lang", cobra.FixedCompletions([]string{"nb\tbokmål", "sv\tsvenska", "en\tEnglish"}, cobra.ShellCompDirectiveNoFileComp))
 	root.RegisterFlagCompletionFunc("paper", cobra.FixedCompletions([]string{"a4", "slip\t80 mm"}, cobra.ShellCompDirectiveNoFileComp))
 	root.MarkPersistentFlagFilename("db", "db")
 	fs.StringVar(&o.exports, "exports", o.exports, "the `folder` Excel exports go to when no file is named (env DROPIN_EXPORTS; default the current folder)")
 	root.MarkPersistentFlagFilename("rules", "txt")
+	root.MarkPersistentFlagFilename("topics", "txt")
 	root.MarkPersistentFlagDirname("exports")
 }
 
 // settle reads a leading ~ in the shared flags' paths as the home
 // folder, wherever the value came from (a flag, --db=~/x, or DROPIN_DB).
 func (o *options) settle() {
-	o.db, o.rules, o.exports = tui.ExpandHome(o.db), tui.ExpandHome(o.rules), tui.ExpandHome(o.exports)
+	o.db, o.rules, o.topics, o.exports = tui.ExpandHome(o.db), tui.ExpandHome(o.rules), tui.ExpandHome(o.topics), tui.ExpandHome(o.exports)
 	if o.station == "" {
 		o.station = o.hostStation
 	}
@@ -130,19 +135,36 @@ func (o options) actor(command string) store.Actor {
 // the database, else the guideline's rules built in. A rules file that
 // is named but missing, or has a bad line, stops the command.
 func (o options) loadRules() (*store.Rules, error) {
-	path := o.rules
+	r, err := loadBeside(o, o.rules, "rules.txt", store.ParseRules)
+	if r == nil && err == nil {
+		return store.MustDefaultRules(), nil
+	}
+	return r, err
+}
+
+// loadTopics reads the walk-in desk's topics the same way: --topics, else
+// topics.txt beside the database, else the built-in list (nil).
+func (o options) loadTopics() (*store.Topics, error) {
+	return loadBeside(o, o.topics, "topics.txt", store.ParseTopics)
+}
+
+// loadBeside reads a file the municipality may write: the one named, else
+// name beside the database; nil when neither is there. A file that is
+// named but missing, or that parse refuses, is an error.
+func loadBeside[T any](o options, given, name string, parse func(io.Reader, string) (*T, error)) (*T, error) {
+	path := given
 	if path == "" {
-		path = filepath.Join(filepath.Dir(o.db), "rules.txt")
+		path = filepath.Join(filepath.Dir(o.db), name)
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			return store.MustDefaultRules(), nil
+			return nil, nil
 		}
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(name, ".txt"), err)
 	}
 	defer f.Close()
-	return store.ParseRules(f, path)
+	return parse(f, path)
 }
 
 // receipts opens the station's receipt keys and folder, beside the
@@ -210,6 +232,12 @@ func openUnchecked(ctx context.Context, o options) (*store.Store, error) {
 		return nil, err
 	}
 	st.SetRules(rules)
+	topics, err := o.loadTopics()
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	st.SetTopics(topics)
 	return st, nil
 }
 

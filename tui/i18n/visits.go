@@ -4,10 +4,11 @@ package i18n
 // the report, its exports and the visit receipt.
 var visitWords = map[Lang]map[string]string{
 	Bokmal: {
-		"title.visits":   "Besøk",
-		"bar.queue":      "kø %d",
-		"desk.invisit":   "besøk: %s",
-		"key.visit.next": "neste", "key.visit.call": "ta valgt", "key.visit.arrive": "ny i kø", "key.visit.open": "besøk nå",
+		"title.visits":     "Besøk",
+		"visits.cli.title": "Besøk ved skranken %s–%s",
+		"bar.queue":        "kø %d",
+		"desk.invisit":     "besøk: %s",
+		"key.visit.next":   "neste", "key.visit.call": "ta valgt", "key.visit.arrive": "ny i kø", "key.visit.open": "besøk nå",
 		"key.visit.close": "avslutt", "key.visit.left": "gikk", "key.visit.meeting": "møte", "key.visit.report": "rapport",
 		"key.visit.spans": "i dag/7/30 dager", "key.visit.followups": "oppfølging", "key.visit.done": "fulgt opp",
 
@@ -122,10 +123,11 @@ var visitWords = map[Lang]map[string]string{
 		"csv.count.handling_median_min": "behandlingstid, median (min)", "csv.count.handling_p90_min": "behandlingstid, 90 % innen (min)",
 	},
 	Swedish: {
-		"title.visits":   "Besök",
-		"bar.queue":      "kö %d",
-		"desk.invisit":   "besök: %s",
-		"key.visit.next": "nästa", "key.visit.call": "ta vald", "key.visit.arrive": "ny i kö", "key.visit.open": "besök nu",
+		"title.visits":     "Besök",
+		"visits.cli.title": "Besök vid disken %s–%s",
+		"bar.queue":        "kö %d",
+		"desk.invisit":     "besök: %s",
+		"key.visit.next":   "nästa", "key.visit.call": "ta vald", "key.visit.arrive": "ny i kö", "key.visit.open": "besök nu",
 		"key.visit.close": "avsluta", "key.visit.left": "gick", "key.visit.meeting": "möte", "key.visit.report": "rapport",
 		"key.visit.spans": "i dag/7/30 dagar", "key.visit.followups": "uppföljning", "key.visit.done": "uppföljd",
 
@@ -240,10 +242,11 @@ var visitWords = map[Lang]map[string]string{
 		"csv.count.handling_median_min": "handläggningstid, median (min)", "csv.count.handling_p90_min": "handläggningstid, 90 % inom (min)",
 	},
 	English: {
-		"title.visits":   "Visits",
-		"bar.queue":      "queue %d",
-		"desk.invisit":   "visit: %s",
-		"key.visit.next": "next", "key.visit.call": "take selected", "key.visit.arrive": "join queue", "key.visit.open": "visit now",
+		"title.visits":     "Visits",
+		"visits.cli.title": "Walk-in visits %s–%s",
+		"bar.queue":        "queue %d",
+		"desk.invisit":     "visit: %s",
+		"key.visit.next":   "next", "key.visit.call": "take selected", "key.visit.arrive": "join queue", "key.visit.open": "visit now",
 		"key.visit.close": "close", "key.visit.left": "left", "key.visit.meeting": "meeting", "key.visit.report": "report",
 		"key.visit.spans": "today/7/30 days", "key.visit.followups": "follow-ups", "key.visit.done": "followed up",
 

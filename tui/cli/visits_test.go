@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"dropin/store"
+)
+
+// The walk-in desk from the command line: meeting mode, a topics file
+// beside the database (a bad one refused by line), the report's figures
+// as text and as a workbook, and the follow-ups.
+func TestVisitsCommands(t *testing.T) {
+	dir := t.TempDir()
+	c := &cli{t: t, db: filepath.Join(dir, "dropin.db")}
+	do := func(want int, args ...string) string { t.Helper(); return c.do(want, args...) }
+	do(0, "import", "../../store/testdata/forteckning-ockero.csv")
+	if got := do(0, "visits", "meeting", "Kommunfullmäktige", "--day", "2026-04-14"); !strings.Contains(got, "Møtemodus: Kommunfullmäktige 2026-04-14") {
+		t.Fatalf("meeting: %s", got)
+	}
+	do(2, "visits", "meeting", "KF", "--day", "14.4.2026")
+
+	// The municipality's own topics, beside the database.
+	os.WriteFile(filepath.Join(dir, "topics.txt"), []byte("teams\nvpn ; VPN og fjerntilgang\n"), 0o600)
+	if got := do(0, "visits", "topics"); !strings.Contains(got, "vpn            VPN og fjerntilgang") || !strings.Contains(got, "teams          Teams") {
+		t.Fatalf("topics: %s", got)
+	}
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte("teams\nVPN\n"), 0o600)
+	do(1, "visits", "topics", "check", bad)
+	if !strings.Contains(c.errb.String(), "bad.txt:2: ") {
+		t.Fatalf("bad topics: %s", c.errb.String())
+	}
+
+	// A morning in the log: one visit at the meeting, escalated; one
+	// that left the queue.
+	ctx := context.Background()
+	st, err := store.Open(ctx, c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topics, err := store.ParseTopics(strings.NewReader("teams\nvpn ; VPN og fjerntilgang\n"), "topics.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetTopics(topics)
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	v, err := st.OpenVisit(ctx, store.VisitInput{Official: "nils.nilsson@ockero.se", Topic: "vpn"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.CloseVisit(ctx, v.ID, store.VisitInput{Outcome: store.Escalated, Ticket: "INC0042"}, by); err != nil {
+		t.Fatal(err)
+	}
+	st.SetMeeting(ctx, nil)
+	w, _ := st.Arrive(ctx, store.VisitInput{Name: "Åse Ødegård", Topic: "teams"}, by)
+	st.CloseVisit(ctx, w.ID, store.VisitInput{Outcome: store.Left}, by)
+	st.Close()
+
+	got := do(0, "visits", "report")
+	for _, want := range []string{"2 besøk · 1 tatt imot · 1 gikk · 1 på møter", "VPN og fjerntilgang", "Kommunfullmäktige 2026-04-14",
+		"eskalert til IT", "Nils Nilsson  IT-sak INC0042", "median 0 min"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	do(2, "visits", "report", "--from", "april")
+	if got := do(0, "visits", "followups", "--lang", "en"); !strings.Contains(got, "Nils Nilsson  IT ticket INC0042  (KN, skranke-1)") {
+		t.Fatalf("follow-ups: %s", got)
+	}
+	book := filepath.Join(dir, "besok.xlsx")
+	do(0, "visits", "report", "--excel", "-o", book)
+	f, err := excelize.OpenFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Besøk")
+	if err != nil || len(rows) != 3 || rows[1][1] != "Nils Nilsson" || rows[1][3] != "VPN og fjerntilgang" || rows[2][11] != "gikk uten hjelp" {
+		t.Fatalf("the visits sheet: %q %v", rows, err)
+	}
+	figures, _ := f.GetRows("Tall")
+	if len(figures) < 3 || figures[1][0] != "besøk" || figures[1][1] != "2" {
+		t.Fatalf("the figures sheet: %q", figures)
+	}
+	if got := do(0, "visits", "list", "--codes"); !strings.HasPrefix(got, "arrived_at,name,official,topic,") || !strings.Contains(got, ",vpn,") {
+		t.Fatalf("visits list --codes:\n%s", got)
+	}
+}
