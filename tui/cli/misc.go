@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -95,11 +96,12 @@ func (a *app) syncCmd() *cobra.Command {
 	}
 }
 
-// rulesCmd prints the entitlement rules in use, or checks a rules file.
-func (a *app) rulesCmd() *cobra.Command {
-	check := &cobra.Command{
+// checkFileCmd checks a file the municipality writes (rules, topics) and
+// says what is wrong, by line.
+func checkFileCmd[T any](what string, parse func(io.Reader, string) (*T, error)) *cobra.Command {
+	return &cobra.Command{
 		Use:   "check FILE",
-		Short: "check a rules file and say what is wrong, by line",
+		Short: "check a " + what + " file and say what is wrong, by line",
 		Args:  usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(tui.ExpandHome(args[0]))
@@ -107,14 +109,19 @@ func (a *app) rulesCmd() *cobra.Command {
 				return err
 			}
 			defer f.Close()
-			if _, err := store.ParseRules(f, args[0]); err != nil {
+			if _, err := parse(f, args[0]); err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), scan.CleanText(err.Error()))
 				return errQuiet
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: the rules are fine\n", scan.Clean(args[0]))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: the %s are fine\n", scan.Clean(args[0]), what)
 			return nil
 		},
 	}
+}
+
+// rulesCmd prints the entitlement rules in use, or checks a rules file.
+func (a *app) rulesCmd() *cobra.Command {
+	check := checkFileCmd("rules", store.ParseRules)
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "print the entitlement rules in use, or check a rules file",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -318,24 +317,7 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 }
 
 func (a *app) visitsTopicsCmd() *cobra.Command {
-	check := &cobra.Command{
-		Use:   "check FILE",
-		Short: "check a topics file and say what is wrong, by line",
-		Args:  usageArgs(cobra.ExactArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := os.Open(tui.ExpandHome(args[0]))
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			if _, err := store.ParseTopics(f, args[0]); err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), scan.CleanText(err.Error()))
-				return errQuiet
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: the topics are fine\n", scan.Clean(args[0]))
-			return nil
-		},
-	}
+	check := checkFileCmd("topics", store.ParseTopics)
 	cmd := &cobra.Command{
 		Use:   "topics",
 		Short: "list the topics visits are filed under (from --topics, topics.txt beside the database, or built in)",
