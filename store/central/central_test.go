@@ -148,11 +148,32 @@ func TestStationsConverge(t *testing.T) {
 		t.Fatal(err)
 	}
 	kinds := []store.Kind{store.KindUpgrading, store.KindUpgraded, store.KindFirstLogin, store.KindHandedBack, store.KindFailed, store.KindResolved, store.KindUndo}
-	reached := map[store.Status]bool{} // what the random steps took tablets through
+	reached := map[store.Status]bool{}    // what the random steps took tablets through
+	visits := map[store.VisitState]bool{} // and the walk-in visits
 	for range 400 {
 		s := stations[rng.IntN(len(stations))]
 		serial := fmt.Sprintf("TAB%06d", rng.IntN(12))
-		switch r := rng.IntN(20); {
+		switch r := rng.IntN(24); {
+		case r == 20: // someone joins the walk-in queue at this desk
+			s.st.Arrive(ctx, store.VisitInput{Name: fmt.Sprintf("Visitor %d", rng.IntN(1000)), Topic: "teams"}, s.by)
+		case r == 21: // the next one is called: two desks may call the same one before they sync
+			if v, err := s.st.CallNext(ctx, s.by); err == nil {
+				visits[v.State] = true
+			}
+		case r == 22, r == 23: // a desk closes its visit, or marks a queued one as gone
+			open, _ := s.st.OpenVisits(ctx)
+			queue, _ := s.st.Queue(ctx)
+			for _, v := range open {
+				if v.Station == s.name {
+					if v, _, err := s.st.CloseVisit(ctx, v.ID, store.VisitInput{Outcome: store.Solved}, s.by); err == nil {
+						visits[v.State] = true
+					}
+					break
+				}
+			}
+			if r == 23 && len(queue) > 0 {
+				s.st.CloseVisit(ctx, queue[len(queue)-1].ID, store.VisitInput{Outcome: store.Left}, s.by)
+			}
 		case r < 4:
 			if res, err := s.st.CheckIn(ctx, serial, s.by); err == nil {
 				reached[res.Card.Device.Status] = true
@@ -221,6 +242,22 @@ func TestStationsConverge(t *testing.T) {
 	// ladder, failures and undos (the end state alone is a matter of luck).
 	if len(reached) < 4 {
 		t.Fatalf("the random steps reached too few statuses to prove much: %v", reached)
+	}
+	if !visits[store.VisitOpen] || !visits[store.VisitClosed] {
+		t.Fatalf("the random steps called and closed too few visits to prove much: %v", visits)
+	}
+	// The queue is the same at every desk, in the same order.
+	queue, _ := stations[0].st.Queue(ctx)
+	for _, s := range stations[1:] {
+		got, _ := s.st.Queue(ctx)
+		if len(got) != len(queue) {
+			t.Fatalf("%s's queue has %d, %s's %d", s.name, len(got), stations[0].name, len(queue))
+		}
+		for i := range got {
+			if got[i].ID != queue[i].ID {
+				t.Fatalf("%s's queue differs at %d", s.name, i)
+			}
+		}
 	}
 }
 
