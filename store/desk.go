@@ -113,15 +113,28 @@ func (s *Store) Register(ctx context.Context, serial, model, official string, by
 	return s.RegisterKind(ctx, serial, model, Tablet, official, by)
 }
 
-// RegisterKind is Register for a device of any kind.
+// RegisterKind is Register for a device of any kind. A laptop or a phone
+// goes into stock (RegisterStock): only the migration's tablets are
+// handed in.
 func (s *Store) RegisterKind(ctx context.Context, serial, model string, kind DeviceKind, official string, by Actor) (Card, error) {
+	stock := kind != "" && kind != Tablet
+	return s.register(ctx, serial, Input{Model: model, Official: official, Device: kind, Stock: stock}, by)
+}
+
+// RegisterStock records new equipment of any kind (a tablet bought for
+// the next term, too) into stock: not a hand-in, so no hand-in receipt;
+// in stock from the start, following the lifecycle, never the upgrade.
+func (s *Store) RegisterStock(ctx context.Context, serial, model string, kind DeviceKind, by Actor) (Card, error) {
+	return s.register(ctx, serial, Input{Model: model, Device: kind, Stock: true}, by)
+}
+
+func (s *Store) register(ctx context.Context, serial string, in Input, by Actor) (Card, error) {
 	return s.change(ctx, serial, by, func(tx wtx, evs []Event) ([]Event, error) {
-		if err := s.checkOfficial(ctx, tx, official); err != nil {
+		if err := s.checkOfficial(ctx, tx, in.Official); err != nil {
 			return nil, err
 		}
-		evs, err := s.apply(ctx, tx, serial, evs, KindRegistered, Input{Model: model, Official: official, Device: kind}, by)
-		if err != nil || (kind != "" && kind != Tablet) {
-			// Equipment goes into stock: registering it is not a hand-in.
+		evs, err := s.apply(ctx, tx, serial, evs, KindRegistered, in, by)
+		if err != nil || in.Stock {
 			return evs, err
 		}
 		return s.apply(ctx, tx, serial, evs, KindReceived, Input{}, by)
@@ -218,7 +231,7 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 	}{1}
 	switch k {
 	case KindRegistered:
-		cycle, payload = 1, registeredPayload{V: 1, Model: in.Model, Official: in.Official, Device: string(in.Device)}
+		cycle, payload = 1, registeredPayload{V: 1, Model: in.Model, Official: in.Official, Device: string(in.Device), Stock: in.Stock}
 	case KindReceived:
 		if d.Step == HandedBack {
 			cycle++ // back again: a new visit

@@ -88,6 +88,7 @@ type (
 		Model    string `json:"model,omitempty"`
 		Official string `json:"official,omitempty"`
 		Device   string `json:"device,omitempty"` // the kind; a tablet when empty
+		Stock    bool   `json:"stock,omitempty"`  // new equipment into stock: the lifecycle, not the ladder
 	}
 	receivedPayload struct {
 		V     int    `json:"v"`

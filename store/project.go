@@ -22,6 +22,7 @@ type Device struct {
 	FailureID     string
 	FailureReason string
 	Employee      bool
+	Stock         bool   // registered as new equipment into stock: the lifecycle, not the ladder
 	LastStep      string // the event Undo would cancel
 	Updated       HLC
 	Station       string // where it was last changed
@@ -81,7 +82,7 @@ func projectDevice(serial string, evs []Event) (Device, error) {
 				return d, err
 			}
 			d.Known = true
-			d.Model = p.Model
+			d.Model, d.Stock = p.Model, p.Stock
 			if k, ok := ParseDeviceKind(p.Device); ok {
 				d.Kind = k
 			}
@@ -156,7 +157,7 @@ func projectDevice(serial string, evs []Event) (Device, error) {
 		d.Status, d.FailureID, d.FailureReason = Failed, failure.ID, p.Reason
 	case d.Employee && d.Step == Expected:
 		d.Status = EmployeeTrack
-	case d.Kind != Tablet:
+	case d.Kind != Tablet, d.Stock:
 		d.Status = Lifecycle
 	}
 	return d, nil

@@ -478,3 +478,34 @@ func TestKilledMidQueue(t *testing.T) {
 	}
 	t.Logf("%d kills, %d arrivals and %d calls acknowledged, all present", kills, len(arrived), len(called))
 }
+
+// New equipment into stock, a tablet for the next term as well as a
+// laptop: no hand-in, no receipt, in stock from the start, and never on
+// the upgrade ladder or the chase list.
+func TestIntoStock(t *testing.T) {
+	ctx := context.Background()
+	s := ockero(t)
+	s.SetReceipter(visitReceipter{})
+	for _, d := range []struct {
+		serial string
+		kind   DeviceKind
+	}{{"TABNEXT0001", Tablet}, {"C02NEXT0001", Laptop}} {
+		card, err := s.RegisterStock(ctx, d.serial, "new", d.kind, desk)
+		if err != nil || card.Receipt != nil {
+			t.Fatalf("%s into stock: receipt %+v, %v", d.serial, card.Receipt, err)
+		}
+		if dv := card.Device; dv.Status != Lifecycle || dv.Custody != InStock || dv.ReceivedAt != 0 {
+			t.Fatalf("%s: %+v", d.serial, dv)
+		}
+		if _, ok := NextStep(card.Device); ok {
+			t.Fatalf("%s in stock is offered a step on the ladder", d.serial)
+		}
+		_, err = s.Step(ctx, d.serial, KindReceived, Input{}, desk)
+		refusal(t, err, RefuseNotTablet)
+	}
+	// It is issued like any equipment.
+	if card, err := s.Issue(ctx, "TABNEXT0001", "marta.jonsson@ockero.se", Request{}, desk); err != nil || card.Device.Custody != Issued {
+		t.Fatalf("issue the stock tablet: %+v %v", card.Device, err)
+	}
+	assertRebuildKeeps(t, s)
+}

@@ -196,6 +196,7 @@ type Input struct {
 	Ref       string     // undo: the event to cancel; empty for the tablet's last step
 	Batch     string     // received: the batch the tablet came in with, if any
 	Device    DeviceKind // registered: the kind of device (a tablet when empty)
+	Stock     bool       // registered: new equipment into stock, not a hand-in
 	Request   Request    // issued: help and training asked for
 	// issued: what the official is entitled to and the kinds they have;
 	// a nil Entitlement skips the entitlement checks.
@@ -221,7 +222,7 @@ func Check(d Device, k Kind, in Input) error {
 	switch {
 	case ladderKind(k):
 		switch {
-		case d.Kind != "" && d.Kind != Tablet:
+		case d.Kind != "" && d.Kind != Tablet, d.Stock:
 			return &Refusal{Code: RefuseNotTablet, Kind: k, Status: d.Status, Device: d.Kind}
 		case d.Status == Failed:
 			return refuse(RefuseFailed)

@@ -17,8 +17,16 @@ import (
 // official next.
 type registerDialog struct {
 	model textinput.Model
-	kind  int // index into store.DeviceKinds
+	kind  int // index into registerKinds
 }
+
+// registerKinds are what an unknown serial may be: a migration tablet an
+// official brought (handed in at once), or new equipment into stock (a
+// tablet for the next term, a laptop, a phone: no hand-in, no receipt).
+var registerKinds = []struct {
+	kind  store.DeviceKind
+	stock bool
+}{{store.Tablet, false}, {store.Tablet, true}, {store.Laptop, true}, {store.Phone, true}}
 
 func newRegisterDialog(d *deskScreen) *registerDialog {
 	return &registerDialog{model: newField(d.c, 120, d.c.t.T("register.placeholder"), d.lastModel)}
@@ -38,19 +46,22 @@ func (r *registerDialog) update(d *deskScreen, m tea.Msg) tea.Cmd {
 			return flashCmd(flashError, t.T("register.needmodel"))
 		}
 		d.lastModel = model
-		kind := store.DeviceKinds[r.kind]
+		rk := registerKinds[r.kind]
 		return d.save(store.KindRegistered, func(ctx context.Context, st *store.Store, serial string, by store.Actor) (store.Card, error) {
-			return st.RegisterKind(ctx, serial, model, kind, "", by)
+			if rk.stock {
+				return st.RegisterStock(ctx, serial, model, rk.kind, by)
+			}
+			return st.RegisterKind(ctx, serial, model, rk.kind, "", by)
 		})
 	case key.Matches(msg, keys.Cancel):
 		serial := d.serial
 		d.serial = ""
 		return tea.Batch(d.focusInput(), flashCmd(flashInfo, t.T("register.cancelled", serial)))
 	case key.Matches(msg, keys.Up):
-		r.kind = (r.kind + len(store.DeviceKinds) - 1) % len(store.DeviceKinds)
+		r.kind = (r.kind + len(registerKinds) - 1) % len(registerKinds)
 		return nil
 	case key.Matches(msg, keys.Down):
-		r.kind = (r.kind + 1) % len(store.DeviceKinds)
+		r.kind = (r.kind + 1) % len(registerKinds)
 		return nil
 	}
 	var cmd tea.Cmd
@@ -70,6 +81,11 @@ func (r *registerDialog) help(k KeyMap) []key.Binding {
 // lines draws the form in place of a card: there is no tablet yet.
 func (r *registerDialog) lines(d *deskScreen, w, _ int) []string {
 	st, t := d.c.styles, d.c.t
+	rk := registerKinds[r.kind]
+	kind := t.Device(rk.kind)
+	if rk.stock {
+		kind = t.T("register.stock", kind)
+	}
 	return []string{
 		st.Card.Serial.Render(d.serial) + "  " + st.Status[store.Expected].Render(t.T("register.badge")),
 		"",
@@ -77,7 +93,7 @@ func (r *registerDialog) lines(d *deskScreen, w, _ int) []string {
 		"",
 		st.Form.Label.Render(t.T("register.model")),
 		r.model.View(),
-		st.Form.Label.Render(t.T("register.kind")+" ") + st.Form.Selected.Render("‹ "+t.Device(store.DeviceKinds[r.kind])+" ›") + st.Form.Hint.Render("  ↑↓"),
+		st.Form.Label.Render(t.T("register.kind")+" ") + st.Form.Selected.Render("‹ "+kind+" ›") + st.Form.Hint.Render("  ↑↓"),
 		"",
 		st.Form.Hint.Render(t.T("register.hint")),
 	}

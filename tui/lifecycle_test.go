@@ -63,8 +63,10 @@ func TestDeviceLifeAtTheSwedishDesk(t *testing.T) {
 
 	h.scan("C02LAPTOP01")
 	h.press("MacBook Air")
-	h.special(tea.KeyDown) // tablet → laptop
-	h.wantScreen("Typ ‹ dator ›")
+	h.special(tea.KeyDown) // tablet → tablet into stock
+	h.wantScreen("Typ ‹ surfplatta till lager (ny utrustning, inte inlämning) ›")
+	h.special(tea.KeyDown) // → laptop
+	h.wantScreen("Typ ‹ dator till lager (ny utrustning, inte inlämning) ›")
 	h.special(tea.KeyEnter)
 	h.special(tea.KeyEscape) // link no one: it goes out with i
 	if d := h.card(); d.Kind != store.Laptop || d.Custody != store.InStock {

@@ -6,6 +6,7 @@ var visitWords = map[Lang]map[string]string{
 	Bokmal: {
 		"title.visits":     "Besøk",
 		"visits.cli.title": "Besøk ved skranken %s–%s",
+		"register.stock":   "%s til lager (nytt utstyr, ikke innlevering)",
 		"bar.queue":        "kø %d",
 		"desk.invisit":     "besøk: %s",
 		"key.visit.next":   "neste", "key.visit.call": "ta valgt", "key.visit.arrive": "ny i kø", "key.visit.open": "besøk nå",
@@ -125,6 +126,7 @@ var visitWords = map[Lang]map[string]string{
 	Swedish: {
 		"title.visits":     "Besök",
 		"visits.cli.title": "Besök vid disken %s–%s",
+		"register.stock":   "%s till lager (ny utrustning, inte inlämning)",
 		"bar.queue":        "kö %d",
 		"desk.invisit":     "besök: %s",
 		"key.visit.next":   "nästa", "key.visit.call": "ta vald", "key.visit.arrive": "ny i kö", "key.visit.open": "besök nu",
@@ -244,6 +246,7 @@ var visitWords = map[Lang]map[string]string{
 	English: {
 		"title.visits":     "Visits",
 		"visits.cli.title": "Walk-in visits %s–%s",
+		"register.stock":   "%s into stock (new equipment, not a hand-in)",
 		"bar.queue":        "queue %d",
 		"desk.invisit":     "visit: %s",
 		"key.visit.next":   "next", "key.visit.call": "take selected", "key.visit.arrive": "join queue", "key.visit.open": "visit now",
