@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,4 +224,47 @@ func TestOneSignatureForAVisitsDevices(t *testing.T) {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// Two desks call the same person before they hear of each other: once
+// the other desk's earlier call arrives, this desk lets go of the visit
+// and says who has it. Names and notes typed elsewhere never reach the
+// terminal raw.
+func TestTheOtherDeskCalledFirst(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	other := openStore(t)
+	ctx := context.Background()
+	hostile := "Evil\x1b]0;pwned\x07 \x1b[31mRed"
+	v, err := h.store.Arrive(ctx, store.VisitInput{Name: hostile, Topic: "teams", Note: "note\x1b[2J"}, store.Actor{Station: "skranke-1", Staff: "KN"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	move := func(from, to *store.Store) {
+		t.Helper()
+		evs, _ := from.Outbox(ctx, 1000)
+		pulled := make([]store.SyncedEvent, len(evs))
+		for i, e := range evs {
+			pulled[i] = store.SyncedEvent{Event: e, Seq: int64(i + 1)}
+		}
+		if _, err := to.ApplyPulled(ctx, pulled, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move(h.store, other)
+	if _, err := other.CallVisit(ctx, v.ID, store.Actor{Station: "skranke-2", Staff: "AB"}); err != nil {
+		t.Fatal(err)
+	}
+	h.m.screen = screenVisits
+	h.run(h.m.page().open())
+	h.press("n")
+	h.wantScreen("Hos deg nå", "Evil Red")
+	if s := h.m.View().Content; strings.Contains(s, "pwned\x07") || strings.Contains(s, "\x1b[2J") || strings.Contains(s, "\x1b]0;") {
+		t.Fatalf("data reached the terminal raw: %q", s)
+	}
+	move(other, h.store)
+	h.send(changedMsg{})
+	h.wantScreen("Evil Red er tatt av AB på skranke-2.", "Ingen hos deg.")
+	if h.m.c.visit != "" {
+		t.Fatal("the desk still holds a visit another desk has")
+	}
 }
