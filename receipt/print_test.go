@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dropin/receipt/qrtest"
 )
 
 func TestPrintErrorsSayWhat(t *testing.T) {
@@ -92,7 +94,7 @@ func TestPrintThroughCUPS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := decodeQR(t, img); got != tok {
+	if got := qrtest.Decode(t, img); got != tok {
 		t.Fatalf("the printed QR says %q", got)
 	}
 }

@@ -11,8 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+	"dropin/receipt/qrtest"
 )
 
 func testKey(t testing.TB) Key {
@@ -129,41 +128,6 @@ func TestKeyIsMadeOnceAndPrivate(t *testing.T) {
 	}
 }
 
-func decodeQR(t *testing.T, img image.Image) string {
-	t.Helper()
-	// gozxing's detector misses about 1 in 100 valid codes in one
-	// orientation (zbarimg reads every one of them, and gozxing reads them
-	// turned a quarter), so the test turns the page the way a phone is
-	// turned, TRY_HARDER as a scanning app does.
-	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	var err error
-	for turn := 0; turn < 4; turn++ {
-		var bmp *gozxing.BinaryBitmap
-		if bmp, err = gozxing.NewBinaryBitmapFromImage(img); err != nil {
-			t.Fatal(err)
-		}
-		var res *gozxing.Result
-		if res, err = zxqr.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			return res.GetText()
-		}
-		img = quarterTurn(img)
-	}
-	t.Fatalf("no QR code found: %v", err)
-	return ""
-}
-
-// quarterTurn turns img 90 degrees clockwise.
-func quarterTurn(img image.Image) image.Image {
-	b := img.Bounds()
-	out := image.NewGray(image.Rect(0, 0, b.Dy(), b.Dx()))
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			out.Set(b.Max.Y-1-y, x-b.Min.X, img.At(x, y))
-		}
-	}
-	return out
-}
-
 func TestPNGCarriesTheToken(t *testing.T) {
 	k := testKey(t)
 	tok := Sign(k, sample)
@@ -175,7 +139,7 @@ func TestPNGCarriesTheToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := decodeQR(t, img); got != tok {
+	if got := qrtest.Decode(t, img); got != tok {
 		t.Fatalf("decoded %q, want %q", got, tok)
 	}
 }
@@ -220,7 +184,7 @@ func TestPDFsCarryTheTokenAndNordicLetters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := decodeQR(t, img); got != tok {
+		if got := qrtest.Decode(t, img); got != tok {
 			t.Fatalf("%s: decoded %q", paper, got)
 		}
 		text, err := exec.Command(pdftotext, path, "-").Output()
@@ -323,7 +287,7 @@ func TestSignedReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	img, _ := png.Decode(&buf)
-	if got := decodeQR(t, img); got != tok {
+	if got := qrtest.Decode(t, img); got != tok {
 		t.Fatalf("signed PNG's QR: %q", got)
 	}
 	if ink := inkInSignatureBox(img); ink < 200 {
@@ -389,7 +353,7 @@ func TestVisitReceiptListsEveryDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if decoded := decodeQR(t, img); decoded != tok {
+	if decoded := qrtest.Decode(t, img); decoded != tok {
 		t.Fatalf("the PNG's QR holds %q, want %q", decoded, tok)
 	}
 	pdftotext := needTool(t, "pdftotext", "poppler-utils")

@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"dropin/receipt"
+	"dropin/receipt/qrtest"
 	"dropin/receipt/station"
 	"dropin/store"
 	"dropin/tui/i18n"
@@ -212,18 +215,22 @@ func TestOneSignatureForAVisitsDevices(t *testing.T) {
 	h.wantScreen(fmt.Sprintf("Kvittering %d er allerede signert.", rec.Number))
 	// The files follow the record: the signed receipt's PDF and PNG
 	// (whose QR the receipt package's tests decode) are written.
+	// The files follow the record: the signed receipt's PNG is written, and
+	// its QR holds the signed token.
 	files := rs.FilesOf(signed)
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if exists(files.A4) && exists(files.PNG) {
-			return
+	var img image.Image
+	for deadline := time.Now().Add(5 * time.Second); img == nil && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if f, err := os.Open(files.PNG); err == nil {
+			img, _ = png.Decode(f)
+			f.Close()
 		}
 	}
-	t.Fatalf("the visit receipt's files were not written: %+v", files)
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
+	if img == nil {
+		t.Fatalf("the visit receipt's PNG was not written: %s", files.PNG)
+	}
+	if got := qrtest.Decode(t, img); got != signed.Token {
+		t.Fatalf("the PNG's QR holds %q, want the signed token %q", got, signed.Token)
+	}
 }
 
 // Two desks call the same person before they hear of each other: once
