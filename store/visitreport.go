@@ -31,18 +31,17 @@ type VisitReport struct {
 	Served   int       // called by a desk
 	Left     int       // went away unserved
 
-	ByDay          []Tally  // yyyy-mm-dd, in order
-	ByHour         [24]int  // the hour of arrival, local time
-	ByTopic        []Tally  // topic codes, most first
-	ByOutcome      []Tally  // outcome codes, in Outcomes' order; "" for still open
-	ByMunicipality []Tally  // the official's municipality; "" for visitors not on the roster
-	ByBody         []Tally  // the meeting's body, else the official's first seat's; "" for none
-	AtMeetings     []Tally  // "body yyyy-mm-dd" for each meeting the desk was at
-	OfficeHours    int      // visits not at a meeting
-	Waiting        Spread   // arrival to call, of every visit called
-	Handling       Spread   // call to close, of every visit closed after a call
-	FollowUps      []Visit  // escalations and training requests still open, any day
-	Where          *Visitor // where each official belongs (for the by-place counts)
+	ByDay          []Tally // yyyy-mm-dd, in order
+	ByHour         [24]int // the hour of arrival, local time
+	ByTopic        []Tally // topic codes, most first
+	ByOutcome      []Tally // outcome codes, in Outcomes' order; "" for still open
+	ByMunicipality []Tally // the official's municipality; "" for visitors not on the roster
+	ByBody         []Tally // the meeting's body, else the official's first seat's; "" for none
+	AtMeetings     []Tally // "body yyyy-mm-dd" for each meeting the desk was at
+	OfficeHours    int     // visits not at a meeting
+	Waiting        Spread  // arrival to call, of every visit called
+	Handling       Spread  // call to close, of every visit closed after a call
+	FollowUps      []Visit // escalations and training requests still open, any day
 }
 
 // Visitor is where officials belong: their municipality and first body.
@@ -84,7 +83,7 @@ func CountVisits(vs []Visit, where *Visitor, loc *time.Location) VisitReport {
 	if loc == nil {
 		loc = time.Local
 	}
-	r := VisitReport{Visits: len(vs), Where: where}
+	r := VisitReport{Visits: len(vs)}
 	day, topic, outcome, mun, body, meeting := tally{}, tally{}, tally{}, tally{}, tally{}, tally{}
 	var waits, handles []time.Duration
 	for _, v := range vs {

@@ -417,7 +417,8 @@ func (s *Store) visitChange(ctx context.Context, steps ...func(wtx) (Visit, erro
 	return v, err
 }
 
-func (s *Store) step(ctx context.Context, id string, k Kind, in VisitInput, by Actor) func(wtx) (Visit, error) {
+// onVisit is one step on a visit, for visitChange.
+func (s *Store) onVisit(ctx context.Context, id string, k Kind, in VisitInput, by Actor) func(wtx) (Visit, error) {
 	return func(tx wtx) (Visit, error) {
 		v, _, err := s.visitStep(ctx, tx, id, k, in, by)
 		return v, err
@@ -437,20 +438,20 @@ func newVisitID() string {
 // stamps the visit with it.
 func (s *Store) Arrive(ctx context.Context, in VisitInput, by Actor) (Visit, error) {
 	id := newVisitID()
-	return s.visitChange(ctx, s.step(ctx, id, KindArrived, in, by))
+	return s.visitChange(ctx, s.onVisit(ctx, id, KindArrived, in, by))
 }
 
 // OpenVisit starts a visit at once, without queueing: it arrives and is
 // called in one transaction, so its waiting time is nil.
 func (s *Store) OpenVisit(ctx context.Context, in VisitInput, by Actor) (Visit, error) {
 	id := newVisitID()
-	return s.visitChange(ctx, s.step(ctx, id, KindArrived, in, by), s.step(ctx, id, KindCalled, VisitInput{}, by))
+	return s.visitChange(ctx, s.onVisit(ctx, id, KindArrived, in, by), s.onVisit(ctx, id, KindCalled, VisitInput{}, by))
 }
 
 // CallVisit takes a queued visit at this desk. One already taken is
 // refused with who has it (RefuseTaken).
 func (s *Store) CallVisit(ctx context.Context, id string, by Actor) (Visit, error) {
-	return s.visitChange(ctx, s.step(ctx, id, KindCalled, VisitInput{}, by))
+	return s.visitChange(ctx, s.onVisit(ctx, id, KindCalled, VisitInput{}, by))
 }
 
 // ErrQueueEmpty: nobody is waiting.
@@ -496,14 +497,14 @@ func (s *Store) CloseVisit(ctx context.Context, id string, in VisitInput, by Act
 
 // FollowUp ticks off a closed visit's escalation or training request.
 func (s *Store) FollowUp(ctx context.Context, id string, by Actor) (Visit, error) {
-	return s.visitChange(ctx, s.step(ctx, id, KindFollowedUp, VisitInput{}, by))
+	return s.visitChange(ctx, s.onVisit(ctx, id, KindFollowedUp, VisitInput{}, by))
 }
 
 // UndoVisit cancels the visit's last step: a close, a call, a follow-up,
 // or the arrival itself (the visit leaves the queue without a trace but
 // the log's).
 func (s *Store) UndoVisit(ctx context.Context, id string, by Actor) (Visit, error) {
-	return s.visitChange(ctx, s.step(ctx, id, KindUndo, VisitInput{}, by))
+	return s.visitChange(ctx, s.onVisit(ctx, id, KindUndo, VisitInput{}, by))
 }
 
 // linkSteps links the device steps just taken (evs[from:]) to the visit
