@@ -18,6 +18,9 @@ type Card struct {
 	// print or show one only when there is one.
 	Receipts int
 
+	// Conflicts are the times two desks disagreed about the device.
+	Conflicts []Conflict
+
 	// Receipt is the receipt the change that returned this card issued,
 	// in its own transaction (see SetReceipter); nil if it issued none.
 	Receipt *ReceiptRecord
@@ -260,6 +263,15 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 		payload = returnedPayload{V: 1, Official: d.OfficialID, Reason: in.Reason}
 	}
 	e := s.newEvent(by, k, serial, cycle, ref, payload)
+	if conflictKind(k) {
+		// What this desk had seen of the others': how a disagreement
+		// with another desk's step is told from a step taken knowingly.
+		seen, err := seenNow(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		e.Payload = withSeen(e.Payload, seen)
+	}
 	if err := insertEvent(ctx, tx, e); err != nil {
 		return nil, err
 	}
@@ -308,7 +320,11 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 			return c, err
 		}
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM receipts WHERE serial = ?`, serial).Scan(&c.Receipts); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM receipts WHERE serial = ?
+   OR serial IN (SELECT visit_id FROM visit_devices WHERE serial = ?)`, serial, serial).Scan(&c.Receipts); err != nil {
+		return c, err
+	}
+	if c.Conflicts, err = projectConflicts(serial, evs); err != nil {
 		return c, err
 	}
 	undone := map[string]bool{}

@@ -64,6 +64,10 @@ type Event struct {
 	Cycle   int
 	Ref     string
 	Payload []byte
+	// ServerSeq is the central store's number for the event, once it has
+	// one (0: not yet pushed, or the answer not yet heard). Not part of
+	// the event: where it stands in the central log.
+	ServerSeq int64
 }
 
 // Time is when the event happened, by its station's clock.
@@ -260,7 +264,7 @@ func insertEvent(ctx context.Context, tx wtx, e Event) error {
 	return nil
 }
 
-const eventColumns = `id, station, actor, hlc, kind, subject, cycle, ref, payload`
+const eventColumns = `id, station, actor, hlc, kind, subject, cycle, ref, payload, coalesce(server_seq, 0)`
 
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {
@@ -273,7 +277,7 @@ func scanEvent(row scanFunc) (Event, error) {
 	var e Event
 	var kind, payload string
 	var hlc int64
-	err := row(&e.ID, &e.Station, &e.Actor, &hlc, &kind, &e.Subject, &e.Cycle, &e.Ref, &payload)
+	err := row(&e.ID, &e.Station, &e.Actor, &hlc, &kind, &e.Subject, &e.Cycle, &e.Ref, &payload, &e.ServerSeq)
 	e.HLC, e.Kind, e.Payload = HLC(hlc), Kind(kind), []byte(payload)
 	return e, err
 }

@@ -231,7 +231,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM reminders`, `DELETE FROM visits`, `DELETE FROM visit_devices`, `DELETE FROM name_words`} {
+	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM reminders`, `DELETE FROM visits`, `DELETE FROM conflicts`, `DELETE FROM visit_devices`, `DELETE FROM name_words`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -368,6 +368,9 @@ func saveReceipts(ctx context.Context, tx wtx, evs []Event) error {
 // device itself and the requests made with its deliveries.
 func saveTablet(ctx context.Context, tx wtx, serial string, evs []Event) error {
 	if err := saveRequests(ctx, tx, serial, evs); err != nil {
+		return err
+	}
+	if err := saveConflicts(ctx, tx, serial, evs); err != nil {
 		return err
 	}
 	d, err := projectDevice(serial, evs)

@@ -43,12 +43,14 @@ func (s *Store) Waiting(ctx context.Context) (int, error) {
 // events.
 func (s *Store) Acknowledge(ctx context.Context, seqs map[string]int64) error {
 	return s.inTx(ctx, func(tx wtx) error {
+		ids := make([]string, 0, len(seqs))
 		for id, seq := range seqs {
 			if _, err := tx.ExecContext(ctx, ackSQL, seq, id); err != nil {
 				return fmt.Errorf("acknowledge %s: %w", id, err)
 			}
+			ids = append(ids, id)
 		}
-		return nil
+		return reprojectConflicted(ctx, tx, ids)
 	})
 }
 
@@ -78,6 +80,7 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 	fresh := 0
 	err := s.inTx(ctx, func(tx wtx) error {
 		subjects := map[string][]Event{} // new events by subject, for the projections
+		var late []string                // ours, numbered only now
 		var maxHLC HLC
 		for _, e := range evs {
 			res, err := tx.ExecContext(ctx, insertPulledSQL, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload), e.Seq)
@@ -86,8 +89,12 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
 				// Ours coming back, or a repeat: only the number is news.
-				if _, err := tx.ExecContext(ctx, ackSQL, e.Seq, e.ID); err != nil {
+				res, err := tx.ExecContext(ctx, ackSQL, e.Seq, e.ID)
+				if err != nil {
 					return err
+				}
+				if n, _ := res.RowsAffected(); n > 0 {
+					late = append(late, e.ID) // the push's answer was lost
 				}
 				continue
 			}
@@ -108,6 +115,9 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 			if err := reproject(ctx, tx, subject, all); err != nil {
 				return err
 			}
+		}
+		if err := reprojectConflicted(ctx, tx, late); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES ('cursor', ?)
 ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursor); err != nil {

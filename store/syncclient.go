@@ -210,6 +210,7 @@ func (s *Store) Fingerprint(ctx context.Context) (string, error) {
 		`SELECT event_id, serial, official_id, help, training, note, hlc, station, done_hlc, done_actor FROM requests ORDER BY event_id`,
 		`SELECT ` + visitColumns + ` FROM visits ORDER BY id`,
 		`SELECT visit_id, event_id, serial, step, pos FROM visit_devices ORDER BY visit_id, event_id`,
+		`SELECT ` + conflictColumns + ` FROM conflicts ORDER BY first_id, second_id`,
 	} {
 		rows, err := s.read.QueryContext(ctx, q)
 		if err != nil {

@@ -23,7 +23,7 @@ type wtx struct {
 var hotQueries = []string{
 	insertEventSQL, saveDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, insertSeatSQL, officialSQL, seatsSQL, deleteWordsSQL, insertWordSQL,
-	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL,
+	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
 }
 
 func (s *Store) prepareHot(ctx context.Context) error {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -141,6 +142,10 @@ func (d *deskScreen) cardLines(w, h int) []string {
 	}
 	if next, ok := store.NextStep(dev); ok {
 		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+nextText(t, dev, next)))
+	}
+	// Desks that disagreed about it: the merge decided, someone should look.
+	for _, cf := range c.Conflicts {
+		lines = append(lines, strings.Split(st.Card.AccountWarn.Width(w).Render("⚠ "+scan.Clean(t.Conflict(cf, time.Local))), "\n")...)
 	}
 	if d.dlg != nil {
 		return append(lines, d.dlg.lines(d, w, h-len(lines))...)

@@ -17,6 +17,7 @@ import (
 	"dropin/receipt/qrtest"
 	"dropin/receipt/station"
 	"dropin/store"
+	"dropin/store/synctest"
 	"dropin/tui/i18n"
 )
 
@@ -274,4 +275,39 @@ func TestTheOtherDeskCalledFirst(t *testing.T) {
 	if h.m.c.visit != "" {
 		t.Fatal("the desk still holds a visit another desk has")
 	}
+}
+
+// Two desks disagree about a tablet without having seen each other's
+// step: once synced, the card says so, in words, at both.
+func TestTheCardTellsADisagreement(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	other := openStore(t)
+	relay := synctest.New()
+	smallRoster(t, h.store)
+	relay.Sync(t, h.store)
+	relay.Sync(t, other)
+	ctx := context.Background()
+	if _, err := h.store.Step(ctx, "R52NXYGSKYS", store.KindFailed, store.Input{Reason: "knust skjerm"}, store.Actor{Station: "skranke-1", Staff: "KN"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Step(ctx, "R52NXYGSKYS", store.KindUpgraded, store.Input{}, store.Actor{Station: "skranke-2", Staff: "AB"}); err != nil {
+		t.Fatal(err)
+	}
+	relay.Sync(t, h.store)
+	relay.Sync(t, other)
+	relay.Sync(t, h.store)
+	h.scan("R52NXYGSKYS")
+	h.wantScreen("⚠ Uenighet mellom skranker: feil ved skranke-1 (KN)", "oppgradert ved skranke-2 (AB)", "uten å ha sett det")
+	if a, b := mustConflicts(t, h.store), mustConflicts(t, other); len(a) != 1 || len(b) != 1 || a[0] != b[0] {
+		t.Fatalf("the desks tell it differently: %+v / %+v", a, b)
+	}
+}
+
+func mustConflicts(t *testing.T, st *store.Store) []store.Conflict {
+	t.Helper()
+	cs, err := st.Conflicts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }

@@ -104,7 +104,7 @@ The commands below do from a shell what the secretariat and IT need.`,
 	root.AddGroup(&cobra.Group{ID: "desk", Title: "The desk's work:"}, &cobra.Group{ID: "central", Title: "The central store:"},
 		&cobra.Group{ID: "dev", Title: "Measuring and developing:"})
 	for _, c := range []*cobra.Command{a.importCmd(), a.exportCmd(), a.batchCmd(), a.receiptCmd(), a.approveCmd(),
-		a.rulesCmd(), a.purgeCmd(), a.remindCmd(), a.visitsCmd()} {
+		a.rulesCmd(), a.purgeCmd(), a.remindCmd(), a.visitsCmd(), a.conflictsCmd()} {
 		c.GroupID = "desk"
 		root.AddCommand(c)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -193,4 +194,37 @@ func (a *app) approveCmd() *cobra.Command {
 	cmd.Flags().StringVar(&by, "by", "", "the `name` of the chair who approved")
 	cmd.Flags().BoolVar(&withdraw, "withdraw", false, "withdraw the approval")
 	return cmd
+}
+
+// conflictsCmd lists the disagreements between desks.
+func (a *app) conflictsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "conflicts",
+		Short: "the devices two desks disagreed about without seeing each other's step, newest first",
+		Long: `List every disagreement between desks that sync has brought together: a
+tablet failed at one desk and upgraded at another, a device issued to two
+officials, each desk not having seen the other's step. The merge decides
+by the agreed order, as always; this says who was overruled, so someone
+looks at the device. The tablet's card at the desk says the same.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := context.Background()
+			t, st, err := a.o.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			cs, err := st.Conflicts(ctx)
+			if err != nil {
+				return err
+			}
+			if len(cs) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), t.T("conflict.none"))
+			}
+			for _, c := range cs {
+				fmt.Fprintln(cmd.OutOrStdout(), t.T("conflict.cli.head", scan.Clean(c.Serial), scan.Clean(t.Conflict(c, time.Local))))
+			}
+			return nil
+		},
+	}
 }

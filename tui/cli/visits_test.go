@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"dropin/store"
+	"dropin/store/synctest"
 )
 
 // The walk-in desk from the command line: meeting mode, a topics file
@@ -90,5 +91,48 @@ func TestVisitsCommands(t *testing.T) {
 	}
 	if got := do(0, "visits", "list", "--codes"); !strings.HasPrefix(got, "arrived_at,name,official,topic,") || !strings.Contains(got, ",vpn,") {
 		t.Fatalf("visits list --codes:\n%s", got)
+	}
+}
+
+// dropin conflicts lists what two desks disagreed about, in words.
+func TestConflictsCommand(t *testing.T) {
+	dir := t.TempDir()
+	c := &cli{t: t, db: filepath.Join(dir, "dropin.db")}
+	do := func(want int, args ...string) string { t.Helper(); return c.do(want, args...) }
+	do(0, "import", "../../store/testdata/forteckning-ockero.csv")
+	if got := do(0, "conflicts"); !strings.Contains(got, "Ingen uenighet mellom skranker.") {
+		t.Fatalf("no conflicts yet: %s", got)
+	}
+	ctx := context.Background()
+	here, err := store.Open(ctx, c.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	there, err := store.Open(ctx, filepath.Join(dir, "other.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	relay := synctest.New()
+	a, b := store.Actor{Station: "skranke-1", Staff: "KN"}, store.Actor{Station: "skranke-2", Staff: "AB"}
+	if _, err := here.RegisterKind(ctx, "C02LAPTOP01", "MacBook Air", store.Laptop, "", a); err != nil {
+		t.Fatal(err)
+	}
+	relay.Sync(t, here)
+	relay.Sync(t, there)
+	// Both desks hand the same laptop out, to two officials.
+	if _, err := here.Issue(ctx, "C02LAPTOP01", "lena.larsson@ockero.se", store.Request{}, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := there.Issue(ctx, "C02LAPTOP01", "nils.oberg@ockero.se", store.Request{}, b); err != nil {
+		t.Fatal(err)
+	}
+	relay.Sync(t, here)
+	relay.Sync(t, there)
+	relay.Sync(t, here)
+	here.Close()
+	there.Close()
+	got := do(0, "conflicts", "--lang", "en")
+	if !strings.HasPrefix(got, "C02LAPTOP01: Desks disagreed: issued at skranke-1 (KN)") || !strings.Contains(got, "issued at skranke-2 (AB)") {
+		t.Fatalf("conflicts:\n%s", got)
 	}
 }

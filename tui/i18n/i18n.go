@@ -174,6 +174,17 @@ func (c Catalog) Entry(e store.Entry) string {
 	return what
 }
 
+// Conflict says a disagreement between desks in words, times in loc:
+// "Uenighet mellom skranker: feil ved skranke-a (KN) 14.04. 10:02;
+// oppgradert ved skranke-c (AB) 14.04. 10:05 uten å ha sett det." Raw
+// text: a terminal cleans it, a web page escapes it.
+func (c Catalog) Conflict(cf store.Conflict, loc *time.Location) string {
+	side := func(s store.ConflictStep) string {
+		return c.T("conflict.side", s.Station, s.Actor, c.Kind(s.Kind), c.DateTime(s.At.In(loc)))
+	}
+	return c.T("conflict.text", side(cf.First), side(cf.Second))
+}
+
 // Date is a day, as the language writes it.
 func (c Catalog) Date(t time.Time) string {
 	return t.Format(c.layout("02.01.2006", "2006-01-02", "2 Jan 2006"))

@@ -449,3 +449,36 @@ func TestChaseDownloads(t *testing.T) {
 		t.Fatalf("CSV: %d, %d lines, header %q", csv.status, len(lines), lines[0])
 	}
 }
+
+// Two desks that disagreed about a tablet without seeing each other's
+// step: the desks page lists it and the tablet's page says it, as the
+// desks' cards do.
+func TestDisagreementsOnTheDashboard(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	a := levanger(w, "levanger-1", "innherred")
+	a.sync()
+	b := w.desk("verdal-1", "innherred")
+	b.sync()
+	if _, err := a.st.Step(ctx, "TJYHCY68QHGJ", store.KindFailed, store.Input{Reason: "<b>knust</b>"}, a.by); err != nil {
+		t.Fatal(err)
+	}
+	b.step("TJYHCY68QHGJ", store.KindFirstLogin)
+	a.sync()
+	b.sync()
+	a.sync()
+	c := w.login("ivar", w.viewer("ivar", "innherred"))
+	_, doc := w.get(c, "/desks")
+	list := text(byID(doc, "conflicts"))
+	if !strings.Contains(list, "TJYHCY68QHGJ") || !strings.Contains(list, "feil ved levanger-1 (KN)") || !strings.Contains(list, "første pålogging ved verdal-1 (KN)") {
+		t.Fatalf("the desks page's disagreements: %q", list)
+	}
+	_, doc = w.get(c, "/device/TJYHCY68QHGJ")
+	if got := text(byID(doc, "conflicts")); !strings.Contains(got, "uten å ha sett det") {
+		t.Fatalf("the tablet's page: %q", got)
+	}
+	_, doc = w.get(c, "/device/R52NXYGSKYS")
+	if byID(doc, "conflicts") != nil {
+		t.Fatal("a tablet nobody disagreed about shows a disagreement")
+	}
+}

@@ -358,6 +358,17 @@ type deskRow struct {
 	Events                int
 }
 
+// desksData is the desks page: each desk's day, and where desks have
+// disagreed about a device.
+type desksData struct {
+	Desks     []deskRow
+	Conflicts []conflictRow
+}
+
+type conflictRow struct {
+	Serial, URL, Text string
+}
+
 func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 	st := s.mirror(w, r, v)
 	if st == nil {
@@ -383,7 +394,17 @@ func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 		}
 		rows = append(rows, row)
 	}
-	s.render(w, r, v, "desks", http.StatusOK, rows)
+	conflicts, err := st.Conflicts(r.Context())
+	if err != nil {
+		s.fail(w, r, v, err)
+		return
+	}
+	data := desksData{Desks: rows}
+	for _, cf := range conflicts {
+		data.Conflicts = append(data.Conflicts, conflictRow{Serial: scan.Clean(cf.Serial), URL: "/device/" + url.PathEscape(cf.Serial),
+			Text: scan.Clean(v.t.Conflict(cf, s.o.Location))})
+	}
+	s.render(w, r, v, "desks", http.StatusOK, data)
 }
 
 // ---- Batches
@@ -465,6 +486,7 @@ type cardView struct {
 	Serial, Model, Status, Kind           string
 	Official, Municipality, Bodies, Phone string
 	Email                                 string
+	Conflicts                             []string // desks that disagreed about it, in words
 	Timeline                              []entryRow
 }
 
@@ -548,6 +570,9 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request, v *visit) {
 	if o := c.Official; o != nil {
 		cv.Official, cv.Municipality, cv.Bodies = scan.Clean(o.Name), scan.Clean(o.Municipality), scan.Clean(store.SeatsText(o.Seats))
 		cv.Phone, cv.Email = scan.Clean(o.Phone), scan.Clean(o.EmailPrimary)
+	}
+	for _, cf := range c.Conflicts {
+		cv.Conflicts = append(cv.Conflicts, scan.Clean(t.Conflict(cf, s.o.Location)))
 	}
 	for i := len(c.Timeline) - 1; i >= 0; i-- { // newest first
 		e := c.Timeline[i]

@@ -1,0 +1,75 @@
+package store
+
+import "testing"
+
+// conflictEvent makes a device event for the conflict tests: a kind, a desk, a
+// place in the agreed order (hlc), what the desk had seen of the central
+// log, and the event's own central number (0: not yet pushed).
+func conflictEvent(id, station string, kind Kind, hlc HLC, seen int64, seq int64, payload string) Event {
+	return Event{ID: id, Station: station, Actor: "S" + station, HLC: hlc << 16, Kind: kind, Subject: "TAB1", Cycle: 1,
+		Payload: withSeen([]byte(payload), seen), ServerSeq: seq}
+}
+
+// Two desks that had not seen each other's step disagree; a step taken
+// knowing the other is no conflict, nor are two desks climbing the
+// ladder, nor an undone step, nor a desk with itself.
+func TestProjectConflicts(t *testing.T) {
+	reg := Event{ID: "r", Station: "A", HLC: 1 << 16, Kind: KindRegistered, Subject: "TAB1", Cycle: 1, Payload: []byte(`{"v":1}`), ServerSeq: 1}
+	for _, tc := range []struct {
+		name string
+		evs  []Event
+		want [][2]string
+	}{
+		{"failed at A, upgraded at C, neither had seen the other", []Event{reg,
+			conflictEvent("f", "A", KindFailed, 10, 1, 5, `{"v":1,"reason":"skjerm"}`),
+			conflictEvent("u", "C", KindUpgraded, 11, 1, 6, `{"v":1}`)}, [][2]string{{"f", "u"}}},
+		{"C had pulled A's failure before upgrading", []Event{reg,
+			conflictEvent("f", "A", KindFailed, 10, 1, 5, `{"v":1,"reason":"skjerm"}`),
+			conflictEvent("u", "C", KindUpgraded, 11, 5, 6, `{"v":1}`)}, nil},
+		{"A had seen C's step, though A's clock sorts first", []Event{reg,
+			conflictEvent("f", "A", KindFailed, 10, 6, 7, `{"v":1,"reason":"skjerm"}`),
+			conflictEvent("u", "C", KindUpgraded, 11, 1, 6, `{"v":1}`)}, nil},
+		{"C's step not yet pushed: A cannot have seen it", []Event{reg,
+			conflictEvent("f", "A", KindFailed, 10, 1, 5, `{"v":1,"reason":"skjerm"}`),
+			conflictEvent("u", "C", KindUpgraded, 11, 1, 0, `{"v":1}`)}, [][2]string{{"f", "u"}}},
+		{"two desks climbing the ladder agree", []Event{reg,
+			conflictEvent("a", "A", KindUpgrading, 10, 1, 5, `{"v":1}`),
+			conflictEvent("b", "C", KindUpgraded, 11, 1, 6, `{"v":1}`)}, nil},
+		{"one device issued to two officials", []Event{reg,
+			conflictEvent("a", "A", KindIssued, 10, 1, 5, `{"v":1,"official":"kari@x"}`),
+			conflictEvent("b", "C", KindIssued, 11, 1, 6, `{"v":1,"official":"ola@x"}`)}, [][2]string{{"a", "b"}}},
+		{"an undone step no longer speaks", []Event{reg,
+			conflictEvent("f", "A", KindFailed, 10, 1, 5, `{"v":1,"reason":"skjerm"}`),
+			conflictEvent("u", "C", KindUpgraded, 11, 1, 6, `{"v":1}`),
+			{ID: "x", Station: "A", HLC: 12 << 16, Kind: KindUndo, Subject: "TAB1", Ref: "f", Payload: []byte(`{"v":1}`)}}, nil},
+		{"steps from before desks said what they had seen", []Event{reg,
+			{ID: "f", Station: "A", HLC: 10 << 16, Kind: KindFailed, Subject: "TAB1", Cycle: 1, Payload: []byte(`{"v":1,"reason":"x"}`), ServerSeq: 5},
+			{ID: "u", Station: "C", HLC: 11 << 16, Kind: KindUpgraded, Subject: "TAB1", Cycle: 1, Payload: []byte(`{"v":1}`), ServerSeq: 6}}, nil},
+		{"one desk never disagrees with itself", []Event{reg,
+			conflictEvent("f", "A", KindFailed, 10, 0, 0, `{"v":1,"reason":"skjerm"}`),
+			conflictEvent("u", "A", KindResolved, 11, 0, 0, `{"v":1}`)}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cs, err := projectConflicts("TAB1", tc.evs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got [][2]string
+			for _, c := range cs {
+				got = append(got, [2]string{c.First.ID, c.Second.ID})
+			}
+			if len(got) != len(tc.want) || (len(got) > 0 && got[0] != tc.want[0]) {
+				t.Fatalf("conflicts %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// withSeen keeps a payload JSON: an empty object and one with fields.
+func TestWithSeen(t *testing.T) {
+	for in, want := range map[string]string{`{}`: `{"seen":7}`, `{"v":1}`: `{"seen":7,"v":1}`, `{ }`: `{"seen":7 }`} {
+		if got := string(withSeen([]byte(in), 7)); got != want {
+			t.Errorf("withSeen(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
