@@ -134,8 +134,13 @@ func projectConflicts(serial string, evs []Event) ([]Conflict, error) {
 			steps = append(steps, step{e, *p.Seen})
 		}
 	}
-	// knows: the desk of a had the central log up to a.seen; b was in it.
-	knows := func(a, b step) bool { return b.ServerSeq != 0 && b.ServerSeq <= a.seen }
+	// knows: the desk of a had the central log up to a.seen, and b was in
+	// it. Two steps neither of which has a central number were written in
+	// one database (a foreign step only arrives by a pull, numbered), and
+	// each desk writing there had the other's before it.
+	knows := func(a, b step) bool {
+		return (b.ServerSeq != 0 && b.ServerSeq <= a.seen) || (a.ServerSeq == 0 && b.ServerSeq == 0)
+	}
 	var out []Conflict
 	for i, a := range steps {
 		for _, b := range steps[i+1:] {

@@ -343,6 +343,9 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error
 	if err := saveReceipts(ctx, tx, evs); err != nil {
 		return err
 	}
+	if err := saveConflicts(ctx, tx, subject, evs); err != nil {
+		return err
+	}
 	return saveTablet(ctx, tx, subject, evs)
 }
 
@@ -368,9 +371,6 @@ func saveReceipts(ctx context.Context, tx wtx, evs []Event) error {
 // device itself and the requests made with its deliveries.
 func saveTablet(ctx context.Context, tx wtx, serial string, evs []Event) error {
 	if err := saveRequests(ctx, tx, serial, evs); err != nil {
-		return err
-	}
-	if err := saveConflicts(ctx, tx, serial, evs); err != nil {
 		return err
 	}
 	d, err := projectDevice(serial, evs)
