@@ -215,6 +215,10 @@ func conflictsOf(ctx context.Context, q querier, serial string) ([]Conflict, err
 // answer to a push arrived late), and a step the other desk had in fact
 // seen is no conflict.
 func reprojectConflicted(ctx context.Context, tx wtx, ids []string) error {
+	var any int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM conflicts LIMIT 1)`).Scan(&any); err != nil || any == 0 {
+		return err // no conflict to clear: the usual case, one look
+	}
 	var serials []string
 	for _, id := range ids {
 		found, err := queryStrings(ctx, tx, `SELECT serial FROM conflicts WHERE first_id = ? OR second_id = ? LIMIT 1`, id, id)

@@ -21,6 +21,7 @@ func BenchmarkPush100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	var took time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		c := newCentral(b)
@@ -29,12 +30,17 @@ func BenchmarkPush100k(b *testing.B) {
 		if _, err := s.st.Import(ctx, ros, s.by, false); err != nil {
 			b.Fatal(err)
 		}
+		start := time.Now()
 		b.StartTimer()
 		n, err := s.st.Push(ctx, url, s.token, nil)
 		if err != nil || n != 100_000 {
 			b.Fatalf("pushed %d: %v", n, err)
 		}
+		b.StopTimer()
+		took += time.Since(start)
+		b.StartTimer()
 	}
+	b.ReportMetric(float64(100_000*b.N)/took.Seconds(), "events/s")
 }
 
 // BenchmarkPull100k pulls those 100,000 events into a new station and
@@ -115,4 +121,50 @@ func BenchmarkCopy100k(b *testing.B) {
 		db.Exec(ctx, `DROP TABLE `+table)
 		b.StartTimer()
 	}
+}
+
+// BenchmarkPushTenStations: ten stations of one tenant push 10,000 events
+// each at the same moment, as ten desks coming back online would. The
+// events/s it reports is set against BenchmarkPush100k's, one station
+// pushing the same 100,000 alone: how far the tenant's pushes serialise.
+func BenchmarkPushTenStations(b *testing.B) {
+	ctx := context.Background()
+	ros, err := store.ParseRoster(strings.NewReader(rosterOf(5_000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var took time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		c := newCentral(b)
+		url := serve(b, c)
+		stations := make([]*station, 10)
+		for i := range stations {
+			stations[i] = newStation(b, c, fmt.Sprintf("skranke-%d", i+1), "innherred")
+			if _, err := stations[i].st.Import(ctx, ros, stations[i].by, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+		start := time.Now()
+		b.StartTimer()
+		errs := make(chan error, len(stations))
+		for _, s := range stations {
+			go func() {
+				n, err := s.st.Push(ctx, url, s.token, nil)
+				if err == nil && n != 10_000 {
+					err = fmt.Errorf("%s pushed %d", s.name, n)
+				}
+				errs <- err
+			}()
+		}
+		for range stations {
+			if err := <-errs; err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StopTimer()
+		took += time.Since(start)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(100_000*b.N)/took.Seconds(), "events/s")
 }
