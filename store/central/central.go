@@ -260,22 +260,25 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 // retry runs a transaction again when the engine says it lost a race: a
 // serialization failure (SERIALIZABLE, the only level of CockroachDB), a
 // deadlock, or the unique violation of two pushes of one new event at
-// once (the second then finds it and answers with its number). Bounded,
-// with a growing pause; pgx has no loop of its own.
+// once (the second then finds it and answers with its number). Bounded in
+// time, with a growing pause and jitter; pgx has no loop of its own.
 func retry(ctx context.Context, f func() error) error {
-	var err error
-	for attempt := range 6 {
-		if err = f(); err == nil || !retryable(err) {
+	deadline := time.Now().Add(10 * time.Second)
+	for attempt := 0; ; attempt++ {
+		err := f()
+		if err == nil || !retryable(err) || time.Now().After(deadline) {
 			return err
 		}
-		pause := time.Duration(5<<attempt)*time.Millisecond + time.Duration(mrand.IntN(5))*time.Millisecond
+		// Growing, capped, with jitter: the transactions that collided do
+		// not collide again in step.
+		step := time.Duration(5<<min(attempt, 5)) * time.Millisecond
+		pause := step/2 + time.Duration(mrand.Int64N(int64(step)))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(pause):
 		}
 	}
-	return err
 }
 
 func retryable(err error) bool {
@@ -293,20 +296,24 @@ func retryable(err error) bool {
 // Pull returns a tenant's events after a sequence number, in order, and
 // the tenant's head.
 func (c *Central) Pull(ctx context.Context, tenant string, after int64, limit int) ([]wire.Event, int64, error) {
-	rows, err := c.pool.Query(ctx, `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
-FROM events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`, tenant, after, limit)
-	if err != nil {
-		return nil, 0, err
-	}
-	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (wire.Event, error) {
-		var e wire.Event
-		err := r.Scan(&e.Seq, &e.ID, &e.Station, &e.Actor, &e.HLC, &e.Kind, &e.Subject, &e.Cycle, &e.Ref, &e.Payload)
-		return e, err
-	})
-	if err != nil {
-		return nil, 0, err
-	}
+	var evs []wire.Event
 	var head int64
-	err = c.pool.QueryRow(ctx, `SELECT coalesce((SELECT last FROM tenant_seq WHERE tenant = $1), 0)`, tenant).Scan(&head)
+	// A read too can lose a race under SERIALIZABLE: it is read again.
+	err := retry(ctx, func() error {
+		rows, err := c.pool.Query(ctx, `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
+FROM events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`, tenant, after, limit)
+		if err != nil {
+			return err
+		}
+		evs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (wire.Event, error) {
+			var e wire.Event
+			err := r.Scan(&e.Seq, &e.ID, &e.Station, &e.Actor, &e.HLC, &e.Kind, &e.Subject, &e.Cycle, &e.Ref, &e.Payload)
+			return e, err
+		})
+		if err != nil {
+			return err
+		}
+		return c.pool.QueryRow(ctx, `SELECT coalesce((SELECT last FROM tenant_seq WHERE tenant = $1), 0)`, tenant).Scan(&head)
+	})
 	return evs, head, err
 }

@@ -3,7 +3,6 @@ package central_test
 import (
 	"bytes"
 	"context"
-	"dropin/store/wire"
 	"errors"
 	"fmt"
 	"io"
@@ -18,11 +17,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"dropin/store"
 	"dropin/store/central"
 	"dropin/store/central/pgtest"
+	"dropin/store/wire"
 )
 
 func testDSN() string { return pgtest.DSN() }
@@ -784,7 +785,10 @@ func TestPostgresStoppedMidPush(t *testing.T) {
 	crashed := make(chan struct{})
 	go func() {
 		defer close(crashed)
-		time.Sleep(60 * time.Millisecond) // into the pushes
+		// Into the pushes: once the first chunk is in.
+		for left := total; left == total; left, _ = a.st.Waiting(ctx) {
+			time.Sleep(2 * time.Millisecond)
+		}
 		pg.Crash()
 	}()
 	failures, worked := 0, 0
@@ -866,6 +870,90 @@ func pullAll(t *testing.T, c *central.Central, tenant string) ([]wire.Event, int
 		evs, head = append(evs, page...), h
 		if len(page) == 0 || int64(len(evs)) >= head {
 			return evs, head
+		}
+	}
+}
+
+// TestPullsNeverSkip: eight stations push small batches as fast as they
+// can while three readers pull from their cursors. A reader must never
+// see a number before a lower one exists (a cursor moved past an event
+// that commits later would skip it for good): every page it gets starts
+// right after its cursor and runs without a gap, and in the end every
+// reader holds every event once.
+func TestPullsNeverSkip(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	const stations, pushes, per = 8, 40, 25
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for s := range stations {
+		name := fmt.Sprintf("skranke-%d", s)
+		if _, err := c.AddStation(ctx, name, "innherred"); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range pushes {
+				evs := make([]wire.Event, per)
+				for i := range evs {
+					id, _ := uuid.NewV7()
+					evs[i] = wire.Event{ID: id.String(), Station: name, Actor: "T", HLC: int64(p*per + i + 1), Kind: "received",
+						Subject: fmt.Sprintf("TAB%02d%04d", s, p*per+i), Cycle: 1, Payload: `{"v":1}`}
+				}
+				if _, err := c.Push(ctx, name, "innherred", evs); err != nil {
+					t.Errorf("%s push %d: %v", name, p, err)
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(done) }()
+	type reader struct {
+		cursor int64
+		ids    map[string]bool
+	}
+	readers := make([]*reader, 3)
+	var rg sync.WaitGroup
+	for i := range readers {
+		r := &reader{ids: map[string]bool{}}
+		readers[i] = r
+		rg.Add(1)
+		go func() {
+			defer rg.Done()
+			for {
+				finished := false
+				select {
+				case <-done:
+					finished = true
+				default:
+				}
+				page, head, err := c.Pull(ctx, "innherred", r.cursor, 100)
+				if err != nil {
+					t.Errorf("pull: %v", err)
+					return
+				}
+				for _, e := range page {
+					if e.Seq != r.cursor+1 {
+						t.Errorf("after %d the reader got %d: an event was skipped", r.cursor, e.Seq)
+						return
+					}
+					if r.ids[e.ID] {
+						t.Errorf("event %s twice", e.ID)
+						return
+					}
+					r.ids[e.ID], r.cursor = true, e.Seq
+				}
+				if finished && len(page) == 0 && r.cursor == head {
+					return
+				}
+			}
+		}()
+	}
+	rg.Wait()
+	for i, r := range readers {
+		if len(r.ids) != stations*pushes*per {
+			t.Fatalf("reader %d holds %d events, want %d", i, len(r.ids), stations*pushes*per)
 		}
 	}
 }
