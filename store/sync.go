@@ -42,13 +42,18 @@ func (s *Store) Waiting(ctx context.Context) (int, error) {
 // Acknowledge records the central store's sequence numbers for pushed
 // events.
 func (s *Store) Acknowledge(ctx context.Context, seqs map[string]int64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	ids := make([]string, 0, len(seqs))
+	for id := range seqs {
+		ids = append(ids, id)
+	}
+	// One statement for the whole answer, not one an event.
+	numbers := string(mustJSON(seqs))
 	return s.inTx(ctx, func(tx wtx) error {
-		ids := make([]string, 0, len(seqs))
-		for id, seq := range seqs {
-			if _, err := tx.ExecContext(ctx, ackSQL, seq, id); err != nil {
-				return fmt.Errorf("acknowledge %s: %w", id, err)
-			}
-			ids = append(ids, id)
+		if _, err := tx.ExecContext(ctx, ackManySQL, numbers); err != nil {
+			return fmt.Errorf("acknowledge: %w", err)
 		}
 		return reprojectConflicted(ctx, tx, ids)
 	})
@@ -132,7 +137,8 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursor); err != nil {
 const (
 	insertPulledSQL = `INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload, server_seq)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	ackSQL = `UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL`
+	ackSQL     = `UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL`
+	ackManySQL = `UPDATE events SET server_seq = n.value FROM json_each(?) n WHERE events.id = n.key AND events.server_seq IS NULL`
 )
 
 // reproject computes a subject's projections again from all its events.
