@@ -13,6 +13,7 @@ import (
 	"dropin/scan"
 	"dropin/store"
 	"dropin/tui"
+	"dropin/tui/i18n"
 )
 
 func (a *app) purgeCmd() *cobra.Command {
@@ -207,13 +208,7 @@ officials, each desk not having seen the other's step. The merge decides
 by the agreed order, as always; this says who was overruled, so someone
 looks at the device. The tablet's card at the desk says the same.`,
 		Args: usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := context.Background()
-			t, st, err := a.o.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, cmd *cobra.Command, _ []string, t i18n.Catalog, st *store.Store) error {
 			cs, err := st.Conflicts(ctx)
 			if err != nil {
 				return err
@@ -225,6 +220,6 @@ looks at the device. The tablet's card at the desk says the same.`,
 				fmt.Fprintln(cmd.OutOrStdout(), t.T("conflict.cli.head", scan.Clean(c.Serial), scan.Clean(t.Conflict(c, time.Local))))
 			}
 			return nil
-		},
+		}),
 	}
 }

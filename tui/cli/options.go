@@ -197,6 +197,20 @@ func (o options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) {
 	return t, st, err
 }
 
+// withStore runs a command's work with the catalog and the database
+// open, and closes the database after.
+func (a *app) withStore(fn func(ctx context.Context, cmd *cobra.Command, args []string, t i18n.Catalog, st *store.Store) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		ctx := context.Background()
+		t, st, err := a.o.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return fn(ctx, cmd, args, t, st)
+	}
+}
+
 // openStore opens the database for a command once the check of every
 // page has passed: a command never works on a damaged database.
 func openStore(ctx context.Context, o options) (*store.Store, error) {

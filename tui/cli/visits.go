@@ -83,13 +83,7 @@ percentile waiting and handling times, and the open follow-ups. With
 --excel, a workbook with a sheet for each and one of the visits.`,
 		Example: "  dropin visits report\n  dropin visits report --from 2026-04-01 --to 2026-04-30 --excel",
 		Args:    usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := context.Background()
-			t, st, err := a.o.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, cmd *cobra.Command, _ []string, t i18n.Catalog, st *store.Store) error {
 			from, to, err := sp.bounds(time.Now())
 			if err != nil {
 				return usageError{cmd, err}
@@ -113,7 +107,7 @@ percentile waiting and handling times, and the open follow-ups. With
 			}
 			printReport(cmd, t, topic, r, from, to)
 			return nil
-		},
+		}),
 	}
 	sp.register(cmd)
 	out.register(cmd.Flags())
@@ -192,13 +186,7 @@ func (a *app) visitsListCmd() *cobra.Command {
 		Use:   "list",
 		Short: "every visit in a span of days, as CSV or a workbook",
 		Args:  usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := context.Background()
-			t, st, err := a.o.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, cmd *cobra.Command, _ []string, t i18n.Catalog, st *store.Store) error {
 			from, to, err := sp.bounds(time.Now())
 			if err != nil {
 				return usageError{cmd, err}
@@ -212,7 +200,7 @@ func (a *app) visitsListCmd() *cobra.Command {
 				topic = nil
 			}
 			return out.write(cmd, t, a.o.exports, out.fileBase(t, "visits"), export.Visits(out.words(t), topic, vs))
-		},
+		}),
 	}
 	sp.register(cmd)
 	out.register(cmd.Flags())
@@ -229,13 +217,7 @@ func (a *app) visitsFollowUpsCmd() *cobra.Command {
 training request for the Kansli (what, for whom), with who asked and when.
 The desk's Besøk screen (f, then x) ticks one off when it is done.`,
 		Args: usageArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := context.Background()
-			t, st, err := a.o.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, cmd *cobra.Command, _ []string, t i18n.Catalog, st *store.Store) error {
 			vs, err := st.FollowUps(ctx, all)
 			if err != nil {
 				return err
@@ -256,7 +238,7 @@ The desk's Besøk screen (f, then x) ticks one off when it is done.`,
 				fmt.Fprintln(cmd.OutOrStdout(), line)
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&all, "all", false, "every follow-up, the done ones too")
 	out.register(cmd.Flags())
@@ -271,13 +253,7 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 		Short:   "mark this station as at a meeting of BODY (--off: back to office hours), or say which",
 		Example: "  dropin visits meeting Kommunestyret\n  dropin visits meeting --off",
 		Args:    usageArgs(cobra.MaximumNArgs(1)),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := context.Background()
-			t, st, err := a.o.open(ctx)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
+		RunE: a.withStore(func(ctx context.Context, cmd *cobra.Command, args []string, t i18n.Catalog, st *store.Store) error {
 			w := cmd.OutOrStdout()
 			switch {
 			case off:
@@ -309,7 +285,7 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 				}
 			}
 			return nil
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&day, "day", "", "the meeting's `day` (yyyy-mm-dd; default today)")
 	cmd.Flags().BoolVar(&off, "off", false, "the station is back at the desk in office hours")
