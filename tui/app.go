@@ -397,8 +397,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.screen == screenBatch && !m.batch.takesScans():
 			m.screen = screenDesk
 		case m.screen == screenVisits && !m.visits.typing():
-			// A device scanned at the walk-in desk opens a visit for its
-			// official; during a visit, it goes to the desk to be stepped.
+			// A device scanned at the walk-in desk brings its official in
+			// (a visit, or the queue); during a visit, it goes to the desk
+			// to be stepped.
 			if m.visits.mine() == nil {
 				return m.visits.scanned(msg.Code)
 			}

@@ -319,8 +319,9 @@ func toggle(m, to visitsMode) visitsMode {
 	return to
 }
 
-// scanned: a device scanned on this screen opens a visit for its
-// official, at the topic (the official is at the desk with it).
+// scanned: a device scanned on this screen brings its official in, at
+// the topic: a visit at once when the desk is free and nobody waits, else
+// a place in the queue.
 func (v *visitsScreen) scanned(code string) tea.Cmd {
 	serial, err := scan.Parse(code)
 	if err != nil {
@@ -340,10 +341,10 @@ func (v *visitsScreen) scannedCard(msg visitCardMsg) tea.Cmd {
 		return flashCmd(flashError, storeError(t, msg.err))
 	case msg.card.Official == nil:
 		return flashCmd(flashInfo, t.T("visit.scan.nobody", scan.Clean(msg.serial)))
-	case v.mine() != nil:
-		return flashCmd(flashInfo, t.T("visit.busy", scan.Clean(v.mine().Name)))
 	}
-	v.form = newArriveForm(v.c, true)
+	// Free and nobody waiting: the visit starts now. Otherwise the
+	// official joins the queue.
+	v.form = newArriveForm(v.c, v.mine() == nil && len(v.queue) == 0)
 	v.form.official, v.form.stage = msg.card.Official, stageTopic
 	return nil
 }

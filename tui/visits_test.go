@@ -311,3 +311,51 @@ func mustConflicts(t *testing.T, st *store.Store) []store.Conflict {
 	}
 	return cs
 }
+
+// A tablet scanned on the walk-in screen brings its official in: a visit
+// at once when the desk is free and nobody waits, else a place in the
+// queue.
+func TestAScannedTabletBringsItsOfficialIn(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.m.screen = screenVisits
+	h.run(h.m.page().open())
+	h.scan("TJYHCY68QHGJ") // Tone Ekle's tablet
+	h.wantScreen("Besøk nå · Tone Ekle", "Hva gjelder det?")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Besøk åpnet for Tone Ekle.", "Hos deg nå")
+	h.press("a")
+	h.press("hege")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.press("c")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Ingen hos deg.", "Kø · 1 venter")
+	// Free, but Hege waits: the next scanned joins the queue behind her.
+	h.scan("XXRHZ2RQYX") // Bjørg Brenne's
+	h.wantScreen("Ny i kø · Bjørg Brenne")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Bjørg Brenne står i kø", "Kø · 2 venter")
+	if q := queueNames(t, h.store); len(q) != 2 || q[0] != "Hege Skjærvø" || q[1] != "Bjørg Brenne" {
+		t.Fatalf("queue: %q", q)
+	}
+	h.scan("ZZZZZZZZZZ99")
+	h.wantScreen("ZZZZZZZZZZ99 er ikke koblet til noen folkevalgt")
+}
+
+func queueNames(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	q, err := st.Queue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, v := range q {
+		out = append(out, v.Name)
+	}
+	return out
+}
