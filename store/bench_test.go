@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 )
@@ -100,29 +99,11 @@ func BenchmarkRebuild(b *testing.B) {
 	}
 }
 
-// rosterRows writes a roster of n rows: n/2 officials with two seats each,
-// every one with a tablet, a tenth of them municipal employees.
-func rosterRows(n int) []byte {
-	var b strings.Builder
-	b.WriteString("\ufeffNavn;Kommune;Organ;Rolle;Primær e-post;Sekundær e-post;Mobil;Ansatt i kommunen;Nettbrett serienr;Nettbrett modell\r\n")
-	bodies := []string{"Kommunestyret", "Formannskapet", "Hovedutvalg for oppvekst", "Eldrerådet", "Kontrollutvalget"}
-	for i := range n {
-		p := i / 2
-		emp := "Nei"
-		if p%10 == 0 {
-			emp = "Ja"
-		}
-		fmt.Fprintf(&b, "Øystein Ås %d;Kommune %d;%s;Medlem;person%d@kommune%d.no;person%d@innherred-samkommune.no;9%07d;%s;TAB%08d;iPad (10. gen)\r\n",
-			p, p%40, bodies[i%len(bodies)], p, p%40, p, p, emp, p)
-	}
-	return []byte(b.String())
-}
-
 // BenchmarkImport20k parses and imports a roster of 20,000 rows into an
 // empty store: one transaction, every official and tablet through the
 // event log.
 func BenchmarkImport20k(b *testing.B) {
-	data := rosterRows(20_000)
+	data := BenchRoster(20_000)
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()

@@ -24,7 +24,7 @@ import (
 func (a *app) benchCmd() *cobra.Command {
 	var opt store.SeedOptions
 	var runs int
-	var benchDB string
+	var benchDB, pg string
 	cmd := &cobra.Command{
 		Use:   "bench [--tablets N] [--events N] [--bench-db FILE]",
 		Short: "seed a county (cached) and print the figures against their goals",
@@ -33,7 +33,7 @@ func (a *app) benchCmd() *cobra.Command {
 			if opt.Events == 0 {
 				opt.Events = 10 * opt.Tablets
 			}
-			b := &bench{o: a.o, getenv: a.getenv, runs: runs}
+			b := &bench{o: a.o, getenv: a.getenv, runs: runs, pg: pg}
 			db, err := b.county(cmd.Context(), tui.ExpandHome(benchDB), opt, cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -46,6 +46,7 @@ func (a *app) benchCmd() *cobra.Command {
 	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "the generator's seed")
 	cmd.Flags().IntVar(&runs, "runs", 5, "start-ups to measure (the median counts)")
 	cmd.Flags().StringVar(&benchDB, "bench-db", "", "the seeded `database` (default: a cached one in the user's cache folder)")
+	cmd.Flags().StringVar(&pg, "pg", a.getenv("DROPIN_PG"), "a PostgreSQL `DSN` to measure push and pull on (a database is made there and dropped; env DROPIN_PG)")
 	return cmd
 }
 
@@ -53,7 +54,9 @@ type bench struct {
 	o      options
 	getenv func(string) string
 	runs   int
+	pg     string // where push and pull are measured; "" for not
 	table  []benchRow
+	seeded string // how long seeding the county took, as recorded beside it
 }
 
 type benchRow struct{ what, got, goal, verdict string }
@@ -80,6 +83,8 @@ func (b *bench) county(ctx context.Context, db string, opt store.SeedOptions, pr
 		db = filepath.Join(cache, "dropin", fmt.Sprintf("bench-%d-%d-%d.db", opt.Tablets, opt.Events, opt.Seed))
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
+		took, _ := os.ReadFile(db + ".seeded")
+		b.seeded = strings.TrimSpace(string(took))
 		return db, err
 	}
 	if err := os.MkdirAll(filepath.Dir(db), 0o700); err != nil {
@@ -90,7 +95,12 @@ func (b *bench) county(ctx context.Context, db string, opt store.SeedOptions, pr
 	os.Remove(tmp)
 	so := b.o
 	so.db = tmp
+	start := time.Now()
 	if err := seedCounty(ctx, so, opt, progress, progress); err != nil {
+		return "", err
+	}
+	b.seeded = strconv.FormatFloat(time.Since(start).Seconds(), 'f', 0, 64)
+	if err := os.WriteFile(db+".seeded", []byte(b.seeded+"\n"), 0o600); err != nil {
 		return "", err
 	}
 	return db, os.Rename(tmp, db)
@@ -116,6 +126,14 @@ func (b *bench) run(ctx context.Context, db string, stdout io.Writer) error {
 	}
 	if err := b.writes(ctx, o); err != nil {
 		return err
+	}
+	if s, err := strconv.ParseFloat(b.seeded, 64); err == nil {
+		b.add("seeding this county (dropin dev seed)", s, "s", 120, "< 2 min")
+	}
+	for _, f := range []func(context.Context) error{b.imports, b.receipts, func(ctx context.Context) error { return b.sync(ctx, b.pg) }} {
+		if err := f(ctx); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "dropin bench: %d events, %d tablets, %d officials (%s)\n\n", nEvents, nTablets, nOfficials, db)
 	fmt.Fprintf(stdout, "%-42s %12s  %-32s %s\n", "figure", "measured", "goal", "")
@@ -227,13 +245,12 @@ func (b *bench) writes(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	b.add("check-in (a tablet back at the desk)", ms(checkIn), "ms", 2*ms(bare), fmt.Sprintf("≤ 2 × bare insert (%.2f ms)", ms(bare)))
+	b.add("check-in (a tablet back at the desk)", ms(checkIn), "ms", 1.5*ms(bare), fmt.Sprintf("≤ 1.5 × bare insert (%.2f ms)", ms(bare)))
 	start = time.Now()
 	if err := st.Rebuild(ctx); err != nil {
 		return err
 	}
-	b.add("projection rebuild from the log", time.Since(start).Seconds(), "s", 0, "(no goal)")
-	b.table[len(b.table)-1].verdict = ""
+	b.add("projection rebuild from the log", time.Since(start).Seconds(), "s", 10, "< 10 s")
 	return nil
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -134,5 +135,38 @@ func TestConflictsCommand(t *testing.T) {
 	got := do(0, "conflicts", "--lang", "en")
 	if !strings.HasPrefix(got, "C02LAPTOP01: Desks disagreed: issued at skranke-1 (KN)") || !strings.Contains(got, "issued at skranke-2 (AB)") {
 		t.Fatalf("conflicts:\n%s", got)
+	}
+}
+
+// dropin bench prints every figure the desk is held to against its goal,
+// the seeding time recorded beside the county included; push and pull
+// need a PostgreSQL server and say so without one.
+func TestBenchPrintsEveryRow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports 60,000 rows; skipped with -short")
+	}
+	// The real program: bench starts itself again to time the first frame.
+	dir := t.TempDir()
+	exe := filepath.Join(dir, "dropin")
+	if out, err := exec.Command("go", "build", "-o", exe, "dropin").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "county.db")
+	cmd := exec.Command(exe, "bench", "--tablets", "300", "--bench-db", db, "--runs", "1", "--pg", "", "--db", filepath.Join(dir, "unused.db"))
+	cmd.Env = append(os.Environ(), "XDG_CACHE_HOME="+dir, "XDG_STATE_HOME="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("dropin bench: %v\n%s", err, out)
+	}
+	got := string(out)
+	for _, row := range []string{"start-up to the first frame", "check-in (a tablet back at the desk)", "≤ 1.5 × bare insert",
+		"projection rebuild from the log", "seeding this county", "< 2 min", "roster import, 20,000 rows", "batch import, 10,000 reads",
+		"receipt in the step: content + signed token", "receipt files", "after the step is shown", "push / pull 100,000 events", "give --pg DSN"} {
+		if !strings.Contains(got, row) {
+			t.Errorf("bench lacks %q:\n%s", row, got)
+		}
+	}
+	if took, err := os.ReadFile(db + ".seeded"); err != nil || len(took) == 0 {
+		t.Fatalf("the seeding time is not kept beside the county: %q %v", took, err)
 	}
 }
