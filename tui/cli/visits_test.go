@@ -159,7 +159,8 @@ func TestBenchPrintsEveryRow(t *testing.T) {
 		t.Fatalf("dropin bench: %v\n%s", err, out)
 	}
 	got := string(out)
-	for _, row := range []string{"start-up to the first frame", "check-in (a tablet back at the desk)", "≤ 1.5 × bare insert",
+	for _, row := range []string{"start-up to the first frame", "scan to the saved card, p50", "≤ 16 ms", "scan to the saved card, p99", "≤ 33 ms",
+		"check-in (a tablet back at the desk)", "≤ 1.5 × bare insert",
 		"projection rebuild from the log", "seeding this county", "< 2 min", "roster import, 20,000 rows", "batch import, 10,000 reads",
 		"receipt in the step: content + signed token", "receipt files", "after the step is shown", "push / pull 100,000 events", "give --pg DSN"} {
 		if !strings.Contains(got, row) {
