@@ -355,9 +355,9 @@ func (v *visitsScreen) export() tea.Cmd {
 	t, topics := v.c.t, v.c.store.Topics()
 	topic := func(code string) string { return TopicText(t, topics, code) }
 	if v.mode == visitsFollow {
-		r := store.VisitReport{FollowUps: append([]store.Visit(nil), v.follow...)}
+		follow := append([]store.Visit(nil), v.follow...)
 		return v.c.saveWorkbook(t.T("file.followups"), func(words export.Words) []export.Table {
-			return export.VisitReport(words, topic, r)[7:]
+			return []export.Table{export.FollowUps(words, follow)}
 		})
 	}
 	r, st := v.report, v.c.store

@@ -263,10 +263,6 @@ func VisitReport(words Words, topic func(string) string, r store.VisitReport) []
 	for _, bd := range r.ByBody {
 		place.row("", bd.Key, bd.N)
 	}
-	follow := newTable("follow_ups", words, "closed_at", "name", "outcome", "ticket", "training_what", "training_for", "staff", "station")
-	for _, v := range r.FollowUps {
-		follow.row(v.Closed, v.Name, follow.word("visit.outcome.", string(v.Outcome)), v.Ticket, v.TrainingWhat, v.TrainingFor, v.Staff, v.Station)
-	}
 	outcome := func(code string) string {
 		if code == "" {
 			code = "open"
@@ -279,7 +275,17 @@ func VisitReport(words Words, topic func(string) string, r store.VisitReport) []
 	return []Table{figures.t, tally("visits_by_day", "day", r.ByDay, same), hours.t,
 		tally("visits_by_topic", "topic", r.ByTopic, func(c string) string { return topicWord(topic, c) }),
 		tally("visits_by_outcome", "outcome", r.ByOutcome, outcome), place.t,
-		tally("visits_at_meetings", "meeting", r.AtMeetings, same), follow.t}
+		tally("visits_at_meetings", "meeting", r.AtMeetings, same), FollowUps(words, r.FollowUps)}
+}
+
+// FollowUps is the escalations and training requests of visits, with who
+// asked and when, and who took the visit.
+func FollowUps(words Words, vs []store.Visit) Table {
+	b := newTable("follow_ups", words, "closed_at", "name", "outcome", "ticket", "training_what", "training_for", "staff", "station")
+	for _, v := range vs {
+		b.row(v.Closed, v.Name, b.word("visit.outcome.", string(v.Outcome)), v.Ticket, v.TrainingWhat, v.TrainingFor, v.Staff, v.Station)
+	}
+	return b.t
 }
 
 func topicWord(topic func(string) string, code string) string {

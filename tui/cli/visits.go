@@ -223,9 +223,7 @@ The desk's Besøk screen (f, then x) ticks one off when it is done.`,
 				return err
 			}
 			if out.excel || out.path != "" || out.codes {
-				topic := topicNamer(t, st)
-				tables := export.VisitReport(out.words(t), topic, store.VisitReport{FollowUps: vs})
-				return out.write(cmd, t, a.o.exports, out.fileBase(t, "followups"), tables[len(tables)-1])
+				return out.write(cmd, t, a.o.exports, out.fileBase(t, "followups"), export.FollowUps(out.words(t), vs))
 			}
 			if len(vs) == 0 {
 				fmt.Fprintln(cmd.OutOrStdout(), t.T("visit.follow.empty"))
