@@ -390,11 +390,6 @@ func meetingDay(t i18n.Catalog, day string) string {
 	return t.Date(d)
 }
 
-// ago is a duration in whole minutes for the queue: "4 min".
-func ago(t i18n.Catalog, d time.Duration) string {
-	return t.T("visit.minutes", int(max(0, d).Round(time.Minute)/time.Minute))
-}
-
 func (v *visitsScreen) view(w, h int) string {
 	if v.form != nil {
 		return strings.Join(v.form.lines(v, w), "\n")
@@ -432,14 +427,14 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 			mark = st.Form.Selected.Render("› ")
 		}
 		line := fmt.Sprintf("%s%2d  %s  %s  %s", mark, i+1, q.Arrived.Local().Format("15:04"), pad(scan.Clean(q.Name), nameW),
-			pad(TopicText(t, v.c.store.Topics(), q.Topic), topicW)) + st.Card.Muted.Render(" "+t.T("visit.waits", ago(t, now.Sub(q.Arrived))))
+			pad(TopicText(t, v.c.store.Topics(), q.Topic), topicW)) + st.Card.Muted.Render(" "+t.T("visit.waits", t.Minutes(now.Sub(q.Arrived))))
 		lines = append(lines, ansi.Truncate(line, w, "…"))
 	}
 	lines = append(lines, "")
 	if m := v.mine(); m != nil {
 		lines = append(lines, st.Card.Name.Render(t.T("visit.mine")))
 		lines = append(lines, "  "+st.Card.Value.Render(scan.Clean(m.Name))+st.Card.Muted.Render(" · "+TopicText(t, v.c.store.Topics(), m.Topic)+
-			" · "+t.T("visit.since", m.Called.Local().Format("15:04"), ago(t, now.Sub(m.Called)))))
+			" · "+t.T("visit.since", m.Called.Local().Format("15:04"), t.Minutes(now.Sub(m.Called)))))
 		if m.Note != "" {
 			lines = append(lines, "  "+st.Card.Muted.Render("«"+scan.Clean(m.Note)+"»"))
 		}
@@ -487,7 +482,7 @@ func (v *visitsScreen) reportLines(w int) []string {
 		if s.N == 0 {
 			return st.Card.Label.Render(label+" ") + "–"
 		}
-		return st.Card.Label.Render(label+" ") + t.T("visit.report.spread", ago(t, s.Median), ago(t, s.P90), s.N)
+		return st.Card.Label.Render(label+" ") + t.T("visit.report.spread", t.Minutes(s.Median), t.Minutes(s.P90), s.N)
 	}
 	lines = append(lines, spread(t.T("visit.report.waiting"), r.Waiting), spread(t.T("visit.report.handling"), r.Handling))
 	// Hours of the day, as a row of counts: when to staff the desk.
@@ -515,12 +510,7 @@ func (v *visitsScreen) reportLines(w int) []string {
 		return scan.Clean(s)
 	}
 	list(t.T("visit.report.topics"), r.ByTopic, func(c string) string { return TopicText(t, topics, c) })
-	list(t.T("visit.report.outcomes"), r.ByOutcome, func(c string) string {
-		if c == "" {
-			c = "open"
-		}
-		return t.T("visit.outcome." + c)
-	})
+	list(t.T("visit.report.outcomes"), r.ByOutcome, t.Outcome)
 	list(t.T("visit.report.days"), r.ByDay, func(s string) string { return s })
 	list(t.T("visit.report.municipalities"), r.ByMunicipality, none)
 	list(t.T("visit.report.bodies"), r.ByBody, none)
@@ -543,10 +533,7 @@ func (v *visitsScreen) followLines(w, h int) []string {
 		if i == v.cursor {
 			mark = st.Form.Selected.Render("› ")
 		}
-		what := t.T("visit.follow.escalated", scan.Clean(f.Ticket))
-		if f.Outcome == store.Training {
-			what = t.T("visit.follow.training", scan.Clean(f.TrainingWhat), scan.Clean(f.TrainingFor))
-		}
+		what := scan.Clean(t.FollowUp(f))
 		line := mark + t.DayMonth(f.Closed.Local()) + "  " + pad(scan.Clean(f.Name), 20) + "  " + what
 		lines = append(lines, ansi.Truncate(line, w, "…"))
 	}

@@ -124,7 +124,7 @@ func printReport(cmd *cobra.Command, t i18n.Catalog, topic func(string) string, 
 			fmt.Fprintln(w, label, "–")
 			return
 		}
-		fmt.Fprintln(w, label, t.T("visit.report.spread", minutes(t, s.Median), minutes(t, s.P90), s.N))
+		fmt.Fprintln(w, label, t.T("visit.report.spread", t.Minutes(s.Median), t.Minutes(s.P90), s.N))
 	}
 	spread(t.T("visit.report.waiting"), r.Waiting)
 	spread(t.T("visit.report.handling"), r.Handling)
@@ -149,15 +149,9 @@ func printReport(cmd *cobra.Command, t i18n.Catalog, topic func(string) string, 
 		}
 		return scan.Clean(s)
 	}
-	outcome := func(c string) string {
-		if c == "" {
-			c = "open"
-		}
-		return t.T("visit.outcome." + c)
-	}
 	list(t.T("visit.report.days"), r.ByDay, func(s string) string { return s })
 	list(t.T("visit.report.topics"), r.ByTopic, topic)
-	list(t.T("visit.report.outcomes"), r.ByOutcome, outcome)
+	list(t.T("visit.report.outcomes"), r.ByOutcome, t.Outcome)
 	list(t.T("visit.report.municipalities"), r.ByMunicipality, none)
 	list(t.T("visit.report.bodies"), r.ByBody, none)
 	list(t.T("visit.report.meetings"), r.AtMeetings, none)
@@ -168,15 +162,7 @@ func printReport(cmd *cobra.Command, t i18n.Catalog, topic func(string) string, 
 }
 
 func followUpText(t i18n.Catalog, v store.Visit) string {
-	what := t.T("visit.follow.escalated", scan.Clean(v.Ticket))
-	if v.Outcome == store.Training {
-		what = t.T("visit.follow.training", scan.Clean(v.TrainingWhat), scan.Clean(v.TrainingFor))
-	}
-	return t.DateTime(v.Closed.Local()) + "  " + scan.Clean(v.Name) + "  " + what + "  (" + scan.Clean(v.Staff) + ", " + scan.Clean(v.Station) + ")"
-}
-
-func minutes(t i18n.Catalog, d time.Duration) string {
-	return t.T("visit.minutes", int(d.Round(time.Minute)/time.Minute))
+	return t.DateTime(v.Closed.Local()) + "  " + scan.Clean(v.Name) + "  " + scan.Clean(t.FollowUp(v)) + "  (" + scan.Clean(v.Staff) + ", " + scan.Clean(v.Station) + ")"
 }
 
 func (a *app) visitsListCmd() *cobra.Command {

@@ -185,6 +185,28 @@ func (c Catalog) Conflict(cf store.Conflict, loc *time.Location) string {
 	return c.T("conflict.text", side(cf.First), side(cf.Second))
 }
 
+// Minutes is a duration in whole minutes, rounded: "4 min".
+func (c Catalog) Minutes(d time.Duration) string {
+	return c.T("visit.minutes", int(max(0, d).Round(time.Minute)/time.Minute))
+}
+
+// Outcome is how a visit ended in words; "" is a visit not yet closed.
+func (c Catalog) Outcome(code string) string {
+	if code == "" {
+		code = "open"
+	}
+	return c.T("visit.outcome." + code)
+}
+
+// FollowUp is what a visit left to follow up: IT's ticket, or the
+// training asked for and for whom. Raw text: a terminal cleans it.
+func (c Catalog) FollowUp(v store.Visit) string {
+	if v.Outcome == store.Training {
+		return c.T("visit.follow.training", v.TrainingWhat, v.TrainingFor)
+	}
+	return c.T("visit.follow.escalated", v.Ticket)
+}
+
 // Date is a day, as the language writes it.
 func (c Catalog) Date(t time.Time) string {
 	return t.Format(c.layout("02.01.2006", "2006-01-02", "2 Jan 2006"))
