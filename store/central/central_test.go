@@ -225,20 +225,7 @@ func TestStationsConverge(t *testing.T) {
 			t.Fatalf("%s not in sync: %+v %v", s.name, rep, err)
 		}
 	}
-	evs, head, err := c.Pull(ctx, "innherred", 0, wire.MaxPullEvents)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for i, e := range evs {
-		if e.Seq != int64(i+1) || seen[e.ID] {
-			t.Fatalf("central log: event %d has seq %d (duplicate %v)", i, e.Seq, seen[e.ID])
-		}
-		seen[e.ID] = true
-	}
-	if int64(len(evs)) != head {
-		t.Fatalf("%d events, head %d", len(evs), head)
-	}
+	centralLog(t, c, "innherred")
 	// The run proves something only if the tablets went through the
 	// ladder, failures and undos (the end state alone is a matter of luck).
 	if len(reached) < 4 {
@@ -668,27 +655,8 @@ WHERE datname = current_database() AND pid <> pg_backend_pid()`).Scan(&k)
 	if left, _ := a.st.Waiting(ctx); left != 0 {
 		t.Fatalf("%d events still waiting", left)
 	}
-	var evs []wire.Event
-	var head int64
-	for {
-		page, h, err := c.Pull(ctx, "innherred", int64(len(evs)), wire.MaxPullEvents)
-		if err != nil {
-			t.Fatal(err)
-		}
-		evs, head = append(evs, page...), h
-		if len(page) == 0 || int64(len(evs)) >= head {
-			break
-		}
-	}
-	seen := map[string]bool{}
-	for i, e := range evs {
-		if e.Seq != int64(i+1) || seen[e.ID] {
-			t.Fatalf("central log: event %d has seq %d (twice: %v)", i, e.Seq, seen[e.ID])
-		}
-		seen[e.ID] = true
-	}
-	if len(evs) != waiting || head != int64(waiting) {
-		t.Fatalf("%d events centrally (head %d), %d were waiting", len(evs), head, waiting)
+	if evs := centralLog(t, c, "innherred"); len(evs) != waiting {
+		t.Fatalf("%d events centrally, %d were waiting", len(evs), waiting)
 	}
 }
 
@@ -832,17 +800,7 @@ func TestPostgresStoppedMidPush(t *testing.T) {
 	if left, _ := a.st.Waiting(ctx); left != 0 {
 		t.Fatalf("%d events still waiting", left)
 	}
-	evs, head := pullAll(t, c, "innherred")
-	seen := map[string]bool{}
-	for i, e := range evs {
-		if e.Seq != int64(i+1) || seen[e.ID] {
-			t.Fatalf("central log: event %d has seq %d (twice: %v)", i, e.Seq, seen[e.ID])
-		}
-		seen[e.ID] = true
-	}
-	if head != int64(len(evs)) {
-		t.Fatalf("%d events centrally, head %d", len(evs), head)
-	}
+	evs := centralLog(t, c, "innherred")
 	// Nothing lost: a desk made from the central log alone shows what the
 	// desk shows, the check-ins made while the database was down included.
 	fresh := newStation(t, c, "rebuild", "innherred")
@@ -858,7 +816,9 @@ func TestPostgresStoppedMidPush(t *testing.T) {
 		total-atCrash, total, failures, worked, len(evs))
 }
 
-func pullAll(t *testing.T, c *central.Central, tenant string) ([]wire.Event, int64) {
+// centralLog pulls a tenant's whole central log and checks it: numbered
+// 1, 2, 3, ... without a gap, every event once, the head its last number.
+func centralLog(t *testing.T, c *central.Central, tenant string) []wire.Event {
 	t.Helper()
 	var evs []wire.Event
 	var head int64
@@ -869,9 +829,20 @@ func pullAll(t *testing.T, c *central.Central, tenant string) ([]wire.Event, int
 		}
 		evs, head = append(evs, page...), h
 		if len(page) == 0 || int64(len(evs)) >= head {
-			return evs, head
+			break
 		}
 	}
+	seen := map[string]bool{}
+	for i, e := range evs {
+		if e.Seq != int64(i+1) || seen[e.ID] {
+			t.Fatalf("central log: event %d has seq %d (twice: %v)", i, e.Seq, seen[e.ID])
+		}
+		seen[e.ID] = true
+	}
+	if head != int64(len(evs)) {
+		t.Fatalf("%d events centrally, head %d", len(evs), head)
+	}
+	return evs
 }
 
 // TestPullsNeverSkip: eight stations push small batches as fast as they
