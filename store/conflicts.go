@@ -103,11 +103,7 @@ func disagree(a, b Event) bool {
 // conflicts. An undone step no longer speaks; steps written before desks
 // stamped what they had seen are never called conflicting.
 func projectConflicts(serial string, evs []Event) ([]Conflict, error) {
-	stations := map[string]bool{}
-	for _, e := range evs {
-		stations[e.Station] = true
-	}
-	if len(stations) < 2 { // one desk never disagrees with itself
+	if !manyStations(evs) { // one desk never disagrees with itself
 		return nil, nil
 	}
 	evs = sortedEvents(evs)
@@ -159,9 +155,12 @@ func conflictStep(e Event) ConflictStep {
 
 // saveConflicts projects a device's conflicts into the conflicts table.
 func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event) error {
+	if !manyStations(evs) {
+		return nil // a device one desk alone has touched never had a conflict to clear
+	}
 	cs, err := projectConflicts(serial, evs)
-	if err != nil || (cs == nil && !manyStations(evs)) {
-		return err // a device one desk alone has touched never had a conflict to clear
+	if err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts WHERE serial = ?`, serial); err != nil {
 		return fmt.Errorf("save conflicts: %w", err)
@@ -177,6 +176,7 @@ func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event) erro
 	return nil
 }
 
+// manyStations reports whether more than one desk wrote evs.
 func manyStations(evs []Event) bool {
 	for _, e := range evs {
 		if e.Station != evs[0].Station {

@@ -241,9 +241,12 @@ func (s *Store) Receipt(ctx context.Context, station string, number int) (Receip
 // ReceiptsOf lists a tablet's receipts, newest first: its own, and those
 // of the visits it was handled in.
 func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord, error) {
-	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE serial = ?
-   OR serial IN (SELECT visit_id FROM visit_devices WHERE serial = ?) ORDER BY issued_hlc DESC`, serial, serial)
+	return queryReceipts(ctx, s.read, `SELECT `+receiptColumns+` FROM receipts WHERE `+receiptsOfSerial+` ORDER BY issued_hlc DESC`, serial, serial)
 }
+
+// receiptsOfSerial selects a device's receipts: its own and those of the
+// visits it was handled in. It takes the serial twice.
+const receiptsOfSerial = `(serial = ? OR serial IN (SELECT visit_id FROM visit_devices WHERE serial = ?))`
 
 // ReceiptsOfStation lists a station's receipts, by number.
 func (s *Store) ReceiptsOfStation(ctx context.Context, station string) ([]ReceiptRecord, error) {

@@ -70,6 +70,15 @@ func topicNamer(t i18n.Catalog, st *store.Store) func(string) string {
 	return func(code string) string { return tui.TopicText(t, topics, code) }
 }
 
+// topics names topic codes as the export's words do: in the desk's
+// language, or kept as codes with --codes (as words does).
+func (o output) topics(t i18n.Catalog, st *store.Store) func(string) string {
+	if o.codes {
+		return nil
+	}
+	return topicNamer(t, st)
+}
+
 func (a *app) visitsReportCmd() *cobra.Command {
 	var sp span
 	var out output
@@ -92,20 +101,16 @@ percentile waiting and handling times, and the open follow-ups. With
 			if err != nil {
 				return err
 			}
-			topic := topicNamer(t, st)
 			if out.excel || out.path != "" {
 				vs, err := st.Visits(ctx, from, to)
 				if err != nil {
 					return err
 				}
-				words := out.words(t)
-				if out.codes {
-					topic = nil
-				}
+				words, topic := out.words(t), out.topics(t, st)
 				tables := append(export.VisitReport(words, topic, r), export.Visits(words, topic, vs))
 				return out.write(cmd, t, a.o.exports, out.fileBase(t, "visits"), tables...)
 			}
-			printReport(cmd, t, topic, r, from, to)
+			printReport(cmd, t, topicNamer(t, st), r, from, to)
 			return nil
 		}),
 	}
@@ -181,11 +186,7 @@ func (a *app) visitsListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			topic := topicNamer(t, st)
-			if out.codes {
-				topic = nil
-			}
-			return out.write(cmd, t, a.o.exports, out.fileBase(t, "visits"), export.Visits(out.words(t), topic, vs))
+			return out.write(cmd, t, a.o.exports, out.fileBase(t, "visits"), export.Visits(out.words(t), out.topics(t, st), vs))
 		}),
 	}
 	sp.register(cmd)
