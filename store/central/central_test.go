@@ -595,20 +595,7 @@ func TestConcurrentPushesUnderSerializable(t *testing.T) {
 func TestConnectionsKilledMidPush(t *testing.T) {
 	ctx := context.Background()
 	dsn := newDatabase(t)
-	c, err := central.Open(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	url := serve(t, c)
-	a := newStation(t, c, "levanger-1", "innherred")
-	ros, err := store.ParseRoster(strings.NewReader(rosterOf(4000)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.st.Import(ctx, ros, a.by, false); err != nil {
-		t.Fatal(err)
-	}
+	c, url, a := deskWithWork(t, dsn)
 	waiting, _ := a.st.Waiting(ctx)
 	admin, err := pgx.Connect(ctx, dsn)
 	if err != nil {
@@ -734,20 +721,7 @@ func TestTenStationsAtOnce(t *testing.T) {
 func TestPostgresStoppedMidPush(t *testing.T) {
 	ctx := context.Background()
 	pg := pgtest.NewServer(t)
-	c, err := central.Open(ctx, pg.DSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	url := serve(t, c)
-	a := newStation(t, c, "levanger-1", "innherred")
-	ros, err := store.ParseRoster(strings.NewReader(rosterOf(4000)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.st.Import(ctx, ros, a.by, false); err != nil {
-		t.Fatal(err)
-	}
+	c, url, a := deskWithWork(t, pg.DSN())
 	total, _ := a.st.Waiting(ctx)
 	atCrash := -1 // how many still waited when the first sync failed
 	crashed := make(chan struct{})
@@ -814,6 +788,28 @@ func TestPostgresStoppedMidPush(t *testing.T) {
 	}
 	t.Logf("crashed with %d of %d events pushed; %d syncs failed while PostgreSQL was down, %d check-ins made meanwhile; %d events centrally, once each",
 		total-atCrash, total, failures, worked, len(evs))
+}
+
+// deskWithWork opens the central store at dsn behind the service and a
+// desk with a roster of 4,000 rows imported, its 8,000 events waiting to
+// be pushed: work enough to cut a push in the middle.
+func deskWithWork(t *testing.T, dsn string) (*central.Central, string, *station) {
+	t.Helper()
+	c, err := central.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	url := serve(t, c)
+	a := newStation(t, c, "levanger-1", "innherred")
+	ros, err := store.ParseRoster(strings.NewReader(rosterOf(4000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Import(context.Background(), ros, a.by, false); err != nil {
+		t.Fatal(err)
+	}
+	return c, url, a
 }
 
 // centralLog pulls a tenant's whole central log and checks it: numbered
