@@ -62,23 +62,16 @@ var approvalWords = []string{"approval", Fold("godkännande"), "godkjenning", "g
 // wrong devices.
 func ParseRules(r io.Reader, source string) (*Rules, error) {
 	rs := &Rules{Source: source}
-	var bad []error
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fail := func(format string, a ...any) { bad = append(bad, &RulesError{source, n, fmt.Sprintf(format, a...)}) }
+	err := eachLine(r, source, func(n int, line string, fail func(string, ...any)) {
 		f := strings.Split(line, ";")
 		if len(f) < 3 || len(f) > 4 {
 			fail("want role ; body ; devices [; approval], found %d fields", len(f))
-			continue
+			return
 		}
 		ru := rule{line: n, role: Fold(strings.TrimSpace(f[0])), body: Fold(strings.TrimSpace(f[1]))}
 		if ru.role == "" || ru.body == "" {
 			fail("role and body may not be empty (use * for any)")
-			continue
+			return
 		}
 		for _, w := range strings.Split(f[2], ",") {
 			k, ok := deviceWords[strings.ReplaceAll(Fold(strings.TrimSpace(w)), " ", "")]
@@ -98,14 +91,35 @@ func ParseRules(r io.Reader, source string) (*Rules, error) {
 			}
 		}
 		rs.rules = append(rs.rules, ru)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
-	}
-	if len(bad) > 0 {
-		return nil, RulesErrors(bad)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rs, nil
+}
+
+// eachLine reads a file the municipality writes (rules, topics): each is
+// called with every line that is not blank or a # comment, spaces and a
+// BOM trimmed, and fail records that line as bad. A file with any bad line
+// is refused whole: eachLine returns them all as RulesErrors, or the
+// error reading it.
+func eachLine(r io.Reader, source string, each func(n int, line string, fail func(format string, a ...any))) error {
+	var bad []error
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		each(n, line, func(format string, a ...any) { bad = append(bad, &RulesError{source, n, fmt.Sprintf(format, a...)}) })
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("%s: %w", source, err)
+	}
+	if len(bad) > 0 {
+		return RulesErrors(bad)
+	}
+	return nil
 }
 
 // RulesErrors is every bad line of a rules file.

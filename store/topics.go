@@ -1,9 +1,7 @@
 package store
 
 import (
-	"bufio"
 	_ "embed"
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
@@ -57,15 +55,8 @@ var topicCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 // visits under topics nobody chose.
 func ParseTopics(r io.Reader, source string) (*Topics, error) {
 	ts := &Topics{Source: source}
-	var bad []error
 	seen := map[string]int{}
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		fail := func(format string, a ...any) { bad = append(bad, &RulesError{source, n, fmt.Sprintf(format, a...)}) }
+	err := eachLine(r, source, func(n int, line string, fail func(string, ...any)) {
 		code, words, _ := strings.Cut(line, ";")
 		code, words = strings.TrimSpace(code), strings.TrimSpace(words)
 		switch {
@@ -83,15 +74,12 @@ func ParseTopics(r io.Reader, source string) (*Topics, error) {
 			seen[code] = n
 			ts.List = append(ts.List, Topic{Code: code, Words: words})
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
-	}
-	if len(bad) == 0 && len(ts.List) == 0 {
-		bad = append(bad, &RulesError{source, 1, "the file names no topic"})
-	}
-	if len(bad) > 0 {
-		return nil, RulesErrors(bad)
+	if len(ts.List) == 0 {
+		return nil, RulesErrors{&RulesError{source, 1, "the file names no topic"}}
 	}
 	return ts, nil
 }
