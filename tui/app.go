@@ -221,7 +221,7 @@ func New(cfg Config) *Model {
 
 // Init asks the terminal for its background and loads the desk's numbers.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh(), m.fileMissingReceipts(), m.visits.load()}
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, m.refresh(), m.fileMissingReceipts(), m.visits.loadQueue()}
 	if m.screen == screenStaff {
 		cmds = append(cmds, m.staff.focus())
 	} else {
@@ -355,10 +355,14 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		case screenEquipment:
 			return tea.Batch(m.refresh(), m.equipment.load())
 		}
-		// The walk-in desk is read again on every change, shown or not:
-		// the queue is on the status bar, and a visit taken elsewhere
-		// must stop taking this desk's devices.
-		return tea.Batch(m.refresh(), m.visits.load())
+		// The walk-in desk's queue and open visits are read again on every
+		// change, shown or not: the queue is on the status bar, and a visit
+		// taken elsewhere must stop taking this desk's devices. The rest
+		// (report, follow-ups) when the screen shows.
+		if m.screen == screenVisits {
+			return tea.Batch(m.refresh(), m.visits.load())
+		}
+		return tea.Batch(m.refresh(), m.visits.loadQueue())
 	case visitsMsg, visitSavedMsg, visitSearchedMsg, visitCardMsg:
 		return m.visits.update(msg)
 	case visitReceiptMsg:

@@ -53,6 +53,7 @@ type visitsMsg struct {
 	queue, open, follow []store.Visit
 	meeting             *store.Meeting
 	report              store.VisitReport
+	partial             bool // only the queue and the open visits were read
 	err                 error
 }
 
@@ -85,16 +86,22 @@ func (v *visitsScreen) open() tea.Cmd { return v.load() }
 
 // load reads the queue, the open visits, the follow-ups, the meeting and
 // the report.
-func (v *visitsScreen) load() tea.Cmd {
+func (v *visitsScreen) load() tea.Cmd { return v.read(true) }
+
+// loadQueue reads only the queue and the open visits: what the status bar
+// and the desk's own visit need after a change made on another screen.
+func (v *visitsScreen) loadQueue() tea.Cmd { return v.read(false) }
+
+func (v *visitsScreen) read(all bool) tea.Cmd {
 	v.seq++
 	seq, st, now, days := v.seq, v.c.store, v.c.now(), reportSpans[v.span]
 	return func() tea.Msg {
 		ctx := context.Background()
-		msg := visitsMsg{seq: seq}
+		msg := visitsMsg{seq: seq, partial: !all}
 		if msg.queue, msg.err = st.Queue(ctx); msg.err != nil {
 			return msg
 		}
-		if msg.open, msg.err = st.OpenVisits(ctx); msg.err != nil {
+		if msg.open, msg.err = st.OpenVisits(ctx); msg.err != nil || !all {
 			return msg
 		}
 		if msg.follow, msg.err = st.FollowUps(ctx, false); msg.err != nil {
@@ -129,7 +136,10 @@ func (v *visitsScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return flashCmd(flashError, storeError(t, msg.err))
 		}
-		v.queue, v.opened, v.follow, v.meeting, v.report = msg.queue, msg.open, msg.follow, msg.meeting, msg.report
+		v.queue, v.opened = msg.queue, msg.open
+		if !msg.partial {
+			v.follow, v.meeting, v.report = msg.follow, msg.meeting, msg.report
+		}
 		v.cursor = min(v.cursor, max(0, v.length()-1))
 		return v.adopt()
 	case visitSavedMsg:
