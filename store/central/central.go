@@ -3,12 +3,14 @@
 // Desks hold a station token, never database credentials.
 //
 // Events are stored per tenant (the group of desks that share tablets)
-// with a sequence number handed out in commit order: each push takes the
-// tenant's counter row with UPDATE ... RETURNING, which holds its lock to
-// commit, so a reader can never see seq 7 before seq 6 exists. A plain
-// bigserial would let a reader skip an event whose transaction commits
-// late. The SQL is plain enough for PostgreSQL-compatible distributed
-// engines.
+// with a position a pull can use as its cursor: a push numbers its events
+// from its own transaction id (base + xid<<20 + i, see migration 003), and
+// a pull returns only positions below the oldest transaction still
+// running, so a reader never passes an event that commits later with a
+// lower position. No row is shared by the pushes of a tenant: they run
+// side by side. A plain sequence would let a reader skip an event whose
+// transaction commits late; a counter row (what version 2 had) orders
+// them by holding one lock per tenant to commit.
 package central
 
 import (
@@ -166,9 +168,8 @@ func (c *Central) Auth(ctx context.Context, token string) (station, tenant strin
 // answer was lost is simply sent again.
 //
 // Three statements whatever the size: the ids already known are looked
-// up at once; the new ones get a range of numbers from the tenant's
-// counter row (its lock held to commit, so numbers become visible in
-// order); they are written with COPY.
+// up at once; the new ones are numbered from this transaction's id (no
+// lock, no shared row); they are written with COPY.
 func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.Event) (map[string]int64, error) {
 	seqs := make(map[string]int64, len(evs))
 	ids := make([]string, 0, len(evs))
@@ -237,14 +238,13 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 	if len(fresh) == 0 {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO tenant_seq (tenant, last) VALUES ($1, 0) ON CONFLICT (tenant) DO NOTHING`, tenant); err != nil {
+	if len(fresh) >= 1<<positionBits {
+		return fmt.Errorf("push: %d new events in one push; at most %d", len(fresh), 1<<positionBits-1)
+	}
+	var first int64
+	if err := tx.QueryRow(ctx, firstPositionSQL).Scan(&first); err != nil {
 		return err
 	}
-	var last int64
-	if err := tx.QueryRow(ctx, `UPDATE tenant_seq SET last = last + $2 WHERE tenant = $1 RETURNING last`, tenant, len(fresh)).Scan(&last); err != nil {
-		return err
-	}
-	first := last - int64(len(fresh)) + 1
 	rowsIn := make([][]any, len(fresh))
 	for i, e := range fresh {
 		seq := first + int64(i)
@@ -293,15 +293,32 @@ func retryable(err error) bool {
 	return false
 }
 
-// Pull returns a tenant's events after a sequence number, in order, and
-// the tenant's head.
+// positionBits is how many positions one transaction has: its events are
+// numbered base + xid<<positionBits + i.
+const positionBits = 20
+
+// firstPositionSQL is this transaction's first position; calling
+// pg_current_xact_id gives the transaction its id if it had none.
+const firstPositionSQL = `SELECT base + (pg_current_xact_id()::text::bigint << 20) FROM event_positions`
+
+// visibleSQL is the first position a pull may not return yet: that of
+// the oldest transaction still running, as the statement's snapshot sees
+// it. Every transaction below it has ended, committed or not; one above
+// it may still commit events with positions below those of events that
+// already have.
+const visibleSQL = `(SELECT base + (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20) FROM event_positions)`
+
+// Pull returns a tenant's events after a position, in order, and the
+// tenant's head: the last position a pull may return now. Only events
+// below the oldest transaction still running are returned (visibleSQL),
+// so a cursor never passes an event that is yet to commit.
 func (c *Central) Pull(ctx context.Context, tenant string, after int64, limit int) ([]wire.Event, int64, error) {
 	var evs []wire.Event
 	var head int64
 	// A read too can lose a race under SERIALIZABLE: it is read again.
 	err := retry(ctx, func() error {
 		rows, err := c.pool.Query(ctx, `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
-FROM events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`, tenant, after, limit)
+FROM events WHERE tenant = $1 AND seq > $2 AND seq < `+visibleSQL+` ORDER BY seq LIMIT $3`, tenant, after, limit)
 		if err != nil {
 			return err
 		}
@@ -313,7 +330,9 @@ FROM events WHERE tenant = $1 AND seq > $2 ORDER BY seq LIMIT $3`, tenant, after
 		if err != nil {
 			return err
 		}
-		return c.pool.QueryRow(ctx, `SELECT coalesce((SELECT last FROM tenant_seq WHERE tenant = $1), 0)`, tenant).Scan(&head)
+		// Its own statement, so a later snapshot: the head is never below
+		// the page's last position.
+		return c.pool.QueryRow(ctx, `SELECT coalesce(max(seq), 0) FROM events WHERE tenant = $1 AND seq < `+visibleSQL, tenant).Scan(&head)
 	})
 	return evs, head, err
 }

@@ -33,7 +33,7 @@ func TestCentralSchemaIsMigratedOnceByVersion(t *testing.T) {
 		t.Fatalf("empty database: %v, want ErrSchemaOld", err)
 	}
 	applied, err := c.Migrate(ctx)
-	if err != nil || !slices.Equal(applied, []string{"001_init.sql", "002_viewers.sql"}) {
+	if err != nil || !slices.Equal(applied, []string{"001_init.sql", "002_viewers.sql", "003_positions.sql"}) {
 		t.Fatalf("migrate: %v %v", applied, err)
 	}
 	if applied, err := c.Migrate(ctx); err != nil || len(applied) != 0 {
@@ -89,7 +89,7 @@ func TestConcurrentMigrationsApplyEachOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, `DROP TABLE viewer_sessions, viewers, events, stations, tenant_seq; DELETE FROM schema_migrations`); err != nil {
+	if _, err := conn.Exec(ctx, `DROP TABLE viewer_sessions, viewers, events, stations, event_positions; DELETE FROM schema_migrations`); err != nil {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
