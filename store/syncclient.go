@@ -28,7 +28,8 @@ type SyncReport struct {
 // ErrRefused: the central store does not accept this station's token.
 var ErrRefused = errors.New("the central store refused this station's token")
 
-const syncChunk = 1000
+// pullChunk is how many events a pull asks for at a time.
+const pullChunk = 1000
 
 // Sync pushes this station's new events to the central store at base and
 // pulls everyone else's, until both are done. It is safe to stop at any
@@ -63,20 +64,20 @@ func client(hc *http.Client) *http.Client {
 
 // Push sends this station's events not yet acknowledged, in chunks, until
 // none are left, and returns how many the central store acknowledged.
+// A chunk is at most wire.MaxPushEvents events and pushBudget bytes: a
+// day of signatures (each up to 64 KB with its strokes) waiting behind a
+// broken line still goes, a smaller chunk at a time.
 func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (int, error) {
 	hc, pushed := client(hc), 0
-	for range 10_000 {
-		out, err := s.Outbox(ctx, syncChunk)
+	for range 100_000 {
+		out, err := s.Outbox(ctx, wire.MaxPushEvents)
 		if err != nil || len(out) == 0 {
 			return pushed, err
 		}
-		req := wire.PushRequest{Events: make([]wire.Event, len(out))}
-		for i, e := range out {
-			req.Events[i] = wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
-				Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)}
-		}
+		body, n := pushBody(out, pushBudget)
+		out = out[:n]
 		var resp wire.PushResponse
-		if err := call(ctx, hc, http.MethodPost, strings.TrimRight(base, "/")+"/v1/push", token, req, &resp); err != nil {
+		if err := call(ctx, hc, http.MethodPost, strings.TrimRight(base, "/")+"/v1/push", token, body, &resp); err != nil {
 			return pushed, err
 		}
 		if err := s.Acknowledge(ctx, resp.Seqs); err != nil {
@@ -88,6 +89,33 @@ func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (
 		}
 	}
 	return pushed, errors.New("push: the outbox does not empty; stopped")
+}
+
+// pushBudget is the most one push's body carries: half what the service
+// takes (wire.MaxBody), so a push is never refused for its size.
+const pushBudget = wire.MaxBody / 2
+
+// pushBody encodes a push request of the first events of out that fit in
+// budget bytes (at least one: one event is far below it), and says how
+// many it took.
+func pushBody(out []Event, budget int) ([]byte, int) {
+	buf := append(make([]byte, 0, 64<<10), `{"events":[`...)
+	n := 0
+	for i, e := range out {
+		b, err := json.Marshal(wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
+			Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)})
+		if err != nil { // a struct of strings and numbers always encodes
+			panic(err)
+		}
+		if i > 0 && len(buf)+len(b)+3 > budget {
+			break
+		}
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf, n = append(buf, b...), i+1
+	}
+	return append(buf, "]}"...), n
 }
 
 // Pull fetches everyone's events after this station's cursor, page by
@@ -117,7 +145,7 @@ func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) 
 		if err != nil {
 			return pulled, false, err
 		}
-		resp, err := page(ctx, cursor, syncChunk)
+		resp, err := page(ctx, cursor, pullChunk)
 		if err != nil {
 			return pulled, false, err
 		}
@@ -142,7 +170,9 @@ func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) 
 // codes into errors a desk can explain.
 func call(ctx context.Context, hc *http.Client, method, u, token string, body, out any) error {
 	var rd io.Reader
-	if body != nil {
+	if b, ok := body.([]byte); ok { // already encoded
+		rd = bytes.NewReader(b)
+	} else if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return err
