@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -97,6 +99,9 @@ func saveOfficial(ctx context.Context, tx wtx, o Official) error {
 // "asen" finds Aasen.
 func Fold(s string) string {
 	s = strings.ToLower(s)
+	if ascii(s) { // most names and every code: nothing to decompose or spell out
+		return strings.ReplaceAll(s, "aa", "a")
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch r {
@@ -116,12 +121,28 @@ func Fold(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := unaccent.Get().(transform.Transformer)
+	defer unaccent.Put(t)
+	t.Reset()
 	out, _, err := transform.String(t, b.String())
 	if err != nil {
 		out = b.String()
 	}
 	return strings.ReplaceAll(out, "aa", "a")
+}
+
+// unaccent holds transformers that take the marks off letters: a chain
+// keeps state, so each call takes its own, and making one is dearer than
+// folding a name.
+var unaccent = sync.Pool{New: func() any { return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC) }}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Official returns the official with the given id, or nil if none.

@@ -66,6 +66,14 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
 		q.Add("_pragma", "temp_store(MEMORY)")
+		// The writer's big transactions (a rebuild, a pulled page, an
+		// import) read the pages they change through a map rather than a
+		// system call each, and keep up to 64 MB of them before spilling
+		// to the WAL and reading them back. Both are only used as needed:
+		// a check-in touches a few pages. Readers keep the defaults, so
+		// the start-up check of every page does not map the whole file.
+		q.Add("_pragma", "mmap_size(1073741824)")
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Add("_txlock", "immediate")
 	}
 	u.RawQuery = q.Encode()
