@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"dropin/store/wire"
 )
 
 // Kind names what an event records.
@@ -257,12 +259,21 @@ const insertEventSQL = `INSERT INTO events (id, station, actor, hlc, kind, subje
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 func insertEvent(ctx context.Context, tx wtx, e Event) error {
+	if len(e.Payload) > wire.MaxPayload {
+		// The central store would refuse it on every push, and the
+		// outbox would never empty: refused here, before it is written.
+		return fmt.Errorf("%s event for %s: %w (%d bytes, at most %d)", e.Kind, e.Subject, ErrEventTooLarge, len(e.Payload), wire.MaxPayload)
+	}
 	_, err := tx.ExecContext(ctx, insertEventSQL, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload))
 	if err != nil {
 		return fmt.Errorf("append %s event for %s: %w", e.Kind, e.Subject, err)
 	}
 	return nil
 }
+
+// ErrEventTooLarge: an event whose payload the central store would not
+// take.
+var ErrEventTooLarge = errors.New("the event is too large to sync")
 
 const eventColumns = `id, station, actor, hlc, kind, subject, cycle, ref, payload, coalesce(server_seq, 0)`
 

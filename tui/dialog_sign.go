@@ -36,6 +36,22 @@ type signedMsg struct {
 	err    error
 }
 
+// maxPadPoints bounds the ink one signature keeps. Its event carries the
+// strokes twice (the drawing, and the receipt re-issued with it) and must
+// stay within what the central store takes of one event (64 KB), or the
+// desk's outbox would never empty. A signature has a few hundred points;
+// past this many the pad takes no more ink.
+const maxPadPoints = 1500
+
+// full reports whether the pad holds all the ink it takes.
+func (p *signPad) full() bool {
+	n := 0
+	for _, s := range p.strokes {
+		n += len(s)
+	}
+	return n >= maxPadPoints
+}
+
 // padOriginY and padOriginX are where the pad's first cell is on screen: under
 // the header (1 line), the serial line (1), the card's top border (1)
 // and the pad's title and hint (2); right of the border and padding (2).
@@ -89,12 +105,12 @@ func (p *signPad) update(d *deskScreen, msg tea.Msg) tea.Cmd {
 	keys, t := d.c.keys, d.c.t
 	switch msg := msg.(type) {
 	case tea.MouseClickMsg:
-		if pt, ok := padPoint(msg.Mouse()); ok && msg.Button == tea.MouseLeft && !p.byName {
+		if pt, ok := padPoint(msg.Mouse()); ok && msg.Button == tea.MouseLeft && !p.byName && !p.full() {
 			p.strokes = append(p.strokes, receipt.Stroke{pt})
 			p.drawing = true
 		}
 	case tea.MouseMotionMsg:
-		if pt, ok := padPoint(msg.Mouse()); ok && p.drawing && len(p.strokes) > 0 {
+		if pt, ok := padPoint(msg.Mouse()); ok && p.drawing && len(p.strokes) > 0 && !p.full() {
 			s := &p.strokes[len(p.strokes)-1]
 			if last := (*s)[len(*s)-1]; last != pt {
 				*s = append(*s, pt)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -17,6 +18,7 @@ import (
 	"dropin/receipt"
 	"dropin/receipt/station"
 	"dropin/store"
+	"dropin/store/wire"
 	"dropin/tui/i18n"
 )
 
@@ -206,5 +208,47 @@ func TestPurgedSignatureLeavesNoInk(t *testing.T) {
 	rc, _ := station.Contents(recs[0])
 	if !rc.Signed || !rc.SignatureIntact() {
 		t.Fatal("the receipt stays signed and intact without its drawing")
+	}
+}
+
+// The most ink the pad keeps still makes an event the central store
+// takes; more than that is refused at the desk, before anything is
+// written, not at every push after.
+func TestTheLongestSignatureStillSyncs(t *testing.T) {
+	st := openStore(t)
+	dir := t.TempDir()
+	rs, err := station.OpenReceipts(dir+"/keys", dir+"/receipts", receipt.Printer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.ImportFile(context.Background(), "testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	rec := handedBack(t, st, rs)
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	ink := func(n int) []receipt.Stroke { // the widest coordinates, no two alike in a row
+		s := make(receipt.Stroke, n)
+		for i := range s {
+			s[i] = receipt.Point{X: receipt.PadWidth - 1 - i%2, Y: receipt.PadHeight - 1}
+		}
+		return []receipt.Stroke{s}
+	}
+	if _, _, err := rs.Sign(context.Background(), st, i18n.New(i18n.Bokmal), rec, ink(4*maxPadPoints), "", by); !errors.Is(err, store.ErrEventTooLarge) {
+		t.Fatalf("a signature past any pad's ink: %v, want ErrEventTooLarge", err)
+	}
+	if sig, _ := st.SignatureOf(context.Background(), rec.Station, rec.Number); sig != nil {
+		t.Fatal("the refused signature was stored")
+	}
+	if _, _, err := rs.Sign(context.Background(), st, i18n.New(i18n.Bokmal), rec, ink(maxPadPoints), "", by); err != nil {
+		t.Fatalf("the longest signature the pad keeps: %v", err)
+	}
+	out, err := st.Outbox(context.Background(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range out {
+		if e.Kind == store.KindSigned && len(e.Payload) > wire.MaxPayload {
+			t.Fatalf("signed event of %d bytes; the central store takes %d", len(e.Payload), wire.MaxPayload)
+		}
 	}
 }

@@ -70,7 +70,7 @@ func (e *RequestError) Error() string { return e.Msg }
 // what PostgreSQL's text type takes (valid UTF-8, no NUL).
 const (
 	maxField   = 256
-	maxPayload = 64 << 10
+	MaxPayload = 64 << 10 // bytes of one event's payload
 )
 
 // DecodePush reads and checks a push request: well-formed JSON with no
@@ -125,7 +125,7 @@ func CheckEvent(e Event) string {
 		return "cycle must not be negative"
 	case e.Seq != 0:
 		return "seq is the service's to give"
-	case len(e.Payload) > maxPayload || !json.Valid([]byte(e.Payload)) || strings.ContainsRune(e.Payload, 0):
+	case len(e.Payload) > MaxPayload || !json.Valid([]byte(e.Payload)) || strings.ContainsRune(e.Payload, 0):
 		return "payload is not JSON text"
 	}
 	return ""
