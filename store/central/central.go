@@ -299,14 +299,14 @@ const positionBits = 20
 
 // firstPositionSQL is this transaction's first position; calling
 // pg_current_xact_id gives the transaction its id if it had none.
-const firstPositionSQL = `SELECT base + (pg_current_xact_id()::text::bigint << 20) FROM event_positions`
+var firstPositionSQL = fmt.Sprintf(`SELECT base + (pg_current_xact_id()::text::bigint << %d) FROM event_positions`, positionBits)
 
 // visibleSQL is the first position a pull may not return yet: that of
 // the oldest transaction still running, as the statement's snapshot sees
 // it. Every transaction below it has ended, committed or not; one above
 // it may still commit events with positions below those of events that
 // already have.
-const visibleSQL = `(SELECT base + (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20) FROM event_positions)`
+var visibleSQL = fmt.Sprintf(`(SELECT base + (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << %d) FROM event_positions)`, positionBits)
 
 // Pull returns a tenant's events after a position, in order, and the
 // tenant's head: the last position a pull may return now. Only events
