@@ -32,6 +32,21 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]Event, error) {
 	return evs, nil
 }
 
+// outboxAfter returns up to limit events not yet acknowledged that come
+// after e in the outbox's order (all of them for the zero Event): the
+// next push while the previous one is still unanswered.
+func (s *Store) outboxAfter(ctx context.Context, e Event, limit int) ([]Event, error) {
+	if e.ID == "" {
+		return s.Outbox(ctx, limit)
+	}
+	evs, err := queryEvents(ctx, s.read, `SELECT `+eventColumns+` FROM events WHERE server_seq IS NULL AND (hlc > ? OR (hlc = ? AND id > ?)) ORDER BY hlc, id LIMIT ?`,
+		int64(e.HLC), int64(e.HLC), e.ID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	return evs, nil
+}
+
 // Waiting counts the events not yet acknowledged.
 func (s *Store) Waiting(ctx context.Context) (int, error) {
 	var n int

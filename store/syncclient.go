@@ -69,24 +69,70 @@ func client(hc *http.Client) *http.Client {
 // broken line still goes, a smaller chunk at a time.
 func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (int, error) {
 	hc, pushed := client(hc), 0
-	for range 100_000 {
-		out, err := s.Outbox(ctx, wire.MaxPushEvents)
+	u := strings.TrimRight(base, "/") + "/v1/push"
+	type answer struct {
+		resp wire.PushResponse
+		err  error
+	}
+	send := func(body []byte) chan answer {
+		ch := make(chan answer, 1)
+		go func() {
+			var a answer
+			a.err = call(ctx, hc, http.MethodPost, u, token, body, &a.resp)
+			ch <- a
+		}()
+		return ch
+	}
+	// The pushes go one at a time, in order, but the desk's own work
+	// overlaps the service's: the next push is read and encoded while one
+	// travels, and goes out while the last answer is acknowledged.
+	var after Event // the last event sent: the next push starts past it
+	next := func() ([]byte, int, error) {
+		out, err := s.outboxAfter(ctx, after, wire.MaxPushEvents)
 		if err != nil || len(out) == 0 {
-			return pushed, err
+			return nil, 0, err
 		}
 		body, n := pushBody(out, pushBudget)
-		out = out[:n]
-		var resp wire.PushResponse
-		if err := call(ctx, hc, http.MethodPost, strings.TrimRight(base, "/")+"/v1/push", token, body, &resp); err != nil {
+		after = out[n-1]
+		return body, n, nil
+	}
+	body, sent, err := next()
+	if err != nil || sent == 0 {
+		return 0, err
+	}
+	inflight := send(body)
+	for range 100_000 {
+		body, n, readErr := next()
+		a := <-inflight
+		if a.err != nil {
+			return pushed, a.err
+		}
+		inflight = nil
+		if readErr == nil && n > 0 {
+			inflight = send(body)
+		}
+		err := s.Acknowledge(ctx, a.resp.Seqs)
+		if err == nil {
+			pushed += len(a.resp.Seqs)
+			if len(a.resp.Seqs) < sent {
+				err = fmt.Errorf("push: %d of %d events acknowledged", len(a.resp.Seqs), sent)
+			}
+		}
+		if err == nil {
+			err = readErr
+		}
+		if err != nil {
+			if inflight != nil { // its answer is acknowledged too if it can be: fewer to send again
+				if b := <-inflight; b.err == nil && s.Acknowledge(ctx, b.resp.Seqs) == nil {
+					pushed += len(b.resp.Seqs)
+				}
+			}
 			return pushed, err
 		}
-		if err := s.Acknowledge(ctx, resp.Seqs); err != nil {
-			return pushed, err
+		if inflight == nil {
+			return pushed, nil
 		}
-		pushed += len(resp.Seqs)
-		if len(resp.Seqs) < len(out) {
-			return pushed, fmt.Errorf("push: %d of %d events acknowledged", len(resp.Seqs), len(out))
-		}
+		sent = n
 	}
 	return pushed, errors.New("push: the outbox does not empty; stopped")
 }
