@@ -61,31 +61,38 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, munic
   employee = excluded.employee, removed = excluded.removed`
 	deleteSeatsSQL = `DELETE FROM seats WHERE official_id = ?`
 	deleteWordsSQL = `DELETE FROM name_words WHERE official_id = ?`
-	insertWordSQL  = `INSERT OR IGNORE INTO name_words (word, official_id) VALUES (?, ?)`
-	insertSeatSQL  = `INSERT INTO seats (official_id, pos, body, role) VALUES (?, ?, ?, ?)`
-	officialSQL    = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials WHERE id = ?`
-	seatsSQL       = `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`
+	insertWordsSQL = `INSERT OR IGNORE INTO name_words (word, official_id) SELECT value, ?1 FROM json_each(?2)`
+	insertSeatsSQL = `INSERT INTO seats (official_id, pos, body, role)
+SELECT ?1, key, value ->> 'body', coalesce(value ->> 'role', '') FROM json_each(?2) ORDER BY key`
+	officialSQL = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials WHERE id = ?`
+	seatsSQL    = `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`
 )
 
-func saveOfficial(ctx context.Context, tx wtx, o Official) error {
+func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
 	_, err := tx.ExecContext(ctx, saveOfficialSQL,
 		o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed))
 	if err != nil {
 		return fmt.Errorf("save official %s: %w", o.ID, err)
 	}
-	if _, err := tx.ExecContext(ctx, deleteSeatsSQL, o.ID); err != nil {
-		return err
+	if !fresh { // an official seen before: their seats and words go first
+		if _, err := tx.ExecContext(ctx, deleteSeatsSQL, o.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, deleteWordsSQL, o.ID); err != nil {
+			return err
+		}
 	}
-	if _, err := tx.ExecContext(ctx, deleteWordsSQL, o.ID); err != nil {
-		return err
-	}
-	for _, w := range nameWords(o.Name) {
-		if _, err := tx.ExecContext(ctx, insertWordSQL, w, o.ID); err != nil {
+	// Words and seats go in one statement each: a statement costs more
+	// than the rows it writes.
+	if words := nameWords(o.Name); len(words) > 0 {
+		list, _ := json.Marshal(words)
+		if _, err := tx.ExecContext(ctx, insertWordsSQL, o.ID, string(list)); err != nil {
 			return fmt.Errorf("save official %s: %w", o.ID, err)
 		}
 	}
-	for i, st := range o.Seats {
-		if _, err := tx.ExecContext(ctx, insertSeatSQL, o.ID, i, st.Body, st.Role); err != nil {
+	if len(o.Seats) > 0 {
+		list, _ := json.Marshal(o.Seats)
+		if _, err := tx.ExecContext(ctx, insertSeatsSQL, o.ID, string(list)); err != nil {
 			return fmt.Errorf("save official %s: %w", o.ID, err)
 		}
 	}
@@ -198,7 +205,7 @@ func (s *Store) putOfficial(ctx context.Context, tx wtx, o Official, by Actor) (
 	if err != nil {
 		return false, err
 	}
-	return true, saveOfficial(ctx, tx, now)
+	return true, saveOfficial(ctx, tx, now, len(evs) == 0)
 }
 
 func sameOfficial(a, b Official) bool {

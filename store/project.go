@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -231,8 +232,23 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	for _, q := range []string{`DELETE FROM pending WHERE what = 'rebuild'`, `DELETE FROM coverage`, `DELETE FROM chase`, `DELETE FROM devices`, `DELETE FROM seats`, `DELETE FROM officials`, `DELETE FROM batch_reads`, `DELETE FROM batches`, `DELETE FROM receipts`, `DELETE FROM signatures`, `DELETE FROM approvals`, `DELETE FROM requests`, `DELETE FROM reminders`, `DELETE FROM visits`, `DELETE FROM conflicts`, `DELETE FROM visit_devices`, `DELETE FROM name_words`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM pending WHERE what = 'rebuild'`); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	for _, table := range projections {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			return fmt.Errorf("rebuild: %w", err)
+		}
+	}
+	// The projections' own indexes are made again once their rows are
+	// in: sorting a column once costs less than keeping it sorted row by
+	// row, a million times.
+	indexes, err := secondaryIndexes(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	for name := range indexes {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX `+name); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
@@ -243,7 +259,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		if len(group) == 0 {
 			return nil
 		}
-		err := saveSubject(ctx, tx, group[0].Subject, group)
+		err := saveSubject(ctx, tx, group[0].Subject, group, true)
 		group = group[:0]
 		return err
 	}
@@ -266,7 +282,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
-	for _, q := range append([]string{countCoverageMunicipalities, countCoverageBodies, fillChase, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...) {
+	for _, q := range append(append(mapValues(indexes), countCoverageMunicipalities, countCoverageBodies, fillChase, `UPDATE chase_version SET v = v + 1`), mapValues(triggers)...) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -290,6 +306,26 @@ FROM devices d JOIN officials o ON o.id = d.official_id JOIN seats s ON s.offici
 GROUP BY 1, 2, 3`
 )
 
+// projections are the tables a rebuild empties and fills again from the
+// log.
+var projections = []string{"coverage", "chase", "devices", "seats", "officials", "batch_reads", "batches", "receipts", "signatures",
+	"approvals", "requests", "reminders", "visits", "conflicts", "visit_devices", "name_words"}
+
+// secondaryIndexes are the indexes of the projections that their
+// declarations did not make (those SQLite keeps itself), by name, with
+// the statements that make them.
+func secondaryIndexes(ctx context.Context, tx wtx) (map[string]string, error) {
+	out := map[string]string{}
+	list, _ := json.Marshal(projections)
+	err := eachRow(ctx, tx, func(row scanFunc) error {
+		var name, sql string
+		err := row(&name, &sql)
+		out[name] = sql
+		return err
+	}, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`, string(list))
+	return out, err
+}
+
 // coverageTriggers are the triggers that keep coverage, by name, with the
 // statements that make them.
 func coverageTriggers(ctx context.Context, tx wtx) (map[string]string, error) {
@@ -312,13 +348,15 @@ func mapValues(m map[string]string) []string {
 }
 
 // saveSubject projects one subject's events into the table they belong to.
-func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error {
+// fresh says the projections hold nothing of the subject yet (a rebuild
+// emptied them), so nothing of it need be deleted first.
+func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event, fresh bool) error {
 	if len(evs) > 0 && evs[0].Kind == KindOfficial {
 		o, err := projectOfficial(subject, evs)
 		if err != nil {
 			return err
 		}
-		return saveOfficial(ctx, tx, o)
+		return saveOfficial(ctx, tx, o, fresh)
 	}
 	if strings.HasPrefix(subject, approvalPrefix) {
 		return saveApproval(ctx, tx, evs)

@@ -92,6 +92,15 @@ func (s *Store) Cursor(ctx context.Context) (int64, error) {
 // refused whole (ErrBadPayload, naming the event and its station): the log
 // takes in nothing it could not project.
 func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64) (int, error) {
+	return s.applyPulled(ctx, evs, cursor, true)
+}
+
+// applyPulled stores a page of pulled events and moves the cursor in one
+// transaction. With project false it leaves the projections as they are
+// and asks for a rebuild instead (the pending row, in the same
+// transaction), for a catch-up that rebuilds once at its end; a desk that
+// stops before that end rebuilds when it next opens.
+func (s *Store) applyPulled(ctx context.Context, evs []SyncedEvent, cursor int64, project bool) (int, error) {
 	for _, e := range evs {
 		if err := checkPayload(e.Event); err != nil {
 			return 0, fmt.Errorf("pull: %w", err)
@@ -118,9 +127,16 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 				}
 				continue
 			}
-			subjects[e.Subject] = append(subjects[e.Subject], e.Event)
+			if project {
+				subjects[e.Subject] = append(subjects[e.Subject], e.Event)
+			}
 			maxHLC = max(maxHLC, e.HLC)
 			fresh++
+		}
+		if !project && fresh+len(late) > 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO pending (what) VALUES ('rebuild')`); err != nil {
+				return err
+			}
 		}
 		keys := make([]string, 0, len(subjects))
 		for k := range subjects {
@@ -136,11 +152,15 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 				return err
 			}
 		}
-		if err := reprojectConflicted(ctx, tx, late); err != nil {
-			return err
+		if project {
+			if err := reprojectConflicted(ctx, tx, late); err != nil {
+				return err
+			}
 		}
+		// The cursor only moves on: a page applied twice (two pulls of
+		// one store at once) takes in nothing and moves nothing back.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_state (key, value) VALUES ('cursor', ?)
-ON CONFLICT (key) DO UPDATE SET value = excluded.value`, cursor); err != nil {
+ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`, cursor); err != nil {
 			return err
 		}
 		s.observe(maxHLC)
@@ -165,7 +185,7 @@ func reproject(ctx context.Context, tx wtx, subject string, evs []Event) error {
 			}
 		}
 	}
-	return saveSubject(ctx, tx, subject, evs)
+	return saveSubject(ctx, tx, subject, evs, false)
 }
 
 // observe moves the clock past a time seen on another station, so this

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"testing"
 )
 
@@ -33,5 +35,57 @@ func TestAPulledPageWithABadPayloadIsRefusedWhole(t *testing.T) {
 	}
 	if d, err := s.Card(ctx, "SN42XYZ"); err != nil || d.Device.Model != "iPad" {
 		t.Fatalf("card %+v, %v", d.Device, err)
+	}
+}
+
+// TestACatchUpStoppedHalfWay: a desk catching up stores pages without
+// projecting them and owes a rebuild in the same transactions. Stopped
+// before its end (killed, say), it shows nothing it could not rebuild:
+// the next open rebuilds, and the desk shows what the desk that made the
+// events shows.
+func TestACatchUpStoppedHalfWay(t *testing.T) {
+	ctx := context.Background()
+	a := openTest(t)
+	seedExpected(t, a, 40)
+	by := Actor{Station: "a", Staff: "KN"}
+	for i := range 10 {
+		if _, err := a.CheckIn(ctx, fmt.Sprintf("TAB%06d", i), by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := a.Outbox(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pulled := make([]SyncedEvent, len(evs))
+	for i, e := range evs {
+		pulled[i] = SyncedEvent{Event: e, Seq: int64(i + 1)}
+	}
+	path := filepath.Join(t.TempDir(), "b.db")
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.applyPulled(ctx, pulled[:30], 30, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.applyPulled(ctx, pulled[30:], int64(len(pulled)), false); err != nil {
+		t.Fatal(err)
+	}
+	if _, devices, _, _ := b.Size(ctx); devices != 0 {
+		t.Fatalf("a catch-up projected %d tablets before its end", devices)
+	}
+	b.Close() // stopped before the rebuild that ends a catch-up
+	b, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	fa, _ := a.Fingerprint(ctx)
+	if fb, _ := b.Fingerprint(ctx); fb != fa {
+		t.Fatal("the desk opened after a stopped catch-up does not show what the other desk shows")
+	}
+	if c, _ := b.Cursor(ctx); c != int64(len(pulled)) {
+		t.Fatalf("cursor %d, want %d", c, len(pulled))
 	}
 }

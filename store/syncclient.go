@@ -182,34 +182,93 @@ func (s *Store) Pull(ctx context.Context, base, token string, hc *http.Client) (
 type PullPage func(ctx context.Context, after int64, limit int) (wire.PullResponse, error)
 
 // PullFrom applies pages of events after this store's cursor until the
-// head, each page with its cursor in one transaction. It returns how many
-// were new here and whether the head was reached.
+// head, each page with its cursor in one transaction. The next page is
+// fetched while one is applied. It returns how many were new here and
+// whether the head was reached.
+//
+// A desk whose log is empty and whose first page is full is catching up
+// on a whole tenant: it stores the pages without projecting them and
+// rebuilds every projection once at the end (catchUp), which is the same
+// result as projecting page by page, at a fraction of the cost.
 func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) {
-	pulled := 0
-	for range 100_000 {
-		cursor, err := s.Cursor(ctx)
-		if err != nil {
-			return pulled, false, err
+	cursor, err := s.Cursor(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type fetched struct {
+		resp wire.PullResponse
+		err  error
+	}
+	pages := make(chan fetched, 1)
+	go func() {
+		defer close(pages)
+		after := cursor
+		for range maxPullPages {
+			resp, err := page(ctx, after, pullChunk)
+			select {
+			case pages <- fetched{resp, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(resp.Events) == 0 || resp.Next >= resp.Head {
+				return
+			}
+			after = resp.Next
 		}
-		resp, err := page(ctx, cursor, pullChunk)
-		if err != nil {
-			return pulled, false, err
+	}()
+	pulled, first, catchUp := 0, true, false
+	done := func(inSync bool, err error) (int, bool, error) {
+		if catchUp {
+			if rerr := s.Rebuild(ctx); rerr != nil && err == nil {
+				return pulled, false, fmt.Errorf("pull: %w", rerr)
+			}
+		}
+		return pulled, inSync, err
+	}
+	for f := range pages {
+		if f.err != nil {
+			return done(false, f.err)
+		}
+		resp := f.resp
+		if first {
+			first = false
+			if cursor == 0 && len(resp.Events) == pullChunk && resp.Next < resp.Head {
+				if catchUp, err = s.logEmpty(ctx); err != nil {
+					return 0, false, err
+				}
+			}
 		}
 		evs := make([]SyncedEvent, len(resp.Events))
 		for i, e := range resp.Events {
 			evs[i] = SyncedEvent{Seq: e.Seq, Event: Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: HLC(e.HLC),
 				Kind: Kind(e.Kind), Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: []byte(e.Payload)}}
 		}
-		n, err := s.ApplyPulled(ctx, evs, resp.Next)
+		n, err := s.applyPulled(ctx, evs, resp.Next, !catchUp)
 		if err != nil {
-			return pulled, false, err
+			return done(false, err)
 		}
 		pulled += n
 		if len(resp.Events) == 0 || resp.Next >= resp.Head {
-			return pulled, true, nil
+			return done(true, nil)
 		}
 	}
-	return pulled, false, errors.New("pull: the central store keeps sending; stopped")
+	if err := ctx.Err(); err != nil {
+		return done(false, err)
+	}
+	return done(false, errors.New("pull: the central store keeps sending; stopped"))
+}
+
+// maxPullPages bounds one pull: a central store that never reaches its
+// head is not followed for ever.
+const maxPullPages = 100_000
+
+// logEmpty tells whether this desk holds no event at all.
+func (s *Store) logEmpty(ctx context.Context) (bool, error) {
+	var any bool
+	err := s.read.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM events)`).Scan(&any)
+	return any, err
 }
 
 // call sends one request and decodes the answer, turning the status

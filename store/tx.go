@@ -22,7 +22,7 @@ type wtx struct {
 // hotQueries are the statements every write runs.
 var hotQueries = []string{
 	insertEventSQL, saveDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
-	saveOfficialSQL, deleteSeatsSQL, insertSeatSQL, officialSQL, seatsSQL, deleteWordsSQL, insertWordSQL,
+	saveOfficialSQL, deleteSeatsSQL, insertSeatsSQL, officialSQL, seatsSQL, deleteWordsSQL, insertWordsSQL,
 	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
 }
 

@@ -928,3 +928,89 @@ func TestPullsNeverSkip(t *testing.T) {
 		}
 	}
 }
+
+// cutAfter is a transport that lets n pull requests through and refuses
+// every later one, as a network that goes away in the middle of a pull.
+type cutAfter struct {
+	n    int
+	seen *int
+}
+
+func (c cutAfter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.Contains(req.URL.Path, "/pull") {
+		*c.seen++
+		if *c.seen > c.n {
+			return nil, errDropped
+		}
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestAFreshDeskCatchesUp: a new desk pulls a tenant whose log is larger
+// than a page. It stores the pages and rebuilds once, and ends exactly
+// where the desk that made the events is, steps, undos, seats, batch and
+// all. A pull cut off after its first page leaves a desk that shows what
+// it has (its projections equal a rebuild of its log, no rebuild owed)
+// and goes on from its cursor at the next pull. (A desk killed during a
+// catch-up rebuilds when it opens: store's TestACatchUpStoppedHalfWay.)
+func TestAFreshDeskCatchesUp(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	url := serve(t, c)
+	src := newStation(t, c, "sekretariat", "innherred")
+	ros, err := store.ParseRoster(strings.NewReader(rosterOf(1200)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.st.Import(ctx, ros, src.by, false); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		serial := fmt.Sprintf("TAB%06d", i)
+		if _, err := src.st.CheckIn(ctx, serial, src.by); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.st.Step(ctx, serial, store.KindUpgrading, store.Input{}, src.by); err != nil {
+			t.Fatal(err)
+		}
+		if i%3 == 0 {
+			if _, err := src.st.Step(ctx, serial, store.KindUndo, store.Input{}, src.by); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := src.st.Sync(ctx, url, src.token, nil); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := src.st.Fingerprint(ctx)
+	whole := newStation(t, c, "levanger-1", "innherred")
+	n, inSync, err := whole.st.Pull(ctx, url, whole.token, nil)
+	if err != nil || !inSync {
+		t.Fatalf("pull: %d, in sync %v: %v", n, inSync, err)
+	}
+	if got, _ := whole.st.Fingerprint(ctx); got != want {
+		t.Fatal("a fresh desk's catch-up differs from the desk that made the events")
+	}
+
+	cut := newStation(t, c, "verdal-1", "innherred")
+	seen := 0
+	if _, _, err := cut.st.Pull(ctx, url, cut.token, &http.Client{Transport: cutAfter{n: 1, seen: &seen}}); !errors.Is(err, store.ErrUnreachable) {
+		t.Fatalf("a pull cut off after a page: %v", err)
+	}
+	half, _ := cut.st.Fingerprint(ctx)
+	if err := cut.st.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := cut.st.Fingerprint(ctx); again != half {
+		t.Fatal("a catch-up cut off left projections that are not its log's")
+	}
+	if _, devices, officials, _ := cut.st.Size(ctx); devices+officials == 0 {
+		t.Fatal("the page that arrived before the cut is not shown")
+	}
+	if _, inSync, err := cut.st.Pull(ctx, url, cut.token, nil); err != nil || !inSync {
+		t.Fatalf("the next pull: in sync %v: %v", inSync, err)
+	}
+	if got, _ := cut.st.Fingerprint(ctx); got != want {
+		t.Fatal("a desk whose catch-up was cut off differs once it pulled the rest")
+	}
+}
