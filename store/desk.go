@@ -284,7 +284,7 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 			return nil, err
 		}
 	}
-	return evs, saveTablet(ctx, tx, serial, evs)
+	return evs, saveTabletOver(ctx, tx, serial, evs, d)
 }
 
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits. When

@@ -64,8 +64,10 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, munic
 	insertWordsSQL = `INSERT OR IGNORE INTO name_words (word, official_id) SELECT value, ?1 FROM json_each(?2)`
 	insertSeatsSQL = `INSERT INTO seats (official_id, pos, body, role)
 SELECT ?1, key, value ->> 'body', coalesce(value ->> 'role', '') FROM json_each(?2) ORDER BY key`
-	officialSQL = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials WHERE id = ?`
-	seatsSQL    = `SELECT body, role FROM seats WHERE official_id = ? ORDER BY pos`
+	// An official with their seats, in one read.
+	officialSQL = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed,
+  (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = ?1 ORDER BY pos))
+FROM officials WHERE id = ?1`
 )
 
 func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
@@ -163,7 +165,8 @@ func officialByID(ctx context.Context, q querier, id string) (*Official, error) 
 	}
 	o := Official{ID: id}
 	var emp, rem int
-	err := q.QueryRowContext(ctx, officialSQL, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &emp, &rem)
+	var seats string
+	err := q.QueryRowContext(ctx, officialSQL, id).Scan(&o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &emp, &rem, &seats)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -171,12 +174,11 @@ func officialByID(ctx context.Context, q querier, id string) (*Official, error) 
 		return nil, fmt.Errorf("read official %s: %w", id, err)
 	}
 	o.Employee, o.Removed = emp == 1, rem == 1
-	o.Seats, err = queryRows(ctx, q, func(row scanFunc) (Seat, error) {
-		var st Seat
-		return st, row(&st.Body, &st.Role)
-	}, seatsSQL, id)
-	if err != nil {
+	if err := json.Unmarshal([]byte(seats), &o.Seats); err != nil {
 		return nil, fmt.Errorf("read seats of %s: %w", id, err)
+	}
+	if len(o.Seats) == 0 {
+		o.Seats = nil
 	}
 	return &o, nil
 }

@@ -256,6 +256,14 @@ type StationDay struct {
 	Staff  []string // initials, in order
 }
 
+// stationsCTE names the stations of the log, one seek of events_station
+// each: a loose scan of the index, where DISTINCT would read every event.
+const stationsCTE = `RECURSIVE stations(name) AS (
+    SELECT (SELECT min(station) FROM events)
+    UNION ALL
+    SELECT (SELECT min(station) FROM events WHERE station > stations.name) FROM stations WHERE name IS NOT NULL
+)`
+
 // StationsSince is each station's events since a time (the start of a
 // day, for the dashboard's Desks page), from the log this store holds.
 func (s *Store) StationsSince(ctx context.Context, since time.Time) (map[string]StationDay, error) {
@@ -273,6 +281,8 @@ func (s *Store) StationsSince(ctx context.Context, since time.Time) (map[string]
 		}
 		out[station] = d
 		return nil
-	}, `SELECT station, actor, count(*) FROM events WHERE hlc >= ? GROUP BY station, actor ORDER BY station, actor`, int64(hlcAt(since)))
+	}, `WITH `+stationsCTE+`
+SELECT e.station, e.actor, count(*) FROM stations s CROSS JOIN events e INDEXED BY events_station ON e.station = s.name AND e.hlc >= ?
+GROUP BY e.station, e.actor ORDER BY e.station, e.actor`, int64(hlcAt(since)))
 	return out, err
 }

@@ -408,6 +408,12 @@ func saveReceipts(ctx context.Context, tx wtx, evs []Event) error {
 // saveTablet projects a device's events into the tables they feed: the
 // device itself and the requests made with its deliveries.
 func saveTablet(ctx context.Context, tx wtx, serial string, evs []Event) error {
+	return saveTabletOver(ctx, tx, serial, evs, Device{})
+}
+
+// saveTabletOver is saveTablet where the tablet's row is known to hold
+// was: a step at the desk, which knows the tablet before the step.
+func saveTabletOver(ctx context.Context, tx wtx, serial string, evs []Event, was Device) error {
 	if err := saveRequests(ctx, tx, serial, evs); err != nil {
 		return err
 	}
@@ -415,5 +421,23 @@ func saveTablet(ctx context.Context, tx wtx, serial string, evs []Event) error {
 	if err != nil {
 		return err
 	}
+	if was.Known && d.Known && was.OfficialID == d.OfficialID && was.Custody == d.Custody {
+		// A step that leaves the indexed columns alone rewrites the row
+		// only: the upsert would write both of their indexes again.
+		res, err := tx.ExecContext(ctx, stepDeviceSQL, d.Model, string(d.Status), string(d.Step), d.Cycle,
+			d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor,
+			string(d.Kind), int64(d.Since), int64(d.ReceivedAt), int64(d.UpgradedAt), int64(d.LoginAt), d.Serial)
+		if err != nil {
+			return fmt.Errorf("save tablet %s: %w", d.Serial, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		} // no row yet (a catch-up has not projected it): the upsert makes it
+	}
 	return saveDevice(ctx, tx, d)
 }
+
+const stepDeviceSQL = `UPDATE devices SET model = ?, status = ?, step = ?, cycle = ?, failure_id = ?, failure_reason = ?,
+  employee = ?, updated_hlc = ?, updated_station = ?, updated_actor = ?, kind = ?, custody_hlc = ?,
+  received_hlc = ?, upgraded_hlc = ?, login_hlc = ?
+WHERE serial = ?`

@@ -229,7 +229,8 @@ func (s *Store) init(ctx context.Context) error {
 		return classify(err)
 	}
 	var max sql.NullInt64
-	if err := s.write.QueryRowContext(ctx, "SELECT max(hlc) FROM events").Scan(&max); err != nil {
+	if err := s.write.QueryRowContext(ctx, `WITH `+stationsCTE+`
+SELECT max((SELECT max(hlc) FROM events WHERE station = stations.name)) FROM stations WHERE name IS NOT NULL`).Scan(&max); err != nil {
 		return classify(err)
 	}
 	s.clock = HLC(max.Int64)

@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -105,11 +107,47 @@ func TestClockResumesAfterReopen(t *testing.T) {
 	s.SetClock(func() time.Time { return future })
 	s.Register(ctx, "DMPXK2ABC123", "iPad", "", desk)
 	last := s.clock
+	// The newest event of the log came from another desk, later still.
+	pulled := Event{ID: "0192f0c2-7a4e-7cc1-9a57-000000000001", Station: "verdal-1", Actor: "AB", HLC: last + 5<<16,
+		Kind: KindRegistered, Subject: "SN42XYZ", Cycle: 1, Payload: []byte(`{"v":1,"model":"iPad"}`)}
+	if _, err := s.ApplyPulled(ctx, []SyncedEvent{{Seq: 1, Event: pulled}}, 1); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 	s, _ = Open(ctx, path) // the wall clock is now "behind" the log
 	defer s.Close()
-	if next := s.tick(); next <= last {
-		t.Fatalf("clock after reopen %d <= last written %d", next, last)
+	if next := s.tick(); next <= pulled.HLC {
+		t.Fatalf("clock after reopen %d <= the log's newest %d", next, pulled.HLC)
+	}
+}
+
+// TestStationsSince: each station's events since a time, and who made
+// them, for the dashboard's Desks page; events before the time are not
+// counted.
+func TestStationsSince(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	day := time.Date(2026, 4, 14, 0, 0, 0, 0, time.Local)
+	at := func(h int) time.Time { return day.Add(time.Duration(h) * time.Hour) }
+	steps := []struct {
+		h       int
+		station string
+		staff   string
+	}{{-3, "levanger-1", "KN"}, {-1, "stjordal-1", "CD"}, {8, "levanger-1", "KN"}, {9, "levanger-1", "OP"}, {10, "verdal-1", "AB"}}
+	for i, st := range steps {
+		s.SetClock(func() time.Time { return at(st.h) })
+		if _, err := s.Register(ctx, fmt.Sprintf("SN%06d", i), "iPad", "", Actor{Station: st.station, Staff: st.staff}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.StationsSince(ctx, day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A tablet registered at the desk is two events: registered, received.
+	want := map[string]StationDay{"levanger-1": {Events: 4, Staff: []string{"KN", "OP"}}, "verdal-1": {Events: 2, Staff: []string{"AB"}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
 	}
 }
 

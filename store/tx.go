@@ -21,8 +21,8 @@ type wtx struct {
 
 // hotQueries are the statements every write runs.
 var hotQueries = []string{
-	insertEventSQL, saveDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
-	saveOfficialSQL, deleteSeatsSQL, insertSeatsSQL, officialSQL, seatsSQL, deleteWordsSQL, insertWordsSQL,
+	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
+	saveOfficialSQL, deleteSeatsSQL, insertSeatsSQL, officialSQL, deleteWordsSQL, insertWordsSQL,
 	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
 }
 
