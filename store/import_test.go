@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -307,5 +309,71 @@ func TestARowInAnotherEncodingIsRefused(t *testing.T) {
 	ros := parseString(t, "Navn;Organ;Prim\xe6r e-post\r\n"+cp1252Row)
 	if ros.Encoding != Windows1252 || len(ros.Errors) != 0 || ros.Officials[0].Name != "Bjørn Strøm" {
 		t.Fatalf("windows-1252: %s %+v %+v", ros.Encoding, ros.Errors, ros.Officials)
+	}
+}
+
+// TestALargeImportCountsCoverageOnce: a roster large beside the desk's
+// tablets is imported with the coverage and chase triggers set aside and
+// both counted once at the end. The desk then shows what the triggers
+// would have made, the triggers are back for the next step, and the
+// projections equal a rebuild of the log.
+func TestALargeImportCountsCoverageOnce(t *testing.T) {
+	ctx := context.Background()
+	big, err := ParseRoster(bytes.NewReader(BenchRoster(6000))) // 3,000 officials and tablets, 40 municipalities
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(bulk bool) *Store {
+		s := openTest(t)
+		importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+		if _, err := s.CheckIn(ctx, "R52NXYGSKYS", desk); err != nil {
+			t.Fatal(err)
+		}
+		defer func(n int) { bulkImportRows = n }(bulkImportRows)
+		if !bulk {
+			bulkImportRows = math.MaxInt
+		}
+		importRoster(t, s, big, false)
+		bulkImportRows = 2000
+		// After the import, steps move coverage and the chase list as always.
+		for _, serial := range []string{"TAB00000007", "R5BN6CT9W05"} {
+			if _, err := s.CheckIn(ctx, serial, desk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return s
+	}
+	triggered, counted := run(false), run(true)
+	lt, tt, err := triggered.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc, tc, err := counted.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(lt, lc) || !reflect.DeepEqual(tt, tc) {
+		t.Fatalf("coverage counted once differs from the triggers':\n%+v\n%+v", tc, tt)
+	}
+	if tc.Collected() != 3 || tc.Total() < 2700 { // employees follow their own track
+		t.Fatalf("coverage after the import: %d of %d collected", tc.Collected(), tc.Total())
+	}
+	ct, err := triggered.Outstanding(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := counted.Outstanding(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cc) != len(ct) || !reflect.DeepEqual(cc, ct) {
+		t.Fatalf("the chase list counted once (%d) differs from the triggers' (%d)", len(cc), len(ct))
+	}
+	before, _ := counted.Fingerprint(ctx)
+	if err := counted.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := counted.Fingerprint(ctx); after != before {
+		t.Fatal("after a large import the projections differ from a rebuild of the log")
 	}
 }

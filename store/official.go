@@ -63,7 +63,7 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, munic
 	deleteWordsSQL = `DELETE FROM name_words WHERE official_id = ?`
 	insertWordsSQL = `INSERT OR IGNORE INTO name_words (word, official_id) SELECT value, ?1 FROM json_each(?2)`
 	insertSeatsSQL = `INSERT INTO seats (official_id, pos, body, role)
-SELECT ?1, key, value ->> 'body', coalesce(value ->> 'role', '') FROM json_each(?2) ORDER BY key`
+SELECT ?1, key, value ->> 'body', coalesce(value ->> 'role', '') FROM json_each(?2)`
 	// An official with their seats, in one read.
 	officialSQL = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed,
   (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = ?1 ORDER BY pos))
@@ -186,9 +186,19 @@ func officialByID(ctx context.Context, q querier, id string) (*Official, error) 
 // putOfficial records an official's record if it differs from what the
 // log holds. It reports whether it wrote an event.
 func (s *Store) putOfficial(ctx context.Context, tx wtx, o Official, by Actor) (bool, error) {
-	evs, err := subjectEvents(ctx, tx, o.ID)
-	if err != nil {
-		return false, err
+	return s.putOfficialKnown(ctx, tx, o, true, by)
+}
+
+// putOfficialKnown is putOfficial where the caller knows whether the
+// official is among the projected officials: one that is not has no
+// event in the log to read (an import knows, for every row).
+func (s *Store) putOfficialKnown(ctx context.Context, tx wtx, o Official, known bool, by Actor) (bool, error) {
+	var evs []Event
+	if known {
+		var err error
+		if evs, err = subjectEvents(ctx, tx, o.ID); err != nil {
+			return false, err
+		}
 	}
 	if len(evs) > 0 {
 		was, err := projectOfficial(o.ID, evs)

@@ -223,14 +223,9 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	defer tx.Rollback()
 	// The coverage triggers would fire for every row deleted and
 	// written again; set them aside, and count coverage once at the end.
-	triggers, err := coverageTriggers(ctx, tx)
+	recount, err := setCoverageAside(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("rebuild: %w", err)
-	}
-	for name := range triggers {
-		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
-			return fmt.Errorf("rebuild: %w", err)
-		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM pending WHERE what = 'rebuild'`); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
@@ -282,12 +277,39 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err := flush(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
-	for _, q := range append(append(mapValues(indexes), countCoverageMunicipalities, countCoverageBodies, fillChase, `UPDATE chase_version SET v = v + 1`), mapValues(triggers)...) {
+	for _, q := range mapValues(indexes) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
+	if err := recount(); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
 	return tx.Commit()
+}
+
+// setCoverageAside drops the triggers that keep coverage and the chase
+// list row by row, for work that writes too many rows for them to pay.
+// recount, in the same transaction, counts both from scratch and puts
+// the triggers back.
+func setCoverageAside(ctx context.Context, tx wtx) (recount func() error, err error) {
+	triggers, err := coverageTriggers(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	for name := range triggers {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
+			return nil, err
+		}
+	}
+	return func() error {
+		for _, q := range append([]string{`DELETE FROM coverage`, `DELETE FROM chase`, countCoverageMunicipalities, countCoverageBodies, fillChase, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...) {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
 }
 
 // The coverage counted from scratch, as migration 0008 first did.
