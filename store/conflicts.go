@@ -154,7 +154,7 @@ func conflictStep(e Event) ConflictStep {
 }
 
 // saveConflicts projects a device's conflicts into the conflicts table.
-func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event) error {
+func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event, fresh bool) error {
 	if !manyStations(evs) {
 		return nil // a device one desk alone has touched never had a conflict to clear
 	}
@@ -162,8 +162,16 @@ func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event) erro
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts WHERE serial = ?`, serial); err != nil {
-		return fmt.Errorf("save conflicts: %w", err)
+	return writeConflicts(ctx, tx, serial, cs, fresh)
+}
+
+// writeConflicts puts a tablet's disagreements, as projectConflicts made
+// them, in the place of those it had.
+func writeConflicts(ctx context.Context, tx wtx, serial string, cs []Conflict, fresh bool) error {
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM conflicts WHERE serial = ?`, serial); err != nil {
+			return fmt.Errorf("save conflicts: %w", err)
+		}
 	}
 	for _, c := range cs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO conflicts (serial, first_id, second_id, first_kind, second_kind,
@@ -232,7 +240,7 @@ func reprojectConflicted(ctx context.Context, tx wtx, ids []string) error {
 		if err != nil {
 			return err
 		}
-		if err := saveConflicts(ctx, tx, serial, evs); err != nil {
+		if err := saveConflicts(ctx, tx, serial, evs, false); err != nil {
 			return err
 		}
 	}

@@ -166,6 +166,15 @@ func projectDevice(serial string, evs []Event) (Device, error) {
 
 // sortedEvents returns evs in the agreed total order, without duplicates.
 func sortedEvents(evs []Event) []Event {
+	// Read from the log they come in order already, one of each: the
+	// same slice serves (every caller only reads it).
+	inOrder := true
+	for i := 1; i < len(evs) && inOrder; i++ {
+		inOrder = evs[i].after(evs[i-1])
+	}
+	if inOrder {
+		return evs
+	}
 	out := make([]Event, 0, len(evs))
 	seen := make(map[string]bool, len(evs))
 	for _, e := range evs {
@@ -216,10 +225,27 @@ func boolInt(b bool) int {
 // Rebuild recreates every projection from the event log in one
 // transaction. The result is the same as the incremental updates made.
 func (s *Store) Rebuild(ctx context.Context) error {
-	tx, err := s.begin(ctx)
+	if err := s.Health(ctx); err != nil {
+		return err
+	}
+	conn, err := s.write.Conn(ctx) // the writer's one connection, held to the end
 	if err != nil {
 		return err
 	}
+	defer conn.Close()
+	// A rebuild writes every projection from the log: foreign keys have
+	// nothing to catch, and with them on, emptying officials and seats
+	// checks row by row (1.5 s of a county's rebuild). The setting holds
+	// between transactions only, and is put back before the connection is.
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", classify(err))
+	}
+	tx := wtx{Tx: sqlTx, s: s}
 	defer tx.Rollback()
 	// The coverage triggers would fire for every row deleted and
 	// written again; set them aside, and count coverage once at the end.
@@ -247,34 +273,19 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	// Stream the log subject by subject: a county's million events need
-	// not sit in memory at once.
-	var group []Event
-	flush := func() error {
-		if len(group) == 0 {
-			return nil
+	// Stream the log subject by subject (a county's million events need
+	// not sit in memory at once), read and projected on the other core
+	// by a connection of its own while this one writes. The rebuild holds
+	// the write lock, so that reader's snapshot holds exactly the events
+	// this transaction sees.
+	groups, readErr := s.subjectWorks(ctx)
+	for group := range groups {
+		if err := saveSubjectWork(ctx, tx, group, true); err != nil {
+			readErr()
+			return fmt.Errorf("rebuild: %w", err)
 		}
-		err := saveSubject(ctx, tx, group[0].Subject, group, true)
-		group = group[:0]
-		return err
 	}
-	err = eachRow(ctx, tx, func(row scanFunc) error {
-		e, err := scanEvent(row)
-		if err != nil {
-			return err
-		}
-		if len(group) > 0 && group[0].Subject != e.Subject {
-			if err := flush(); err != nil {
-				return err
-			}
-		}
-		group = append(group, e)
-		return nil
-	}, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc, station, id`)
-	if err != nil {
-		return fmt.Errorf("rebuild: %w", err)
-	}
-	if err := flush(); err != nil {
+	if err := readErr(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	for _, q := range mapValues(indexes) {
@@ -328,6 +339,76 @@ FROM devices d JOIN officials o ON o.id = d.official_id JOIN seats s ON s.offici
 GROUP BY 1, 2, 3`
 )
 
+// subjectWorks streams the whole log, one subject's events at a time in
+// the order a subject's projection reads them, from a reader connection,
+// each with what can be projected without the database worked out.
+// done stops the reader if it is still reading, waits for it, and tells
+// why it stopped (nil once it has sent the whole log).
+func (s *Store) subjectWorks(ctx context.Context) (works <-chan subjectWork, done func() error) {
+	ctx, cancel := context.WithCancel(ctx)
+	groups := make(chan []Event, 256)
+	out := make(chan subjectWork, 256)
+	errc := make(chan error, 1)
+	go func() { // reads
+		defer close(groups)
+		var group []Event
+		send := func() error {
+			select {
+			case groups <- group:
+				group = nil
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		conn, err := s.read.Conn(ctx)
+		if err != nil {
+			errc <- err
+			return
+		}
+		defer conn.Close()
+		// This reader walks the whole file: map it, as the writer does,
+		// and give the pool back a connection as it was.
+		conn.ExecContext(ctx, "PRAGMA mmap_size = 1073741824")
+		defer conn.ExecContext(context.Background(), "PRAGMA mmap_size = 0")
+		err = eachRow(ctx, conn, func(row scanFunc) error {
+			e, err := scanEvent(row)
+			if err != nil {
+				return err
+			}
+			if len(group) > 0 && group[0].Subject != e.Subject {
+				if err := send(); err != nil {
+					return err
+				}
+			}
+			group = append(group, e)
+			return nil
+		}, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc, station, id`)
+		if err == nil && len(group) > 0 {
+			err = send()
+		}
+		errc <- err
+	}()
+	go func() { // projects what needs no database
+		defer close(out)
+		for group := range groups {
+			select {
+			case out <- prepareSubject(group[0].Subject, group):
+			case <-ctx.Done():
+				for range groups { // let the reader see the end
+				}
+				return
+			}
+		}
+	}()
+	return out, func() error {
+		cancel()
+		for range out { // stopped early: what was read is left
+		}
+		return <-errc
+	}
+}
+
 // projections are the tables a rebuild empties and fills again from the
 // log.
 var projections = []string{"coverage", "chase", "devices", "seats", "officials", "batch_reads", "batches", "receipts", "signatures",
@@ -373,12 +454,47 @@ func mapValues(m map[string]string) []string {
 // fresh says the projections hold nothing of the subject yet (a rebuild
 // emptied them), so nothing of it need be deleted first.
 func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event, fresh bool) error {
-	if len(evs) > 0 && evs[0].Kind == KindOfficial {
+	return saveSubjectWork(ctx, tx, prepareSubject(subject, evs), fresh)
+}
+
+// subjectWork is one subject's events with what can be projected from them
+// without the database, worked out before the write (a rebuild does it on
+// the reader's core).
+type subjectWork struct {
+	subject   string
+	evs       []Event
+	official  *Official  // the subject is an official
+	device    *Device    // the subject is a tablet
+	conflicts []Conflict // the tablet's disagreements between desks
+	err       error      // an event that would not project
+}
+
+func prepareSubject(subject string, evs []Event) subjectWork {
+	w := subjectWork{subject: subject, evs: evs}
+	switch {
+	case len(evs) > 0 && evs[0].Kind == KindOfficial:
 		o, err := projectOfficial(subject, evs)
+		w.official, w.err = &o, err
+	case strings.HasPrefix(subject, approvalPrefix), strings.HasPrefix(subject, reminderPrefix), IsVisit(subject), strings.HasPrefix(subject, batchPrefix):
+	default:
+		d, err := projectDevice(subject, evs)
 		if err != nil {
-			return err
+			w.err = err
+			break
 		}
-		return saveOfficial(ctx, tx, o, fresh)
+		w.device = &d
+		w.conflicts, w.err = projectConflicts(subject, evs)
+	}
+	return w
+}
+
+func saveSubjectWork(ctx context.Context, tx wtx, w subjectWork, fresh bool) error {
+	subject, evs := w.subject, w.evs
+	if w.err != nil {
+		return w.err
+	}
+	if w.official != nil {
+		return saveOfficial(ctx, tx, *w.official, fresh)
 	}
 	if strings.HasPrefix(subject, approvalPrefix) {
 		return saveApproval(ctx, tx, evs)
@@ -403,10 +519,15 @@ func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event, fresh
 	if err := saveReceipts(ctx, tx, evs); err != nil {
 		return err
 	}
-	if err := saveConflicts(ctx, tx, subject, evs); err != nil {
+	if manyStations(evs) { // a device one desk alone has touched never had a conflict to clear
+		if err := writeConflicts(ctx, tx, subject, w.conflicts, fresh); err != nil {
+			return err
+		}
+	}
+	if err := saveRequests(ctx, tx, subject, evs); err != nil {
 		return err
 	}
-	return saveTablet(ctx, tx, subject, evs)
+	return saveDevice(ctx, tx, *w.device)
 }
 
 // saveReceipts projects the receipts and signatures among a subject's

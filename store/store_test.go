@@ -48,13 +48,21 @@ func TestOpenMigratesAnEmptyFile(t *testing.T) {
 	if version != len(ms) || version == 0 {
 		t.Fatalf("user_version = %d, want %d", version, len(ms))
 	}
-	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "temp_store": "2"} {
-		var got string
-		s.write.QueryRow("PRAGMA " + pragma).Scan(&got)
-		if got != want {
-			t.Errorf("PRAGMA %s = %q, want %q", pragma, got, want)
+	pragmas := func(when string) {
+		for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "temp_store": "2"} {
+			var got string
+			s.write.QueryRow("PRAGMA " + pragma).Scan(&got)
+			if got != want {
+				t.Errorf("%s: PRAGMA %s = %q, want %q", when, pragma, got, want)
+			}
 		}
 	}
+	pragmas("open")
+	// A rebuild sets foreign keys aside for its transaction only.
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pragmas("after a rebuild")
 	s.Close()
 	// Opening again applies nothing twice and keeps the data.
 	s, err = Open(ctx, path)
