@@ -443,6 +443,31 @@ func batchByID(ctx context.Context, q querier, id string) (Batch, error) {
 
 // Batch returns a batch with its counts.
 func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
+	return s.batch(ctx, id, s.expectedFor)
+}
+
+// expectedFor counts the tablets a batch of body expects: every tablet of
+// an official still on the roster, but the employees'; with a body, of
+// the officials who sit in it. On a county it reads every tablet.
+func (s *Store) expectedFor(ctx context.Context, body string) (int, error) {
+	var n int
+	q, args := `SELECT count(*) `+batchExpected, []any{}
+	if body != "" {
+		q += batchInBody
+		args = append(args, body)
+	}
+	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, err
+}
+
+// The batch's expected tablets, and those of them it took in: a
+// percentage of the expected counts only the expected.
+const (
+	batchExpected = `FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
+	batchInBody   = ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
+)
+
+func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.Context, string) (int, error)) (Batch, error) {
 	b, err := batchByID(ctx, s.read, id)
 	if err != nil {
 		return b, err
@@ -468,18 +493,15 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 	if err != nil {
 		return b, fmt.Errorf("batch counts: %w", err)
 	}
-	// The batch's expected tablets, and those of them it took in: a
-	// percentage of the expected counts only the expected.
-	expected := `FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
-	args := []any{}
-	if b.Body != "" {
-		expected += ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
-		args = append(args, b.Body)
-	}
-	if err := s.read.QueryRowContext(ctx, `SELECT count(*) `+expected, args...).Scan(&b.Expected); err != nil {
+	if b.Expected, err = expectedFor(ctx, b.Body); err != nil {
 		return b, err
 	}
-	err = s.read.QueryRowContext(ctx, `SELECT count(*) `+expected+` AND d.serial IN (SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+`)`,
+	collected, args := `SELECT count(*) `+batchExpected, []any{}
+	if b.Body != "" {
+		collected += batchInBody
+		args = append(args, b.Body)
+	}
+	err = s.read.QueryRowContext(ctx, collected+` AND d.serial IN (SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+`)`,
 		append(args, id)...).Scan(&b.Collected)
 	return b, err
 }
@@ -490,9 +512,23 @@ func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)
 	}
+	// Batches of one body expect the same tablets: counted once a list,
+	// not once a batch (160 batches on a county took a minute).
+	expected := map[string]int{}
+	expectedFor := func(ctx context.Context, body string) (int, error) {
+		n, ok := expected[body]
+		if !ok {
+			var err error
+			if n, err = s.expectedFor(ctx, body); err != nil {
+				return 0, err
+			}
+			expected[body] = n
+		}
+		return n, nil
+	}
 	out := make([]Batch, 0, len(ids))
 	for _, id := range ids {
-		b, err := s.Batch(ctx, id)
+		b, err := s.batch(ctx, id, expectedFor)
 		if err != nil {
 			return nil, err
 		}

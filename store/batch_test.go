@@ -249,4 +249,25 @@ func TestBatchCountsOnlyTheExpected(t *testing.T) {
 	if b.Others() == 0 {
 		t.Fatal("the sample scans hold other bodies' tablets; the test tests nothing")
 	}
+	// The list counts each batch as the batch itself does, expected
+	// tablets counted once per body: two batches of the body, one of all.
+	b2, _ := s.OpenBatch(ctx, "Kontrollutvalget 2", "", "Kontrollutvalget", desk)
+	all, _ := s.OpenBatch(ctx, "Alle", "", "", desk)
+	s.ReadBatch(ctx, all.ID, scanLines(t)[:5], desk)
+	list, err := s.Batches(ctx)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("batches: %d %v", len(list), err)
+	}
+	for _, got := range list {
+		want, _ := s.Batch(ctx, got.ID)
+		if got != want {
+			t.Errorf("in the list %+v, alone %+v", got, want)
+		}
+	}
+	if one, _ := s.Batch(ctx, b2.ID); one.Expected != b.Expected {
+		t.Fatalf("two batches of one body expect %d and %d", one.Expected, b.Expected)
+	}
+	if a, _ := s.Batch(ctx, all.ID); a.Expected <= b.Expected || a.Collected == 0 {
+		t.Fatalf("a batch of every body expects %d (collected %d), one body's %d", a.Expected, a.Collected, b.Expected)
+	}
 }
