@@ -53,7 +53,7 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	// A roster large beside what the desk holds (the first import of a
 	// county, say) writes more rows than the coverage and chase triggers
 	// pay for: they are set aside and both counted once at the end.
-	var recount func() error
+	var recount func(*coverageTally) error
 	if rows := len(ros.Officials) + len(ros.Tablets); rows >= bulkImportRows {
 		var tablets int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices`).Scan(&tablets); err != nil {
@@ -111,7 +111,7 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 		return rep, nil // the deferred rollback undoes it all
 	}
 	if recount != nil {
-		if err := recount(); err != nil {
+		if err := recount(nil); err != nil {
 			return nil, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -279,11 +280,13 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	// the write lock, so that reader's snapshot holds exactly the events
 	// this transaction sees.
 	groups, readErr := s.subjectWorks(ctx)
+	tally := newCoverageTally()
 	for group := range groups {
 		if err := saveSubjectWork(ctx, tx, group, true); err != nil {
 			readErr()
 			return fmt.Errorf("rebuild: %w", err)
 		}
+		tally.add(group)
 	}
 	if err := readErr(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
@@ -293,17 +296,73 @@ func (s *Store) Rebuild(ctx context.Context) error {
 			return fmt.Errorf("rebuild: %w", err)
 		}
 	}
-	if err := recount(); err != nil {
+	if err := recount(tally); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	return tx.Commit()
 }
 
+// coverageTally counts coverage from the officials and tablets a rebuild
+// writes, as they pass: counting it in SQL afterwards read every tablet
+// twice more (2 s of a county's rebuild). It counts what
+// countCoverageMunicipalities and countCoverageBodies count.
+type coverageTally struct {
+	municipality map[string]string   // official → municipality
+	bodies       map[string][]string // official → the bodies of their seats, each once
+	tablets      []struct{ official, status string }
+}
+
+func newCoverageTally() *coverageTally {
+	return &coverageTally{municipality: map[string]string{}, bodies: map[string][]string{}}
+}
+
+func (c *coverageTally) add(w subjectWork) {
+	if o := w.official; o != nil {
+		c.municipality[o.ID] = o.Municipality
+		var bodies []string
+		for _, st := range o.Seats {
+			if !slices.Contains(bodies, st.Body) {
+				bodies = append(bodies, st.Body)
+			}
+		}
+		c.bodies[o.ID] = bodies
+	}
+	if d := w.device; d != nil && d.Known {
+		c.tablets = append(c.tablets, struct{ official, status string }{d.OfficialID, string(d.Status)})
+	}
+}
+
+// write puts the counts in the (empty) coverage table in one statement.
+func (c *coverageTally) write(ctx context.Context, tx wtx) error {
+	type line struct{ municipality, body, status string }
+	n := map[line]int{}
+	for _, t := range c.tablets {
+		m, known := c.municipality[t.official] // a tablet of no known official counts in the line ''
+		n[line{m, "", t.status}]++
+		if known {
+			for _, b := range c.bodies[t.official] {
+				n[line{m, b, t.status}]++
+			}
+		}
+	}
+	rows := make([][4]any, 0, len(n))
+	for l, k := range n {
+		rows = append(rows, [4]any{l.municipality, l.body, l.status, k})
+	}
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO coverage (municipality, body, status, n)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?)`, string(list))
+	return err
+}
+
 // setCoverageAside drops the triggers that keep coverage and the chase
 // list row by row, for work that writes too many rows for them to pay.
-// recount, in the same transaction, counts both from scratch and puts
-// the triggers back.
-func setCoverageAside(ctx context.Context, tx wtx) (recount func() error, err error) {
+// recount, in the same transaction, counts both from scratch (coverage
+// from a tally, when the caller kept one) and puts the triggers back.
+func setCoverageAside(ctx context.Context, tx wtx) (recount func(*coverageTally) error, err error) {
 	triggers, err := coverageTriggers(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -313,8 +372,18 @@ func setCoverageAside(ctx context.Context, tx wtx) (recount func() error, err er
 			return nil, err
 		}
 	}
-	return func() error {
-		for _, q := range append([]string{`DELETE FROM coverage`, `DELETE FROM chase`, countCoverageMunicipalities, countCoverageBodies, fillChase, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...) {
+	return func(tally *coverageTally) error {
+		count := []string{`DELETE FROM coverage`, `DELETE FROM chase`, countCoverageMunicipalities, countCoverageBodies}
+		if tally != nil { // counted as the rows were written
+			if _, err := tx.ExecContext(ctx, `DELETE FROM coverage`); err != nil {
+				return err
+			}
+			if err := tally.write(ctx, tx); err != nil {
+				return err
+			}
+			count = []string{`DELETE FROM chase`}
+		}
+		for _, q := range append(append(count, fillChase, `UPDATE chase_version SET v = v + 1`), mapValues(triggers)...) {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
