@@ -372,24 +372,76 @@ func setCoverageAside(ctx context.Context, tx wtx) (recount func(*coverageTally)
 			return nil, err
 		}
 	}
-	return func(tally *coverageTally) error {
-		count := []string{`DELETE FROM coverage`, `DELETE FROM chase`, countCoverageMunicipalities, countCoverageBodies}
-		if tally != nil { // counted as the rows were written
-			if _, err := tx.ExecContext(ctx, `DELETE FROM coverage`); err != nil {
-				return err
-			}
-			if err := tally.write(ctx, tx); err != nil {
-				return err
-			}
-			count = []string{`DELETE FROM chase`}
+	return func(tally *coverageTally) error { return recountCoverage(ctx, tx, tally, triggers) }, nil
+}
+
+// recountCoverage counts coverage and the chase list from scratch
+// (coverage from tally, when there is one) and makes the triggers.
+func recountCoverage(ctx context.Context, tx wtx, tally *coverageTally, triggers map[string]string) error {
+	count := []string{`DELETE FROM coverage`, `DELETE FROM chase`, countCoverageMunicipalities, countCoverageBodies}
+	if tally != nil { // counted as the rows were written
+		if _, err := tx.ExecContext(ctx, `DELETE FROM coverage`); err != nil {
+			return err
 		}
-		for _, q := range append(append(count, fillChase, `UPDATE chase_version SET v = v + 1`), mapValues(triggers)...) {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
+		if err := tally.write(ctx, tx); err != nil {
+			return err
+		}
+		count = []string{`DELETE FROM chase`}
+	}
+	for _, q := range append(append(count, fillChase, `UPDATE chase_version SET v = v + 1`), mapValues(triggers)...) {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setCoverageAsideUntilBack sets the coverage triggers aside for work of
+// many transactions, keeping them in set_aside in the same transaction;
+// putCoverageBack ends that, and Open does if the work never did.
+func (s *Store) setCoverageAsideUntilBack(ctx context.Context) error {
+	return s.inTx(ctx, func(tx wtx) error {
+		triggers, err := coverageTriggers(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for name, sql := range triggers {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO set_aside (name, sql) VALUES (?, ?)`, name, sql); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+name); err != nil {
 				return err
 			}
 		}
 		return nil
-	}, nil
+	})
+}
+
+// putCoverageBack counts coverage and the chase list from scratch and
+// makes the triggers set_aside holds again, in one transaction. With
+// nothing set aside it does nothing.
+func (s *Store) putCoverageBack(ctx context.Context) error {
+	var n int
+	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM set_aside`).Scan(&n); err != nil || n == 0 {
+		return err
+	}
+	return s.inTx(ctx, func(tx wtx) error {
+		triggers := map[string]string{}
+		err := eachRow(ctx, tx, func(row scanFunc) error {
+			var name, sql string
+			err := row(&name, &sql)
+			triggers[name] = sql
+			return err
+		}, `SELECT name, sql FROM set_aside`)
+		if err != nil {
+			return err
+		}
+		if err := recountCoverage(ctx, tx, nil, triggers); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM set_aside`)
+		return err
+	})
 }
 
 // The coverage counted from scratch, as migration 0008 first did.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 )
 
@@ -74,4 +75,51 @@ func TestOverviewKeepsTheChaseListUntilItChanges(t *testing.T) {
 	if again, _ := s.LoadOverview(ctx, same.ChaseVersion); again.ChaseSame {
 		t.Fatal("a changed phone number must reload the list")
 	}
+}
+
+// TestWorkStoppedWithCoverageAsideIsCountedAtOpen: work that set the
+// coverage triggers aside across transactions (a seed) and was stopped
+// before its end leaves a desk whose coverage missed its steps. The next
+// open counts coverage and the chase list again and puts the triggers
+// back, so the steps after it count as always.
+func TestWorkStoppedWithCoverageAsideIsCountedAtOpen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "stopped.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	triggers := func(s *Store) int {
+		var n int
+		s.read.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage%'`).Scan(&n)
+		return n
+	}
+	want := triggers(s)
+	if err := s.setCoverageAsideUntilBack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckIn(ctx, "R52NXYGSKYS", desk); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := s.Coverage(ctx); total.Collected() != 0 || triggers(s) != 0 {
+		t.Fatalf("set aside: %d collected, %d triggers", total.Collected(), triggers(s))
+	}
+	s.Close() // stopped before its end
+
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, total, _ := s.Coverage(ctx); total.Collected() != 1 || triggers(s) != want {
+		t.Fatalf("after open: %d collected, %d triggers (want 1, %d)", total.Collected(), triggers(s), want)
+	}
+	if _, err := s.CheckIn(ctx, "TJYHCY68QHGJ", desk); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := s.Coverage(ctx); total.Collected() != 2 {
+		t.Fatalf("a step after open: %d collected", total.Collected())
+	}
+	assertRebuildKeeps(t, s)
 }

@@ -118,6 +118,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	r.SetMaxOpenConns(4)
 	s.read = r
 	s.startHealthCheck()
+	if err := s.putCoverageBack(ctx); err != nil { // work stopped with its triggers set aside
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := s.owedRebuild(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
