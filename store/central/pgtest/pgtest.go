@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +24,36 @@ func DSN() string {
 	return "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 }
 
+// server is this process's turn on the shared server: the connection
+// that holds the lock, kept until the process exits.
+var server struct {
+	once sync.Once
+	conn *pgx.Conn
+	err  error
+}
+
+// takeServer waits until no other test process uses the shared server,
+// and keeps it until this one exits. A pull hands out only the events
+// below the oldest transaction still running anywhere on the server, so
+// another package's tests (pushing all the while, or holding a push open
+// on purpose) would hold this package's pulls back and fail them. go test
+// runs packages as processes at once; those that use the server take
+// turns on a session advisory lock, which PostgreSQL lets go when the
+// process, and with it the connection, ends.
+func takeServer(ctx context.Context) error {
+	server.once.Do(func() {
+		c, err := pgx.Connect(ctx, DSN())
+		if err == nil {
+			_, err = c.Exec(ctx, "SELECT pg_advisory_lock(7262731)")
+		}
+		server.conn, server.err = c, err
+		if err != nil {
+			server.err = fmt.Errorf("waiting for the shared PostgreSQL server: %w", err)
+		}
+	})
+	return server.err
+}
+
 // NewDatabase makes a fresh, empty database for one test, drops it after,
 // and returns its DSN.
 func NewDatabase(t testing.TB) string {
@@ -34,6 +65,9 @@ func NewDatabase(t testing.TB) string {
 			t.Fatalf("PostgreSQL is required in CI: %v", err)
 		}
 		t.Skipf("no PostgreSQL at %s (%v): start one, or set DROPIN_TEST_PG to a DSN", DSN(), err)
+	}
+	if err := takeServer(ctx); err != nil {
+		t.Fatal(err)
 	}
 	name := fmt.Sprintf("dropin_test_%d_%d", time.Now().UnixNano(), rand.IntN(1000))
 	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
