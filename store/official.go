@@ -61,9 +61,6 @@ ON CONFLICT (id) DO UPDATE SET name = excluded.name, fold = excluded.fold, munic
   employee = excluded.employee, removed = excluded.removed`
 	deleteSeatsSQL = `DELETE FROM seats WHERE official_id = ?`
 	deleteWordsSQL = `DELETE FROM name_words WHERE official_id = ?`
-	insertWordsSQL = `INSERT OR IGNORE INTO name_words (word, official_id) SELECT value, ?1 FROM json_each(?2)`
-	insertSeatsSQL = `INSERT INTO seats (official_id, pos, body, role)
-SELECT ?1, key, value ->> 'body', coalesce(value ->> 'role', '') FROM json_each(?2)`
 	// An official with their seats, in one read.
 	officialSQL = `SELECT name, municipality, email_primary, email_secondary, phone, employee, removed,
   (SELECT json_group_array(json_object('body', body, 'role', role)) FROM (SELECT body, role FROM seats WHERE official_id = ?1 ORDER BY pos))
@@ -84,21 +81,48 @@ func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
 			return err
 		}
 	}
-	// Words and seats go in one statement each: a statement costs more
-	// than the rows it writes.
-	if words := nameWords(o.Name); len(words) > 0 {
-		list, _ := json.Marshal(words)
-		if _, err := tx.ExecContext(ctx, insertWordsSQL, o.ID, string(list)); err != nil {
+	// Words and seats go in a statement of several rows: a statement
+	// costs more than the rows it writes (and than parsing them as JSON).
+	words := nameWords(o.Name)
+	for len(words) > 0 {
+		n := min(len(words), maxRowsAtOnce)
+		args := make([]any, 0, 2*n)
+		for _, w := range words[:n] {
+			args = append(args, w, o.ID)
+		}
+		if _, err := tx.ExecContext(ctx, insertWordRows[n], args...); err != nil {
 			return fmt.Errorf("save official %s: %w", o.ID, err)
 		}
+		words = words[n:]
 	}
-	if len(o.Seats) > 0 {
-		list, _ := json.Marshal(o.Seats)
-		if _, err := tx.ExecContext(ctx, insertSeatsSQL, o.ID, string(list)); err != nil {
+	for start := 0; start < len(o.Seats); start += maxRowsAtOnce {
+		n := min(len(o.Seats)-start, maxRowsAtOnce)
+		args := make([]any, 0, 4*n)
+		for i, st := range o.Seats[start : start+n] {
+			args = append(args, o.ID, start+i, st.Body, st.Role)
+		}
+		if _, err := tx.ExecContext(ctx, insertSeatRows[n], args...); err != nil {
 			return fmt.Errorf("save official %s: %w", o.ID, err)
 		}
 	}
 	return nil
+}
+
+// maxRowsAtOnce is the most words or seats of an official one statement
+// writes; insertWordRows[n] and insertSeatRows[n] write n.
+const maxRowsAtOnce = 4
+
+var (
+	insertWordRows = rowsSQL(`INSERT OR IGNORE INTO name_words (word, official_id) VALUES `, "(?, ?)")
+	insertSeatRows = rowsSQL(`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)")
+)
+
+func rowsSQL(insert, row string) []string {
+	out := make([]string, maxRowsAtOnce+1)
+	for n := 1; n <= maxRowsAtOnce; n++ {
+		out[n] = insert + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	}
+	return out
 }
 
 // Fold makes a name searchable without diacritics or case: "Øystein Ærø"

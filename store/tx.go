@@ -20,11 +20,11 @@ type wtx struct {
 }
 
 // hotQueries are the statements every write runs.
-var hotQueries = []string{
+var hotQueries = append(append([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
-	saveOfficialSQL, deleteSeatsSQL, insertSeatsSQL, officialSQL, deleteWordsSQL, insertWordsSQL,
+	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
 	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
-}
+}, insertWordRows[1:]...), insertSeatRows[1:]...)
 
 func (s *Store) prepareHot(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
