@@ -460,8 +460,9 @@ FROM devices d JOIN officials o ON o.id = d.official_id JOIN seats s ON s.offici
 GROUP BY 1, 2, 3`
 )
 
-// subjectWorks streams the whole log, one subject's events at a time in
-// the order a subject's projection reads them, from a reader connection,
+// subjectWorks streams the whole log, one subject's events at a time (in
+// the order of events_subject: every projection puts events of one time
+// in their order itself), from a reader connection,
 // each with what can be projected without the database worked out.
 // done stops the reader if it is still reading, waits for it, and tells
 // why it stopped (nil once it has sent the whole log).
@@ -504,7 +505,7 @@ func (s *Store) subjectWorks(ctx context.Context) (works <-chan subjectWork, don
 			}
 			group = append(group, e)
 			return nil
-		}, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc, station, id`)
+		}, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc`) // the index's order; ties are put in order by sortedEvents
 		if err == nil && len(group) > 0 {
 			err = send()
 		}
