@@ -124,6 +124,12 @@ func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by
 		if b.Closed {
 			return ErrBatchClosed
 		}
+		// A file of reads large beside the desk counts coverage once, as
+		// a large roster does.
+		recount, err := coverageAsideFor(ctx, tx, len(raws))
+		if err != nil {
+			return err
+		}
 		out = make([]Read, 0, len(raws))
 		for _, raw := range raws {
 			r, err := s.readOne(ctx, tx, batchID, raw, by)
@@ -131,6 +137,9 @@ func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by
 				return err
 			}
 			out = append(out, r)
+		}
+		if recount != nil {
+			return recount(nil)
 		}
 		return nil
 	})

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -270,4 +274,52 @@ func TestBatchCountsOnlyTheExpected(t *testing.T) {
 	if a, _ := s.Batch(ctx, all.ID); a.Expected <= b.Expected || a.Collected == 0 {
 		t.Fatalf("a batch of every body expects %d (collected %d), one body's %d", a.Expected, a.Collected, b.Expected)
 	}
+}
+
+// TestALargeBatchCountsCoverageOnce: a file of reads large beside the
+// desk sets the coverage triggers aside and counts once, as a large
+// roster does; the desk shows what the triggers would have made.
+func TestALargeBatchCountsCoverageOnce(t *testing.T) {
+	ctx := context.Background()
+	ros, err := ParseRoster(bytes.NewReader(BenchRoster(6000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []string
+	for i := range 2500 {
+		raws = append(raws, fmt.Sprintf("TAB%08d", i))
+	}
+	raws = append(raws, "NEW00000001", "TAB00000003")
+	run := func(bulk bool) *Store {
+		s := openTest(t)
+		importRoster(t, s, ros, false)
+		defer func(n int) { bulkRows = n }(bulkRows)
+		if !bulk {
+			bulkRows = math.MaxInt
+		}
+		b, err := s.OpenBatch(ctx, "KS", "", "Kommunestyret", desk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReadBatch(ctx, b.ID, raws, desk); err != nil {
+			t.Fatal(err)
+		}
+		bulkRows = 2000
+		if _, err := s.CheckIn(ctx, "TAB00002900", desk); err != nil { // the triggers are back
+			t.Fatal(err)
+		}
+		return s
+	}
+	triggered, counted := run(false), run(true)
+	lt, tt, _ := triggered.Coverage(ctx)
+	lc, tc, _ := counted.Coverage(ctx)
+	if !reflect.DeepEqual(lt, lc) || !reflect.DeepEqual(tt, tc) || tc.Collected() < 2000 {
+		t.Fatalf("coverage counted once differs from the triggers':\n%+v\n%+v", tc, tt)
+	}
+	ct, _ := triggered.Outstanding(ctx)
+	cc, _ := counted.Outstanding(ctx)
+	if !reflect.DeepEqual(cc, ct) {
+		t.Fatalf("the chase list counted once (%d) differs from the triggers' (%d)", len(cc), len(ct))
+	}
+	assertRebuildKeeps(t, counted)
 }

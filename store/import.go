@@ -25,9 +25,28 @@ type ImportReport struct {
 // rows are in the roster's Errors and nothing was changed.
 var ErrRosterInvalid = errors.New("the roster has errors; nothing was imported")
 
-// bulkImportRows is the smallest roster (officials and tablets) that may
-// set the coverage triggers aside; see Import.
-var bulkImportRows = 2000
+// bulkRows is the smallest piece of work (a roster's officials and
+// tablets, a batch's reads) that may set the coverage triggers aside.
+var bulkRows = 2000
+
+// coverageAsideFor sets the coverage triggers aside for work of rows rows
+// in tx when counting coverage once at its end costs less than the
+// triggers would: 2,000 rows or more, and at least half as many as the
+// desk has tablets (recounting costs about half what the triggers do, a
+// tablet). It returns the recount to run before commit, or nil.
+func coverageAsideFor(ctx context.Context, tx wtx, rows int) (func(*coverageTally) error, error) {
+	if rows < bulkRows {
+		return nil, nil
+	}
+	var tablets int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices`).Scan(&tablets); err != nil {
+		return nil, err
+	}
+	if rows*2 < tablets {
+		return nil, nil
+	}
+	return setCoverageAside(ctx, tx)
+}
 
 // Import applies a parsed roster in one transaction: officials are added
 // or updated (never duplicated: the primary e-mail is the key), officials
@@ -53,17 +72,9 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	// A roster large beside what the desk holds (the first import of a
 	// county, say) writes more rows than the coverage and chase triggers
 	// pay for: they are set aside and both counted once at the end.
-	var recount func(*coverageTally) error
-	if rows := len(ros.Officials) + len(ros.Tablets); rows >= bulkImportRows {
-		var tablets int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices`).Scan(&tablets); err != nil {
-			return nil, err
-		}
-		if rows*2 >= tablets { // recounting costs about half what the triggers do, per tablet
-			if recount, err = setCoverageAside(ctx, tx); err != nil {
-				return nil, err
-			}
-		}
+	recount, err := coverageAsideFor(ctx, tx, len(ros.Officials)+len(ros.Tablets))
+	if err != nil {
+		return nil, err
 	}
 	inRoster := map[string]bool{}
 	municipalities := map[string]bool{}

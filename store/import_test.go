@@ -329,12 +329,12 @@ func TestALargeImportCountsCoverageOnce(t *testing.T) {
 		if _, err := s.CheckIn(ctx, "R52NXYGSKYS", desk); err != nil {
 			t.Fatal(err)
 		}
-		defer func(n int) { bulkImportRows = n }(bulkImportRows)
+		defer func(n int) { bulkRows = n }(bulkRows)
 		if !bulk {
-			bulkImportRows = math.MaxInt
+			bulkRows = math.MaxInt
 		}
 		importRoster(t, s, big, false)
-		bulkImportRows = 2000
+		bulkRows = 2000
 		// After the import, steps move coverage and the chase list as always.
 		for _, serial := range []string{"TAB00000007", "R5BN6CT9W05"} {
 			if _, err := s.CheckIn(ctx, serial, desk); err != nil {
