@@ -113,14 +113,15 @@ func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
 const maxRowsAtOnce = 4
 
 var (
-	insertWordRows = rowsSQL(`INSERT OR IGNORE INTO name_words (word, official_id) VALUES `, "(?, ?)")
-	insertSeatRows = rowsSQL(`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)")
+	insertWordRows = upTo(wordsInsert, maxRowsAtOnce)
+	insertSeatRows = upTo(seatsInsert, maxRowsAtOnce)
 )
 
-func rowsSQL(insert, row string) []string {
-	out := make([]string, maxRowsAtOnce+1)
-	for n := 1; n <= maxRowsAtOnce; n++ {
-		out[n] = insert + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+// upTo is m's statements for 1 to n rows, by number of rows.
+func upTo(m manyRows, n int) []string {
+	out := make([]string, n+1)
+	for i := 1; i <= n; i++ {
+		out[i] = m.sql(i)
 	}
 	return out
 }

@@ -281,14 +281,24 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	// this transaction sees.
 	groups, readErr := s.subjectWorks(ctx)
 	tally := newCoverageTally()
+	var officials officialRows
 	for group := range groups {
-		if err := saveSubjectWork(ctx, tx, group, true); err != nil {
+		var err error
+		if group.official != nil && group.err == nil {
+			err = officials.add(ctx, tx, *group.official)
+		} else {
+			err = saveSubjectWork(ctx, tx, group, true)
+		}
+		if err != nil {
 			readErr()
 			return fmt.Errorf("rebuild: %w", err)
 		}
 		tally.add(group)
 	}
 	if err := readErr(); err != nil {
+		return fmt.Errorf("rebuild: %w", err)
+	}
+	if err := officials.flush(ctx, tx); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	for _, q := range mapValues(indexes) {

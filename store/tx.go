@@ -20,11 +20,11 @@ type wtx struct {
 }
 
 // hotQueries are the statements every write runs.
-var hotQueries = append(append([]string{
+var hotQueries = append(append(append([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
 	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
-}, insertWordRows[1:]...), insertSeatRows[1:]...)
+}, insertWordRows[1:]...), insertSeatRows[1:]...), officialsInsert.sql(rowsAtOnce), wordsInsert.sql(rowsAtOnce), seatsInsert.sql(rowsAtOnce))
 
 func (s *Store) prepareHot(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// officialRows gathers the officials a rebuild writes and puts them in
+// with statements of many rows: a rebuild writes 100,000 officials into
+// empty tables, three statements each when one at a time, and a statement
+// costs more than the rows it writes.
+type officialRows struct {
+	officials, words, seats []any
+	n                       int
+}
+
+// rowsAtOnce is how many rows a statement of officialRows writes at most.
+const rowsAtOnce = 64
+
+func (r *officialRows) add(ctx context.Context, tx wtx, o Official) error {
+	r.officials = append(r.officials, o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed))
+	for _, w := range nameWords(o.Name) {
+		r.words = append(r.words, w, o.ID)
+	}
+	for i, st := range o.Seats {
+		r.seats = append(r.seats, o.ID, i, st.Body, st.Role)
+	}
+	if r.n++; r.n == rowsAtOnce {
+		return r.flush(ctx, tx)
+	}
+	return nil
+}
+
+var (
+	officialsInsert = manyRows{`INSERT INTO officials (id, name, fold, municipality, email_primary, email_secondary, phone, employee, removed, updated_hlc) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", 9}
+	wordsInsert     = manyRows{`INSERT OR IGNORE INTO name_words (word, official_id) VALUES `, "(?, ?)", 2}
+	seatsInsert     = manyRows{`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)", 4}
+)
+
+// flush writes what was gathered.
+func (r *officialRows) flush(ctx context.Context, tx wtx) error {
+	for _, w := range []struct {
+		m    manyRows
+		args *[]any
+	}{{officialsInsert, &r.officials}, {wordsInsert, &r.words}, {seatsInsert, &r.seats}} {
+		if err := w.m.exec(ctx, tx, *w.args); err != nil {
+			return err
+		}
+		*w.args = (*w.args)[:0]
+	}
+	r.n = 0
+	return nil
+}
+
+// manyRows is an INSERT of rows of width values each, rowsAtOnce to a
+// statement (prepared with the hot ones) and the rest in one more.
+type manyRows struct {
+	insert, row string
+	width       int
+}
+
+func (m manyRows) sql(n int) string {
+	return m.insert + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ")
+}
+
+func (m manyRows) exec(ctx context.Context, tx wtx, args []any) error {
+	for len(args) > 0 {
+		n := min(len(args)/m.width, rowsAtOnce)
+		if _, err := tx.ExecContext(ctx, m.sql(n), args[:n*m.width]...); err != nil {
+			return err
+		}
+		args = args[n*m.width:]
+	}
+	return nil
+}
