@@ -281,15 +281,9 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	// this transaction sees.
 	groups, readErr := s.subjectWorks(ctx)
 	tally := newCoverageTally()
-	var officials officialRows
+	var rows rebuildRows
 	for group := range groups {
-		var err error
-		if group.official != nil && group.err == nil {
-			err = officials.add(ctx, tx, *group.official)
-		} else {
-			err = saveSubjectWork(ctx, tx, group, true)
-		}
-		if err != nil {
+		if err := saveSubjectWork(ctx, tx, group, &rows); err != nil {
 			readErr()
 			return fmt.Errorf("rebuild: %w", err)
 		}
@@ -298,7 +292,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err := readErr(); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
-	if err := officials.flush(ctx, tx); err != nil {
+	if err := rows.flush(ctx, tx); err != nil {
 		return fmt.Errorf("rebuild: %w", err)
 	}
 	for _, q := range mapValues(indexes) {
@@ -582,11 +576,10 @@ func mapValues(m map[string]string) []string {
 	return out
 }
 
-// saveSubject projects one subject's events into the table they belong to.
-// fresh says the projections hold nothing of the subject yet (a rebuild
-// emptied them), so nothing of it need be deleted first.
-func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event, fresh bool) error {
-	return saveSubjectWork(ctx, tx, prepareSubject(subject, evs), fresh)
+// saveSubject projects one subject's events into the table they belong
+// to, in the place of what it held.
+func saveSubject(ctx context.Context, tx wtx, subject string, evs []Event) error {
+	return saveSubjectWork(ctx, tx, prepareSubject(subject, evs), nil)
 }
 
 // subjectWork is one subject's events with what can be projected from them
@@ -620,13 +613,19 @@ func prepareSubject(subject string, evs []Event) subjectWork {
 	return w
 }
 
-func saveSubjectWork(ctx context.Context, tx wtx, w subjectWork, fresh bool) error {
-	subject, evs := w.subject, w.evs
+// saveSubjectWork writes a subject's projections. With rows (a rebuild,
+// into empty tables) officials are gathered there, to be written many to
+// a statement, and nothing of the subject is deleted first.
+func saveSubjectWork(ctx context.Context, tx wtx, w subjectWork, rows *rebuildRows) error {
+	subject, evs, fresh := w.subject, w.evs, rows != nil
 	if w.err != nil {
 		return w.err
 	}
 	if w.official != nil {
-		return saveOfficial(ctx, tx, *w.official, fresh)
+		if fresh {
+			return rows.addOfficial(ctx, tx, *w.official)
+		}
+		return saveOfficial(ctx, tx, *w.official, false)
 	}
 	if strings.HasPrefix(subject, approvalPrefix) {
 		return saveApproval(ctx, tx, evs)

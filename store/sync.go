@@ -185,7 +185,7 @@ func reproject(ctx context.Context, tx wtx, subject string, evs []Event) error {
 			}
 		}
 	}
-	return saveSubject(ctx, tx, subject, evs, false)
+	return saveSubject(ctx, tx, subject, evs)
 }
 
 // observe moves the clock past a time seen on another station, so this
