@@ -78,10 +78,21 @@ const batchPrefix = "batch:"
 const maxRawLen = 64 // a read longer than this is kept cut; no serial is that long
 
 // OpenBatch starts a batch intake. body may be empty for the whole roster.
+// It returns the batch with its counts.
 func (s *Store) OpenBatch(ctx context.Context, name, itDate, body string, by Actor) (Batch, error) {
+	id, err := s.openBatch(ctx, name, itDate, body, by)
+	if err != nil {
+		return Batch{}, err
+	}
+	return s.Batch(ctx, id)
+}
+
+// openBatch starts a batch intake and returns its id; what counts it, a
+// read of every tablet on a county, is left to whoever shows it.
+func (s *Store) openBatch(ctx context.Context, name, itDate, body string, by Actor) (string, error) {
 	name = strings.TrimSpace(scan.Clean(name))
 	if name == "" {
-		return Batch{}, ErrNameRequired
+		return "", ErrNameRequired
 	}
 	id := batchPrefix + uuid.Must(uuid.NewV7()).String()
 	err := s.inTx(ctx, func(tx wtx) error {
@@ -92,10 +103,7 @@ func (s *Store) OpenBatch(ctx context.Context, name, itDate, body string, by Act
 		}
 		return applyBatchEvent(ctx, tx, e)
 	})
-	if err != nil {
-		return Batch{}, err
-	}
-	return s.Batch(ctx, id)
+	return id, err
 }
 
 // FindBatch returns the open batch called name, or the latest closed one.

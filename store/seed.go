@@ -164,7 +164,8 @@ func (s *Store) seed(ctx context.Context, opt SeedOptions, progress func(string,
 	for _, idx := range byMun {
 		for start := 0; start < len(idx); start += 500 {
 			part := idx[start:min(len(idx), start+500)]
-			b, err := s.OpenBatch(ctx, fmt.Sprintf("%s, runde %d", ros.Officials[idx[0]].Municipality, start/500+1), "14. april", "", secretariat)
+			// The batch as the desk opens it, less the counts it shows.
+			id, err := s.openBatch(ctx, fmt.Sprintf("%s, runde %d", ros.Officials[idx[0]].Municipality, start/500+1), "14. april", "", secretariat)
 			if err != nil {
 				return rep, err
 			}
@@ -176,10 +177,10 @@ func (s *Store) seed(ctx context.Context, opt SeedOptions, progress func(string,
 				}
 				collected[i] = true
 			}
-			if _, err := s.ReadBatch(ctx, b.ID, raws, secretariat); err != nil {
+			if _, err := s.ReadBatch(ctx, id, raws, secretariat); err != nil {
 				return rep, err
 			}
-			if _, err := s.SentToIT(ctx, b.ID, secretariat); err != nil {
+			if _, err := s.SentToIT(ctx, id, secretariat); err != nil {
 				return rep, err
 			}
 			failed := map[string]string{}
@@ -188,10 +189,10 @@ func (s *Store) seed(ctx context.Context, opt SeedOptions, progress func(string,
 					failed[serials[i]] = "oppdateringen stoppet"
 				}
 			}
-			if _, err := s.Upgraded(ctx, b.ID, failed, secretariat); err != nil {
+			if _, err := s.Upgraded(ctx, id, failed, secretariat); err != nil {
 				return rep, err
 			}
-			if err := s.CloseBatch(ctx, b.ID, secretariat); err != nil {
+			if err := s.CloseBatch(ctx, id, secretariat); err != nil {
 				return rep, err
 			}
 			rep.Batches++
