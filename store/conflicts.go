@@ -154,7 +154,7 @@ func conflictStep(e Event) ConflictStep {
 }
 
 // saveConflicts projects a device's conflicts into the conflicts table.
-func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event, fresh bool) error {
+func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event) error {
 	if !manyStations(evs) {
 		return nil // a device one desk alone has touched never had a conflict to clear
 	}
@@ -162,7 +162,7 @@ func saveConflicts(ctx context.Context, tx wtx, serial string, evs []Event, fres
 	if err != nil {
 		return err
 	}
-	return writeConflicts(ctx, tx, serial, cs, fresh)
+	return writeConflicts(ctx, tx, serial, cs, false)
 }
 
 // writeConflicts puts a tablet's disagreements, as projectConflicts made
@@ -240,7 +240,7 @@ func reprojectConflicted(ctx context.Context, tx wtx, ids []string) error {
 		if err != nil {
 			return err
 		}
-		if err := saveConflicts(ctx, tx, serial, evs, false); err != nil {
+		if err := saveConflicts(ctx, tx, serial, evs); err != nil {
 			return err
 		}
 	}

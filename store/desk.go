@@ -280,7 +280,7 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 		// A desk's own step never makes a conflict (every other desk's
 		// step here came by a pull it had seen), but undoing one can end
 		// one: an undone step no longer speaks.
-		if err := saveConflicts(ctx, tx, serial, evs, false); err != nil {
+		if err := saveConflicts(ctx, tx, serial, evs); err != nil {
 			return nil, err
 		}
 	}
