@@ -68,9 +68,7 @@ FROM officials WHERE id = ?1`
 )
 
 func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
-	_, err := tx.ExecContext(ctx, saveOfficialSQL,
-		o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed))
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, saveOfficialSQL, officialValues(o)...); err != nil {
 		return fmt.Errorf("save official %s: %w", o.ID, err)
 	}
 	if !fresh { // an official seen before: their seats and words go first
@@ -83,47 +81,32 @@ func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
 	}
 	// Words and seats go in a statement of several rows: a statement
 	// costs more than the rows it writes (and than parsing them as JSON).
-	words := nameWords(o.Name)
-	for len(words) > 0 {
-		n := min(len(words), maxRowsAtOnce)
-		args := make([]any, 0, 2*n)
-		for _, w := range words[:n] {
-			args = append(args, w, o.ID)
-		}
-		if _, err := tx.ExecContext(ctx, insertWordRows[n], args...); err != nil {
-			return fmt.Errorf("save official %s: %w", o.ID, err)
-		}
-		words = words[n:]
+	words, seats := wordAndSeatValues(o, nil, nil)
+	if err := wordsInsert.exec(ctx, tx, words); err != nil {
+		return fmt.Errorf("save official %s: %w", o.ID, err)
 	}
-	for start := 0; start < len(o.Seats); start += maxRowsAtOnce {
-		n := min(len(o.Seats)-start, maxRowsAtOnce)
-		args := make([]any, 0, 4*n)
-		for i, st := range o.Seats[start : start+n] {
-			args = append(args, o.ID, start+i, st.Body, st.Role)
-		}
-		if _, err := tx.ExecContext(ctx, insertSeatRows[n], args...); err != nil {
-			return fmt.Errorf("save official %s: %w", o.ID, err)
-		}
+	if err := seatsInsert.exec(ctx, tx, seats); err != nil {
+		return fmt.Errorf("save official %s: %w", o.ID, err)
 	}
 	return nil
 }
 
-// maxRowsAtOnce is the most words or seats of an official one statement
-// writes; insertWordRows[n] and insertSeatRows[n] write n.
-const maxRowsAtOnce = 4
+// officialValues are an official's values in the order of saveOfficialSQL
+// and officialsInsert.
+func officialValues(o Official) []any {
+	return []any{o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed)}
+}
 
-var (
-	insertWordRows = upTo(wordsInsert, maxRowsAtOnce)
-	insertSeatRows = upTo(seatsInsert, maxRowsAtOnce)
-)
-
-// upTo is m's statements for 1 to n rows, by number of rows.
-func upTo(m manyRows, n int) []string {
-	out := make([]string, n+1)
-	for i := 1; i <= n; i++ {
-		out[i] = m.sql(i)
+// wordAndSeatValues appends an official's name words and seats to words
+// and seats, as rows of wordsInsert and seatsInsert.
+func wordAndSeatValues(o Official, words, seats []any) ([]any, []any) {
+	for _, w := range nameWords(o.Name) {
+		words = append(words, w, o.ID)
 	}
-	return out
+	for i, st := range o.Seats {
+		seats = append(seats, o.ID, i, st.Body, st.Role)
+	}
+	return words, seats
 }
 
 // Fold makes a name searchable without diacritics or case: "Øystein Ærø"

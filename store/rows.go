@@ -19,13 +19,8 @@ type rebuildRows struct {
 const rowsAtOnce = 64
 
 func (r *rebuildRows) addOfficial(ctx context.Context, tx wtx, o Official) error {
-	r.officials = append(r.officials, o.ID, o.Name, Fold(o.Name), o.Municipality, o.EmailPrimary, o.EmailSecondary, o.Phone, boolInt(o.Employee), boolInt(o.Removed))
-	for _, w := range nameWords(o.Name) {
-		r.words = append(r.words, w, o.ID)
-	}
-	for i, st := range o.Seats {
-		r.seats = append(r.seats, o.ID, i, st.Body, st.Role)
-	}
+	r.officials = append(r.officials, officialValues(o)...)
+	r.words, r.seats = wordAndSeatValues(o, r.words, r.seats)
 	if r.n++; r.n == rowsAtOnce {
 		return r.flush(ctx, tx)
 	}
@@ -54,10 +49,17 @@ func (r *rebuildRows) flush(ctx context.Context, tx wtx) error {
 }
 
 // manyRows is an INSERT of rows of width values each, rowsAtOnce to a
-// statement (prepared with the hot ones) and the rest in one more.
+// statement and the rest in one more. The statements of rowsAtOnce rows,
+// and of the one to four an official's words or seats take, are prepared
+// with the hot ones.
 type manyRows struct {
 	insert, row string
 	width       int
+}
+
+// hot are m's statements worth preparing once: 1 to 4 rows, and rowsAtOnce.
+func (m manyRows) hot() []string {
+	return []string{m.sql(1), m.sql(2), m.sql(3), m.sql(4), m.sql(rowsAtOnce)}
 }
 
 func (m manyRows) sql(n int) string {

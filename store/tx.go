@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // wtx is a write transaction that reuses prepared statements. modernc
@@ -20,11 +21,12 @@ type wtx struct {
 }
 
 // hotQueries are the statements every write runs.
-var hotQueries = append(append(append([]string{
+var hotQueries = slices.Concat([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
 	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
-}, insertWordRows[1:]...), insertSeatRows[1:]...), officialsInsert.sql(rowsAtOnce), wordsInsert.sql(rowsAtOnce), seatsInsert.sql(rowsAtOnce))
+	officialsInsert.sql(rowsAtOnce),
+}, wordsInsert.hot(), seatsInsert.hot())
 
 func (s *Store) prepareHot(ctx context.Context) error {
 	s.stmts = make(map[string]*sql.Stmt, len(hotQueries))
