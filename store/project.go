@@ -382,22 +382,25 @@ func setCoverageAside(ctx context.Context, tx wtx) (recount func(*coverageTally)
 // recountCoverage counts coverage and the chase list from scratch
 // (coverage from tally, when there is one) and makes the triggers.
 func recountCoverage(ctx context.Context, tx wtx, tally *coverageTally, triggers map[string]string) error {
-	count := []string{`DELETE FROM coverage`, `DELETE FROM chase`, countCoverageMunicipalities, countCoverageBodies}
+	exec := func(qs ...string) error {
+		for _, q := range qs {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := exec(`DELETE FROM coverage`, `DELETE FROM chase`); err != nil {
+		return err
+	}
+	count := func() error { return exec(countCoverageMunicipalities, countCoverageBodies) }
 	if tally != nil { // counted as the rows were written
-		if _, err := tx.ExecContext(ctx, `DELETE FROM coverage`); err != nil {
-			return err
-		}
-		if err := tally.write(ctx, tx); err != nil {
-			return err
-		}
-		count = []string{`DELETE FROM chase`}
+		count = func() error { return tally.write(ctx, tx) }
 	}
-	for _, q := range append(append(count, fillChase, `UPDATE chase_version SET v = v + 1`), mapValues(triggers)...) {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return err
-		}
+	if err := count(); err != nil {
+		return err
 	}
-	return nil
+	return exec(append([]string{fillChase, `UPDATE chase_version SET v = v + 1`}, mapValues(triggers)...)...)
 }
 
 // setCoverageAsideUntilBack sets the coverage triggers aside for work of
