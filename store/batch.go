@@ -468,21 +468,21 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 // the officials who sit in it. On a county it reads every tablet.
 func (s *Store) expectedFor(ctx context.Context, body string) (int, error) {
 	var n int
-	q, args := `SELECT count(*) `+batchExpected, []any{}
-	if body != "" {
-		q += batchInBody
-		args = append(args, body)
-	}
+	q, args := countExpected(body)
 	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
 }
 
-// The batch's expected tablets, and those of them it took in: a
-// percentage of the expected counts only the expected.
-const (
-	batchExpected = `FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
-	batchInBody   = ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
-)
+// countExpected counts the tablets a batch of body expects; a percentage
+// of the expected counts only the expected, so what a batch took in is
+// counted by the same query, narrowed to its reads.
+func countExpected(body string) (string, []any) {
+	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
+	if body == "" {
+		return q, nil
+	}
+	return q + ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`, []any{body}
+}
 
 func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.Context, string) (int, error)) (Batch, error) {
 	b, err := batchByID(ctx, s.read, id)
@@ -513,11 +513,7 @@ func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.C
 	if b.Expected, err = expectedFor(ctx, b.Body); err != nil {
 		return b, err
 	}
-	collected, args := `SELECT count(*) `+batchExpected, []any{}
-	if b.Body != "" {
-		collected += batchInBody
-		args = append(args, b.Body)
-	}
+	collected, args := countExpected(b.Body)
 	err = s.read.QueryRowContext(ctx, collected+` AND d.serial IN (SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+`)`,
 		append(args, id)...).Scan(&b.Collected)
 	return b, err
