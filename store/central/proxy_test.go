@@ -56,6 +56,12 @@ func (p *cuttingProxy) handle(client net.Conn) {
 	defer up.Close()
 	p.mu.Lock()
 	mode := p.rng.IntN(3) // 0: cut the request, 1: cut the answer, 2: let it through
+	if p.cuts == 0 {
+		// The first connection is always cut: a sync whose few
+		// connections all went through at random (one run in a few
+		// hundred) proved nothing and failed the test.
+		mode = p.rng.IntN(2)
+	}
 	limit := int64(200 + p.rng.IntN(60_000))
 	if mode != 2 {
 		p.cuts++
