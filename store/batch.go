@@ -124,7 +124,9 @@ func (s *Store) FindBatch(ctx context.Context, name string) (Batch, error) {
 // commit; a file of reads goes in one call.
 func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by Actor) ([]Read, error) {
 	var out []Read
-	err := s.inTx(ctx, func(tx wtx) error {
+	// Each read writes two or three events, and a tablet new or not:
+	// gathered, they go many to a statement.
+	err := s.inGatheringTx(ctx, func(tx wtx) error {
 		b, err := batchByID(ctx, tx, batchID)
 		if err != nil {
 			return err
@@ -169,7 +171,8 @@ func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Act
 	default:
 		p.Serial = serial
 		var seen int
-		if err := tx.QueryRowContext(ctx, inBatchSQL, batchID, serial).Scan(&seen); err != nil {
+		// (batch_reads are written as they come: nothing to write first)
+		if err := tx.ungathered().QueryRowContext(ctx, inBatchSQL, batchID, serial).Scan(&seen); err != nil {
 			return Read{}, err
 		}
 		if seen > 0 {

@@ -323,3 +323,41 @@ func TestALargeBatchCountsCoverageOnce(t *testing.T) {
 	}
 	assertRebuildKeeps(t, counted)
 }
+
+// A file of reads is written many rows to a statement; every read still
+// sees the ones before it: a new tablet read in full and then cut off in
+// the same file is a misread of it, not a second new tablet, and a serial
+// read twice is a duplicate. What the reads project equals a rebuild.
+func TestAReadSeesTheReadsBeforeItInTheSameFile(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, err := s.OpenBatch(ctx, "samme fil", "", "", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A tablet on the roster; one of a maker the roster has never seen (a
+	// new tablet), then its cut-off read, its second read, and more new
+	// tablets than a statement's rows.
+	raws := []string{"R52NJV5CC01", "ZQX4471182", "ZQX44711", "zqx4471182"}
+	for i := range 100 {
+		raws = append(raws, fmt.Sprintf("ZZY%07d", i))
+	}
+	reads, err := s.ReadBatch(ctx, b.ID, raws, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := reads[2]; r.Class != ReadInvalid || r.Serial != "ZQX4471182" || r.Reason != scan.ReasonCutOff {
+		t.Errorf("the cut-off read of a tablet new in this file: %+v", r)
+	}
+	if r := reads[3]; r.Class != ReadDuplicate {
+		t.Errorf("the second full read: %+v", r)
+	}
+	if c, _ := s.Card(ctx, "ZQX44711"); c.Device.Known {
+		t.Error("the misread was registered")
+	}
+	if b, _ = s.Batch(ctx, b.ID); b.Unknown != 101 || b.Invalid != 1 || b.Duplicates != 1 {
+		t.Fatalf("counts: %+v", b)
+	}
+	assertRebuildKeeps(t, s)
+}

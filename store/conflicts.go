@@ -53,10 +53,18 @@ func withSeen(payload []byte, seen int64) []byte {
 
 const cursorSQL = `SELECT coalesce((SELECT value FROM sync_state WHERE key = 'cursor'), 0)`
 
-// seenNow is how far this desk has pulled the central log.
+// seenNow is how far this desk has pulled the central log. A gathering
+// transaction (an import) pulls nothing: it reads it once, not once a
+// step (a read writes what was gathered first).
 func seenNow(ctx context.Context, tx wtx) (int64, error) {
+	if tx.g != nil && tx.g.seen != nil {
+		return *tx.g.seen, nil
+	}
 	var n int64
 	err := tx.QueryRowContext(ctx, cursorSQL).Scan(&n)
+	if err == nil && tx.g != nil {
+		tx.g.seen = &n
+	}
 	return n, err
 }
 

@@ -290,9 +290,22 @@ func (s *Store) apply(ctx context.Context, tx wtx, serial string, evs []Event, k
 // inTx runs fn in a write transaction (BEGIN IMMEDIATE) and commits. When
 // inTx returns nil, the change is on disk.
 func (s *Store) inTx(ctx context.Context, fn func(wtx) error) error {
+	return s.inTxOf(ctx, false, fn)
+}
+
+// inGatheringTx is inTx for bulk work: the transaction writes its events
+// and new officials and tablets many to a statement (see gathered).
+func (s *Store) inGatheringTx(ctx context.Context, fn func(wtx) error) error {
+	return s.inTxOf(ctx, true, fn)
+}
+
+func (s *Store) inTxOf(ctx context.Context, gather bool, fn func(wtx) error) error {
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", classify(err))
+	}
+	if gather {
+		tx = tx.gathering()
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

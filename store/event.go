@@ -264,11 +264,22 @@ func insertEvent(ctx context.Context, tx wtx, e Event) error {
 		// outbox would never empty: refused here, before it is written.
 		return fmt.Errorf("%s event for %s: %w (%d bytes, at most %d)", e.Kind, e.Subject, ErrEventTooLarge, len(e.Payload), wire.MaxPayload)
 	}
-	_, err := tx.ExecContext(ctx, insertEventSQL, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload))
+	var err error
+	if tx.g != nil {
+		err = tx.g.addEvent(ctx, tx, e)
+	} else {
+		_, err = tx.ExecContext(ctx, insertEventSQL, eventValues(e)...)
+	}
 	if err != nil {
 		return fmt.Errorf("append %s event for %s: %w", e.Kind, e.Subject, err)
 	}
 	return nil
+}
+
+// eventValues are an event's values in the order of insertEventSQL and
+// eventsInsert.
+func eventValues(e Event) []any {
+	return []any{e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload)}
 }
 
 // ErrEventTooLarge: an event whose payload the central store would not
@@ -301,6 +312,9 @@ func queryEvents(ctx context.Context, q querier, query string, args ...any) ([]E
 const subjectEventsSQL = `SELECT ` + eventColumns + ` FROM events WHERE subject = ? ORDER BY hlc, station, id`
 
 func subjectEvents(ctx context.Context, q querier, subject string) ([]Event, error) {
+	if tx, ok := q.(wtx); ok && tx.g != nil && !tx.g.subjects[subject] {
+		q = tx.ungathered() // the subject's events are all written
+	}
 	evs, err := queryEvents(ctx, q, subjectEventsSQL, subject)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", subject, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -64,6 +65,9 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 		return nil, fmt.Errorf("begin: %w", classify(err))
 	}
 	defer tx.Rollback()
+	// An import writes two events and two to four rows for each official
+	// and tablet: gathered, they go many to a statement.
+	tx = tx.gathering()
 
 	existing, err := officialIndex(ctx, tx)
 	if err != nil {
@@ -113,10 +117,15 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	}
 	sort.Slice(rep.Disappeared, func(i, j int) bool { return rep.Disappeared[i].Name < rep.Disappeared[j].Name })
 
+	logged, err := subjectsLogged(ctx, tx, ros.Tablets)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range ros.Tablets {
-		if err := s.importTablet(ctx, tx, t, employee[t.Official], by, rep); err != nil {
+		if err := s.importTablet(ctx, tx, t, logged[t.Serial], employee[t.Official], by, rep); err != nil {
 			return nil, fmt.Errorf("line %d: %w", t.Line, err)
 		}
+		logged[t.Serial] = true // (a roster lists a serial once; a Roster made otherwise may not)
 	}
 	if dryRun {
 		return rep, nil // the deferred rollback undoes it all
@@ -132,12 +141,40 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	return rep, nil
 }
 
-// importTablet registers, relinks or re-tracks one roster tablet through
-// the workflow, like any desk step.
-func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, emp bool, by Actor, rep *ImportReport) error {
-	evs, err := subjectEvents(ctx, tx, t.Serial)
+// subjectsLogged are the serials of tablets that have events in the log:
+// the others need no read (which would write the gathered rows first).
+func subjectsLogged(ctx context.Context, tx wtx, tablets []RosterTablet) (map[string]bool, error) {
+	serials := make([]string, len(tablets))
+	for i, t := range tablets {
+		serials[i] = t.Serial
+	}
+	list, err := json.Marshal(serials)
 	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	err = eachRow(ctx, tx, func(row scanFunc) error {
+		var serial string
+		err := row(&serial)
+		out[serial] = true
 		return err
+	}, `SELECT DISTINCT subject FROM events WHERE subject IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("look up the roster's tablets: %w", err)
+	}
+	return out, nil
+}
+
+// importTablet registers, relinks or re-tracks one roster tablet through
+// the workflow, like any desk step. A tablet not logged has no events to
+// read.
+func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, logged, emp bool, by Actor, rep *ImportReport) error {
+	var evs []Event
+	var err error
+	if logged {
+		if evs, err = subjectEvents(ctx, tx, t.Serial); err != nil {
+			return err
+		}
 	}
 	d, err := projectDevice(t.Serial, evs)
 	if err != nil {

@@ -68,6 +68,9 @@ FROM officials WHERE id = ?1`
 )
 
 func saveOfficial(ctx context.Context, tx wtx, o Official, fresh bool) error {
+	if fresh && tx.g != nil {
+		return tx.g.officials.addOfficial(ctx, tx, o)
+	}
 	if _, err := tx.ExecContext(ctx, saveOfficialSQL, officialValues(o)...); err != nil {
 		return fmt.Errorf("save official %s: %w", o.ID, err)
 	}

@@ -207,13 +207,18 @@ func saveDevice(ctx context.Context, tx wtx, d Device) error {
 		_, err := tx.ExecContext(ctx, deleteDeviceSQL, d.Serial)
 		return err
 	}
-	_, err := tx.ExecContext(ctx, saveDeviceSQL, d.Serial, d.Model, d.OfficialID, string(d.Status), string(d.Step), d.Cycle,
-		d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor,
-		string(d.Kind), string(d.Custody), int64(d.Since), int64(d.ReceivedAt), int64(d.UpgradedAt), int64(d.LoginAt))
-	if err != nil {
+	if _, err := tx.ExecContext(ctx, saveDeviceSQL, deviceValues(d)...); err != nil {
 		return fmt.Errorf("save tablet %s: %w", d.Serial, err)
 	}
 	return nil
+}
+
+// deviceValues are a tablet's values in the order of saveDeviceSQL and
+// devicesInsert.
+func deviceValues(d Device) []any {
+	return []any{d.Serial, d.Model, d.OfficialID, string(d.Status), string(d.Step), d.Cycle,
+		d.FailureID, d.FailureReason, boolInt(d.Employee), int64(d.Updated), d.Station, d.Actor,
+		string(d.Kind), string(d.Custody), int64(d.Since), int64(d.ReceivedAt), int64(d.UpgradedAt), int64(d.LoginAt)}
 }
 
 func boolInt(b bool) int {
@@ -281,7 +286,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	// this transaction sees.
 	groups, readErr := s.subjectWorks(ctx)
 	tally := newCoverageTally()
-	var rows rebuildRows
+	var rows officialRows
 	for group := range groups {
 		if err := saveSubjectWork(ctx, tx, group, &rows); err != nil {
 			readErr()
@@ -382,6 +387,9 @@ func setCoverageAside(ctx context.Context, tx wtx) (recount func(*coverageTally)
 // recountCoverage counts coverage and the chase list from scratch
 // (coverage from tally, when there is one) and makes the triggers.
 func recountCoverage(ctx context.Context, tx wtx, tally *coverageTally, triggers map[string]string) error {
+	if err := tx.flush(ctx); err != nil { // the counts read tablets and officials
+		return err
+	}
 	exec := func(qs ...string) error {
 		for _, q := range qs {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -619,7 +627,7 @@ func prepareSubject(subject string, evs []Event) subjectWork {
 // saveSubjectWork writes a subject's projections. With rows (a rebuild,
 // into empty tables) officials are gathered there, to be written many to
 // a statement, and nothing of the subject is deleted first.
-func saveSubjectWork(ctx context.Context, tx wtx, w subjectWork, rows *rebuildRows) error {
+func saveSubjectWork(ctx context.Context, tx wtx, w subjectWork, rows *officialRows) error {
 	subject, evs, fresh := w.subject, w.evs, rows != nil
 	if w.err != nil {
 		return w.err
@@ -697,6 +705,11 @@ func saveTabletOver(ctx context.Context, tx wtx, serial string, evs []Event, was
 	d, err := projectDevice(serial, evs)
 	if err != nil {
 		return err
+	}
+	if tx.g != nil {
+		if took, err := tx.g.putDevice(ctx, tx, d, was); took || err != nil {
+			return err
+		}
 	}
 	if was.Known && d.Known && was.OfficialID == d.OfficialID && was.Custody == d.Custody {
 		// A step that leaves the indexed columns alone rewrites the row

@@ -2,23 +2,25 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
-// rebuildRows gathers the officials a rebuild writes and puts them in
-// with statements of many rows: a rebuild writes 100,000 of them into
-// empty tables (foreign keys off), three statements each when one at a
-// time, and a statement costs more than the rows it writes. (Tablets, 18
-// values a row, gained nothing from it.)
-type rebuildRows struct {
+// officialRows gathers new officials and puts them in with statements of
+// many rows: a rebuild writes 100,000 of them into empty tables, and a
+// county's first roster 10,000, three statements each when one at a time,
+// and a statement costs more than the rows it writes. (Tablets, 18 values
+// a row, gained nothing from it.)
+type officialRows struct {
 	officials, words, seats []any
 	n                       int
 }
 
-// rowsAtOnce is how many rows one statement of rebuildRows writes at most.
+// rowsAtOnce is how many rows one statement of gathered rows writes at
+// most.
 const rowsAtOnce = 64
 
-func (r *rebuildRows) addOfficial(ctx context.Context, tx wtx, o Official) error {
+func (r *officialRows) addOfficial(ctx context.Context, tx wtx, o Official) error {
 	r.officials = append(r.officials, officialValues(o)...)
 	r.words, r.seats = wordAndSeatValues(o, r.words, r.seats)
 	if r.n++; r.n == rowsAtOnce {
@@ -31,10 +33,95 @@ var (
 	officialsInsert = manyRows{`INSERT INTO officials (id, name, fold, municipality, email_primary, email_secondary, phone, employee, removed, updated_hlc) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", 9}
 	wordsInsert     = manyRows{`INSERT OR IGNORE INTO name_words (word, official_id) VALUES `, "(?, ?)", 2}
 	seatsInsert     = manyRows{`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)", 4}
+	devicesInsert   = manyRows{`INSERT INTO devices (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc, received_hlc, upgraded_hlc, login_hlc) VALUES `,
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 18}
+	eventsInsert = manyRows{`INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", 9}
 )
 
+// gathered are the rows a bulk transaction (an import) writes many to a
+// statement: its events, and its officials and tablets new to the desk. The
+// transaction writes them before any read it makes (wtx's queries do), so
+// a read sees every row written before it, and before it commits. A
+// statement that writes must not read the tables gathered into: events,
+// officials, their words and seats, tablets (what does, as counting
+// coverage, calls flush first).
+type gathered struct {
+	events    []any
+	subjects  map[string]bool // of the gathered events
+	officials officialRows
+	devices   []Device       // tablets new to the desk, as they are now
+	pending   map[string]int // serial -> index in devices
+	err       error          // a flush that failed; the transaction only rolls back
+	seen      *int64         // seenNow, once read
+}
+
+func (g *gathered) addEvent(ctx context.Context, tx wtx, e Event) error {
+	g.events = append(g.events, eventValues(e)...)
+	if g.subjects == nil {
+		g.subjects = map[string]bool{}
+	}
+	g.subjects[e.Subject] = true
+	if len(g.events) == rowsAtOnce*eventsInsert.width {
+		return g.flush(ctx, tx)
+	}
+	return nil
+}
+
+// putDevice gathers d, a tablet's projection after a step, if the tablet
+// has no row yet (was is its projection before) or its row is gathered.
+// It reports whether it took d; a tablet with a row is saved as usual.
+func (g *gathered) putDevice(ctx context.Context, tx wtx, d, was Device) (bool, error) {
+	if i, ok := g.pending[d.Serial]; ok {
+		g.devices[i] = d // a tablet no longer Known is left out at flush
+		return true, nil
+	}
+	if was.Known || !d.Known {
+		return false, nil
+	}
+	if g.pending == nil {
+		g.pending = map[string]int{}
+	}
+	g.pending[d.Serial] = len(g.devices)
+	g.devices = append(g.devices, d)
+	if len(g.devices) == rowsAtOnce {
+		return true, g.flush(ctx, tx)
+	}
+	return true, nil
+}
+
+// flush writes what was gathered: officials first, as their seats need
+// them.
+func (g *gathered) flush(ctx context.Context, tx wtx) error {
+	if g.err != nil {
+		return g.err
+	}
+	if g.officials.n > 0 {
+		g.err = g.officials.flush(ctx, tx)
+	}
+	if g.err == nil && len(g.devices) > 0 {
+		var rows []any
+		for _, d := range g.devices {
+			if d.Known {
+				rows = append(rows, deviceValues(d)...)
+			}
+		}
+		g.err = devicesInsert.exec(ctx, tx, rows)
+		g.devices = g.devices[:0]
+		clear(g.pending)
+	}
+	if g.err == nil && len(g.events) > 0 {
+		g.err = eventsInsert.exec(ctx, tx, g.events)
+		g.events = g.events[:0]
+		clear(g.subjects)
+	}
+	if g.err != nil {
+		g.err = fmt.Errorf("write gathered rows: %w", g.err)
+	}
+	return g.err
+}
+
 // flush writes what was gathered.
-func (r *rebuildRows) flush(ctx context.Context, tx wtx) error {
+func (r *officialRows) flush(ctx context.Context, tx wtx) error {
 	for _, w := range []struct {
 		m    manyRows
 		args *[]any

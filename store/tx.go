@@ -18,6 +18,29 @@ import (
 type wtx struct {
 	*sql.Tx
 	s *Store
+	g *gathered // rows written many to a statement; nil: each as it comes
+}
+
+// gathering is tx writing its events and new officials many to a
+// statement (see gathered).
+func (t wtx) gathering() wtx {
+	t.g = &gathered{}
+	return t
+}
+
+// ungathered is tx for a read of rows nothing was gathered into: it
+// writes nothing first. Only reads go through it.
+func (t wtx) ungathered() wtx {
+	t.g = nil
+	return t
+}
+
+// flush writes what tx gathered.
+func (t wtx) flush(ctx context.Context) error {
+	if t.g == nil {
+		return nil
+	}
+	return t.g.flush(ctx, t)
 }
 
 // hotQueries are the statements every write runs.
@@ -48,6 +71,9 @@ func (t wtx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 }
 
 func (t wtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
 	if st, ok := t.s.stmts[q]; ok {
 		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
@@ -55,10 +81,26 @@ func (t wtx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows
 }
 
 func (t wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if err := t.flush(ctx); err != nil {
+		// A Row cannot be made with an error: this one fails with the
+		// context's, and the transaction's flush (before it commits)
+		// returns the cause.
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		ctx = done
+	}
 	if st, ok := t.s.stmts[q]; ok {
 		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, q, args...)
+}
+
+// Commit writes what tx gathered, then commits.
+func (t wtx) Commit() error {
+	if err := t.flush(context.Background()); err != nil {
+		return err
+	}
+	return t.Tx.Commit()
 }
 
 // begin starts a write transaction (BEGIN IMMEDIATE, from the DSN).
