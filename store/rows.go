@@ -30,12 +30,12 @@ func (r *officialRows) addOfficial(ctx context.Context, tx wtx, o Official) erro
 }
 
 var (
-	officialsInsert = manyRows{`INSERT INTO officials (id, name, fold, municipality, email_primary, email_secondary, phone, employee, removed, updated_hlc) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", 9}
-	wordsInsert     = manyRows{`INSERT OR IGNORE INTO name_words (word, official_id) VALUES `, "(?, ?)", 2}
-	seatsInsert     = manyRows{`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)", 4}
+	officialsInsert = manyRows{`INSERT INTO officials (id, name, fold, municipality, email_primary, email_secondary, phone, employee, removed, updated_hlc) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", 9, ""}
+	wordsInsert     = manyRows{`INSERT OR IGNORE INTO name_words (word, official_id) VALUES `, "(?, ?)", 2, ""}
+	seatsInsert     = manyRows{`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)", 4, ""}
 	devicesInsert   = manyRows{`INSERT INTO devices (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc, received_hlc, upgraded_hlc, login_hlc) VALUES `,
-		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 18}
-	eventsInsert = manyRows{`INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", 9}
+		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 18, ""}
+	eventsInsert = manyRows{`INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", 9, ""}
 )
 
 // gathered are the rows a bulk transaction (an import) writes many to a
@@ -142,6 +142,7 @@ func (r *officialRows) flush(ctx context.Context, tx wtx) error {
 type manyRows struct {
 	insert, row string
 	width       int
+	tail        string // after the rows: ON CONFLICT, RETURNING
 }
 
 // hot are m's statements worth preparing once: 1 to 4 rows, and rowsAtOnce.
@@ -150,7 +151,7 @@ func (m manyRows) hot() []string {
 }
 
 func (m manyRows) sql(n int) string {
-	return m.insert + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ")
+	return m.insert + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ") + m.tail
 }
 
 func (m manyRows) exec(ctx context.Context, tx wtx, args []any) error {

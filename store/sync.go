@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"hash"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -111,12 +112,12 @@ func (s *Store) applyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 		subjects := map[string][]Event{} // new events by subject, for the projections
 		var late []string                // ours, numbered only now
 		var maxHLC HLC
+		stored, err := storePulled(ctx, tx, evs)
+		if err != nil {
+			return err
+		}
 		for _, e := range evs {
-			res, err := tx.ExecContext(ctx, insertPulledSQL, e.ID, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload), e.Seq)
-			if err != nil {
-				return fmt.Errorf("store pulled event %s: %w", e.ID, err)
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
+			if !stored[e.ID] {
 				// Ours coming back, or a repeat: only the number is news.
 				res, err := tx.ExecContext(ctx, ackSQL, e.Seq, e.ID)
 				if err != nil {
@@ -127,6 +128,7 @@ func (s *Store) applyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 				}
 				continue
 			}
+			delete(stored, e.ID) // (a page that held an event twice: the second is a repeat)
 			if project {
 				subjects[e.Subject] = append(subjects[e.Subject], e.Event)
 			}
@@ -169,9 +171,34 @@ ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)`, cursor); er
 	return fresh, err
 }
 
+// storePulled writes a page of pulled events, many to a statement (a
+// statement costs more than the row it writes), and returns the ids of
+// those new here: the others were this desk's own, or came before.
+func storePulled(ctx context.Context, tx wtx, evs []SyncedEvent) (map[string]bool, error) {
+	stored := make(map[string]bool, len(evs))
+	args := make([]any, 0, rowsAtOnce*pulledInsert.width)
+	for page := range slices.Chunk(evs, rowsAtOnce) {
+		args = args[:0]
+		for _, e := range page {
+			args = append(append(args, eventValues(e.Event)...), e.Seq)
+		}
+		err := eachRow(ctx, tx, func(row scanFunc) error {
+			var id string
+			err := row(&id)
+			stored[id] = true
+			return err
+		}, pulledInsert.sql(len(page)), args...)
+		if err != nil {
+			return nil, fmt.Errorf("store pulled events from %s: %w", page[0].ID, err)
+		}
+	}
+	return stored, nil
+}
+
+var pulledInsert = manyRows{`INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload, server_seq) VALUES `,
+	"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 10, ` ON CONFLICT (id) DO NOTHING RETURNING id`}
+
 const (
-	insertPulledSQL = `INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload, server_seq)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	ackSQL     = `UPDATE events SET server_seq = ? WHERE id = ? AND server_seq IS NULL`
 	ackManySQL = `UPDATE events SET server_seq = n.value FROM json_each(?) n WHERE events.id = n.key AND events.server_seq IS NULL`
 )

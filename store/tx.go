@@ -47,7 +47,7 @@ func (t wtx) flush(ctx context.Context) error {
 var hotQueries = slices.Concat([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
-	inBatchSQL, insertReadSQL, insertPulledSQL, ackSQL, cursorSQL,
+	inBatchSQL, insertReadSQL, pulledInsert.sql(rowsAtOnce), ackSQL, cursorSQL,
 	officialsInsert.sql(rowsAtOnce),
 }, wordsInsert.hot(), seatsInsert.hot())
 
