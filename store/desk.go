@@ -341,7 +341,7 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 			return c, err
 		}
 	}
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM receipts WHERE `+receiptsOfSerial, serial, serial).Scan(&c.Receipts); err != nil {
+	if err := q.QueryRowContext(ctx, receiptCountSQL, serial, serial).Scan(&c.Receipts); err != nil {
 		return c, err
 	}
 	if c.Conflicts, err = projectConflicts(serial, evs); err != nil {

@@ -246,7 +246,10 @@ func (s *Store) ReceiptsOf(ctx context.Context, serial string) ([]ReceiptRecord,
 
 // receiptsOfSerial selects a device's receipts: its own and those of the
 // visits it was handled in. It takes the serial twice.
-const receiptsOfSerial = `(serial = ? OR serial IN (SELECT visit_id FROM visit_devices WHERE serial = ?))`
+const (
+	receiptsOfSerial = `(serial = ? OR serial IN (SELECT visit_id FROM visit_devices WHERE serial = ?))`
+	receiptCountSQL  = `SELECT count(*) FROM receipts WHERE ` + receiptsOfSerial // on every card
+)
 
 // ReceiptsOfStation lists a station's receipts, by number.
 func (s *Store) ReceiptsOfStation(ctx context.Context, station string) ([]ReceiptRecord, error) {

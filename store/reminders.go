@@ -92,10 +92,12 @@ func (s *Store) RemindersOf(ctx context.Context, official string) (Reminders, er
 	return remindersOf(ctx, s.read, official)
 }
 
+const remindedSQL = `SELECT count, last_hlc, address, channel FROM reminders WHERE official_id = ?`
+
 func remindersOf(ctx context.Context, q querier, official string) (Reminders, error) {
 	var r Reminders
 	var last int64
-	err := q.QueryRowContext(ctx, `SELECT count, last_hlc, address, channel FROM reminders WHERE official_id = ?`, official).
+	err := q.QueryRowContext(ctx, remindedSQL, official).
 		Scan(&r.Count, &last, &r.Address, &r.Channel)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Reminders{}, nil

@@ -48,7 +48,7 @@ var hotQueries = slices.Concat([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
 	inBatchSQL, insertReadSQL, pulledInsert.sql(rowsAtOnce), ackSQL, cursorSQL,
-	officialsInsert.sql(rowsAtOnce),
+	officialsInsert.sql(rowsAtOnce), remindedSQL, receiptCountSQL, // (these two: a card read in the step's transaction)
 }, wordsInsert.hot(), seatsInsert.hot())
 
 func (s *Store) prepareHot(ctx context.Context) error {
