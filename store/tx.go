@@ -98,6 +98,7 @@ func (t wtx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Ro
 // Commit writes what tx gathered, then commits.
 func (t wtx) Commit() error {
 	if err := t.flush(context.Background()); err != nil {
+		t.Tx.Rollback() // nothing of it is written, and the writer is free
 		return err
 	}
 	return t.Tx.Commit()
