@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// Migration 0020 keys the chase list by official: a desk's list is the
+// same after it as before, and its tablets' triggers keep it after.
+func TestTheChaseListKeyedByOfficialKeepsTheList(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", dsn(filepath.Join(t.TempDir(), "old.db"), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ms, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, db, ms[:19]); err != nil {
+		t.Fatal(err)
+	}
+	// A desk as 0019 left it, written as the store writes: its triggers
+	// make the list.
+	for i, o := range []Official{
+		{ID: "kari@levanger.kommune.no", Name: "Kari Nordmann", Municipality: "Levanger", Seats: []Seat{{Body: "Kommunestyret", Role: "Medlem"}}},
+		{ID: "ola@levanger.kommune.no", Name: "Ola Ås", Municipality: "Levanger", Seats: []Seat{{Body: "Formannskapet"}}},
+	} {
+		if _, err := db.Exec(saveOfficialSQL, officialValues(o)...); err != nil {
+			t.Fatal(err)
+		}
+		for pos, st := range o.Seats {
+			if _, err := db.Exec(`INSERT INTO seats (official_id, pos, body, role) VALUES (?, ?, ?, ?)`, o.ID, pos, st.Body, st.Role); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for j, status := range []Status{Expected, Expected, Received} {
+			d := Device{Serial: fmt.Sprintf("TAB%d%d", i, j), Known: true, Model: "iPad", OfficialID: o.ID, Status: status, Step: Expected, Cycle: 1, Custody: "official"}
+			if _, err := db.Exec(saveDeviceSQL, deviceValues(d)...); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	list := func() [][]string {
+		var out [][]string
+		rows, err := db.Query(`SELECT serial, official_id, fold, name, model, seats FROM chase ORDER BY fold, official_id, serial`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			r := make([]string, 6)
+			if err := rows.Scan(&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	before := list()
+	if len(before) != 4 {
+		t.Fatalf("before the migration: %v", before)
+	}
+	if err := migrateTo(ctx, db, ms[:20]); err != nil {
+		t.Fatal(err)
+	}
+	if after := list(); !reflect.DeepEqual(after, before) {
+		t.Fatalf("the chase list changed with the migration:\n%v\n%v", after, before)
+	}
+	// Its tablets' triggers find their rows by official and serial.
+	if _, err := db.Exec(`UPDATE devices SET status = 'received' WHERE serial = 'TAB00'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM devices WHERE serial = 'TAB11'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE devices SET official_id = 'ola@levanger.kommune.no' WHERE serial = 'TAB01'`); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range list() {
+		got = append(got, r[0]+" "+r[1])
+	}
+	if want := []string{"TAB01 ola@levanger.kommune.no", "TAB10 ola@levanger.kommune.no"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the tablets moved: %v, want %v", got, want)
+	}
+}
