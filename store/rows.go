@@ -62,7 +62,7 @@ func (g *gathered) addEvent(ctx context.Context, tx wtx, e Event) error {
 	}
 	g.subjects[e.Subject] = true
 	if len(g.events) == rowsAtOnce*eventsInsert.width {
-		return g.flush(ctx, tx)
+		return g.write(g.writeEvents, ctx, tx)
 	}
 	return nil
 }
@@ -72,7 +72,7 @@ func (g *gathered) addEvent(ctx context.Context, tx wtx, e Event) error {
 // It reports whether it took d; a tablet with a row is saved as usual.
 func (g *gathered) putDevice(ctx context.Context, tx wtx, d, was Device) (bool, error) {
 	if i, ok := g.pending[d.Serial]; ok {
-		g.devices[i] = d // a tablet no longer Known is left out at flush
+		g.devices[i] = d // a tablet no longer Known is left out when written
 		return true, nil
 	}
 	if was.Known || !d.Known {
@@ -84,40 +84,56 @@ func (g *gathered) putDevice(ctx context.Context, tx wtx, d, was Device) (bool, 
 	g.pending[d.Serial] = len(g.devices)
 	g.devices = append(g.devices, d)
 	if len(g.devices) == rowsAtOnce {
-		return true, g.flush(ctx, tx)
+		return true, g.write(g.writeDevices, ctx, tx)
 	}
 	return true, nil
 }
 
-// flush writes what was gathered: officials first, as their seats need
-// them.
+// flush writes all that was gathered: officials first, as their seats
+// need them. (A kind that fills a statement is written alone: the others
+// wait for theirs, so their statements are of rowsAtOnce rows, prepared
+// once, and not of whatever number they held.)
 func (g *gathered) flush(ctx context.Context, tx wtx) error {
+	for _, w := range []func(context.Context, wtx) error{g.officials.flush, g.writeDevices, g.writeEvents} {
+		if err := g.write(w, ctx, tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write runs w unless a write failed before; a failure stays.
+func (g *gathered) write(w func(context.Context, wtx) error, ctx context.Context, tx wtx) error {
 	if g.err != nil {
 		return g.err
 	}
-	if g.officials.n > 0 {
-		g.err = g.officials.flush(ctx, tx)
-	}
-	if g.err == nil && len(g.devices) > 0 {
-		var rows []any
-		for _, d := range g.devices {
-			if d.Known {
-				rows = append(rows, deviceValues(d)...)
-			}
-		}
-		g.err = devicesInsert.exec(ctx, tx, rows)
-		g.devices = g.devices[:0]
-		clear(g.pending)
-	}
-	if g.err == nil && len(g.events) > 0 {
-		g.err = eventsInsert.exec(ctx, tx, g.events)
-		g.events = g.events[:0]
-		clear(g.subjects)
-	}
-	if g.err != nil {
-		g.err = fmt.Errorf("write gathered rows: %w", g.err)
+	if err := w(ctx, tx); err != nil {
+		g.err = fmt.Errorf("write gathered rows: %w", err)
 	}
 	return g.err
+}
+
+func (g *gathered) writeDevices(ctx context.Context, tx wtx) error {
+	// The tablets' triggers (coverage, the chase list) read their officials.
+	if err := g.officials.flush(ctx, tx); err != nil {
+		return err
+	}
+	var rows []any
+	for _, d := range g.devices {
+		if d.Known {
+			rows = append(rows, deviceValues(d)...)
+		}
+	}
+	g.devices = g.devices[:0]
+	clear(g.pending)
+	return devicesInsert.exec(ctx, tx, rows)
+}
+
+func (g *gathered) writeEvents(ctx context.Context, tx wtx) error {
+	rows := g.events
+	g.events = g.events[:0]
+	clear(g.subjects)
+	return eventsInsert.exec(ctx, tx, rows)
 }
 
 // flush writes what was gathered.

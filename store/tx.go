@@ -48,7 +48,8 @@ var hotQueries = slices.Concat([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
 	inBatchSQL, insertReadSQL, pulledInsert.sql(rowsAtOnce), ackSQL, cursorSQL,
-	officialsInsert.sql(rowsAtOnce), remindedSQL, receiptCountSQL, // (these two: a card read in the step's transaction)
+	officialsInsert.sql(rowsAtOnce), eventsInsert.sql(rowsAtOnce), devicesInsert.sql(rowsAtOnce), // (an import's, gathered)
+	remindedSQL, receiptCountSQL, // (a card, read in the step's transaction)
 }, wordsInsert.hot(), seatsInsert.hot())
 
 func (s *Store) prepareHot(ctx context.Context) error {
