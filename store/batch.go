@@ -140,9 +140,13 @@ func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by
 		if err != nil {
 			return err
 		}
+		file, err := readFile(ctx, tx, batchID, raws)
+		if err != nil {
+			return err
+		}
 		out = make([]Read, 0, len(raws))
 		for _, raw := range raws {
-			r, err := s.readOne(ctx, tx, batchID, raw, by)
+			r, err := s.readOne(ctx, tx, batchID, raw, by, file)
 			if err != nil {
 				return err
 			}
@@ -156,36 +160,80 @@ func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by
 	return out, err
 }
 
-func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Actor) (Read, error) {
+// fileOfReads is what reads sent together (a file, a burst of the
+// scanner) need to know of their batch and tablets, read once for them
+// all rather than twice for each: the serials the batch has taken in,
+// and the events of every serial read. Each read keeps both as it is.
+type fileOfReads struct {
+	members map[string]bool    // serials the batch took in (memberRead)
+	events  map[string][]Event // each serial read, its events
+}
+
+// readFile reads, for raws, what fileOfReads holds.
+func readFile(ctx context.Context, tx wtx, batchID string, raws []string) (*fileOfReads, error) {
+	f := &fileOfReads{members: map[string]bool{}, events: map[string][]Event{}}
+	members, err := queryStrings(ctx, tx, `SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead, batchID)
+	if err != nil {
+		return nil, fmt.Errorf("batch %s: %w", batchID, err)
+	}
+	for _, m := range members {
+		f.members[m] = true
+	}
+	var serials []string
+	for _, raw := range raws {
+		if _, serial, err := parseRead(raw); err == nil {
+			serials = append(serials, serial)
+		}
+	}
+	list, err := json.Marshal(serials)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE subject IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("the tablets read: %w", err)
+	}
+	for _, e := range evs { // (each projection puts a subject's events in order itself)
+		f.events[e.Subject] = append(f.events[e.Subject], e)
+	}
+	return f, nil
+}
+
+// parseRead cuts a read to the longest that is kept, and reads the serial
+// in it.
+func parseRead(raw string) (kept, serial string, err error) {
 	if len(raw) > maxRawLen {
 		raw = raw[:maxRawLen]
 		for !utf8.ValidString(raw) {
 			raw = raw[:len(raw)-1]
 		}
 	}
+	serial, err = scan.Parse(raw)
+	return raw, serial, err
+}
+
+func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Actor, file *fileOfReads) (Read, error) {
+	raw, serial, err := parseRead(raw)
 	p := batchReadPayload{V: 1, Raw: raw}
-	serial, err := scan.Parse(raw)
 	switch {
 	case err != nil:
 		p.Class, p.Reason = ReadInvalid, int(scan.ReasonOf(err))
+	case file.members[serial]:
+		p.Serial, p.Class = serial, ReadDuplicate
 	default:
 		p.Serial = serial
-		var seen int
-		// (batch_reads are written as they come: nothing to write first)
-		if err := tx.ungathered().QueryRowContext(ctx, inBatchSQL, batchID, serial).Scan(&seen); err != nil {
-			return Read{}, err
-		}
-		if seen > 0 {
-			p.Class = ReadDuplicate
-			break
-		}
-		if p.Class, p.Steps, err = s.takeIn(ctx, tx, serial, batchID, by); err != nil {
+		var evs []Event
+		p.Class, p.Steps, evs, err = s.takeIn(ctx, tx, serial, file.events[serial], batchID, by)
+		if err != nil {
 			var cut *Misread
 			if !errors.As(err, &cut) {
 				return Read{}, err
 			}
 			p.Class, p.Reason, p.Serial = ReadInvalid, int(scan.ReasonCutOff), cut.Likely
+			break
 		}
+		file.events[serial] = evs
+		file.members[serial] = p.Class == ReadNew || p.Class == ReadUnknown // (memberRead)
 	}
 	e := s.newEvent(by, KindBatchRead, batchID, 0, "", p)
 	if err := insertEvent(ctx, tx, e); err != nil {
@@ -201,17 +249,13 @@ func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Act
 // tablet in (new or unknown) and were not undone.
 const memberRead = `undone = 0 AND class IN ('new', 'unknown')`
 
-const inBatchSQL = `SELECT count(*) FROM batch_reads WHERE batch_id = ? AND serial = ? AND ` + memberRead
-
 // takeIn makes a tablet read in a batch received, through the workflow:
 // an unknown one is registered first, an employee's is taken off the
 // employees' track (it was handed in with the others). A tablet the desk
-// already has stays where it is.
-func (s *Store) takeIn(ctx context.Context, tx wtx, serial, batchID string, by Actor) (ReadClass, []string, error) {
-	evs, err := subjectEvents(ctx, tx, serial)
-	if err != nil {
-		return "", nil, err
-	}
+// already has stays where it is. evs are the tablet's events; it returns
+// them with its steps'.
+func (s *Store) takeIn(ctx context.Context, tx wtx, serial string, evs []Event, batchID string, by Actor) (ReadClass, []string, []Event, error) {
+	var err error
 	class := ReadNew
 	var steps []string
 	step := func(k Kind, in Input) error {
@@ -223,35 +267,35 @@ func (s *Store) takeIn(ctx context.Context, tx wtx, serial, batchID string, by A
 	}
 	d, err := projectDevice(serial, evs)
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	if !d.Known {
 		if err := misread(ctx, tx, serial); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		class = ReadUnknown
 		if err := step(KindRegistered, Input{}); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		steps = steps[:0] // a registration is not undone: the tablet exists
 		if d, err = projectDevice(serial, evs); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 	}
 	if d.Status == EmployeeTrack {
 		if err := step(KindEmployee, Input{On: false}); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 		if d, err = projectDevice(serial, evs); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 	}
 	if next, ok := NextStep(d); ok && next == KindReceived {
 		if err := step(KindReceived, Input{Batch: batchID}); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 	}
-	return class, steps, nil
+	return class, steps, evs, nil
 }
 
 // UndoRead cancels the batch's last read that is not undone, and the
@@ -431,7 +475,12 @@ VALUES (?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, int64(e.HLC)
 		if p, err = readPayload[batchReadPayload](e); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, insertReadSQL, e.Subject, e.ID, int64(e.HLC), p.Raw, p.Serial, string(p.Class), p.Reason)
+		row := []any{e.Subject, e.ID, int64(e.HLC), p.Raw, p.Serial, string(p.Class), p.Reason}
+		if tx.g != nil {
+			err = tx.g.addRead(ctx, tx, row)
+		} else {
+			_, err = tx.ExecContext(ctx, insertReadSQL, row...)
+		}
 	case KindBatchClosed:
 		_, err = tx.ExecContext(ctx, `UPDATE batches SET closed = 1 WHERE id = ?`, e.Subject)
 	case KindUndo:

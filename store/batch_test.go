@@ -327,7 +327,8 @@ func TestALargeBatchCountsCoverageOnce(t *testing.T) {
 // A file of reads is written many rows to a statement; every read still
 // sees the ones before it: a new tablet read in full and then cut off in
 // the same file is a misread of it, not a second new tablet, and a serial
-// read twice is a duplicate. What the reads project equals a rebuild.
+// read twice is a duplicate. What the reads project equals a rebuild. A
+// later file knows what the batch took in, less what was undone.
 func TestAReadSeesTheReadsBeforeItInTheSameFile(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -358,6 +359,18 @@ func TestAReadSeesTheReadsBeforeItInTheSameFile(t *testing.T) {
 	}
 	if b, _ = s.Batch(ctx, b.ID); b.Unknown != 101 || b.Invalid != 1 || b.Duplicates != 1 {
 		t.Fatalf("counts: %+v", b)
+	}
+	// The next file knows what the batch took in before it; an undone
+	// read took nothing in.
+	if _, err := s.UndoRead(ctx, b.ID, desk); err != nil { // the last ZZY read
+		t.Fatal(err)
+	}
+	again, err := s.ReadBatch(ctx, b.ID, []string{"ZQX4471182", "ZZY0000099", "ZZY0000099"}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0].Class != ReadDuplicate || again[1].Class == ReadDuplicate || again[2].Class != ReadDuplicate {
+		t.Fatalf("reads after an earlier file and an undo: %+v", again)
 	}
 	assertRebuildKeeps(t, s)
 }

@@ -35,17 +35,20 @@ var (
 	seatsInsert     = manyRows{`INSERT INTO seats (official_id, pos, body, role) VALUES `, "(?, ?, ?, ?)", 4, ""}
 	devicesInsert   = manyRows{`INSERT INTO devices (serial, model, official_id, status, step, cycle, failure_id, failure_reason, employee, updated_hlc, updated_station, updated_actor, kind, custody, custody_hlc, received_hlc, upgraded_hlc, login_hlc) VALUES `,
 		"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 18, ""}
+	readsInsert  = manyRows{`INSERT OR REPLACE INTO batch_reads (batch_id, event_id, hlc, raw, serial, class, reason, undone) VALUES `, "(?, ?, ?, ?, ?, ?, ?, 0)", 7, ""}
 	eventsInsert = manyRows{`INSERT INTO events (id, station, actor, hlc, kind, subject, cycle, ref, payload) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?)", 9, ""}
 )
 
-// gathered are the rows a bulk transaction (an import) writes many to a
-// statement: its events, and its officials and tablets new to the desk. The
+// gathered are the rows a bulk transaction (an import, a file of batch
+// reads) writes many to a statement: its events, its officials and
+// tablets new to the desk, its batch reads. The
 // transaction writes them before any read it makes (wtx's queries do), so
 // a read sees every row written before it, and before it commits. A
 // statement that writes must not read the tables gathered into: events,
-// officials, their words and seats, tablets (what does, as counting
-// coverage, calls flush first).
+// officials, their words and seats, tablets, batch reads (what does, as
+// counting coverage, calls flush first).
 type gathered struct {
+	reads     []any // batch_reads rows
 	events    []any
 	subjects  map[string]bool // of the gathered events
 	officials officialRows
@@ -89,12 +92,26 @@ func (g *gathered) putDevice(ctx context.Context, tx wtx, d, was Device) (bool, 
 	return true, nil
 }
 
+func (g *gathered) addRead(ctx context.Context, tx wtx, row []any) error {
+	g.reads = append(g.reads, row...)
+	if len(g.reads) == rowsAtOnce*readsInsert.width {
+		return g.write(g.writeReads, ctx, tx)
+	}
+	return nil
+}
+
+func (g *gathered) writeReads(ctx context.Context, tx wtx) error {
+	rows := g.reads
+	g.reads = g.reads[:0]
+	return readsInsert.exec(ctx, tx, rows)
+}
+
 // flush writes all that was gathered: officials first, as their seats
 // need them. (A kind that fills a statement is written alone: the others
 // wait for theirs, so their statements are of rowsAtOnce rows, prepared
 // once, and not of whatever number they held.)
 func (g *gathered) flush(ctx context.Context, tx wtx) error {
-	for _, w := range []func(context.Context, wtx) error{g.officials.flush, g.writeDevices, g.writeEvents} {
+	for _, w := range []func(context.Context, wtx) error{g.officials.flush, g.writeDevices, g.writeEvents, g.writeReads} {
 		if err := g.write(w, ctx, tx); err != nil {
 			return err
 		}

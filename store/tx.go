@@ -47,8 +47,8 @@ func (t wtx) flush(ctx context.Context) error {
 var hotQueries = slices.Concat([]string{
 	insertEventSQL, saveDeviceSQL, stepDeviceSQL, deleteDeviceSQL, subjectEventsSQL,
 	saveOfficialSQL, deleteSeatsSQL, officialSQL, deleteWordsSQL,
-	inBatchSQL, insertReadSQL, pulledInsert.sql(rowsAtOnce), ackSQL, cursorSQL,
-	officialsInsert.sql(rowsAtOnce), eventsInsert.sql(rowsAtOnce), devicesInsert.sql(rowsAtOnce), // (an import's, gathered)
+	insertReadSQL, pulledInsert.sql(rowsAtOnce), ackSQL, cursorSQL,
+	officialsInsert.sql(rowsAtOnce), eventsInsert.sql(rowsAtOnce), devicesInsert.sql(rowsAtOnce), readsInsert.sql(rowsAtOnce), // (gathered)
 	remindedSQL, receiptCountSQL, // (a card, read in the step's transaction)
 }, wordsInsert.hot(), seatsInsert.hot())
 
