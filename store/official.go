@@ -224,11 +224,16 @@ func (s *Store) putOfficialKnown(ctx context.Context, tx wtx, o Official, known 
 	if err := insertEvent(ctx, tx, e); err != nil {
 		return false, err
 	}
+	if len(evs) == 0 {
+		// Their first event: they are what it says (read back from its
+		// payload, the same rows; an import of a county makes 100,000).
+		return true, saveOfficial(ctx, tx, o, true)
+	}
 	now, err := projectOfficial(o.ID, append(evs, e))
 	if err != nil {
 		return false, err
 	}
-	return true, saveOfficial(ctx, tx, now, len(evs) == 0)
+	return true, saveOfficial(ctx, tx, now, false)
 }
 
 func sameOfficial(a, b Official) bool {
