@@ -136,7 +136,7 @@ func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by
 		}
 		// A file of reads large beside the desk counts coverage once, as
 		// a large roster does.
-		recount, err := coverageAsideFor(ctx, tx, len(raws))
+		recount, _, err := coverageAsideFor(ctx, tx, len(raws))
 		if err != nil {
 			return err
 		}

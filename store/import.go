@@ -34,19 +34,22 @@ var bulkRows = 2000
 // in tx when counting coverage once at its end costs less than the
 // triggers would: 2,000 rows or more, and at least half as many as the
 // desk has tablets (recounting costs about half what the triggers do, a
-// tablet). It returns the recount to run before commit, or nil.
-func coverageAsideFor(ctx context.Context, tx wtx, rows int) (func(*coverageTally) error, error) {
+// tablet). It returns the recount to run before commit, or nil, and
+// whether the desk has no tablet yet (work that makes them all can
+// tally coverage itself, as a rebuild does, for the recount to write).
+func coverageAsideFor(ctx context.Context, tx wtx, rows int) (recount func(*coverageTally) error, none bool, err error) {
 	if rows < bulkRows {
-		return nil, nil
+		return nil, false, nil
 	}
 	var tablets int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices`).Scan(&tablets); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if rows*2 < tablets {
-		return nil, nil
+		return nil, false, nil
 	}
-	return setCoverageAside(ctx, tx)
+	recount, err = setCoverageAside(ctx, tx)
+	return recount, tablets == 0, err
 }
 
 // Import applies a parsed roster in one transaction: officials are added
@@ -76,9 +79,17 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	// A roster large beside what the desk holds (the first import of a
 	// county, say) writes more rows than the coverage and chase triggers
 	// pay for: they are set aside and both counted once at the end.
-	recount, err := coverageAsideFor(ctx, tx, len(ros.Officials)+len(ros.Tablets))
+	recount, none, err := coverageAsideFor(ctx, tx, len(ros.Officials)+len(ros.Tablets))
 	if err != nil {
 		return nil, err
+	}
+	// Into a desk with no tablet (a county's first roster) every tablet
+	// is the roster's, of the roster's officials: coverage is tallied
+	// from them as they are written, not counted again from the tables.
+	var tally *coverageTally
+	tablets := map[string]Device{}
+	if none {
+		tally = newCoverageTally()
 	}
 	inRoster := map[string]bool{}
 	municipalities := map[string]bool{}
@@ -92,6 +103,9 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 			return nil, err
 		}
 		inRoster[o.ID] = true
+		if tally != nil {
+			tally.add(subjectWork{official: &o}) // (as it now is, changed or not)
+		}
 		switch {
 		case !known:
 			rep.New = append(rep.New, o)
@@ -122,16 +136,23 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 		return nil, err
 	}
 	for _, t := range ros.Tablets {
-		if err := s.importTablet(ctx, tx, t, logged[t.Serial], employee[t.Official], by, rep); err != nil {
+		d, err := s.importTablet(ctx, tx, t, logged[t.Serial], employee[t.Official], by, rep)
+		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", t.Line, err)
 		}
 		logged[t.Serial] = true // (a roster lists a serial once; a Roster made otherwise may not)
+		tablets[t.Serial] = d
 	}
 	if dryRun {
 		return rep, nil // the deferred rollback undoes it all
 	}
 	if recount != nil {
-		if err := recount(nil); err != nil {
+		if tally != nil {
+			for _, d := range tablets {
+				tally.add(subjectWork{device: &d})
+			}
+		}
+		if err := recount(tally); err != nil {
 			return nil, err
 		}
 	}
@@ -166,19 +187,19 @@ func subjectsLogged(ctx context.Context, tx wtx, tablets []RosterTablet) (map[st
 }
 
 // importTablet registers, relinks or re-tracks one roster tablet through
-// the workflow, like any desk step. A tablet not logged has no events to
-// read.
-func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, logged, emp bool, by Actor, rep *ImportReport) error {
+// the workflow, like any desk step, and returns it as it now is. A tablet
+// not logged has no events to read.
+func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, logged, emp bool, by Actor, rep *ImportReport) (Device, error) {
 	var evs []Event
 	var err error
 	if logged {
 		if evs, err = subjectEvents(ctx, tx, t.Serial); err != nil {
-			return err
+			return Device{}, err
 		}
 	}
 	d, err := projectDevice(t.Serial, evs)
 	if err != nil {
-		return err
+		return d, err
 	}
 	step := func(k Kind, in Input) error {
 		evs, err = s.apply(ctx, tx, t.Serial, evs, k, in, by)
@@ -189,24 +210,24 @@ func (s *Store) importTablet(ctx context.Context, tx wtx, t RosterTablet, logged
 	}
 	if !d.Known {
 		if err := step(KindRegistered, Input{Model: t.Model, Official: t.Official}); err != nil {
-			return err
+			return d, err
 		}
 		rep.NewTablets++
 	} else if d.OfficialID != t.Official {
 		if err := step(KindLinked, Input{Official: t.Official}); err != nil {
-			return err
+			return d, err
 		}
 		rep.Relinked++
 	}
 	switch {
 	case emp && !d.Employee && d.Step == Expected:
 		rep.ToEmployee++
-		return step(KindEmployee, Input{On: true})
+		err = step(KindEmployee, Input{On: true})
 	case !emp && d.Employee:
 		rep.FromEmployee++
-		return step(KindEmployee, Input{On: false})
+		err = step(KindEmployee, Input{On: false})
 	}
-	return nil
+	return d, err
 }
 
 // officialIndex lists every official's id with the fields an import
