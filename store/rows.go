@@ -7,10 +7,11 @@ import (
 )
 
 // officialRows gathers new officials and puts them in with statements of
-// many rows: a rebuild writes 100,000 of them into empty tables, and a
-// county's first roster 10,000, three statements each when one at a time,
-// and a statement costs more than the rows it writes. (Tablets, 18 values
-// a row, gained nothing from it.)
+// many rows: a rebuild of a county writes 100,000 of them into empty
+// tables, and its first roster as many, three statements each when one at
+// a time, and a statement costs more than the rows it writes. (The
+// rebuild's tablets, 18 values a row, gained nothing from it; a roster's
+// do, through gathered.)
 type officialRows struct {
 	officials, words, seats []any
 	n                       int
@@ -41,12 +42,12 @@ var (
 
 // gathered are the rows a bulk transaction (an import, a file of batch
 // reads) writes many to a statement: its events, its officials and
-// tablets new to the desk, its batch reads. The
-// transaction writes them before any read it makes (wtx's queries do), so
-// a read sees every row written before it, and before it commits. A
-// statement that writes must not read the tables gathered into: events,
-// officials, their words and seats, tablets, batch reads (what does, as
-// counting coverage, calls flush first).
+// tablets new to the desk, its batch reads. The transaction writes them
+// before any read it makes (wtx's queries do), so a read sees every row
+// written before it, and before it commits. A statement that writes must
+// not read the tables gathered into: events, officials, their words and
+// seats, tablets, batch reads (what does, as counting coverage, calls
+// flush first).
 type gathered struct {
 	reads     []any // batch_reads rows
 	events    []any
