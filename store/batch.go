@@ -475,7 +475,7 @@ VALUES (?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, int64(e.HLC)
 		if p, err = readPayload[batchReadPayload](e); err != nil {
 			return err
 		}
-		row := []any{e.Subject, e.ID, int64(e.HLC), p.Raw, p.Serial, string(p.Class), p.Reason}
+		row := readValues(e, p)
 		if tx.g != nil {
 			err = tx.g.addRead(ctx, tx, row)
 		} else {
@@ -490,6 +490,12 @@ VALUES (?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, int64(e.HLC)
 		return fmt.Errorf("batch %s: %w", e.Subject, err)
 	}
 	return nil
+}
+
+// readValues are a batch read's values in the order of insertReadSQL and
+// readsInsert.
+func readValues(e Event, p batchReadPayload) []any {
+	return []any{e.Subject, e.ID, int64(e.HLC), p.Raw, p.Serial, string(p.Class), p.Reason}
 }
 
 const insertReadSQL = `INSERT OR REPLACE INTO batch_reads (batch_id, event_id, hlc, raw, serial, class, reason, undone)
