@@ -309,7 +309,7 @@ func (s *Store) inTxOf(ctx context.Context, gather bool, fn func(wtx) error) err
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return classify(err)
+		return classify(tx.cause(err))
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", classify(err))

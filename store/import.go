@@ -62,7 +62,6 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	if len(ros.Errors) > 0 {
 		return nil, ErrRosterInvalid
 	}
-	rep := &ImportReport{DryRun: dryRun}
 	tx, err := s.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", classify(err))
@@ -71,6 +70,19 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 	// An import writes two events and two to four rows for each official
 	// and tablet: gathered, they go many to a statement.
 	tx = tx.gathering()
+	rep, err := s.importIn(ctx, tx, ros, by, dryRun)
+	if err != nil || dryRun {
+		return rep, tx.cause(err) // (a dry run: the deferred rollback undoes it all)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", classify(err))
+	}
+	return rep, nil
+}
+
+// importIn is Import's work in tx, up to the commit.
+func (s *Store) importIn(ctx context.Context, tx wtx, ros *Roster, by Actor, dryRun bool) (*ImportReport, error) {
+	rep := &ImportReport{DryRun: dryRun}
 
 	existing, err := officialIndex(ctx, tx)
 	if err != nil {
@@ -144,7 +156,7 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 		tablets[t.Serial] = d
 	}
 	if dryRun {
-		return rep, nil // the deferred rollback undoes it all
+		return rep, nil
 	}
 	if recount != nil {
 		if tally != nil {
@@ -155,9 +167,6 @@ func (s *Store) Import(ctx context.Context, ros *Roster, by Actor, dryRun bool) 
 		if err := recount(tally); err != nil {
 			return nil, err
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %w", classify(err))
 	}
 	return rep, nil
 }

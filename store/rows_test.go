@@ -9,8 +9,17 @@ import (
 
 // A gathered row that cannot be written fails its transaction whole:
 // the read that would have seen it fails, so does the commit, nothing of
-// the transaction is written, and the desk goes on writing.
+// the transaction is written, the error says why, and the desk goes on
+// writing.
 func TestAGatheredRowThatFailsFailsItsTransaction(t *testing.T) {
+	for _, missed := range []bool{true, false} {
+		t.Run(map[bool]string{true: "a caller that missed the read's error", false: "a caller that returned it"}[missed], func(t *testing.T) {
+			gatheredRowThatFails(t, missed)
+		})
+	}
+}
+
+func gatheredRowThatFails(t *testing.T, missed bool) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseString(t, header+
@@ -26,13 +35,17 @@ func TestAGatheredRowThatFailsFailsItsTransaction(t *testing.T) {
 			return err
 		}
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM officials`).Scan(&n); err == nil {
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM officials`).Scan(&n)
+		if err == nil {
 			t.Error("a read went on after the rows before it could not be written")
 		}
-		return nil // as a caller that missed the read's error would
+		if missed {
+			return nil
+		}
+		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
-		t.Fatalf("the commit: %v, want the gathered row's failure", err)
+		t.Fatalf("the transaction: %v, want the gathered row's failure", err)
 	}
 	var n int
 	if err := s.read.QueryRow(`SELECT count(*) FROM events`).Scan(&n); err != nil || n != events {

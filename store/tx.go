@@ -35,6 +35,15 @@ func (t wtx) ungathered() wtx {
 	return t
 }
 
+// cause is err, or what made it when gathered rows could not be written:
+// a read after them fails with its context's error, which says nothing.
+func (t wtx) cause(err error) error {
+	if t.g != nil && t.g.err != nil {
+		return t.g.err
+	}
+	return err
+}
+
 // flush writes what tx gathered.
 func (t wtx) flush(ctx context.Context) error {
 	if t.g == nil {
