@@ -169,16 +169,11 @@ type fileOfReads struct {
 	events  map[string][]Event // each serial read, its events
 }
 
-// readFile reads, for raws, what fileOfReads holds.
+// readFile reads, for raws, what fileOfReads holds: only what the reads
+// name, since a scan at the batch screen is a file of one and a batch can
+// hold thousands.
 func readFile(ctx context.Context, tx wtx, batchID string, raws []string) (*fileOfReads, error) {
 	f := &fileOfReads{members: map[string]bool{}, events: map[string][]Event{}}
-	members, err := queryStrings(ctx, tx, `SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead, batchID)
-	if err != nil {
-		return nil, fmt.Errorf("batch %s: %w", batchID, err)
-	}
-	for _, m := range members {
-		f.members[m] = true
-	}
 	var serials []string
 	for _, raw := range raws {
 		if _, serial, err := parseRead(raw); err == nil {
@@ -188,6 +183,14 @@ func readFile(ctx context.Context, tx wtx, batchID string, raws []string) (*file
 	list, err := json.Marshal(serials)
 	if err != nil {
 		return nil, err
+	}
+	members, err := queryStrings(ctx, tx, `SELECT serial FROM batch_reads
+WHERE serial IN (SELECT value FROM json_each(?)) AND batch_id = ? AND `+memberRead, string(list), batchID)
+	if err != nil {
+		return nil, fmt.Errorf("batch %s: %w", batchID, err)
+	}
+	for _, m := range members {
+		f.members[m] = true
 	}
 	evs, err := queryEvents(ctx, tx, `SELECT `+eventColumns+` FROM events WHERE subject IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {

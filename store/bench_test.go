@@ -192,3 +192,34 @@ func BenchmarkBatchImport10k(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkBatchScan is one scan at the batch screen (a ReadBatch of one
+// read) into a batch that already holds 10,000 tablets: what it reads of
+// the batch must not grow with it.
+func BenchmarkBatchScan(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "scan.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	seedExpected(b, s, 30_000)
+	batch, err := s.OpenBatch(ctx, "bench", "", "", desk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var held []string
+	for i := range 10_000 {
+		held = append(held, fmt.Sprintf("TAB%06d", i))
+	}
+	if _, err := s.ReadBatch(ctx, batch.ID, held, desk); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		reads, err := s.ReadBatch(ctx, batch.ID, []string{fmt.Sprintf("TAB%06d", 10_000+i%20_000)}, desk)
+		if err != nil || len(reads) != 1 {
+			b.Fatalf("%v %v", reads, err)
+		}
+	}
+}
