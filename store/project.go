@@ -441,13 +441,7 @@ func (s *Store) putCoverageBack(ctx context.Context) error {
 		return err
 	}
 	return s.inTx(ctx, func(tx wtx) error {
-		triggers := map[string]string{}
-		err := eachRow(ctx, tx, func(row scanFunc) error {
-			var name, sql string
-			err := row(&name, &sql)
-			triggers[name] = sql
-			return err
-		}, `SELECT name, sql FROM set_aside`)
+		triggers, err := statementsByName(ctx, tx, `SELECT name, sql FROM set_aside`)
 		if err != nil {
 			return err
 		}
@@ -580,27 +574,26 @@ var projections = []string{"coverage", "chase", "devices", "seats", "officials",
 // declarations did not make (those SQLite keeps itself), by name, with
 // the statements that make them.
 func secondaryIndexes(ctx context.Context, tx wtx) (map[string]string, error) {
-	out := map[string]string{}
 	list, _ := json.Marshal(projections)
-	err := eachRow(ctx, tx, func(row scanFunc) error {
-		var name, sql string
-		err := row(&name, &sql)
-		out[name] = sql
-		return err
-	}, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`, string(list))
-	return out, err
+	return statementsByName(ctx, tx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?))`, string(list))
 }
 
 // coverageTriggers are the triggers that keep coverage, by name, with the
 // statements that make them.
 func coverageTriggers(ctx context.Context, tx wtx) (map[string]string, error) {
+	return statementsByName(ctx, tx, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage\_%' ESCAPE '\'`)
+}
+
+// statementsByName reads rows of a name and the statement that makes it
+// (a trigger, an index) into a map.
+func statementsByName(ctx context.Context, q querier, query string, args ...any) (map[string]string, error) {
 	out := map[string]string{}
-	err := eachRow(ctx, tx, func(row scanFunc) error {
+	err := eachRow(ctx, q, func(row scanFunc) error {
 		var name, sql string
 		err := row(&name, &sql)
 		out[name] = sql
 		return err
-	}, `SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage\_%' ESCAPE '\'`)
+	}, query, args...)
 	return out, err
 }
 
