@@ -99,9 +99,9 @@ func (s *Store) importIn(ctx context.Context, tx wtx, ros *Roster, by Actor, dry
 	// is the roster's, of the roster's officials: coverage is tallied
 	// from them as they are written, not counted again from the tables.
 	var tally *coverageTally
-	tablets := map[string]Device{}
+	var tablets map[string]Device // each as it ends, for the tally
 	if none {
-		tally = newCoverageTally()
+		tally, tablets = newCoverageTally(), map[string]Device{}
 	}
 	inRoster := map[string]bool{}
 	municipalities := map[string]bool{}
@@ -153,16 +153,16 @@ func (s *Store) importIn(ctx context.Context, tx wtx, ros *Roster, by Actor, dry
 			return nil, fmt.Errorf("line %d: %w", t.Line, err)
 		}
 		logged[t.Serial] = true // (a roster lists a serial once; a Roster made otherwise may not)
-		tablets[t.Serial] = d
+		if tally != nil {
+			tablets[t.Serial] = d
+		}
 	}
 	if dryRun {
 		return rep, nil
 	}
 	if recount != nil {
-		if tally != nil {
-			for _, d := range tablets {
-				tally.add(subjectWork{device: &d})
-			}
+		for _, d := range tablets {
+			tally.add(subjectWork{device: &d})
 		}
 		if err := recount(tally); err != nil {
 			return nil, err
