@@ -266,9 +266,9 @@ const maxPullPages = 100_000
 
 // logEmpty tells whether this desk holds no event at all.
 func (s *Store) logEmpty(ctx context.Context) (bool, error) {
-	var any bool
-	err := s.read.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM events)`).Scan(&any)
-	return any, err
+	var empty bool
+	err := s.read.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM events)`).Scan(&empty)
+	return empty, err
 }
 
 // call sends one request and decodes the answer, turning the status
