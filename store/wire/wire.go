@@ -5,6 +5,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,17 +81,25 @@ const (
 // the reader's own error, such as *http.MaxBytesError).
 func DecodePush(r io.Reader) (PushRequest, error) {
 	var req PushRequest
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	body, err := io.ReadAll(r)
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return req, err
 		}
 		return req, &RequestError{http.StatusBadRequest, "malformed request: " + err.Error()}
 	}
-	if dec.More() {
-		return req, &RequestError{http.StatusBadRequest, "malformed request: more than one JSON value"}
+	req, fast := fastPush(body)
+	if !fast {
+		req = PushRequest{}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			return req, &RequestError{http.StatusBadRequest, "malformed request: " + err.Error()}
+		}
+		if dec.More() {
+			return req, &RequestError{http.StatusBadRequest, "malformed request: more than one JSON value"}
+		}
 	}
 	if len(req.Events) > MaxPushEvents {
 		return req, &RequestError{http.StatusRequestEntityTooLarge, "too many events in one push (max " + strconv.Itoa(MaxPushEvents) + ")"}
@@ -101,6 +110,16 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 		}
 	}
 	return req, nil
+}
+
+// DecodePull reads a pull's answer as json.Decoder reads it.
+func DecodePull(body []byte) (PullResponse, error) {
+	if resp, ok := fastPull(body); ok {
+		return resp, nil
+	}
+	var resp PullResponse
+	err := json.NewDecoder(bytes.NewReader(body)).Decode(&resp)
+	return resp, err
 }
 
 // CheckEvent says what is wrong with an event a station pushes, or "".
