@@ -102,11 +102,25 @@ func (s *Store) ApplyPulled(ctx context.Context, evs []SyncedEvent, cursor int64
 // transaction), for a catch-up that rebuilds once at its end; a desk that
 // stops before that end rebuilds when it next opens.
 func (s *Store) applyPulled(ctx context.Context, evs []SyncedEvent, cursor int64, project bool) (int, error) {
+	if err := checkPulled(evs); err != nil {
+		return 0, err
+	}
+	return s.storePage(ctx, evs, cursor, project)
+}
+
+// checkPulled refuses a page holding an event whose payload does not read
+// as its kind's.
+func checkPulled(evs []SyncedEvent) error {
 	for _, e := range evs {
 		if err := checkPayload(e.Event); err != nil {
-			return 0, fmt.Errorf("pull: %w", err)
+			return fmt.Errorf("pull: %w", err)
 		}
 	}
+	return nil
+}
+
+// storePage is applyPulled for a page checkPulled passed.
+func (s *Store) storePage(ctx context.Context, evs []SyncedEvent, cursor int64, project bool) (int, error) {
 	fresh := 0
 	err := s.inTx(ctx, func(tx wtx) error {
 		subjects := map[string][]Event{} // new events by subject, for the projections

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"dropin/store/wire"
 )
 
 // A pulled page with an event whose payload does not read as its kind's
@@ -35,6 +38,45 @@ func TestAPulledPageWithABadPayloadIsRefusedWhole(t *testing.T) {
 	}
 	if d, err := s.Card(ctx, "SN42XYZ"); err != nil || d.Device.Model != "iPad" {
 		t.Fatalf("card %+v, %v", d.Device, err)
+	}
+}
+
+// A pull checks each page as it comes, off the writer: a bad page is
+// refused whole with the pages before it kept, and the pull says why.
+// Here the desk is catching up (an empty desk, a full first page), where
+// nothing reads a payload until the rebuild at the end: the check is all
+// that keeps the bad event out of the log.
+func TestAPullStopsAtABadPageAndKeepsThoseBefore(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ev := func(seq int64, kind Kind, payload string) wire.Event {
+		return wire.Event{ID: fmt.Sprintf("01JPAGE%d", seq), Station: "verdal-1", Actor: "AB", HLC: seq << 16, Kind: string(kind),
+			Subject: fmt.Sprintf("SN%06d", seq), Cycle: 1, Payload: payload, Seq: seq}
+	}
+	first := wire.PullResponse{Next: pullChunk, Head: pullChunk + 2}
+	for seq := range int64(pullChunk) {
+		first.Events = append(first.Events, ev(seq+1, KindRegistered, `{"v":1,"model":"iPad"}`))
+	}
+	pages := map[int64]wire.PullResponse{
+		0: first,
+		pullChunk: {Events: []wire.Event{ev(pullChunk+1, KindReceived, `{"v":1}`), ev(pullChunk+2, KindFailed, `{"v":1,"reason":["not","a","string"]}`)},
+			Next: pullChunk + 2, Head: pullChunk + 2},
+	}
+	n, inSync, err := s.PullFrom(ctx, func(_ context.Context, after int64, _ int) (wire.PullResponse, error) {
+		return pages[after], nil
+	})
+	bad := fmt.Sprintf("01JPAGE%d", pullChunk+2)
+	if !errors.Is(err, ErrBadPayload) || !strings.Contains(err.Error(), bad) || inSync || n != pullChunk {
+		t.Fatalf("pulled %d (in sync %v): %v; want the first page's %d, then ErrBadPayload naming %s", n, inSync, err, pullChunk, bad)
+	}
+	if got := countEvents(t, s); got != pullChunk {
+		t.Fatalf("%d events stored, want the first page's %d", got, pullChunk)
+	}
+	if c, err := s.Cursor(ctx); err != nil || c != pullChunk {
+		t.Fatalf("cursor %d (%v), want %d", c, err, pullChunk)
+	}
+	if d, err := s.Card(ctx, "SN000001"); err != nil || d.Device.Model != "iPad" {
+		t.Fatalf("the first page is not rebuilt: %+v, %v", d.Device, err)
 	}
 }
 

@@ -199,16 +199,24 @@ func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) 
 	defer cancel()
 	type fetched struct {
 		resp wire.PullResponse
+		evs  []SyncedEvent // resp's events, their payloads checked
 		err  error
 	}
 	pages := make(chan fetched, 1)
+	// Pages are fetched, read and checked on this goroutine while the
+	// last one is written: the writer only writes.
 	go func() {
 		defer close(pages)
 		after := cursor
 		for range maxPullPages {
 			resp, err := page(ctx, after, pullChunk)
+			var evs []SyncedEvent
+			if err == nil {
+				evs = syncedEvents(resp.Events)
+				err = checkPulled(evs)
+			}
 			select {
-			case pages <- fetched{resp, err}:
+			case pages <- fetched{resp, evs, err}:
 			case <-ctx.Done():
 				return
 			}
@@ -240,12 +248,7 @@ func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) 
 				}
 			}
 		}
-		evs := make([]SyncedEvent, len(resp.Events))
-		for i, e := range resp.Events {
-			evs[i] = SyncedEvent{Seq: e.Seq, Event: Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: HLC(e.HLC),
-				Kind: Kind(e.Kind), Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: []byte(e.Payload)}}
-		}
-		n, err := s.applyPulled(ctx, evs, resp.Next, !catchUp)
+		n, err := s.storePage(ctx, f.evs, resp.Next, !catchUp)
 		if err != nil {
 			return done(false, err)
 		}
@@ -258,6 +261,16 @@ func (s *Store) PullFrom(ctx context.Context, page PullPage) (int, bool, error) 
 		return done(false, err)
 	}
 	return done(false, errors.New("pull: the central store keeps sending; stopped"))
+}
+
+// syncedEvents are a pulled page's events as the desk keeps them.
+func syncedEvents(in []wire.Event) []SyncedEvent {
+	evs := make([]SyncedEvent, len(in))
+	for i, e := range in {
+		evs[i] = SyncedEvent{Seq: e.Seq, Event: Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: HLC(e.HLC),
+			Kind: Kind(e.Kind), Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: []byte(e.Payload)}}
+	}
+	return evs
 }
 
 // maxPullPages bounds one pull: a central store that never reaches its
@@ -316,7 +329,15 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 		return fmt.Errorf("%w: %s: %s", ErrCentral, resp.Status, strings.TrimSpace(string(msg)))
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if page, ok := out.(*wire.PullResponse); ok { // thousands of events: read whole, then by wire's reader
+		var data []byte
+		if data, err = io.ReadAll(resp.Body); err == nil {
+			*page, err = wire.DecodePull(data)
+		}
+	} else {
+		err = json.NewDecoder(resp.Body).Decode(out)
+	}
+	if err != nil {
 		var ne net.Error
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.As(err, &ne) {
 			// The connection broke mid-answer: the service went away.
