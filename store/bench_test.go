@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
+
+	"dropin/store/internal/benchcpu"
 )
 
 const benchTablets = 100_000
@@ -62,7 +62,7 @@ func BenchmarkCheckIn(b *testing.B) {
 	ctx := context.Background()
 	by := Actor{Station: "bench", Staff: "KN"}
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	for i := 0; b.Loop(); i++ {
 		res, err := s.CheckIn(ctx, fmt.Sprintf("TAB%06d", i%benchTablets), by)
 		if err != nil {
@@ -71,25 +71,6 @@ func BenchmarkCheckIn(b *testing.B) {
 		if i < benchTablets && !res.Changed {
 			b.Fatalf("TAB%06d was not checked in", i)
 		}
-	}
-}
-
-// reportCPU adds the process's CPU time per operation (user and system,
-// every thread) to a benchmark's figures, from now until the returned
-// function runs. A durable commit waits on the disk, and on a shared
-// machine that wait varies run to run far more than the work does: CPU
-// time shows a change in the work itself.
-func reportCPU(b *testing.B) func() {
-	cpu := func() time.Duration {
-		var ru syscall.Rusage
-		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-			b.Fatal(err)
-		}
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
-	start := cpu()
-	return func() {
-		b.ReportMetric(float64((cpu()-start).Microseconds())/float64(b.N), "cpu-µs/op")
 	}
 }
 
@@ -103,7 +84,7 @@ func BenchmarkBareInsert(b *testing.B) {
 	}
 	defer db.Close()
 	b.ResetTimer()
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	for i := 0; b.Loop(); i++ {
 		if err := insertBare(ctx, db, i); err != nil {
 			b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"dropin/store"
 	"dropin/store/central"
+	"dropin/store/internal/benchcpu"
 )
 
 // BenchmarkPush100k pushes 100,000 events from one station to the
@@ -22,8 +23,10 @@ func BenchmarkPush100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	var took time.Duration
+	cpu := benchcpu.Start(b)
 	for b.Loop() {
 		b.StopTimer()
+		cpu.Pause()
 		c := newCentral(b)
 		url := serve(b, c)
 		s := newStation(b, c, "sekretariat", "innherred")
@@ -32,6 +35,7 @@ func BenchmarkPush100k(b *testing.B) {
 		}
 		start := time.Now()
 		b.StartTimer()
+		cpu.Resume()
 		n, err := s.st.Push(ctx, url, s.token, nil)
 		if err != nil || n != 100_000 {
 			b.Fatalf("pushed %d: %v", n, err)
@@ -40,6 +44,7 @@ func BenchmarkPush100k(b *testing.B) {
 		took += time.Since(start)
 		b.StartTimer()
 	}
+	cpu.Report()
 	b.ReportMetric(float64(100_000*b.N)/took.Seconds(), "events/s")
 }
 
@@ -61,16 +66,20 @@ func BenchmarkPull100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	i := 0
+	cpu := benchcpu.Start(b)
 	for b.Loop() {
 		b.StopTimer()
+		cpu.Pause()
 		i++
 		dst := newStation(b, c, "desk"+strings.Repeat("x", i), "innherred")
 		b.StartTimer()
+		cpu.Resume()
 		n, inSync, err := dst.st.Pull(ctx, url, dst.token, nil)
 		if err != nil || n != 100_000 || !inSync {
 			b.Fatalf("pulled %d (in sync %v): %v", n, inSync, err)
 		}
 	}
+	cpu.Report()
 }
 
 // BenchmarkCopy100k is the floor for BenchmarkPush100k: the same 100,000
