@@ -8,6 +8,7 @@ import (
 	"hash"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -66,13 +67,34 @@ func (s *Store) Acknowledge(ctx context.Context, seqs map[string]int64) error {
 		ids = append(ids, id)
 	}
 	// One statement for the whole answer, not one an event.
-	numbers := string(mustJSON(seqs))
+	numbers := ackJSON(seqs)
 	return s.inTx(ctx, func(tx wtx) error {
 		if _, err := tx.ExecContext(ctx, ackManySQL, numbers); err != nil {
 			return fmt.Errorf("acknowledge: %w", err)
 		}
 		return reprojectConflicted(ctx, tx, ids)
 	})
+}
+
+// ackJSON is an answer's numbers as the JSON object ackManySQL reads,
+// written by hand: encoding/json sorts a map's keys first, 0.16 s of a
+// push of 100,000 events. An id other than letters, digits and hyphens
+// (a desk makes none) is quoted by encoding/json.
+func ackJSON(seqs map[string]int64) string {
+	buf := make([]byte, 0, 2+len(seqs)*(36+24))
+	buf = append(buf, '{')
+	for id, seq := range seqs {
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		if strings.Trim(id, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") == "" {
+			buf = append(append(append(buf, '"'), id...), '"')
+		} else {
+			buf = append(buf, mustJSON(id)...)
+		}
+		buf = strconv.AppendInt(append(buf, ':'), seq, 10)
+	}
+	return string(append(buf, '}'))
 }
 
 // Cursor is the sequence number of the last event pulled.

@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -129,5 +131,18 @@ func TestACatchUpStoppedHalfWay(t *testing.T) {
 	}
 	if c, _ := b.Cursor(ctx); c != int64(len(pulled)) {
 		t.Fatalf("cursor %d, want %d", c, len(pulled))
+	}
+}
+
+// An answer's numbers reach SQLite as the JSON object encoding/json
+// would write, whatever the ids.
+func TestAnAcknowledgementReadsAsItsNumbers(t *testing.T) {
+	seqs := map[string]int64{"0192f0c2-7a4e-7cc1-9a57-1f6b3c2d4e5f": 1 << 45, "01JPLAIN": 1, `odd "id" \ å`: -2}
+	var got map[string]int64
+	if err := json.Unmarshal([]byte(ackJSON(seqs)), &got); err != nil || !reflect.DeepEqual(got, seqs) {
+		t.Fatalf("%s reads as %v (%v)", ackJSON(seqs), got, err)
+	}
+	if ackJSON(map[string]int64{}) != "{}" {
+		t.Fatalf("no numbers: %s", ackJSON(map[string]int64{}))
 	}
 }

@@ -329,12 +329,19 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 		return fmt.Errorf("%w: %s: %s", ErrCentral, resp.Status, strings.TrimSpace(string(msg)))
 	}
-	if page, ok := out.(*wire.PullResponse); ok { // thousands of events: read whole, then by wire's reader
-		var data []byte
+	// A page of events and a push's answer hold thousands of entries:
+	// read whole, then by wire's readers.
+	var data []byte
+	switch v := out.(type) {
+	case *wire.PullResponse:
 		if data, err = io.ReadAll(resp.Body); err == nil {
-			*page, err = wire.DecodePull(data)
+			*v, err = wire.DecodePull(data)
 		}
-	} else {
+	case *wire.PushResponse:
+		if data, err = io.ReadAll(resp.Body); err == nil {
+			*v, err = wire.DecodePushResponse(data)
+		}
+	default:
 		err = json.NewDecoder(resp.Body).Decode(out)
 	}
 	if err != nil {

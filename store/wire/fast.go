@@ -82,6 +82,48 @@ func fastPull(b []byte) (PullResponse, bool) {
 	}
 }
 
+// fastPushResponse reads a push's answer, or says it cannot. A key given
+// twice keeps its last value, as in encoding/json.
+func fastPushResponse(b []byte) (PushResponse, bool) {
+	var resp PushResponse
+	s := scanner{b: b}
+	if !s.byte('{') {
+		return resp, false
+	}
+	if s.byte('}') {
+		return resp, s.end()
+	}
+	for {
+		key, ok := s.key()
+		if !ok || !s.byte(':') || string(key) != "seqs" || resp.Seqs != nil || !s.byte('{') {
+			return resp, false
+		}
+		resp.Seqs = make(map[string]int64, 64)
+		if !s.byte('}') {
+			for {
+				id, ok := s.str()
+				if !ok || !s.byte(':') {
+					return resp, false
+				}
+				if resp.Seqs[id], ok = s.int(); !ok {
+					return resp, false
+				}
+				if s.byte(',') {
+					continue
+				}
+				if !s.byte('}') {
+					return resp, false
+				}
+				break
+			}
+		}
+		if s.byte(',') {
+			continue
+		}
+		return resp, s.byte('}') && s.end()
+	}
+}
+
 // scanner reads JSON from b at i.
 type scanner struct {
 	b []byte

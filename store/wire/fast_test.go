@@ -42,6 +42,14 @@ func TestWhatDesksSendTakesTheFastReaders(t *testing.T) {
 	if !ok || !reflect.DeepEqual(got, PullResponse{Events: evs, Next: 42, Head: 99}) {
 		t.Fatalf("pull read fast %v: %+v", ok, got)
 	}
+	seqs := PushResponse{Seqs: map[string]int64{evs[0].ID: 1 << 40, evs[1].ID: 7, "å\"x": -3}}
+	answer, err := json.Marshal(seqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := fastPushResponse(answer); !ok || !reflect.DeepEqual(got, seqs) {
+		t.Fatalf("push's answer read fast %v: %+v", ok, got)
+	}
 	empty, ok := fastPull([]byte(`{"events":[],"next":0,"head":0}`))
 	if !ok || empty.Events == nil {
 		t.Fatalf("an empty page reads as %#v (%v); encoding/json makes an empty slice", empty.Events, ok)
@@ -113,7 +121,8 @@ var errMore = &RequestError{400, "more than one JSON value"}
 func FuzzFastReadersAgreeWithEncodingJSON(f *testing.F) {
 	push, _ := json.Marshal(PushRequest{Events: realEvents()})
 	pull, _ := json.Marshal(PullResponse{Events: realEvents(), Next: 3, Head: 4})
-	for _, s := range []string{string(push), string(pull), `{}`, `{"events":[]}`, ` { "events" : [ { } ] } `,
+	answer, _ := json.Marshal(PushResponse{Seqs: map[string]int64{"a": 1, "b\u00e6": 2}})
+	for _, s := range []string{string(push), string(pull), string(answer), `{"seqs":{}}`, `{"seqs":{"a":1,"a":2}}`, `{}`, `{"events":[]}`, ` { "events" : [ { } ] } `,
 		`{"events":[{"hlc":-9223372036854775808,"cycle":-0}]}`, `{"next":1,"head":2,"events":[{"seq":5}]}`} {
 		f.Add([]byte(s))
 	}
@@ -122,6 +131,13 @@ func FuzzFastReadersAgreeWithEncodingJSON(f *testing.F) {
 			want, err := decodeSlow(body)
 			if err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("push %q: fast %+v, encoding/json %+v (%v)", body, got, want, err)
+			}
+		}
+		if got, ok := fastPushResponse(body); ok {
+			var want PushResponse
+			dec := json.NewDecoder(bytes.NewReader(body))
+			if err := dec.Decode(&want); err != nil || dec.More() || !reflect.DeepEqual(got, want) {
+				t.Fatalf("push's answer %q: fast %+v, encoding/json %+v (%v)", body, got, want, err)
 			}
 		}
 		if got, ok := fastPull(body); ok {

@@ -122,6 +122,16 @@ func DecodePull(body []byte) (PullResponse, error) {
 	return resp, err
 }
 
+// DecodePushResponse reads a push's answer as json.Decoder reads it.
+func DecodePushResponse(body []byte) (PushResponse, error) {
+	if resp, ok := fastPushResponse(body); ok {
+		return resp, nil
+	}
+	var resp PushResponse
+	err := json.NewDecoder(bytes.NewReader(body)).Decode(&resp)
+	return resp, err
+}
+
 // CheckEvent says what is wrong with an event a station pushes, or "".
 func CheckEvent(e Event) string {
 	if _, err := uuid.Parse(e.ID); err != nil || len(e.ID) != 36 {
