@@ -148,18 +148,17 @@ func pushBody(out []Event, budget int) ([]byte, int) {
 	buf := append(make([]byte, 0, 64<<10), `{"events":[`...)
 	n := 0
 	for i, e := range out {
-		b, err := json.Marshal(wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
-			Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)})
-		if err != nil { // a struct of strings and numbers always encodes
-			panic(err)
-		}
-		if i > 0 && len(buf)+len(b)+3 > budget {
-			break
-		}
+		mark := len(buf)
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf, n = append(buf, b...), i+1
+		buf = wire.AppendEvent(buf, wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
+			Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)})
+		if i > 0 && len(buf)+2 > budget {
+			buf = buf[:mark]
+			break
+		}
+		n = i + 1
 	}
 	return append(buf, "]}"...), n
 }

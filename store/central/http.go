@@ -101,7 +101,10 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		if evs == nil {
 			evs = []wire.Event{}
 		}
-		writeJSON(w, wire.PullResponse{Events: evs, Next: next, Head: head})
+		// Written by hand, as encoding/json would write it: a page is
+		// thousands of events.
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(wire.AppendPull(make([]byte, 0, 64<<10), wire.PullResponse{Events: evs, Next: next, Head: head}))
 	})
 	return mux
 }

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"math"
+	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -386,4 +387,94 @@ func (s *scanner) int() (int64, bool) {
 		return int64(u), true
 	}
 	return 0, false
+}
+
+// AppendEvent appends e as encoding/json writes it, byte for byte
+// (FuzzAppendEventWritesWhatEncodingJSONWrites), without its reflection:
+// a push's body and a pull's page are thousands of events.
+func AppendEvent(buf []byte, e Event) []byte {
+	buf = appendString(append(buf, `{"id":`...), e.ID)
+	buf = appendString(append(buf, `,"station":`...), e.Station)
+	buf = appendString(append(buf, `,"actor":`...), e.Actor)
+	buf = strconv.AppendInt(append(buf, `,"hlc":`...), e.HLC, 10)
+	buf = appendString(append(buf, `,"kind":`...), e.Kind)
+	buf = appendString(append(buf, `,"subject":`...), e.Subject)
+	buf = strconv.AppendInt(append(buf, `,"cycle":`...), int64(e.Cycle), 10)
+	buf = appendString(append(buf, `,"ref":`...), e.Ref)
+	buf = appendString(append(buf, `,"payload":`...), e.Payload)
+	if e.Seq != 0 {
+		buf = strconv.AppendInt(append(buf, `,"seq":`...), e.Seq, 10)
+	}
+	return append(buf, '}')
+}
+
+// AppendPull appends a pull's answer as json.Encoder writes it, the
+// closing newline included.
+func AppendPull(buf []byte, resp PullResponse) []byte {
+	buf = append(buf, `{"events":`...)
+	if resp.Events == nil {
+		buf = append(buf, "null"...)
+	} else {
+		buf = append(buf, '[')
+		for i, e := range resp.Events {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = AppendEvent(buf, e)
+		}
+		buf = append(buf, ']')
+	}
+	buf = strconv.AppendInt(append(buf, `,"next":`...), resp.Next, 10)
+	buf = strconv.AppendInt(append(buf, `,"head":`...), resp.Head, 10)
+	return append(buf, "}\n"...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString writes s as encoding/json does: HTML's <, > and & escaped,
+// bytes that are not UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				buf = append(buf, '\\', b)
+			case '\b':
+				buf = append(buf, '\\', 'b')
+			case '\f':
+				buf = append(buf, '\\', 'f')
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			buf = append(append(buf, s[start:i]...), `\ufffd`...)
+		case c == '\u2028' || c == '\u2029':
+			buf = append(append(buf, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[c&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(buf, s[start:]...), '"')
 }

@@ -149,3 +149,43 @@ func FuzzFastReadersAgreeWithEncodingJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendEventWritesWhatEncodingJSONWrites: the hand-written encoder
+// writes the bytes encoding/json writes, for any event, text that is not
+// UTF-8 included.
+func FuzzAppendEventWritesWhatEncodingJSONWrites(f *testing.F) {
+	for _, e := range realEvents() {
+		f.Add(e.ID, e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload, e.Seq)
+	}
+	f.Add("\xff\xfe", "\u2028\u2029", "\x00\x01\x7f", int64(-1), "<&>", "\b\f", -7, "\\\"", "a\xe2\x80", int64(0))
+	f.Fuzz(func(t *testing.T, id, station, actor string, hlc int64, kind, subject string, cycle int, ref, payload string, seq int64) {
+		e := Event{id, station, actor, hlc, kind, subject, cycle, ref, payload, seq}
+		want, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendEvent(nil, e); !bytes.Equal(got, want) {
+			t.Fatalf("AppendEvent %s\nencoding/json %s", got, want)
+		}
+		page := PullResponse{Events: []Event{e, e}, Next: seq, Head: hlc}
+		var enc bytes.Buffer
+		if err := json.NewEncoder(&enc).Encode(page); err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendPull(nil, page); !bytes.Equal(got, enc.Bytes()) {
+			t.Fatalf("AppendPull %s\njson.Encoder %s", got, enc.Bytes())
+		}
+	})
+}
+
+func TestAnEmptyPageIsWrittenAsEncodingJSONWritesIt(t *testing.T) {
+	for _, page := range []PullResponse{{}, {Events: []Event{}, Next: 3, Head: 3}} {
+		var enc bytes.Buffer
+		if err := json.NewEncoder(&enc).Encode(page); err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendPull(nil, page); !bytes.Equal(got, enc.Bytes()) {
+			t.Errorf("AppendPull %s, json.Encoder %s", got, enc.Bytes())
+		}
+	}
+}
