@@ -251,7 +251,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", classify(err))
 	}
-	tx := wtx{Tx: sqlTx, s: s}
+	tx := newWTx(sqlTx, s)
 	defer tx.Rollback()
 	// The coverage triggers would fire for every row deleted and
 	// written again; set them aside, and count coverage once at the end.
