@@ -23,106 +23,75 @@ import (
 func fastPush(b []byte) (PushRequest, bool) {
 	var req PushRequest
 	s := scanner{b: b}
-	if !s.byte('{') {
-		return req, false
-	}
-	if s.byte('}') {
-		return req, s.end()
-	}
-	for {
-		key, ok := s.key()
-		if !ok || !s.byte(':') || string(key) != "events" || req.Events != nil {
-			return req, false
+	ok := s.object(func(key []byte) bool {
+		if string(key) != "events" || req.Events != nil { // the array twice: encoding/json's to judge
+			return false
 		}
-		if req.Events, ok = s.events(); !ok {
-			return req, false
-		}
-		if s.byte(',') {
-			continue
-		}
-		return req, s.byte('}') && s.end()
-	}
+		var ok bool
+		req.Events, ok = s.events()
+		return ok
+	})
+	return req, ok && s.end()
 }
 
 // fastPull reads a pull's answer, or says it cannot.
 func fastPull(b []byte) (PullResponse, bool) {
 	var resp PullResponse
 	s := scanner{b: b}
-	if !s.byte('{') {
-		return resp, false
-	}
-	if s.byte('}') {
-		return resp, s.end()
-	}
-	var seen [3]bool
-	for {
-		key, ok := s.key()
-		if !ok || !s.byte(':') {
-			return resp, false
-		}
+	ok := s.object(func(key []byte) bool {
+		var ok bool
 		switch string(key) {
 		case "events":
-			if seen[0] {
-				return resp, false
+			if resp.Events == nil {
+				resp.Events, ok = s.events()
 			}
-			seen[0] = true
-			resp.Events, ok = s.events()
 		case "next":
 			resp.Next, ok = s.int()
 		case "head":
 			resp.Head, ok = s.int()
-		default:
-			return resp, false
 		}
-		if !ok {
-			return resp, false
-		}
-		if s.byte(',') {
-			continue
-		}
-		return resp, s.byte('}') && s.end()
-	}
+		return ok
+	})
+	return resp, ok && s.end()
 }
 
-// fastPushResponse reads a push's answer, or says it cannot. A key given
-// twice keeps its last value, as in encoding/json.
+// fastPushResponse reads a push's answer, or says it cannot. An id given
+// twice keeps its last number, as in encoding/json.
 func fastPushResponse(b []byte) (PushResponse, bool) {
 	var resp PushResponse
 	s := scanner{b: b}
+	ok := s.object(func(key []byte) bool {
+		if string(key) != "seqs" || resp.Seqs != nil {
+			return false
+		}
+		resp.Seqs = make(map[string]int64, 64)
+		return s.object(func(id []byte) bool {
+			seq, ok := s.int()
+			resp.Seqs[string(id)] = seq
+			return ok
+		})
+	})
+	return resp, ok && s.end()
+}
+
+// object reads an object, handing each key to member with the scanner at
+// its value; member reads the value and says whether it could. An escaped
+// key is not read (encoding/json would unescape it).
+func (s *scanner) object(member func(key []byte) bool) bool {
 	if !s.byte('{') {
-		return resp, false
+		return false
 	}
 	if s.byte('}') {
-		return resp, s.end()
+		return true
 	}
 	for {
 		key, ok := s.key()
-		if !ok || !s.byte(':') || string(key) != "seqs" || resp.Seqs != nil || !s.byte('{') {
-			return resp, false
+		if !ok || !s.byte(':') || !member(key) {
+			return false
 		}
-		resp.Seqs = make(map[string]int64, 64)
-		if !s.byte('}') {
-			for {
-				id, ok := s.str()
-				if !ok || !s.byte(':') {
-					return resp, false
-				}
-				if resp.Seqs[id], ok = s.int(); !ok {
-					return resp, false
-				}
-				if s.byte(',') {
-					continue
-				}
-				if !s.byte('}') {
-					return resp, false
-				}
-				break
-			}
+		if !s.byte(',') {
+			return s.byte('}')
 		}
-		if s.byte(',') {
-			continue
-		}
-		return resp, s.byte('}') && s.end()
 	}
 }
 

@@ -42,7 +42,7 @@ func TestWhatDesksSendTakesTheFastReaders(t *testing.T) {
 	if !ok || !reflect.DeepEqual(got, PullResponse{Events: evs, Next: 42, Head: 99}) {
 		t.Fatalf("pull read fast %v: %+v", ok, got)
 	}
-	seqs := PushResponse{Seqs: map[string]int64{evs[0].ID: 1 << 40, evs[1].ID: 7, "å\"x": -3}}
+	seqs := PushResponse{Seqs: map[string]int64{evs[0].ID: 1 << 40, evs[1].ID: 7, "åx": -3}}
 	answer, err := json.Marshal(seqs)
 	if err != nil {
 		t.Fatal(err)

@@ -113,23 +113,19 @@ func DecodePush(r io.Reader) (PushRequest, error) {
 }
 
 // DecodePull reads a pull's answer as json.Decoder reads it.
-func DecodePull(body []byte) (PullResponse, error) {
-	if resp, ok := fastPull(body); ok {
-		return resp, nil
-	}
-	var resp PullResponse
-	err := json.NewDecoder(bytes.NewReader(body)).Decode(&resp)
-	return resp, err
-}
+func DecodePull(body []byte) (PullResponse, error) { return decode(body, fastPull) }
 
 // DecodePushResponse reads a push's answer as json.Decoder reads it.
-func DecodePushResponse(body []byte) (PushResponse, error) {
-	if resp, ok := fastPushResponse(body); ok {
-		return resp, nil
+func DecodePushResponse(body []byte) (PushResponse, error) { return decode(body, fastPushResponse) }
+
+// decode reads body with fast, or with encoding/json where fast cannot.
+func decode[T any](body []byte, fast func([]byte) (T, bool)) (T, error) {
+	if v, ok := fast(body); ok {
+		return v, nil
 	}
-	var resp PushResponse
-	err := json.NewDecoder(bytes.NewReader(body)).Decode(&resp)
-	return resp, err
+	var v T
+	err := json.NewDecoder(bytes.NewReader(body)).Decode(&v)
+	return v, err
 }
 
 // CheckEvent says what is wrong with an event a station pushes, or "".
