@@ -58,3 +58,25 @@ func gatheredRowThatFails(t *testing.T, missed bool) {
 		t.Fatalf("the next step: %v", err)
 	}
 }
+
+// A hot statement first run in a transaction with a context already done
+// is not kept bound to it that way: run again with a live context, in the
+// same transaction, it answers.
+func TestAStatementFirstRunWithADoneContextRunsLater(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	tx, err := s.begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	var cursor int64
+	if err := tx.QueryRowContext(done, cursorSQL).Scan(&cursor); err == nil {
+		t.Fatal("read with a done context")
+	}
+	if err := tx.QueryRowContext(ctx, cursorSQL).Scan(&cursor); err != nil {
+		t.Fatalf("the same statement with a live context: %v", err)
+	}
+}

@@ -40,7 +40,9 @@ func (t wtx) stmt(ctx context.Context, q string) *sql.Stmt {
 		return nil
 	}
 	st = t.Tx.StmtContext(ctx, st)
-	t.bound[q] = st
+	if ctx.Err() == nil { // bound with a context already done, it fails for good: not kept
+		t.bound[q] = st
+	}
 	return st
 }
 

@@ -104,7 +104,7 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		// Written by hand, as encoding/json would write it: a page is
 		// thousands of events.
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(wire.AppendPull(make([]byte, 0, 64<<10), wire.PullResponse{Events: evs, Next: next, Head: head}))
+		w.Write(wire.AppendPull(nil, wire.PullResponse{Events: evs, Next: next, Head: head}))
 	})
 	return mux
 }
