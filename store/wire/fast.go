@@ -66,6 +66,9 @@ func fastPushResponse(b []byte) (PushResponse, bool) {
 		}
 		resp.Seqs = make(map[string]int64, 64)
 		return s.object(func(id []byte) bool {
+			if !utf8.Valid(id) { // encoding/json would put U+FFFD in
+				return false
+			}
 			seq, ok := s.int()
 			resp.Seqs[string(id)] = seq
 			return ok
