@@ -180,10 +180,7 @@ func readFile(ctx context.Context, tx wtx, batchID string, raws []string) (*file
 			serials = append(serials, serial)
 		}
 	}
-	list, err := json.Marshal(serials)
-	if err != nil {
-		return nil, err
-	}
+	list := mustJSON(serials)
 	members, err := queryStrings(ctx, tx, `SELECT serial FROM batch_reads
 WHERE serial IN (SELECT value FROM json_each(?)) AND batch_id = ? AND `+memberRead, string(list), batchID)
 	if err != nil {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -178,19 +177,14 @@ func subjectsLogged(ctx context.Context, tx wtx, tablets []RosterTablet) (map[st
 	for i, t := range tablets {
 		serials[i] = t.Serial
 	}
-	list, err := json.Marshal(serials)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	err = eachRow(ctx, tx, func(row scanFunc) error {
-		var serial string
-		err := row(&serial)
-		out[serial] = true
-		return err
-	}, `SELECT DISTINCT subject FROM events WHERE subject IN (SELECT value FROM json_each(?))`, string(list))
+	logged, err := queryStrings(ctx, tx, `SELECT DISTINCT subject FROM events WHERE subject IN (SELECT value FROM json_each(?))`,
+		string(mustJSON(serials)))
 	if err != nil {
 		return nil, fmt.Errorf("look up the roster's tablets: %w", err)
+	}
+	out := make(map[string]bool, len(logged))
+	for _, serial := range logged {
+		out[serial] = true
 	}
 	return out, nil
 }

@@ -483,10 +483,9 @@ func saveBatchFresh(ctx context.Context, tx wtx, evs []Event) error {
 			reads = append(reads, readValues(e, p)...)
 			continue
 		}
-		if err := readsInsert.exec(ctx, tx, reads); err != nil {
+		if err := readsInsert.write(ctx, tx, &reads); err != nil {
 			return err
 		}
-		reads = reads[:0]
 		if err := applyBatchEvent(ctx, tx, e); err != nil {
 			return err
 		}

@@ -65,7 +65,7 @@ func (g *gathered) addEvent(ctx context.Context, tx wtx, e Event) error {
 		g.subjects = map[string]bool{}
 	}
 	g.subjects[e.Subject] = true
-	if len(g.events) == rowsAtOnce*eventsInsert.width {
+	if eventsInsert.full(g.events) {
 		return g.write(g.writeEvents, ctx, tx)
 	}
 	return nil
@@ -95,16 +95,14 @@ func (g *gathered) putDevice(ctx context.Context, tx wtx, d, was Device) (bool, 
 
 func (g *gathered) addRead(ctx context.Context, tx wtx, row []any) error {
 	g.reads = append(g.reads, row...)
-	if len(g.reads) == rowsAtOnce*readsInsert.width {
+	if readsInsert.full(g.reads) {
 		return g.write(g.writeReads, ctx, tx)
 	}
 	return nil
 }
 
 func (g *gathered) writeReads(ctx context.Context, tx wtx) error {
-	rows := g.reads
-	g.reads = g.reads[:0]
-	return readsInsert.exec(ctx, tx, rows)
+	return readsInsert.write(ctx, tx, &g.reads)
 }
 
 // flush writes all that was gathered: officials first, as their seats
@@ -148,10 +146,8 @@ func (g *gathered) writeDevices(ctx context.Context, tx wtx) error {
 }
 
 func (g *gathered) writeEvents(ctx context.Context, tx wtx) error {
-	rows := g.events
-	g.events = g.events[:0]
 	clear(g.subjects)
-	return eventsInsert.exec(ctx, tx, rows)
+	return eventsInsert.write(ctx, tx, &g.events)
 }
 
 // flush writes what was gathered.
@@ -160,10 +156,9 @@ func (r *officialRows) flush(ctx context.Context, tx wtx) error {
 		m    manyRows
 		args *[]any
 	}{{officialsInsert, &r.officials}, {wordsInsert, &r.words}, {seatsInsert, &r.seats}} {
-		if err := w.m.exec(ctx, tx, *w.args); err != nil {
+		if err := w.m.write(ctx, tx, w.args); err != nil {
 			return err
 		}
-		*w.args = (*w.args)[:0]
 	}
 	r.n = 0
 	return nil
@@ -186,6 +181,17 @@ func (m manyRows) hot() []string {
 
 func (m manyRows) sql(n int) string {
 	return m.insert + strings.TrimSuffix(strings.Repeat(m.row+", ", n), ", ") + m.tail
+}
+
+// full says whether rows fill one statement of rowsAtOnce rows.
+func (m manyRows) full(rows []any) bool { return len(rows) == rowsAtOnce*m.width }
+
+// write writes the rows gathered in *rows and empties it, written or not:
+// a failed write fails its transaction.
+func (m manyRows) write(ctx context.Context, tx wtx, rows *[]any) error {
+	err := m.exec(ctx, tx, *rows)
+	*rows = (*rows)[:0]
+	return err
 }
 
 func (m manyRows) exec(ctx context.Context, tx wtx, args []any) error {
