@@ -218,14 +218,12 @@ func storePulled(ctx context.Context, tx wtx, evs []SyncedEvent) (map[string]boo
 		for _, e := range page {
 			args = append(append(args, eventValues(e.Event)...), e.Seq)
 		}
-		err := eachRow(ctx, tx, func(row scanFunc) error {
-			var id string
-			err := row(&id)
-			stored[id] = true
-			return err
-		}, pulledInsert.sql(len(page)), args...)
+		ids, err := queryStrings(ctx, tx, pulledInsert.sql(len(page)), args...)
 		if err != nil {
 			return nil, fmt.Errorf("store pulled events from %s: %w", page[0].ID, err)
+		}
+		for _, id := range ids {
+			stored[id] = true
 		}
 	}
 	return stored, nil
