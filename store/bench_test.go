@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"dropin/store/internal/benchcpu"
+	"dropin/store/wire"
 )
 
 const benchTablets = 100_000
@@ -203,4 +204,74 @@ func BenchmarkBatchScan(b *testing.B) {
 			b.Fatalf("%v %v", reads, err)
 		}
 	}
+}
+
+// BenchmarkPullPages100k is the desk's share of BenchmarkPull100k (in
+// store/central): a new desk pulls the county roster's 105,000 events
+// and projects them, its pages read from the bytes the central store
+// writes for them, with the desk's own reader. No HTTP and no
+// PostgreSQL share the machine's two cores with the desk, which the
+// central benchmark's pull has to.
+func BenchmarkPullPages100k(b *testing.B) {
+	ctx := context.Background()
+	src, err := Open(ctx, filepath.Join(b.TempDir(), "src.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	ros, err := ParseRoster(bytes.NewReader(BenchRoster(100_000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := src.Import(ctx, ros, desk, false); err != nil {
+		b.Fatal(err)
+	}
+	evs, err := src.Outbox(ctx, 1_000_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The pages as the central store numbers and writes them.
+	head := int64(len(evs))
+	var pages [][]byte
+	for i := 0; i < len(evs); i += pullChunk {
+		var resp wire.PullResponse
+		for j, e := range evs[i:min(i+pullChunk, len(evs))] {
+			resp.Events = append(resp.Events, wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC),
+				Kind: string(e.Kind), Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload), Seq: int64(i + j + 1)})
+		}
+		resp.Next, resp.Head = int64(i+len(resp.Events)), head
+		pages = append(pages, wire.AppendPull(nil, resp))
+	}
+	page := func(_ context.Context, after int64, limit int) (wire.PullResponse, error) {
+		if limit != pullChunk || after%pullChunk != 0 {
+			return wire.PullResponse{}, fmt.Errorf("asked for %d after %d", limit, after)
+		}
+		if i := int(after / pullChunk); i < len(pages) {
+			return wire.DecodePull(pages[i])
+		}
+		return wire.PullResponse{Next: head, Head: head}, nil
+	}
+	i := 0
+	cpu := benchcpu.Start(b)
+	for b.Loop() {
+		b.StopTimer()
+		cpu.Pause()
+		i++
+		dst, err := Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("dst%d.db", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		cpu.Resume()
+		n, inSync, err := dst.PullFrom(ctx, page)
+		if err != nil || n != len(evs) || !inSync {
+			b.Fatalf("pulled %d of %d (in sync %v): %v", n, len(evs), inSync, err)
+		}
+		b.StopTimer()
+		cpu.Pause()
+		dst.Close()
+		b.StartTimer()
+		cpu.Resume()
+	}
+	cpu.Report()
 }
