@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,62 @@ func TestTheChaseListKeyedByOfficialKeepsTheList(t *testing.T) {
 	}
 	if want := []string{"TAB01 ola@levanger.kommune.no", "TAB10 ola@levanger.kommune.no"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the tablets moved: %v, want %v", got, want)
+	}
+}
+
+// Migration 0021 on a desk stopped while its coverage triggers were set
+// aside (a seed): the new trigger takes the set-aside one's place, the
+// others come back when the desk opens, and a step counts as before.
+func TestTheOneUpsertTriggerReplacesASetAsideOne(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "aside.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	count := func() (n int) {
+		if err := s.read.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'coverage\_%' ESCAPE '\'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	triggers := count()
+	if err := s.setCoverageAsideUntilBack(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Back to how 0020 left it: the old trigger is what was set aside.
+	const old = `CREATE TRIGGER coverage_device_change AFTER UPDATE OF status, official_id ON devices BEGIN SELECT 1; END`
+	for _, q := range []string{`UPDATE set_aside SET sql = '` + old + `' WHERE name = 'coverage_device_change'`, `PRAGMA user_version = 20`} {
+		if _, err := s.write.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var aside int
+	var sql string
+	if err := s.read.QueryRow(`SELECT (SELECT count(*) FROM set_aside), (SELECT sql FROM sqlite_master WHERE name = 'coverage_device_change')`).Scan(&aside, &sql); err != nil {
+		t.Fatal(err)
+	}
+	if aside != 0 || !strings.Contains(sql, "UNION ALL") || count() != triggers {
+		t.Fatalf("after the migration and open: %d set aside, %d of %d triggers, trigger %q", aside, count(), triggers, sql)
+	}
+	_, before, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckIn(ctx, "R52NXYGSKYS", desk); err != nil {
+		t.Fatal(err)
+	}
+	_, after, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Collected() != before.Collected()+1 {
+		t.Fatalf("a check-in after the migration: %d collected, was %d", after.Collected(), before.Collected())
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -185,5 +186,63 @@ func TestAPayloadThatDoesNotReadIsAnError(t *testing.T) {
 	}
 	if _, err := detail(evs[0]); !errors.Is(err, ErrBadPayload) {
 		t.Fatalf("timeline detail: got %v", err)
+	}
+}
+
+// TestStepsMoveCoverageAsARecountCountsIt: the coverage the triggers keep
+// step by step (statuses, and tablets moved between officials of other
+// municipalities and bodies) is what a rebuild counts again from the
+// tablets.
+func TestStepsMoveCoverageAsARecountCountsIt(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ros, err := ParseRoster(bytes.NewReader(BenchRoster(200))) // 100 officials in 40 municipalities, a tablet each, two seats
+	if err != nil {
+		t.Fatal(err)
+	}
+	importRoster(t, s, ros, false)
+	rng := rand.New(rand.NewPCG(7, 8))
+	kinds := []Kind{KindUpgrading, KindUpgraded, KindFirstLogin, KindHandedBack, KindFailed, KindResolved, KindEmployee, KindUndo, KindLinked, KindLinked}
+	for range 800 {
+		serial := fmt.Sprintf("TAB%08d", rng.IntN(30))
+		if _, err := s.CheckIn(ctx, serial, desk); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		switch k := kinds[rng.IntN(len(kinds))]; k {
+		case KindUndo:
+			_, err = s.Undo(ctx, serial, desk)
+		case KindLinked:
+			p := rng.IntN(100)
+			_, err = s.Link(ctx, serial, fmt.Sprintf("person%d@kommune%d.no", p, p%40), desk)
+		default:
+			_, err = s.Step(ctx, serial, k, Input{Reason: "skjermen", Checklist: Checklist, On: rng.IntN(2) == 0}, desk)
+		}
+		if _, refused := IsRefusal(err); err != nil && !refused {
+			t.Fatal(err)
+		}
+	}
+	lines := func() []string {
+		out, err := queryStrings(ctx, s.read, `SELECT municipality || '/' || body || '/' || status || ' ' || n FROM coverage WHERE n <> 0 ORDER BY municipality, body, status`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	kept := lines()
+	bodies := 0
+	for _, l := range kept {
+		if !strings.Contains(l, "// ") && !strings.HasPrefix(l, "/") {
+			bodies++
+		}
+	}
+	if len(kept) < 100 || bodies < 40 {
+		t.Fatalf("the steps reached too few lines to prove much: %d (%d of bodies)", len(kept), bodies)
+	}
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if counted := lines(); !reflect.DeepEqual(kept, counted) {
+		t.Fatalf("coverage kept by the triggers differs from a recount:\nkept    %v\ncounted %v", kept, counted)
 	}
 }
