@@ -2,11 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Device is a tablet's state as its events make it.
@@ -247,6 +251,7 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		return err
 	}
 	defer conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`)
+	defer relaxGC()()
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", classify(err))
@@ -310,6 +315,39 @@ func (s *Store) Rebuild(ctx context.Context) error {
 	}
 	return tx.Commit()
 }
+
+// relaxGC lets the heap grow to bulkGCPercent of what is live, until the
+// function it returns is called. A rebuild reads a county's million events
+// as a few strings each: the collector ran 270 times in one, and with the
+// heap let grow it runs half as often (8 % faster in three runs alternated,
+// 95 MB at the peak against 77 MB). Calls may overlap; the last to finish
+// puts the setting back. A GOGC set higher, or off, is left as it is.
+func relaxGC() (restore func()) {
+	gcMu.Lock()
+	defer gcMu.Unlock()
+	if gcHolders == 0 {
+		gcWas = debug.SetGCPercent(bulkGCPercent)
+		if gcWas < 0 || gcWas > bulkGCPercent {
+			debug.SetGCPercent(gcWas)
+		}
+	}
+	gcHolders++
+	return sync.OnceFunc(func() {
+		gcMu.Lock()
+		defer gcMu.Unlock()
+		if gcHolders--; gcHolders == 0 {
+			debug.SetGCPercent(gcWas)
+		}
+	})
+}
+
+const bulkGCPercent = 200
+
+var (
+	gcMu      sync.Mutex
+	gcHolders int // relaxGC's callers not yet done
+	gcWas     int // the setting before the first of them
+)
 
 // coverageTally counts coverage from the officials and tablets a rebuild
 // writes, as they pass: counting it in SQL afterwards read every tablet
@@ -493,59 +531,77 @@ func saveBatchFresh(ctx context.Context, tx wtx, evs []Event) error {
 	return readsInsert.exec(ctx, tx, reads)
 }
 
-// subjectWorks streams the whole log, one subject's events at a time (in
-// the order of events_subject: every projection puts events of one time
-// in their order itself), from a reader connection,
-// each with what can be projected without the database worked out.
-// done stops the reader if it is still reading, waits for it, and tells
-// why it stopped (nil once it has sent the whole log).
+// subjectWorks streams the whole log, one subject's events at a time,
+// each with what can be projected without the database worked out. The
+// log is read in logReaders ranges of subjects at once, each by a reader
+// connection of its own and projected on a goroutine of its own: reading
+// a county's million events is more work than writing what they project
+// to, and one reader kept the writer waiting a third of the rebuild.
+// Within a range subjects come in the order of events_subject; the
+// ranges' subjects come interleaved (no projection depends on the order
+// of subjects). done stops the readers if they are still reading, waits
+// for them, and tells why they stopped (nil once they sent the whole log).
 func (s *Store) subjectWorks(ctx context.Context) (works <-chan subjectWork, done func() error) {
 	ctx, cancel := context.WithCancel(ctx)
-	groups := make(chan []Event, 256)
 	out := make(chan subjectWork, 256)
-	errc := make(chan error, 1)
-	go func() { // reads
-		defer close(groups)
-		var group []Event
-		send := func() error {
-			select {
-			case groups <- group:
-				group = nil
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		conn, err := s.read.Conn(ctx)
+	errs := make([]error, logReaders+1) // the split's, then each reader's; read once out is closed
+	go func() {
+		defer close(out)
+		bounds, err := s.subjectBounds(ctx)
 		if err != nil {
-			errc <- err
+			errs[0] = err
 			return
 		}
-		defer conn.Close()
-		// This reader walks the whole file: map it, as the writer does,
-		// and give the pool back a connection as it was.
-		conn.ExecContext(ctx, "PRAGMA mmap_size = 1073741824")
-		defer conn.ExecContext(context.Background(), "PRAGMA mmap_size = 0")
-		err = eachRow(ctx, conn, func(row scanFunc) error {
-			e, err := scanEvent(row)
-			if err != nil {
-				return err
-			}
-			if len(group) > 0 && group[0].Subject != e.Subject {
-				if err := send(); err != nil {
-					return err
-				}
-			}
-			group = append(group, e)
-			return nil
-		}, `SELECT `+eventColumns+` FROM events ORDER BY subject, hlc`) // the index's order; ties are put in order by sortedEvents
-		if err == nil && len(group) > 0 {
-			err = send()
+		var wg sync.WaitGroup
+		for i := range len(bounds) - 1 {
+			wg.Go(func() { errs[i+1] = s.readSubjects(ctx, bounds[i], bounds[i+1], out) })
 		}
-		errc <- err
+		wg.Wait()
 	}()
+	return out, func() error {
+		cancel()
+		for range out { // stopped early: what was read is left
+		}
+		return errors.Join(errs...)
+	}
+}
+
+// logReaders is how many readers a rebuild reads the log with.
+const logReaders = 2
+
+// subjectBounds splits the log's subjects into logReaders ranges of
+// about as many events each: "" stands for no bound. Where a split falls
+// inside a subject, the subject goes whole to the range after it.
+func (s *Store) subjectBounds(ctx context.Context) ([]string, error) {
+	var n int
+	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
+		return nil, err
+	}
+	bounds := []string{""}
+	for i := 1; i < logReaders; i++ {
+		var at string
+		err := s.read.QueryRowContext(ctx, `SELECT subject FROM events INDEXED BY events_subject ORDER BY subject LIMIT 1 OFFSET ?`, n*i/logReaders).Scan(&at)
+		if err == sql.ErrNoRows {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if at > bounds[len(bounds)-1] {
+			bounds = append(bounds, at)
+		}
+	}
+	return append(bounds, ""), nil
+}
+
+// readSubjects sends the subjects from lo (inclusive) to hi (exclusive;
+// "" for none) to out, each with its events, read on a reader connection
+// of its own and projected on another goroutine.
+func (s *Store) readSubjects(ctx context.Context, lo, hi string, out chan<- subjectWork) error {
+	groups := make(chan []Event, 256)
+	projected := make(chan struct{})
 	go func() { // projects what needs no database
-		defer close(out)
+		defer close(projected)
 		for group := range groups {
 			select {
 			case out <- prepareSubject(group[0].Subject, group):
@@ -556,12 +612,48 @@ func (s *Store) subjectWorks(ctx context.Context) (works <-chan subjectWork, don
 			}
 		}
 	}()
-	return out, func() error {
-		cancel()
-		for range out { // stopped early: what was read is left
+	defer func() { <-projected }()
+	defer close(groups)
+	var group []Event
+	send := func() error {
+		select {
+		case groups <- group:
+			group = nil
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		return <-errc
 	}
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// This reader walks the whole file: map it, as the writer does, and
+	// give the pool back a connection as it was.
+	conn.ExecContext(ctx, "PRAGMA mmap_size = 1073741824")
+	defer conn.ExecContext(context.Background(), "PRAGMA mmap_size = 0")
+	query, args := `SELECT `+eventColumns+` FROM events WHERE subject >= ? ORDER BY subject, hlc`, []any{lo}
+	if hi != "" {
+		query, args = `SELECT `+eventColumns+` FROM events WHERE subject >= ? AND subject < ? ORDER BY subject, hlc`, []any{lo, hi}
+	}
+	err = eachRow(ctx, conn, func(row scanFunc) error {
+		e, err := scanEvent(row)
+		if err != nil {
+			return err
+		}
+		if len(group) > 0 && group[0].Subject != e.Subject {
+			if err := send(); err != nil {
+				return err
+			}
+		}
+		group = append(group, e)
+		return nil
+	}, query, args...) // the index's order; ties are put in order by sortedEvents
+	if err == nil && len(group) > 0 {
+		err = send()
+	}
+	return err
 }
 
 // projections are the tables a rebuild empties and fills again from the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -244,5 +245,76 @@ func TestStepsMoveCoverageAsARecountCountsIt(t *testing.T) {
 	}
 	if counted := lines(); !reflect.DeepEqual(kept, counted) {
 		t.Fatalf("coverage kept by the triggers differs from a recount:\nkept    %v\ncounted %v", kept, counted)
+	}
+}
+
+// A rebuild lets the heap grow while it runs and puts the collector's
+// setting back when it ends, also when two overlap; a GOGC set off stays
+// off.
+func TestARebuildPutsTheCollectorBack(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	s := openTest(t)
+	randomDesk(t, s, rand.New(rand.NewPCG(1, 2)), 50)
+	if err := s.Rebuild(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("after a rebuild the collector is at %d %%, want 100", got)
+	}
+	first, second := relaxGC(), relaxGC()
+	if got := debug.SetGCPercent(bulkGCPercent); got != bulkGCPercent {
+		t.Fatalf("during a rebuild the collector is at %d %%", got)
+	}
+	first()
+	first() // once only
+	if got := debug.SetGCPercent(bulkGCPercent); got != bulkGCPercent {
+		t.Fatalf("with one rebuild still running the collector is at %d %%", got)
+	}
+	second()
+	if got := debug.SetGCPercent(-1); got != 100 {
+		t.Fatalf("after both the collector is at %d %%, want 100", got)
+	}
+	relaxGC()()
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Fatalf("a collector set off was turned to %d %%", got)
+	}
+}
+
+// The rebuild's readers split the log by subject: every subject comes
+// once, with all its events, wherever the split falls.
+func TestTheLogsReadersSendEverySubjectOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	randomDesk(t, s, rand.New(rand.NewPCG(9, 10)), 300)
+	bounds, err := s.subjectBounds(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bounds) != logReaders+1 {
+		t.Fatalf("the log split into %v", bounds)
+	}
+	want := map[string]int{}
+	if err := eachRow(ctx, s.read, func(row scanFunc) error {
+		var subject string
+		var n int
+		err := row(&subject, &n)
+		want[subject] = n
+		return err
+	}, `SELECT subject, count(*) FROM events GROUP BY subject`); err != nil {
+		t.Fatal(err)
+	}
+	works, done := s.subjectWorks(ctx)
+	got := map[string]int{}
+	for w := range works {
+		if _, twice := got[w.subject]; twice {
+			t.Errorf("%s came twice", w.subject)
+		}
+		got[w.subject] = len(w.evs)
+	}
+	if err := done(); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("subjects and their events read:\n%v\nwant\n%v", got, want)
 	}
 }
