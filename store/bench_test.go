@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"dropin/store/internal/benchcpu"
 	"dropin/store/wire"
@@ -274,4 +275,36 @@ func BenchmarkPullPages100k(b *testing.B) {
 		cpu.Resume()
 	}
 	cpu.Report()
+}
+
+// BenchmarkCheckInAgainstBare is the goal's ratio measured in one loop:
+// each check-in (as BenchmarkCheckIn) is followed by a bare insert (as
+// BenchmarkBareInsert), so that both see the machine at the same speed,
+// which drifts by a third within minutes on the development machine.
+func BenchmarkCheckInAgainstBare(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	bare, err := OpenBare(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bare.Close()
+	by := Actor{Station: "bench", Staff: "KN"}
+	var checkIns, inserts time.Duration
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		if _, err := s.CheckIn(ctx, fmt.Sprintf("TAB%06d", i%benchTablets), by); err != nil {
+			b.Fatal(err)
+		}
+		checkIns += time.Since(start)
+		start = time.Now()
+		if err := bare.Insert(ctx); err != nil {
+			b.Fatal(err)
+		}
+		inserts += time.Since(start)
+	}
+	b.ReportMetric(float64(checkIns.Microseconds())/float64(b.N), "check-in-µs/op")
+	b.ReportMetric(float64(inserts.Microseconds())/float64(b.N), "bare-µs/op")
+	b.ReportMetric(float64(checkIns)/float64(inserts), "ratio")
 }

@@ -10,24 +10,32 @@ import (
 	"time"
 )
 
-// BareInsert is the floor a check-in is measured against: n single-row
-// inserts, each its own committed transaction, with the store's own
-// connection settings (WAL, synchronous=FULL), into a fresh database in
-// dir shaped like the log. It returns the time per insert.
-func BareInsert(ctx context.Context, dir string, n int) (time.Duration, error) {
+// Bare is the floor a check-in is measured against: single-row inserts,
+// each its own committed transaction, with the store's own connection
+// settings (WAL, synchronous=FULL), into a fresh database shaped like the
+// log. A measurer interleaves its inserts with the check-ins, so that both
+// see the machine at the same speed.
+type Bare struct {
+	db *sql.DB
+	n  int
+}
+
+// OpenBare makes the floor's database in dir.
+func OpenBare(ctx context.Context, dir string) (*Bare, error) {
 	db, err := openBare(ctx, dir)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	defer db.Close()
-	start := time.Now()
-	for i := range n {
-		if err := insertBare(ctx, db, i); err != nil {
-			return 0, err
-		}
-	}
-	return time.Since(start) / time.Duration(n), nil
+	return &Bare{db: db}, nil
 }
+
+// Insert makes one insert and commits it.
+func (b *Bare) Insert(ctx context.Context) error {
+	b.n++
+	return insertBare(ctx, b.db, b.n)
+}
+
+func (b *Bare) Close() error { return b.db.Close() }
 
 // openBare makes the floor's database: one table shaped like the log.
 func openBare(ctx context.Context, dir string) (*sql.DB, error) {
