@@ -285,9 +285,9 @@ func (s *Store) Rebuild(ctx context.Context) error {
 		}
 	}
 	// Stream the log subject by subject (a county's million events need
-	// not sit in memory at once), read and projected on the other core
-	// by a connection of its own while this one writes. The rebuild holds
-	// the write lock, so that reader's snapshot holds exactly the events
+	// not sit in memory at once), read and projected by readers with
+	// connections of their own while this one writes. The rebuild holds
+	// the write lock, so each reader's snapshot holds exactly the events
 	// this transaction sees.
 	groups, readErr := s.subjectWorks(ctx)
 	tally := newCoverageTally()
