@@ -35,6 +35,7 @@ func (b *Bare) Insert(ctx context.Context) error {
 	return insertBare(ctx, b.db, b.n)
 }
 
+// Close closes the floor's database.
 func (b *Bare) Close() error { return b.db.Close() }
 
 // openBare makes the floor's database: one table shaped like the log.
