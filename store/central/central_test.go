@@ -725,17 +725,27 @@ func TestPostgresStoppedMidPush(t *testing.T) {
 	total, _ := a.st.Waiting(ctx)
 	atCrash := -1 // how many still waited when the first sync failed
 	crashed := make(chan struct{})
-	go func() {
-		defer close(crashed)
-		// Into the pushes: once the first chunk is in.
-		for left := total; left == total; left, _ = a.st.Waiting(ctx) {
-			time.Sleep(2 * time.Millisecond)
+	// Into the pushes: PostgreSQL stops once the first push is in, as the
+	// second goes out (a desk sends its next push when the last one's
+	// answer is back). Watching the desk's outbox for the first answer
+	// instead, the crash came too late once pushes got faster: the second
+	// was in too.
+	var pushes sync.Mutex
+	n := 0
+	hc := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.URL.Path, "/v1/push") {
+			pushes.Lock()
+			if n++; n == 2 {
+				pg.Crash()
+				close(crashed)
+			}
+			pushes.Unlock()
 		}
-		pg.Crash()
-	}()
+		return http.DefaultTransport.RoundTrip(r)
+	})}
 	failures, worked := 0, 0
 	for range 500 {
-		_, err := a.st.Sync(ctx, url, a.token, nil)
+		_, err := a.st.Sync(ctx, url, a.token, hc)
 		if err == nil {
 			select {
 			case <-crashed:
@@ -789,6 +799,11 @@ func TestPostgresStoppedMidPush(t *testing.T) {
 	t.Logf("crashed with %d of %d events pushed; %d syncs failed while PostgreSQL was down, %d check-ins made meanwhile; %d events centrally, once each",
 		total-atCrash, total, failures, worked, len(evs))
 }
+
+// roundTrip is a function as an http.RoundTripper.
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // deskWithWork opens the central store at dsn behind the service and a
 // desk with a roster of 4,000 rows imported, its 8,000 events waiting to
