@@ -126,12 +126,12 @@ func TestTheOneUpsertTriggerReplacesASetAsideOne(t *testing.T) {
 	}
 	defer s.Close()
 	var aside int
-	var sql string
-	if err := s.read.QueryRow(`SELECT (SELECT count(*) FROM set_aside), (SELECT sql FROM sqlite_master WHERE name = 'coverage_device_change')`).Scan(&aside, &sql); err != nil {
+	var made string
+	if err := s.read.QueryRow(`SELECT (SELECT count(*) FROM set_aside), (SELECT sql FROM sqlite_master WHERE name = 'coverage_device_change')`).Scan(&aside, &made); err != nil {
 		t.Fatal(err)
 	}
-	if aside != 0 || !strings.Contains(sql, "UNION ALL") || count() != triggers {
-		t.Fatalf("after the migration and open: %d set aside, %d of %d triggers, trigger %q", aside, count(), triggers, sql)
+	if aside != 0 || !strings.Contains(made, "UNION ALL") || count() != triggers {
+		t.Fatalf("after the migration and open: %d set aside, %d of %d triggers, trigger %q", aside, count(), triggers, made)
 	}
 	_, before, err := s.Coverage(ctx)
 	if err != nil {
