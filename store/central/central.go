@@ -74,9 +74,8 @@ func (c *Central) Close() { c.pool.Close() }
 // (TestAnEventsHashStaysAsStored). They are appended to one buffer, not
 // printed: a push hashes thousands of events.
 func eventHash(e wire.Event) []byte {
-	var num [20]byte
 	buf := make([]byte, 0, 160+len(e.Payload))
-	for _, f := range [...]string{e.ID, e.Station, e.Actor, string(strconv.AppendInt(num[:0], e.HLC, 10)), e.Kind, e.Subject,
+	for _, f := range [...]string{e.ID, e.Station, e.Actor, strconv.FormatInt(e.HLC, 10), e.Kind, e.Subject,
 		strconv.Itoa(e.Cycle), e.Ref, e.Payload} {
 		buf = append(strconv.AppendInt(buf, int64(len(f)), 10), ':')
 		buf = append(append(buf, f...), ';')
