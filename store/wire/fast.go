@@ -159,17 +159,8 @@ func (s *scanner) events() ([]Event, bool) {
 // encoding/json.
 func (s *scanner) event() (Event, bool) {
 	var e Event
-	if !s.byte('{') {
-		return e, false
-	}
-	if s.byte('}') {
-		return e, true
-	}
-	for {
-		key, ok := s.key()
-		if !ok || !s.byte(':') {
-			return e, false
-		}
+	ok := s.object(func(key []byte) bool {
+		var ok bool
 		switch string(key) {
 		case "id":
 			e.ID, ok = s.str()
@@ -194,17 +185,10 @@ func (s *scanner) event() (Event, bool) {
 			e.Payload, ok = s.str()
 		case "seq":
 			e.Seq, ok = s.int()
-		default:
-			return e, false
 		}
-		if !ok {
-			return e, false
-		}
-		if s.byte(',') {
-			continue
-		}
-		return e, s.byte('}')
-	}
+		return ok
+	})
+	return e, ok
 }
 
 // key reads an object's key: plain text, no escapes (encoding/json would
