@@ -255,23 +255,19 @@ func BenchmarkPullPages100k(b *testing.B) {
 	i := 0
 	cpu := benchcpu.Start(b)
 	for b.Loop() {
-		b.StopTimer()
 		cpu.Pause()
 		i++
 		dst, err := Open(ctx, filepath.Join(b.TempDir(), fmt.Sprintf("dst%d.db", i)))
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.StartTimer()
 		cpu.Resume()
 		n, inSync, err := dst.PullFrom(ctx, page)
 		if err != nil || n != len(evs) || !inSync {
 			b.Fatalf("pulled %d of %d (in sync %v): %v", n, len(evs), inSync, err)
 		}
-		b.StopTimer()
 		cpu.Pause()
 		dst.Close()
-		b.StartTimer()
 		cpu.Resume()
 	}
 	cpu.Report()

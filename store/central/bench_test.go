@@ -32,7 +32,6 @@ func BenchmarkPush100k(b *testing.B) {
 	var took time.Duration
 	cpu := benchcpu.Start(b)
 	for b.Loop() {
-		b.StopTimer()
 		cpu.Pause()
 		c := newCentral(b)
 		url := serve(b, c)
@@ -41,7 +40,6 @@ func BenchmarkPush100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		b.StartTimer()
 		cpu.Resume()
 		n, err := s.st.Push(ctx, url, s.token, nil)
 		if err != nil || n != benchEvents {
@@ -75,11 +73,9 @@ func BenchmarkPull100k(b *testing.B) {
 	i := 0
 	cpu := benchcpu.Start(b)
 	for b.Loop() {
-		b.StopTimer()
 		cpu.Pause()
 		i++
 		dst := newStation(b, c, "desk"+strings.Repeat("x", i), "innherred")
-		b.StartTimer()
 		cpu.Resume()
 		n, inSync, err := dst.st.Pull(ctx, url, dst.token, nil)
 		if err != nil || n != benchEvents || !inSync {

@@ -13,7 +13,8 @@ import (
 )
 
 // Meter counts the process's CPU time (user and system, every thread)
-// while it runs, as the benchmark's timer counts wall time.
+// while it runs, and stops and starts the benchmark's timer with it, so
+// the two count the same stretches.
 type Meter struct {
 	b       *testing.B
 	spent   time.Duration
@@ -28,19 +29,21 @@ func Start(b *testing.B) *Meter {
 	return m
 }
 
-// Pause stops counting, with the benchmark's b.StopTimer.
+// Pause stops counting, and the benchmark's timer (b.StopTimer).
 func (m *Meter) Pause() {
+	m.b.StopTimer()
 	if m.running {
 		m.spent += used(m.b) - m.since
 		m.running = false
 	}
 }
 
-// Resume counts again, with the benchmark's b.StartTimer.
+// Resume counts again, and starts the benchmark's timer (b.StartTimer).
 func (m *Meter) Resume() {
 	if !m.running {
 		m.since, m.running = used(m.b), true
 	}
+	m.b.StartTimer()
 }
 
 // Report adds the CPU time counted per operation as cpu-µs/op.
