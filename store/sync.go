@@ -41,8 +41,8 @@ func (s *Store) outboxAfter(ctx context.Context, e Event, limit int) ([]Event, e
 	if e.ID == "" {
 		return s.Outbox(ctx, limit)
 	}
-	evs, err := queryEvents(ctx, s.read, `SELECT `+eventColumns+` FROM events WHERE server_seq IS NULL AND (hlc > ? OR (hlc = ? AND id > ?)) ORDER BY hlc, id LIMIT ?`,
-		int64(e.HLC), int64(e.HLC), e.ID, limit)
+	evs, err := queryEvents(ctx, s.read, `SELECT `+eventColumns+` FROM events WHERE server_seq IS NULL AND (hlc, id) > (?, ?) ORDER BY hlc, id LIMIT ?`,
+		int64(e.HLC), e.ID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("outbox: %w", err)
 	}

@@ -146,3 +146,60 @@ func TestAnAcknowledgementReadsAsItsNumbers(t *testing.T) {
 		t.Fatalf("no numbers: %s", ackJSON(map[string]int64{}))
 	}
 }
+
+// A push reads the outbox a page at a time, each page after the last
+// event of the one before, in clock order and by id where clocks tie (a
+// seeded database holds several stations' events, and two stations can
+// stamp the same time). Every waiting event comes once, in that order,
+// whatever the page size, and an acknowledged one is not read again.
+func TestTheOutboxIsReadPageAfterPageInPushOrder(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	var want []string
+	err := s.inTx(ctx, func(tx wtx) error {
+		for i := range 30 {
+			e := Event{ID: fmt.Sprintf("ev-%02d", 29-i), Station: fmt.Sprintf("desk-%d", i%3), Actor: "KN",
+				HLC: HLC(1_000_000 + int64(i/4)), Kind: KindOfficial, Subject: fmt.Sprintf("o%d@x.no", i), Payload: []byte(`{"v":1}`)}
+			if err := insertEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := queryStrings(ctx, s.read, `SELECT id FROM events ORDER BY hlc, id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = all
+	for _, size := range []int{1, 2, 3, 4, 7, 30, 31} {
+		var got []string
+		var after Event
+		for {
+			page, err := s.outboxAfter(ctx, after, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, e := range page {
+				got = append(got, e.ID)
+			}
+			after = page[len(page)-1]
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("pages of %d read\n%v\nwant\n%v", size, got, want)
+		}
+	}
+	// The first four acknowledged: the outbox starts at the fifth.
+	if err := s.Acknowledge(ctx, map[string]int64{want[0]: 1, want[1]: 2, want[2]: 3, want[3]: 4}); err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.outboxAfter(ctx, Event{}, 2)
+	if err != nil || len(page) != 2 || page[0].ID != want[4] || page[1].ID != want[5] {
+		t.Fatalf("after the acknowledgement the outbox starts %v (%v), want %v", page, err, want[4:6])
+	}
+}
