@@ -237,8 +237,9 @@ func BenchmarkPullPages100k(b *testing.B) {
 	for i := 0; i < len(evs); i += pullChunk {
 		var resp wire.PullResponse
 		for j, e := range evs[i:min(i+pullChunk, len(evs))] {
-			resp.Events = append(resp.Events, wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC),
-				Kind: string(e.Kind), Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload), Seq: int64(i + j + 1)})
+			w := e.Wire()
+			w.Seq = int64(i + j + 1)
+			resp.Events = append(resp.Events, w)
 		}
 		resp.Next, resp.Head = int64(i+len(resp.Events)), head
 		pages = append(pages, wire.AppendPull(nil, resp))

@@ -75,6 +75,12 @@ type Event struct {
 // Time is when the event happened, by its station's clock.
 func (e Event) Time() time.Time { return e.HLC.Time() }
 
+// Wire is e as the sync's messages carry it, with no central number.
+func (e Event) Wire() wire.Event {
+	return wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
+		Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)}
+}
+
 // after reports whether e sorts after o in the total order every station
 // agrees on: clock, then station, then id.
 func (e Event) after(o Event) bool {

@@ -152,8 +152,7 @@ func pushBody(out []Event, budget int) ([]byte, int) {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = wire.AppendEvent(buf, wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind),
-			Subject: e.Subject, Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)})
+		buf = wire.AppendEvent(buf, e.Wire())
 		if i > 0 && len(buf)+2 > budget {
 			buf = buf[:mark]
 			break

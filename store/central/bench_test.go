@@ -8,11 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"dropin/store"
 	"dropin/store/central"
 	"dropin/store/internal/benchcpu"
+	"dropin/store/wire"
 )
 
 // benchEvents are the events of the roster push and pull are measured
@@ -87,52 +86,118 @@ func BenchmarkPull100k(b *testing.B) {
 
 // BenchmarkCopy100k is the floor for BenchmarkPush100k: the same
 // events written with one raw COPY into a table like the events table,
-// no HTTP, no checks, no numbering. Push is measured against it.
+// no HTTP, no checks, no numbering (Central.CopyFloor).
 func BenchmarkCopy100k(b *testing.B) {
+	ctx := context.Background()
+	c, evs := copyBench(b)
+	var took time.Duration
+	for b.Loop() {
+		d, err := c.CopyFloor(ctx, "innherred", evs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		took += d
+	}
+	b.ReportMetric(float64(took.Milliseconds())/float64(b.N), "copy-ms/op")
+}
+
+// copyBench is a central store and the roster's events as a push
+// carries them.
+func copyBench(b *testing.B) (*central.Central, []wire.Event) {
+	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCentral(b)
+	s := newStation(b, c, "sekretariat", "innherred")
+	return c, rosterEvents(b, s, ros)
+}
+
+// rosterEvents imports ros at s and returns the events it waits to push.
+func rosterEvents(b *testing.B, s *station, ros *store.Roster) []wire.Event {
+	ctx := context.Background()
+	if _, err := s.st.Import(ctx, ros, s.by, false); err != nil {
+		b.Fatal(err)
+	}
+	out, err := s.st.Outbox(ctx, 2*benchEvents)
+	if err != nil || len(out) != benchEvents {
+		b.Fatalf("%d events: %v", len(out), err)
+	}
+	evs := make([]wire.Event, len(out))
+	for i, e := range out {
+		evs[i] = e.Wire()
+	}
+	return evs
+}
+
+// BenchmarkPushAgainstCopy is the issue's ratio measured in one loop:
+// the roster's events written with the raw COPY of CopyFloor, then pushed
+// by a station, so both see the machine at the same speed. It reports
+// each and push ÷ COPY (goal: 2 at most).
+func BenchmarkPushAgainstCopy(b *testing.B) {
 	ctx := context.Background()
 	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
 	if err != nil {
 		b.Fatal(err)
 	}
-	dsn := newDatabase(b)
-	c, err := central.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	s := newStation(b, c, "sekretariat", "innherred")
-	if _, err := s.st.Import(ctx, ros, s.by, false); err != nil {
-		b.Fatal(err)
-	}
-	evs, err := s.st.Outbox(ctx, 200_000)
-	if err != nil || len(evs) != benchEvents {
-		b.Fatalf("%d events: %v", len(evs), err)
-	}
-	db, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close(ctx)
+	var floor, push time.Duration
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
-		table := fmt.Sprintf("copy_floor_%d_%d", time.Now().UnixNano(), i)
-		if _, err := db.Exec(ctx, `CREATE TABLE `+table+` (LIKE events INCLUDING ALL)`); err != nil {
+		c := newCentral(b)
+		url := serve(b, c)
+		s := newStation(b, c, fmt.Sprintf("sekretariat-%d", i), "innherred")
+		evs := rosterEvents(b, s, ros)
+		b.StartTimer()
+		d, err := c.CopyFloor(ctx, "innherred", evs)
+		if err != nil {
 			b.Fatal(err)
 		}
-		rows := make([][]any, len(evs))
-		for k, e := range evs {
-			rows[k] = []any{"innherred", int64(k + 1), e.ID, []byte{1}, e.Station, e.Actor, int64(e.HLC), string(e.Kind), e.Subject, e.Cycle, e.Ref, string(e.Payload)}
+		start := time.Now()
+		if n, err := s.st.Push(ctx, url, s.token, nil); err != nil || n != benchEvents {
+			b.Fatalf("pushed %d: %v", n, err)
 		}
-		b.StartTimer()
-		if _, err := db.CopyFrom(ctx, pgx.Identifier{table},
-			[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
-			pgx.CopyFromRows(rows)); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		db.Exec(ctx, `DROP TABLE `+table)
-		b.StartTimer()
+		floor, push = floor+d, push+time.Since(start)
 	}
+	reportAgainstCopy(b, "push", push, floor)
+}
+
+// BenchmarkPullAgainstCopy is the same for a pull: the COPY, then a new
+// station pulls the roster's events and projects them.
+func BenchmarkPullAgainstCopy(b *testing.B) {
+	ctx := context.Background()
+	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCentral(b)
+	url := serve(b, c)
+	src := newStation(b, c, "sekretariat", "innherred")
+	evs := rosterEvents(b, src, ros)
+	if _, err := src.st.Push(ctx, url, src.token, nil); err != nil {
+		b.Fatal(err)
+	}
+	var floor, pull time.Duration
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		dst := newStation(b, c, fmt.Sprintf("skranke-%d", i), "innherred")
+		b.StartTimer()
+		d, err := c.CopyFloor(ctx, "innherred", evs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if n, inSync, err := dst.st.Pull(ctx, url, dst.token, nil); err != nil || n != benchEvents || !inSync {
+			b.Fatalf("pulled %d (in sync %v): %v", n, inSync, err)
+		}
+		floor, pull = floor+d, pull+time.Since(start)
+	}
+	reportAgainstCopy(b, "pull", pull, floor)
+}
+
+func reportAgainstCopy(b *testing.B, what string, took, floor time.Duration) {
+	b.ReportMetric(float64(floor.Milliseconds())/float64(b.N), "copy-ms/op")
+	b.ReportMetric(float64(took.Milliseconds())/float64(b.N), what+"-ms/op")
+	b.ReportMetric(took.Seconds()/floor.Seconds(), "ratio")
 }
 
 // BenchmarkPushTenStations: ten stations of one tenant push 10,000 events

@@ -258,12 +258,19 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 	for i, e := range fresh {
 		seq := first + int64(i)
 		seqs[e.ID] = seq
-		rowsIn[i] = []any{tenant, seq, e.ID, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
+		rowsIn[i] = eventRow(tenant, seq, e)
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"},
-		[]string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"},
-		pgx.CopyFromRows(rowsIn))
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, pgx.CopyFromRows(rowsIn))
 	return err
+}
+
+// eventColumns are the columns a push writes of an event, in eventRow's
+// order.
+var eventColumns = []string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"}
+
+// eventRow is the row a push writes for e, tenant's, numbered seq.
+func eventRow(tenant string, seq int64, e wire.Event) []any {
+	return []any{tenant, seq, e.ID, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
 }
 
 // retry runs a transaction again when the engine says it lost a race: a

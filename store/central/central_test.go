@@ -565,8 +565,7 @@ func TestConcurrentPushesUnderSerializable(t *testing.T) {
 		}
 		out := make([]wire.Event, len(evs))
 		for k, e := range evs {
-			out[k] = wire.Event{ID: e.ID, Station: e.Station, Actor: e.Actor, HLC: int64(e.HLC), Kind: string(e.Kind), Subject: e.Subject,
-				Cycle: e.Cycle, Ref: e.Ref, Payload: string(e.Payload)}
+			out[k] = e.Wire()
 		}
 		wg.Go(func() {
 			for from := 0; from < len(out); from += 50 { // small pushes: many races
@@ -1027,5 +1026,38 @@ func TestAFreshDeskCatchesUp(t *testing.T) {
 	}
 	if got, _ := cut.st.Fingerprint(ctx); got != want {
 		t.Fatal("a desk whose catch-up was cut off differs once it pulled the rest")
+	}
+}
+
+// The floor push and pull are measured against writes its rows in a table
+// of its own like the events table and drops it: the tenant's events
+// are as they were, and no table is left behind.
+func TestTheCopyFloorLeavesTheStoreAsItWas(t *testing.T) {
+	ctx := context.Background()
+	dsn := newDatabase(t)
+	c, err := central.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	evs := []wire.Event{
+		{ID: "0192f0c2-7a4e-7cc1-9a57-1f6b3c2d4e5f", Station: "skranke-a", Actor: "KN", HLC: 1 << 40, Kind: "received", Subject: "TAB1", Payload: `{"v":1}`},
+		{ID: "0192f0c2-7a4e-7cc1-9a57-1f6b3c2d4e60", Station: "skranke-a", Actor: "KN", HLC: 1<<40 + 1, Kind: "upgrading", Subject: "TAB1", Payload: `{"v":1}`},
+	}
+	took, err := c.CopyFloor(ctx, "innherred", evs)
+	if err != nil || took <= 0 {
+		t.Fatalf("CopyFloor: %v, %v", took, err)
+	}
+	db, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(ctx)
+	var tables, events int
+	if err := db.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_tables WHERE tablename LIKE 'copy_floor%'), (SELECT count(*) FROM events)`).Scan(&tables, &events); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 || events != 0 {
+		t.Fatalf("after the floor: %d floor tables, %d events", tables, events)
 	}
 }

@@ -162,7 +162,7 @@ func TestBenchPrintsEveryRow(t *testing.T) {
 	for _, row := range []string{"start-up to the first frame", "scan to the saved card, p50", "≤ 16 ms", "scan to the saved card, p99", "≤ 33 ms",
 		"check-in (a tablet back at the desk)", "≤ 1.5 × bare insert",
 		"projection rebuild from the log", "seeding this county", "< 2 min", "roster import, 20,000 rows", "batch import, 10,000 reads",
-		"receipt in the step: content + signed token", "receipt files", "after the step is shown", "push / pull 100,000 events", "give --pg DSN"} {
+		"receipt in the step: content + signed token", "receipt files", "after the step is shown", "push / pull 100,000 events", "≤ 2 × COPY", "give --pg DSN"} {
 		if !strings.Contains(got, row) {
 			t.Errorf("bench lacks %q:\n%s", row, got)
 		}
