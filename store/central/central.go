@@ -26,8 +26,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -268,9 +270,16 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 // order.
 var eventColumns = []string{"tenant", "seq", "id", "hash", "station", "actor", "hlc", "kind", "subject", "cycle", "ref", "payload"}
 
-// eventRow is the row a push writes for e, tenant's, numbered seq.
+// eventRow is the row a push writes for e, tenant's, numbered seq. Its
+// id goes as the UUID it is (wire checked it): given as a string, pgx
+// encodes it for the uuid column only after a failed try and a parse
+// through its type map, 1.6 µs an event.
 func eventRow(tenant string, seq int64, e wire.Event) []any {
-	return []any{tenant, seq, e.ID, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
+	var id any = e.ID
+	if u, err := uuid.Parse(e.ID); err == nil {
+		id = pgtype.UUID{Bytes: u, Valid: true}
+	}
+	return []any{tenant, seq, id, eventHash(e), e.Station, e.Actor, e.HLC, e.Kind, e.Subject, e.Cycle, e.Ref, e.Payload}
 }
 
 // retry runs a transaction again when the engine says it lost a race: a
