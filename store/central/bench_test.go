@@ -56,19 +56,7 @@ func BenchmarkPush100k(b *testing.B) {
 // them: tablets, officials, seats, the search words, the chase list.
 func BenchmarkPull100k(b *testing.B) {
 	ctx := context.Background()
-	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := newCentral(b)
-	url := serve(b, c)
-	src := newStation(b, c, "sekretariat", "innherred")
-	if _, err := src.st.Import(ctx, ros, src.by, false); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := src.st.Push(ctx, url, src.token, nil); err != nil {
-		b.Fatal(err)
-	}
+	c, url, _ := pushedRoster(b)
 	i := 0
 	cpu := benchcpu.Start(b)
 	for b.Loop() {
@@ -165,17 +153,7 @@ func BenchmarkPushAgainstCopy(b *testing.B) {
 // station pulls the roster's events and projects them.
 func BenchmarkPullAgainstCopy(b *testing.B) {
 	ctx := context.Background()
-	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := newCentral(b)
-	url := serve(b, c)
-	src := newStation(b, c, "sekretariat", "innherred")
-	evs := rosterEvents(b, src, ros)
-	if _, err := src.st.Push(ctx, url, src.token, nil); err != nil {
-		b.Fatal(err)
-	}
+	c, url, evs := pushedRoster(b)
 	var floor, pull time.Duration
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
@@ -192,6 +170,23 @@ func BenchmarkPullAgainstCopy(b *testing.B) {
 		floor, pull = floor+d, pull+time.Since(start)
 	}
 	reportAgainstCopy(b, "pull", pull, floor)
+}
+
+// pushedRoster is a central store, served, that holds the roster's
+// events, pushed by a station; and those events.
+func pushedRoster(b *testing.B) (*central.Central, string, []wire.Event) {
+	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := newCentral(b)
+	url := serve(b, c)
+	src := newStation(b, c, "sekretariat", "innherred")
+	evs := rosterEvents(b, src, ros)
+	if _, err := src.st.Push(context.Background(), url, src.token, nil); err != nil {
+		b.Fatal(err)
+	}
+	return c, url, evs
 }
 
 func reportAgainstCopy(b *testing.B, what string, took, floor time.Duration) {
