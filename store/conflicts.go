@@ -35,6 +35,53 @@ type seenPayload struct {
 	Seen *int64 `json:"seen"`
 }
 
+// seenOf is the "seen" of a step's payload, as encoding/json reads it
+// into seenPayload: ok is false where there is none. withSeen writes it
+// first, and there it is read without encoding/json (a rebuild reads it
+// from every step of a county: 0.37 s of CPU), when nothing after it
+// could also be read as "seen": no other member of that name in any
+// case, nothing escaped, nothing outside ASCII. Anything else, and a
+// payload that does not start so, goes to encoding/json. A payload is
+// valid JSON when it is written, so only encoding/json says it is not.
+func seenOf(payload []byte) (seen int64, ok bool, err error) {
+	if rest, found := bytes.CutPrefix(payload, []byte(`{"seen":`)); found {
+		digits := 0
+		for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
+			digits++
+		}
+		if digits > 0 && digits < len(rest) && (rest[digits] == ',' || rest[digits] == '}') &&
+			(digits == 1 || rest[0] != '0') && nothingElseSeen(rest[digits:]) {
+			if n, err := strconv.ParseInt(string(rest[:digits]), 10, 64); err == nil {
+				return n, true, nil
+			}
+		}
+	}
+	var p seenPayload
+	if err := json.Unmarshal(payload, &p); err != nil {
+		return 0, false, err
+	}
+	if p.Seen == nil {
+		return 0, false, nil
+	}
+	return *p.Seen, true, nil
+}
+
+// nothingElseSeen reports whether b holds nothing encoding/json could
+// read as a member "seen": no "seen" in any case of ASCII letters, no
+// escape, no byte outside ASCII (encoding/json folds some of those onto
+// ASCII letters).
+func nothingElseSeen(b []byte) bool {
+	for i, c := range b {
+		if c == '\\' || c >= 0x80 {
+			return false
+		}
+		if c|0x20 == 's' && i+3 < len(b) && b[i+1]|0x20 == 'e' && b[i+2]|0x20 == 'e' && b[i+3]|0x20 == 'n' {
+			return false
+		}
+	}
+	return true
+}
+
 // withSeen adds "seen" to a payload (a JSON object).
 func withSeen(payload []byte, seen int64) []byte {
 	if len(payload) < 2 || payload[0] != '{' {
@@ -130,12 +177,12 @@ func projectConflicts(serial string, evs []Event) ([]Conflict, error) {
 		if undone[e.ID] || !conflictKind(e.Kind) {
 			continue
 		}
-		var p seenPayload
-		if err := json.Unmarshal(e.Payload, &p); err != nil {
+		seen, ok, err := seenOf(e.Payload)
+		if err != nil {
 			return nil, badPayload(e, err)
 		}
-		if p.Seen != nil {
-			steps = append(steps, step{e, *p.Seen})
+		if ok {
+			steps = append(steps, step{e, seen})
 		}
 	}
 	// knows: the desk of a had the central log up to a.seen, and b was in

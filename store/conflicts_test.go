@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+)
 
 // conflictEvent makes a device event for the conflict tests: a kind, a desk, a
 // place in the agreed order (hlc), what the desk had seen of the central
@@ -75,4 +78,59 @@ func TestWithSeen(t *testing.T) {
 			t.Errorf("withSeen(%s) = %s, want %s", in, got, want)
 		}
 	}
+}
+
+// A step's "seen" reads as encoding/json reads it, whether it is read
+// from the front of the payload, where withSeen puts it, or not.
+func TestSeenReadsAsEncodingJSON(t *testing.T) {
+	for _, c := range []struct {
+		payload string
+		seen    int64
+		ok      bool
+	}{
+		{`{"seen":42,"v":1,"reason":"skjerm"}`, 42, true},
+		{`{"seen":0}`, 0, true},
+		{`{"seen":7} `, 7, true},
+		{`{"v":1,"seen":9}`, 9, true},                 // not first: encoding/json
+		{`{"seen":3,"seen":4}`, 4, true},              // the last of two, as encoding/json
+		{`{"seen":3,"SEEN":5}`, 5, true},              // another case of the name
+		{`{"seen":3,"x":{"seen":8}}`, 3, true},        // a nested one is not it
+		{`{"seen":3,"note":"s\u00e5 seen"}`, 3, true}, // escapes and words
+		{`{"seen":null,"v":1}`, 0, false},             // none
+		{`{"v":1}`, 0, false},                         // none
+		{`{"seen":12,"navn":"Åse"}`, 12, true},        // outside ASCII: encoding/json
+	} {
+		seen, ok, err := seenOf([]byte(c.payload))
+		if err != nil || seen != c.seen || ok != c.ok {
+			t.Errorf("seenOf(%s) = %d, %v, %v; want %d, %v", c.payload, seen, ok, err, c.seen, c.ok)
+		}
+	}
+	for _, bad := range []string{`{"seen":5`, `{"seen":"5"}`, `{"seen":1e2}`, `{"seen":99999999999999999999}`, `[1]`} {
+		if _, _, err := seenOf([]byte(bad)); err == nil {
+			t.Errorf("seenOf(%s) took it", bad)
+		}
+	}
+}
+
+// FuzzSeenOfAgreesWithEncodingJSON holds seenOf to encoding/json on any
+// valid JSON: the same "seen", or the same refusal.
+func FuzzSeenOfAgreesWithEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"seen":42,"v":1}`, `{"seen":3,"Seen":4}`, `{"seen":0}`, `{"seen":01}`, `{"seen":1,"x":"ſeen"}`,
+		`{"seen":5,"x":[{"seen":1}]}`, `{"seen":18446744073709551615}`, `{"seen":5}`, `{}`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		if !json.Valid(payload) {
+			return // a payload is valid JSON when it is written
+		}
+		seen, ok, err := seenOf(payload)
+		var p seenPayload
+		jerr := json.Unmarshal(payload, &p)
+		if (err != nil) != (jerr != nil) {
+			t.Fatalf("%s: seenOf err %v, encoding/json err %v", payload, err, jerr)
+		}
+		if jerr == nil && (ok != (p.Seen != nil) || ok && seen != *p.Seen) {
+			t.Fatalf("%s: seenOf %d %v, encoding/json %v", payload, seen, ok, p.Seen)
+		}
+	})
 }
