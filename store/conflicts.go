@@ -162,24 +162,28 @@ func projectConflicts(serial string, evs []Event) ([]Conflict, error) {
 		return nil, nil
 	}
 	evs = sortedEvents(evs)
-	undone := map[string]bool{}
+	var undone map[string]bool // (nil, and read as such, where nothing was undone)
 	for _, e := range evs {
 		if e.Kind == KindUndo {
+			if undone == nil {
+				undone = map[string]bool{}
+			}
 			undone[e.Ref] = true
 		}
 	}
 	type step struct {
-		Event
-		seen int64
+		*Event // (in evs: a rebuild projects every device, and copies added up)
+		seen   int64
 	}
-	var steps []step
-	for _, e := range evs {
+	steps := make([]step, 0, len(evs))
+	for i := range evs {
+		e := &evs[i]
 		if undone[e.ID] || !conflictKind(e.Kind) {
 			continue
 		}
 		seen, ok, err := seenOf(e.Payload)
 		if err != nil {
-			return nil, badPayload(e, err)
+			return nil, badPayload(*e, err)
 		}
 		if ok {
 			steps = append(steps, step{e, seen})
@@ -195,10 +199,10 @@ func projectConflicts(serial string, evs []Event) ([]Conflict, error) {
 	var out []Conflict
 	for i, a := range steps {
 		for _, b := range steps[i+1:] {
-			if a.Station == b.Station || knows(a, b) || knows(b, a) || !disagree(a.Event, b.Event) {
+			if a.Station == b.Station || knows(a, b) || knows(b, a) || !disagree(*a.Event, *b.Event) {
 				continue
 			}
-			out = append(out, Conflict{Serial: serial, First: conflictStep(a.Event), Second: conflictStep(b.Event)})
+			out = append(out, Conflict{Serial: serial, First: conflictStep(*a.Event), Second: conflictStep(*b.Event)})
 		}
 	}
 	return out, nil
