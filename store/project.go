@@ -637,15 +637,20 @@ func (s *Store) readSubjects(ctx context.Context, lo, hi string, out chan<- subj
 	if hi != "" {
 		query, args = `SELECT `+eventColumns+` FROM events WHERE subject >= ? AND subject < ? ORDER BY subject, hlc`, []any{lo, hi}
 	}
+	scan, last := newEventScan(), 8
 	err = eachRow(ctx, conn, func(row scanFunc) error {
-		e, err := scanEvent(row)
+		e, err := scan.scan(row)
 		if err != nil {
 			return err
 		}
 		if len(group) > 0 && group[0].Subject != e.Subject {
+			last = len(group)
 			if err := send(); err != nil {
 				return err
 			}
+		}
+		if group == nil { // as long as the last subject's: subjects near in order are alike
+			group = make([]Event, 0, last)
 		}
 		group = append(group, e)
 		return nil
