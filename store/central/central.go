@@ -207,7 +207,7 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 
 // push is one attempt at a push, in tx.
 func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire.Event, ids []string, seqs map[string]int64) error {
-	rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, ids)
+	rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, uuids(ids))
 	if err != nil {
 		return err
 	}
@@ -264,6 +264,21 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, pgx.CopyFromRows(rowsIn))
 	return err
+}
+
+// uuids is ids as a parameter for a uuid[]: as UUIDs, which pgx encodes
+// as they are, where all of them are (wire checked them); as they came
+// otherwise, for PostgreSQL to refuse.
+func uuids(ids []string) any {
+	out := make([]pgtype.UUID, len(ids))
+	for i, id := range ids {
+		u, err := uuid.Parse(id)
+		if err != nil {
+			return ids
+		}
+		out[i] = pgtype.UUID{Bytes: u, Valid: true}
+	}
+	return out
 }
 
 // eventColumns are the columns a push writes of an event, in eventRow's
