@@ -73,7 +73,10 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 			http.Error(w, "could not store the events; try again", http.StatusServiceUnavailable)
 			return
 		}
-		writeJSON(w, wire.PushResponse{Seqs: seqs})
+		// Written by hand, as encoding/json would write it: an answer
+		// holds thousands of ids.
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(wire.AppendPushResponse(nil, wire.PushResponse{Seqs: seqs}))
 	})
 	mux.HandleFunc("GET /v1/pull", func(w http.ResponseWriter, r *http.Request) {
 		_, tenant, ok := auth(w, r)

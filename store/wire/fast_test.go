@@ -175,7 +175,27 @@ func FuzzAppendEventWritesWhatEncodingJSONWrites(f *testing.F) {
 		if got := AppendPull(nil, page); !bytes.Equal(got, enc.Bytes()) {
 			t.Fatalf("AppendPull %s\njson.Encoder %s", got, enc.Bytes())
 		}
+		answer := PushResponse{Seqs: map[string]int64{id: seq, station: hlc, actor: int64(cycle), kind: 0}}
+		enc.Reset()
+		if err := json.NewEncoder(&enc).Encode(answer); err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendPushResponse(nil, answer); !bytes.Equal(got, enc.Bytes()) {
+			t.Fatalf("AppendPushResponse %s\njson.Encoder %s", got, enc.Bytes())
+		}
 	})
+}
+
+func TestAnEmptyAnswerIsWrittenAsEncodingJSONWritesIt(t *testing.T) {
+	for _, answer := range []PushResponse{{}, {Seqs: map[string]int64{}}} {
+		var enc bytes.Buffer
+		if err := json.NewEncoder(&enc).Encode(answer); err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendPushResponse(nil, answer); !bytes.Equal(got, enc.Bytes()) {
+			t.Errorf("AppendPushResponse %s, json.Encoder %s", got, enc.Bytes())
+		}
+	}
 }
 
 func TestAnEmptyPageIsWrittenAsEncodingJSONWritesIt(t *testing.T) {
