@@ -29,10 +29,19 @@ func OpenBare(ctx context.Context, dir string) (*Bare, error) {
 	return &Bare{db: db}, nil
 }
 
-// Insert makes one insert and commits it.
-func (b *Bare) Insert(ctx context.Context) error {
+// After times step, then one insert: a check-in and its floor measured
+// back to back, at the same speed of the machine.
+func (b *Bare) After(ctx context.Context, step func() error) (stepTook, insertTook time.Duration, err error) {
+	start := time.Now()
+	if err := step(); err != nil {
+		return 0, 0, err
+	}
+	stepTook, start = time.Since(start), time.Now()
 	b.n++
-	return insertBare(ctx, b.db, b.n)
+	if err := insertBare(ctx, b.db, b.n); err != nil {
+		return 0, 0, err
+	}
+	return stepTook, time.Since(start), nil
 }
 
 // Close closes the floor's database.

@@ -258,16 +258,14 @@ func (b *bench) writes(ctx context.Context, o options) error {
 	by := store.Actor{Station: "bench", Staff: "BN"}
 	var steps, inserts time.Duration
 	for _, serial := range serials {
-		start := time.Now()
-		if _, err := st.Step(ctx, serial, store.KindReceived, store.Input{}, by); err != nil {
+		step, insert, err := bare.After(ctx, func() error {
+			_, err := st.Step(ctx, serial, store.KindReceived, store.Input{}, by)
+			return err
+		})
+		if err != nil {
 			return err
 		}
-		steps += time.Since(start)
-		start = time.Now()
-		if err := bare.Insert(ctx); err != nil {
-			return err
-		}
-		inserts += time.Since(start)
+		steps, inserts = steps+step, inserts+insert
 	}
 	n := time.Duration(max(1, len(serials)))
 	checkIn, bareOne := steps/n, inserts/n
