@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -34,7 +35,8 @@ type Entry struct {
 	Station string
 	Staff   string
 	Cycle   int
-	Detail  string  // the failure reason, the model registered, the official linked
+	Detail  string  // the failure reason, the model registered, the official linked, a receipt's number
+	Receipt string  // a receipt: what it records, as its token's kind ("I" a tablet handed in …)
 	Who     string  // issued, returned: the official's name (their id if unknown)
 	Reason  string  // returned: ReturnTermEnd or ReturnLeaving
 	Request Request // issued: what the official asked for
@@ -362,6 +364,11 @@ func cardOf(ctx context.Context, q querier, serial string, evs []Event) (Card, e
 			return c, err
 		}
 		switch e.Kind {
+		case KindReceipt:
+			var p receiptPayload
+			if p, err = readPayload[receiptPayload](e); err == nil {
+				en.Receipt = p.Kind
+			}
 		case KindIssued:
 			var p issuedPayload
 			if p, err = readPayload[issuedPayload](e); err == nil {
@@ -416,7 +423,7 @@ func detail(e Event) (string, error) {
 		return p.Reason, err
 	case KindReceipt:
 		p, err := readPayload[receiptPayload](e)
-		return fmt.Sprintf("%d %s", p.Number, p.Kind), err
+		return strconv.Itoa(p.Number), err // its kind in Entry.Receipt, for the words
 	case KindSigned:
 		p, err := readPayload[signedPayload](e)
 		return fmt.Sprintf("%d, %s", p.Number, p.Signer), err // how is said in words on the receipt

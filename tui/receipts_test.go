@@ -86,7 +86,7 @@ func TestReceiptsAtTheDesk(t *testing.T) {
 	}
 	h.wantScreen("Signer kvittering 2 · Øystein Aasen") // the official signs for it
 	h.special(tea.KeyEscape)
-	h.wantScreen("Ikke signert", "kvittering: 2 O")
+	h.wantScreen("Ikke signert", "kvittering 2: utlevering")
 
 	// The hand-in receipt's code scanned at the desk opens the tablet.
 	h.special(tea.KeyEscape)

@@ -293,6 +293,8 @@ var en = map[string]string{
 	"key.print":                   "print receipt",
 	"key.receipt":                 "show receipt",
 	"kind.receipt":                "receipt",
+	"receipt.entry":               "%s: %s",
+	"receipt.kind.I":              "hand-in", "receipt.kind.O": "hand-back", "receipt.kind.D": "equipment issued", "receipt.kind.R": "equipment returned", "receipt.kind.V": "equipment handed over",
 
 	"verify.ok":       "Valid: signed by desk key %s.",
 	"verify.attests":  "%s no. %d, tablet %s, %s.",

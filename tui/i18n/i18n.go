@@ -165,6 +165,8 @@ func (c Catalog) Entry(e store.Entry) string {
 		if e.Reason != "" {
 			what += ", " + c.T("return."+e.Reason)
 		}
+	case e.Receipt != "":
+		what += " " + c.T("receipt.entry", e.Detail, c.receiptKind(e.Receipt))
 	case e.Detail != "":
 		what += ": " + e.Detail
 	}
@@ -172,6 +174,15 @@ func (c Catalog) Entry(e store.Entry) string {
 		what += " " + c.T("card.undone")
 	}
 	return what
+}
+
+// receiptKind names what a receipt records ("I": a tablet handed in);
+// a kind this version does not know is shown as it is.
+func (c Catalog) receiptKind(k string) string {
+	if w, ok := c.m["receipt.kind."+k]; ok {
+		return w
+	}
+	return k
 }
 
 // Conflict says a disagreement between desks in words, times in loc:

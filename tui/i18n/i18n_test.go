@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dropin/store"
 )
 
 // The languages hold the same keys, with the same formatting verbs, so a
@@ -97,6 +99,28 @@ func TestNamesSortAsReadersLook(t *testing.T) {
 		sort.SliceStable(got, func(i, j int) bool { return c.Compare(got[i], got[j]) < 0 })
 		if strings.Join(got, "|") != want {
 			t.Errorf("%s: %s, want %s", lang, strings.Join(got, "|"), want)
+		}
+	}
+}
+
+// A receipt's timeline line says what it records in words, in every
+// language, never its token's one-letter kind; a kind this version does
+// not know is shown as it came.
+func TestAReceiptsLineSaysWhatItRecords(t *testing.T) {
+	for _, c := range []struct {
+		lang Lang
+		kind string
+		want string
+	}{
+		{Bokmal, "I", "kvittering 7: innlevering"},
+		{Bokmal, "O", "kvittering 7: utlevering"},
+		{Swedish, "D", "kvitto 7: utlämnad utrustning"},
+		{English, "R", "receipt 7: equipment returned"},
+		{English, "V", "receipt 7: equipment handed over"},
+		{Bokmal, "Z", "kvittering 7: Z"},
+	} {
+		if got := New(c.lang).Entry(store.Entry{Kind: store.KindReceipt, Detail: "7", Receipt: c.kind}); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.lang, c.kind, got, c.want)
 		}
 	}
 }

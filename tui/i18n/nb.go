@@ -293,6 +293,8 @@ var nb = map[string]string{
 	"key.print":                   "skriv ut kvittering",
 	"key.receipt":                 "vis kvittering",
 	"kind.receipt":                "kvittering",
+	"receipt.entry":               "%s: %s",
+	"receipt.kind.I":              "innlevering", "receipt.kind.O": "utlevering", "receipt.kind.D": "utlevert utstyr", "receipt.kind.R": "innlevert utstyr", "receipt.kind.V": "utstyr levert og mottatt",
 
 	"verify.ok":       "Gyldig: signert av skrankenøkkel %s.",
 	"verify.attests":  "%s nr. %d, nettbrett %s, %s.",

@@ -293,6 +293,8 @@ var sv = map[string]string{
 	"key.print":                   "skriv ut kvitto",
 	"key.receipt":                 "visa kvitto",
 	"kind.receipt":                "kvitto",
+	"receipt.entry":               "%s: %s",
+	"receipt.kind.I":              "inlämning", "receipt.kind.O": "utlämning", "receipt.kind.D": "utlämnad utrustning", "receipt.kind.R": "återlämnad utrustning", "receipt.kind.V": "utrustning lämnad och mottagen",
 
 	"verify.ok":       "Giltigt: signerat med disknyckel %s.",
 	"verify.attests":  "%s nr %d, surfplatta %s, %s.",
