@@ -261,7 +261,11 @@ func (o *overviewScreen) view(w, h int) string {
 	covRows := max(1, min(len(o.lines), h/2-2))
 	for i, l := range o.lines {
 		if i >= covRows {
-			out = append(out, st.Card.Muted.Render(" "+t.T("overview.more", len(o.lines)-covRows)))
+			more := t.T("overview.more", len(o.lines)-covRows)
+			if len(o.lines)-covRows == 1 {
+				more = t.T("overview.more.one")
+			}
+			out = append(out, st.Card.Muted.Render(" "+more))
 			break
 		}
 		name := scan.Clean(l.Municipality)

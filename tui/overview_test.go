@@ -181,3 +181,24 @@ func TestImportPathBurstIsReadByItsOwnEnter(t *testing.T) {
 	h.scan("testdata/roster-small.csv")
 	h.wantScreen("8 rader: 7 folkevalgte, 7 nettbrett", "Importere dette?")
 }
+
+// A coverage table cut to the screen says how many lines it left out, a
+// single one in the singular: "… og 1 linje til", never "1 linjer".
+func TestTheOverviewCountsTheLinesItLeftOut(t *testing.T) {
+	said := map[string]bool{}
+	for height := 14; height <= 30; height++ {
+		h := newHarness(t, 80, height, i18n.Bokmal)
+		smallRoster(t, h.store)
+		h.special(tea.KeyTab)
+		screen := ansi.Strip(h.m.View().Content)
+		if strings.Contains(screen, "… og 1 linjer til") {
+			t.Errorf("at 80x%d: %q", height, "… og 1 linjer til")
+		}
+		for _, line := range []string{"… og 1 linje til", "… og 2 linjer til"} {
+			said[line] = said[line] || strings.Contains(screen, line)
+		}
+	}
+	if !said["… og 1 linje til"] || !said["… og 2 linjer til"] {
+		t.Errorf("the heights 14-30 said %v", said)
+	}
+}

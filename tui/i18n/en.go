@@ -136,6 +136,7 @@ var en = map[string]string{
 	"overview.col.failed":         "Fail",
 	"overview.col.employee-track": "Empl.",
 	"overview.more":               "… and %d more lines",
+	"overview.more.one":           "… and 1 more line",
 	"overview.nomunicipality":     "(no municipality)",
 	"overview.chase":              "To chase (%d)",
 	"overview.nochase":            "Nobody to chase with these filters.",

@@ -136,6 +136,7 @@ var sv = map[string]string{
 	"overview.col.failed":         "Fel",
 	"overview.col.employee-track": "Anst.",
 	"overview.more":               "… och %d rader till",
+	"overview.more.one":           "… och 1 rad till",
 	"overview.nomunicipality":     "(utan kommun)",
 	"overview.chase":              "Att följa upp (%d)",
 	"overview.nochase":            "Ingen att följa upp med de här filtren.",
