@@ -97,12 +97,14 @@ func (d *deskScreen) restyle() { d.input.SetStyles(d.c.styles.Input) }
 
 func (d *deskScreen) resize() { d.input.SetWidth(min(30, max(10, d.c.width-30))) }
 
-// typing reports whether keys are text rather than commands.
+// typing reports whether keys are text rather than commands. An empty
+// serial field is not: no serial starts with "?", and the help the
+// line under the desk offers opens from it.
 func (d *deskScreen) typing() bool {
 	if d.dlg != nil {
 		return d.dlg.typing()
 	}
-	return d.serialFocused
+	return d.serialFocused && d.input.Value() != ""
 }
 
 // focusInput puts the keys in the serial field, closing any dialog.

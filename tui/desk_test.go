@@ -216,6 +216,25 @@ func TestHelpTogglesFullHelp(t *testing.T) {
 	h.wantScreen("ansattløp av/på", "koble folkevalgt", "avslutt")
 }
 
+// The idle desk, waiting for a scan with its serial field empty, opens
+// the help the line under it offers: "?" is no serial's first letter.
+func TestHelpOpensFromTheIdleDesk(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.press("?")
+	if !h.m.fullHelp || h.m.desk.input.Value() != "" {
+		t.Fatalf("full help %v, serial field %q", h.m.fullHelp, h.m.desk.input.Value())
+	}
+	h.wantScreen("avslutt", "neste skjerm")
+	h.press("?")
+	// Typed after a letter, it is part of what was typed, refused as a
+	// serial when Enter comes.
+	h.press("A")
+	h.press("?")
+	if h.m.fullHelp || h.m.desk.input.Value() != "A?" {
+		t.Fatalf("full help %v, serial field %q", h.m.fullHelp, h.m.desk.input.Value())
+	}
+}
+
 // The desk in Swedish at 80x24: it fits, and speaks Swedish throughout.
 func TestSwedishDeskAtEightyByTwentyFour(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Swedish)
