@@ -207,3 +207,18 @@ func TestBatchRefusalKeepsItsArguments(t *testing.T) {
 		t.Fatalf("batch says %q; the desk says %q", got, want)
 	}
 }
+
+// The new batch's form at 80 columns shows its whole hint, wrapped, in
+// every language: how to cancel is its last words.
+func TestTheNewBatchFormsHintFitsEightyColumns(t *testing.T) {
+	for lang, last := range map[i18n.Lang]string{i18n.Bokmal: "Esc avbryter", i18n.Swedish: "Esc avbryter", i18n.English: "Esc cancels"} {
+		h := newHarness(t, 80, 24, lang)
+		h.special(tea.KeyTab)
+		h.special(tea.KeyTab)
+		h.press("n")
+		words := strings.Fields(h.screen())
+		if !strings.Contains(strings.Join(words, " "), last) {
+			t.Errorf("%s: the form lacks %q:\n%s", lang, last, h.screen())
+		}
+	}
+}

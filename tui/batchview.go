@@ -32,7 +32,7 @@ func (b *batchScreen) view(w, h int) string {
 		for i, label := range []string{"batch.form.name", "batch.form.itdate", "batch.form.body"} {
 			out = append(out, " "+st.Form.Label.Render(t.T(label)), " "+b.form[i].View(), "")
 		}
-		out = append(out, " "+st.Form.Hint.Render(t.T("batch.form.hint")))
+		out = append(out, st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("batch.form.hint")))
 		return strings.Join(out, "\n")
 	}
 
