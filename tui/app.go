@@ -398,7 +398,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.screen == screenEquipment && !m.equipment.typing(),
 			m.screen == screenImport && !m.importer.typing(),
 			m.screen == screenSettings,
-			m.screen == screenBatch && !m.batch.takesScans():
+			m.screen == screenBatch && !m.batch.takesScans() && !m.batch.typing():
 			m.screen = screenDesk
 		case m.screen == screenVisits && !m.visits.typing():
 			// A device scanned at the walk-in desk brings its official in

@@ -287,7 +287,10 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 		case batchExcept:
 			insertText(&b.input, msg.Code)
 		case batchNew:
+			// Typed at a scanner's speed (or scanned): its own Enter
+			// moves on, as a person's would.
 			insertText(&b.form[b.field], msg.Code)
+			return b.key(tea.KeyPressMsg{Code: tea.KeyEnter})
 		}
 		return nil
 	case tea.KeyPressMsg:

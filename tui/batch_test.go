@@ -222,3 +222,27 @@ func TestTheNewBatchFormsHintFitsEightyColumns(t *testing.T) {
 		}
 	}
 }
+
+// A new batch's form takes what comes at a scanner's speed into its
+// field (a barcode, or keys a machine types), and that Enter moves on as
+// a person's does; none of it reaches the desk as a serial.
+func TestTheNewBatchFormTakesAScan(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	importLevanger(t, h.store)
+	for h.m.screen != screenBatch {
+		h.special(tea.KeyTab)
+	}
+	h.press("n")
+	h.scan("Kommunestyret, samlet 7. des")
+	h.scan("9. desember")
+	if h.m.screen != screenBatch || h.m.batch.state != batchNew || h.m.batch.field != 2 {
+		t.Fatalf("screen %d, batch state %d, field %d\n%s", h.m.screen, h.m.batch.state, h.m.batch.field, h.screen())
+	}
+	if name, date := h.m.batch.form[0].Value(), h.m.batch.form[1].Value(); name != "Kommunestyret, samlet 7. des" || date != "9. desember" {
+		t.Fatalf("the form holds %q and %q", name, date)
+	}
+	h.scan("Kommunestyret")
+	if h.m.batch.state != batchIntake || h.m.batch.batch.Name != "Kommunestyret, samlet 7. des" {
+		t.Fatalf("the batch did not open: state %d, %+v\n%s", h.m.batch.state, h.m.batch.batch, h.screen())
+	}
+}
