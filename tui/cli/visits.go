@@ -134,6 +134,9 @@ func printReport(cmd *cobra.Command, t i18n.Catalog, topic func(string) string, 
 	spread(t.T("visit.report.waiting"), r.Waiting)
 	spread(t.T("visit.report.handling"), r.Handling)
 	fmt.Fprintln(w, t.T("visit.report.hours"))
+	if r.Visits == 0 {
+		fmt.Fprintln(w, "  –") // as the other lists say it
+	}
 	for h, n := range r.ByHour {
 		if n > 0 {
 			fmt.Fprintf(w, "  %02d  %s %d\n", h, strings.Repeat("█", min(n, 60)), n)

@@ -22,6 +22,10 @@ func TestVisitsCommands(t *testing.T) {
 	c := &cli{t: t, db: filepath.Join(dir, "dropin.db")}
 	do := func(want int, args ...string) string { t.Helper(); return c.do(want, args...) }
 	do(0, "import", "../../store/testdata/forteckning-ockero.csv")
+	// No visit yet: every part of the report says so, by the hour too.
+	if got := do(0, "visits", "report"); !strings.Contains(got, "0 besøk") || !strings.Contains(got, "Per time:\n  –\nPer dag:\n  –\n") {
+		t.Fatalf("the report of no visit:\n%s", got)
+	}
 	if got := do(0, "visits", "meeting", "Kommunfullmäktige", "--day", "2026-04-14"); !strings.Contains(got, "Møtemodus: Kommunfullmäktige 2026-04-14") {
 		t.Fatalf("meeting: %s", got)
 	}
