@@ -502,6 +502,9 @@ func (v *visitsScreen) reportLines(w int) []string {
 			hours = append(hours, fmt.Sprintf("%02d:%d", h, n))
 		}
 	}
+	if len(hours) == 0 {
+		hours = []string{"–"}
+	}
 	lines = append(lines, st.Card.Label.Render(t.T("visit.report.hours")+" ")+strings.Join(hours, "  "))
 	list := func(label string, ts []store.Tally, word func(string) string) {
 		var parts []string

@@ -79,6 +79,10 @@ func TestWalkInAtTheKeys(t *testing.T) {
 	ctx := context.Background()
 	h.m.screen = screenVisits
 	h.run(h.m.page().open())
+	// Before anyone came, the report says "–" throughout, by the hour too.
+	h.press("r")
+	h.wantScreen("0 besøk", "Per time: –", "Emner: –")
+	h.special(tea.KeyEscape)
 
 	h.press("a")
 	h.press("tone")
