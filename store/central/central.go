@@ -35,7 +35,8 @@ import (
 
 // Central is the central store.
 type Central struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	planner *plannerStats
 }
 
 // Open connects to PostgreSQL and brings the schema to this version's
@@ -64,7 +65,7 @@ func Connect(ctx context.Context, dsn string) (*Central, error) {
 		pool.Close()
 		return nil, fmt.Errorf("central store: %w", err)
 	}
-	return &Central{pool: pool}, nil
+	return &Central{pool: pool, planner: &plannerStats{}}, nil
 }
 
 // Close closes the connections.
@@ -190,13 +191,18 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 		}
 		ids = append(ids, e.ID)
 	}
+	var written int
 	err := retry(ctx, func() error {
 		clear(seqs)
-		return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error { return c.push(ctx, tx, tenant, evs, ids, seqs) })
+		return pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) (err error) {
+			written, err = c.push(ctx, tx, tenant, evs, ids, seqs)
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
+	c.wrote(written)
 	for _, e := range evs { // duplicates within the push get the first's number
 		if _, ok := seqs[e.ID]; !ok {
 			return nil, fmt.Errorf("push: event %s has no number", e.ID)
@@ -205,11 +211,12 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 	return seqs, nil
 }
 
-// push is one attempt at a push, in tx.
-func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire.Event, ids []string, seqs map[string]int64) error {
+// push is one attempt at a push, in tx. It returns how many events it
+// wrote: those not already there.
+func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire.Event, ids []string, seqs map[string]int64) (int, error) {
 	rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, uuids(ids))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	type known struct {
 		seq    int64
@@ -222,20 +229,20 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 		var k known
 		if err := rows.Scan(&id, &k.seq, &k.hash, &k.tenant); err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		have[id] = k
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	var fresh []wire.Event
 	seen := map[string]bool{}
 	for _, e := range evs {
 		if k, ok := have[e.ID]; ok {
 			if k.tenant != tenant || string(k.hash) != string(eventHash(e)) {
-				return ErrConflict
+				return 0, ErrConflict
 			}
 			seqs[e.ID] = k.seq
 			continue
@@ -247,14 +254,14 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 		fresh = append(fresh, e)
 	}
 	if len(fresh) == 0 {
-		return nil
+		return 0, nil
 	}
 	if len(fresh) >= 1<<positionBits {
-		return fmt.Errorf("push: %d new events in one push; at most %d", len(fresh), 1<<positionBits-1)
+		return 0, fmt.Errorf("push: %d new events in one push; at most %d", len(fresh), 1<<positionBits-1)
 	}
 	var first int64
 	if err := tx.QueryRow(ctx, firstPositionSQL).Scan(&first); err != nil {
-		return err
+		return 0, err
 	}
 	rowsIn := make([][]any, len(fresh))
 	for i, e := range fresh {
@@ -263,7 +270,7 @@ func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire
 		rowsIn[i] = eventRow(tenant, seq, e)
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventColumns, pgx.CopyFromRows(rowsIn))
-	return err
+	return len(fresh), err
 }
 
 // uuids is ids as a parameter for a uuid[]: as UUIDs, which pgx encodes
@@ -348,6 +355,11 @@ var firstPositionSQL = fmt.Sprintf(`SELECT base + (pg_current_xact_id()::text::b
 // already have.
 var visibleSQL = fmt.Sprintf(`(SELECT base + (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << %d) FROM event_positions)`, positionBits)
 
+// pullSQL is a page of a tenant's events after a position ($2), at most
+// $3 of them.
+var pullSQL = `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
+FROM events WHERE tenant = $1 AND seq > $2 AND seq < ` + visibleSQL + ` ORDER BY seq LIMIT $3`
+
 // Pull returns a tenant's events after a position, in order, and the
 // tenant's head: the last position a pull may return now. Only events
 // below the oldest transaction still running are returned (visibleSQL),
@@ -355,10 +367,10 @@ var visibleSQL = fmt.Sprintf(`(SELECT base + (pg_snapshot_xmin(pg_current_snapsh
 func (c *Central) Pull(ctx context.Context, tenant string, after int64, limit int) ([]wire.Event, int64, error) {
 	var evs []wire.Event
 	var head int64
+	c.plan(ctx)
 	// A read too can lose a race under SERIALIZABLE: it is read again.
 	err := retry(ctx, func() error {
-		rows, err := c.pool.Query(ctx, `SELECT seq, id::text, station, actor, hlc, kind, subject, cycle, ref, payload
-FROM events WHERE tenant = $1 AND seq > $2 AND seq < `+visibleSQL+` ORDER BY seq LIMIT $3`, tenant, after, limit)
+		rows, err := c.pool.Query(ctx, pullSQL, tenant, after, limit)
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func TestAPullWaitsForAnEarlierPushStillRunning(t *testing.T) {
 	earlySeqs := map[string]int64{}
 	earlyEvs := events("b", 3)
 	ids := []string{earlyEvs[0].ID, earlyEvs[1].ID, earlyEvs[2].ID}
-	if err := c.push(ctx, early, "innherred", earlyEvs, ids, earlySeqs); err != nil {
+	if _, err := c.push(ctx, early, "innherred", earlyEvs, ids, earlySeqs); err != nil {
 		t.Fatal(err)
 	}
 
@@ -106,7 +106,7 @@ func TestAPullWaitsForAnEarlierPushStillRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.push(ctx, aborted, "innherred", events("b", 1), nil, map[string]int64{}); err != nil {
+	if _, err := c.push(ctx, aborted, "innherred", events("b", 1), nil, map[string]int64{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := aborted.Rollback(ctx); err != nil {
