@@ -211,10 +211,13 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 	return seqs, nil
 }
 
+// knownSQL finds which of a push's events the store already holds.
+const knownSQL = `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`
+
 // push is one attempt at a push, in tx. It returns how many events it
 // wrote: those not already there.
 func (c *Central) push(ctx context.Context, tx pgx.Tx, tenant string, evs []wire.Event, ids []string, seqs map[string]int64) (int, error) {
-	rows, err := tx.Query(ctx, `SELECT id::text, seq, hash, tenant FROM events WHERE id = ANY($1::uuid[])`, uuids(ids))
+	rows, err := tx.Query(ctx, knownSQL, uuids(ids))
 	if err != nil {
 		return 0, err
 	}
