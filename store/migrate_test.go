@@ -148,3 +148,51 @@ func TestTheOneUpsertTriggerReplacesASetAsideOne(t *testing.T) {
 		t.Fatalf("a check-in after the migration: %d collected, was %d", after.Collected(), before.Collected())
 	}
 }
+
+// Migration 0023 gives a database made before a database was one
+// station's the station of its outbox, when its own unpushed events are
+// all of one; a database whose outbox is empty, or of two, is left for
+// the next command to claim.
+func TestADatabaseTakesTheStationOfItsOutbox(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name     string
+		stations []string
+		pushed   bool
+		want     string
+	}{
+		{"one station", []string{"skranke-1", "skranke-1"}, false, "skranke-1"},
+		{"two stations", []string{"skranke-1", "sekretariat"}, false, ""},
+		{"all pushed", []string{"skranke-1"}, true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "old.db")
+			s, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, station := range c.stations {
+				if _, err := s.Register(ctx, fmt.Sprintf("TAB%d", i), "iPad", "", Actor{Station: station, Staff: "KN"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// As 0022 left it.
+			if _, err := s.write.ExecContext(ctx, `PRAGMA user_version = 22`); err != nil {
+				t.Fatal(err)
+			}
+			if c.pushed {
+				if _, err := s.write.ExecContext(ctx, `UPDATE events SET server_seq = rowid`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			if s, err = Open(ctx, path); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if got, err := s.Setting(ctx, SettingStation); err != nil || got != c.want {
+				t.Fatalf("the database's station is %q (%v), want %q", got, err, c.want)
+			}
+		})
+	}
+}

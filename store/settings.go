@@ -12,7 +12,26 @@ const (
 	SettingPaper   = "paper"   // a4 or slip
 	SettingCentral = "central" // the sync service's URL
 	SettingToken   = "token"   // this station's token there
+	SettingStation = "station" // the station this database is (ClaimStation)
 )
+
+// ClaimStation makes name this database's station if it has none, and
+// returns the station the database is: name, or the one it already was.
+// A database is one station's: the central store takes from a station
+// only events of its own name.
+func (s *Store) ClaimStation(ctx context.Context, name string) (string, error) {
+	var have string
+	err := s.inTx(ctx, func(tx wtx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, SettingStation, name); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, SettingStation).Scan(&have)
+	})
+	if err != nil {
+		return "", fmt.Errorf("station: %w", err)
+	}
+	return have, nil
+}
 
 // Setting returns a station setting, or "" when it is not set.
 func (s *Store) Setting(ctx context.Context, key string) (string, error) {

@@ -291,13 +291,27 @@ func TestReceiptCommands(t *testing.T) {
 			t.Fatalf("show lacks %q:\n%s", want, got)
 		}
 	}
-	// Another station's receipt is named by its station and number.
+	// Another station's receipt is named by its station and number: in
+	// skranke-2's database, once a sync brought it skranke-1's receipts.
+	db2 := filepath.Join(t.TempDir(), "dropin.db")
+	if err := copyFile(db, db2); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := store.Open(ctx, db2); err != nil {
+		t.Fatal(err)
+	} else {
+		err := st.SetSettings(ctx, map[string]string{store.SettingStation: "skranke-2"})
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	out.Reset()
-	if code := Run(ctx, "dev", []string{"receipt", "show", "skranke-1/1", "--db", db, "--station", "skranke-2"}, out, errb, env(nil)); code != 0 ||
+	if code := Run(ctx, "dev", []string{"receipt", "show", "skranke-1/1", "--db", db2, "--station", "skranke-2"}, out, errb, env(nil)); code != 0 ||
 		!strings.Contains(out.String(), rec.Token) {
 		t.Fatalf("show skranke-1/1 from skranke-2: exit %d\n%s%s", code, out.String(), errb.String())
 	}
-	if code := Run(ctx, "dev", []string{"receipt", "show", "1", "--db", db, "--station", "skranke-2"}, out, errb, env(nil)); code != 1 ||
+	if code := Run(ctx, "dev", []string{"receipt", "show", "1", "--db", db2, "--station", "skranke-2"}, out, errb, env(nil)); code != 1 ||
 		!strings.Contains(errb.String(), "Ingen kvittering 1 på denne skranken (skranke-2). Kvittering 1 finnes på: skranke-1. Skriv STASJON/1, f.eks. skranke-1/1.") {
 		t.Fatalf("show 1 from skranke-2 (it has none): exit %d %q", code, errb.String())
 	}
@@ -566,5 +580,88 @@ func TestServeViewerCommands(t *testing.T) {
 	}
 	if code := call("serve", "viewer", "revoke", "nobody"); code != 1 || !strings.Contains(errb.String(), "no such viewer") {
 		t.Fatalf("revoke nobody: %d %q", code, errb.String())
+	}
+}
+
+// A database is one station's: once a command has worked on it as
+// skranke-1, a command that names no station works as skranke-1 whatever
+// the host is called, and one that names another is refused before it
+// writes anything. Written under two names, the database could never push
+// again: the central store takes from a station only its own events.
+func TestADatabaseIsOneStations(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "dropin.db")
+	c := &cli{t: t, db: db}
+	c.do(0, "import", "../../store/testdata/roster-levanger.csv")
+
+	var out, errb bytes.Buffer
+	run := caller(env(nil), &out, &errb)
+	if code := run("batch", "import", "--name", "Kommunestyret 2. april", "../../store/testdata/scans-batch1.txt", "--db", db); code != 0 {
+		t.Fatalf("batch import with the host's name: exit %d\n%s", code, errb.String())
+	}
+	if code := run("receipt", "key", "--db", db); code != 0 || !strings.HasSuffix(out.String(), " skranke-1\n") {
+		t.Fatalf("receipt key: exit %d %q", code, out.String())
+	}
+	outbox := func() []store.Event {
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		evs, err := st.Outbox(ctx, 1_000_000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
+	before := outbox()
+	for _, e := range before {
+		if e.Station != "skranke-1" {
+			t.Fatalf("an event of %q in skranke-1's database: %+v", e.Station, e)
+		}
+	}
+	refused := `is station "skranke-1"'s database, not "skranke-2"'s`
+	if code := run("import", "../../store/testdata/roster-levanger.csv", "--db", db, "--station", "skranke-2"); code != 1 || !strings.Contains(errb.String(), refused) {
+		t.Fatalf("import as skranke-2: exit %d %q", code, errb.String())
+	}
+	run = caller(env(map[string]string{"DROPIN_STATION": "skranke-2"}), &out, &errb)
+	if code := run("batch", "import", "--name", "Formannskapet", "../../store/testdata/scans-batch1.txt", "--db", db); code != 1 || !strings.Contains(errb.String(), refused) {
+		t.Fatalf("batch import as skranke-2: exit %d %q", code, errb.String())
+	}
+	if after := outbox(); len(after) != len(before) {
+		t.Fatalf("the refused commands wrote %d events", len(after)-len(before))
+	}
+}
+
+// The desk looks before its first frame and claims after: on a database
+// that is no station's it keeps its own name and writes nothing yet; on
+// one that is, it works as that station, or refuses a name given for
+// another.
+func TestTheDeskWorksAsItsDatabasesStation(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "dropin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	o := options{db: "dropin.db", station: "vm", hostStation: "vm"}
+	if err := o.settleStation(ctx, st, false); err != nil || o.station != "vm" {
+		t.Fatalf("an unclaimed database: %q %v", o.station, err)
+	}
+	if have, _ := st.Setting(ctx, store.SettingStation); have != "" {
+		t.Fatalf("the look claimed it for %q", have)
+	}
+	if have, err := st.ClaimStation(ctx, "skranke-1"); err != nil || have != "skranke-1" {
+		t.Fatalf("claim: %q %v", have, err)
+	}
+	if have, err := st.ClaimStation(ctx, "skranke-2"); err != nil || have != "skranke-1" {
+		t.Fatalf("a second claim: %q %v", have, err)
+	}
+	if err := o.settleStation(ctx, st, false); err != nil || o.station != "skranke-1" {
+		t.Fatalf("the host's name on skranke-1's database: %q %v", o.station, err)
+	}
+	o = options{db: "dropin.db", station: "skranke-2", stationGiven: true}
+	if err := o.settleStation(ctx, st, false); err == nil {
+		t.Fatalf("skranke-2 given on skranke-1's database was not refused")
 	}
 }

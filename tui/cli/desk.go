@@ -39,6 +39,12 @@ func (a *app) runDesk(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
+	// A database that is no station's yet is claimed for this one once
+	// its pages are checked (writes wait for that), not before the first
+	// frame.
+	if err := o.settleStation(ctx, st, false); err != nil {
+		return err
+	}
 	logger, closeLog := openLog(a.getenv)
 	defer closeLog()
 	fixed, err := o.printerFromSettings(ctx, st)
@@ -65,6 +71,17 @@ func (a *app) runDesk(ctx context.Context) error {
 	go func() {
 		if err := st.Health(sctx); err != nil && sctx.Err() == nil {
 			p.Send(tui.DamagedMsg{Err: err})
+			return
+		}
+		have, err := st.ClaimStation(sctx, o.station)
+		switch {
+		case err != nil:
+			if sctx.Err() == nil {
+				logger.Error("claim the station", "station", o.station, "err", err)
+			}
+		case have != o.station:
+			// Another process claimed it between the look and the claim.
+			logger.Warn("the database is another station's", "station", have, "desk", o.station)
 		}
 	}()
 	_, err = p.Run()

@@ -36,7 +36,8 @@ type options struct {
 	topics  string // the walk-in desk's topics file
 	exports string // the folder a workbook goes to when no file is named
 
-	hostStation string // the host name, when it is the station's name
+	hostStation  string // the host name, when it is the station's name
+	stationGiven bool   // --station or DROPIN_STATION named the station
 }
 
 func defaults(getenv func(string) string) options {
@@ -94,7 +95,7 @@ func (o *options) register(root *cobra.Command) {
 	if station == o.hostStation {
 		station = ""
 	}
-	fs.StringVar(&o.station, "station", station, "this desk's `name` (env DROPIN_STATION; default the host name)")
+	fs.StringVar(&o.station, "station", station, "this desk's `name` (env DROPIN_STATION; default the station the database is, for a new one the host name)")
 	fs.StringVar(&o.staff, "staff", o.staff, "the `initials` of who is working (env DROPIN_STAFF; asked for when empty)")
 	fs.StringVar(&o.lang, "lang", o.lang, "`language`: nb (bokmål, default), sv (Swedish; default when LANG is sv_*) or en (env DROPIN_LANG)")
 	fs.DurationVar(&o.scanGap, "scan-gap", o.scanGap, "largest `gap` between a scanner's keys (env DROPIN_SCAN_GAP; default 50ms)")
@@ -117,6 +118,7 @@ func (o *options) register(root *cobra.Command) {
 // folder, wherever the value came from (a flag, --db=~/x, or DROPIN_DB).
 func (o *options) settle() {
 	o.db, o.rules, o.topics, o.exports = tui.ExpandHome(o.db), tui.ExpandHome(o.rules), tui.ExpandHome(o.topics), tui.ExpandHome(o.exports)
+	o.stationGiven = o.station != ""
 	if o.station == "" {
 		o.station = o.hostStation
 	}
@@ -187,14 +189,54 @@ func (o options) catalog() (i18n.Catalog, error) {
 }
 
 // open is how a command that reads or writes the desk's data begins: the
-// user's language, then the database.
-func (o options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) {
+// user's language, then the database, and the station it is.
+func (o *options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) {
 	t, err := o.catalog()
 	if err != nil {
 		return t, nil, err
 	}
-	st, err := openStore(ctx, o)
-	return t, st, err
+	st, err := openStore(ctx, *o)
+	if err != nil {
+		return t, nil, err
+	}
+	if err := o.settleStation(ctx, st, true); err != nil {
+		st.Close()
+		return t, nil, err
+	}
+	return t, st, nil
+}
+
+// settleStation makes the command act as the station the database is. A
+// database is one station's (the central store takes from a station only
+// its own events): the first command to open it claims it for the
+// station it runs as, and later ones run as that station, whatever the
+// host is called. Naming another with --station or DROPIN_STATION is
+// refused before anything is written. With claim false a database that
+// is no station's yet is left for the caller to claim.
+func (o *options) settleStation(ctx context.Context, st *store.Store, claim bool) error {
+	have, err := st.Setting(ctx, store.SettingStation)
+	if err != nil {
+		return err
+	}
+	if have == "" {
+		if !claim {
+			return nil
+		}
+		if have, err = st.ClaimStation(ctx, o.station); err != nil {
+			return err
+		}
+	}
+	if have != o.station && o.stationGiven {
+		return otherStation(o.db, have, o.station)
+	}
+	o.station = have
+	return nil
+}
+
+// otherStation is the refusal of a station name the database is not.
+func otherStation(db, have, given string) error {
+	return fmt.Errorf("%s is station %q's database, not %q's (the central store takes from a station its own events only): "+
+		"open %q's database with --db, or leave out --station and DROPIN_STATION to work as %q", db, have, given, given, have)
 }
 
 // withStore runs a command's work with the catalog and the database

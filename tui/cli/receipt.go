@@ -33,6 +33,12 @@ func (a *app) receiptKeyCmd() *cobra.Command {
 		Short: "this station's public key, for other desks' trusted.keys",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The keys are the database's station's, under its name.
+			_, st, err := a.o.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			st.Close()
 			rs, err := a.o.receipts()
 			if err != nil {
 				return err
