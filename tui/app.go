@@ -426,8 +426,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 }
 
 // switchTo moves by step through the tabs and loads what the new screen
-// shows.
+// shows. A confirmation on the flash line was about the screen left, and
+// goes with it; an error stays until the next message.
 func (m *Model) switchTo(step int) tea.Cmd {
+	if m.flash.kind != flashError {
+		m.flash = flash{}
+	}
 	i := 0
 	for j, tb := range tabs {
 		if tb.screen == m.screen {

@@ -143,3 +143,23 @@ func kari(t *testing.T, st *store.Store) store.Official {
 	}
 	return o
 }
+
+// A confirmation on the flash line is about the screen it was said on:
+// moving to another screen clears it. An error stays until the next
+// message, wherever the user goes.
+func TestMovingToAnotherScreenClearsAConfirmation(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.scan("R52NXYGSKYS")
+	said := h.m.flash.text
+	if h.m.flash.kind == flashError || said == "" || !strings.Contains(h.screen(), said) {
+		t.Fatalf("the check-in said %q (%d):\n%s", said, h.m.flash.kind, h.screen())
+	}
+	h.special(tea.KeyTab)
+	if h.m.screen != screenOverview || strings.Contains(h.screen(), said) {
+		t.Fatalf("on the next screen:\n%s", h.screen())
+	}
+	h.send(flashMsg{kind: flashError, text: "Skriveren svarer ikke"})
+	h.special(tea.KeyTab)
+	h.wantScreen("Skriveren svarer ikke")
+}
