@@ -52,7 +52,7 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 	}
 	out = append(out, "", t.T("batch.missing", len(missing)))
 	for _, c := range missing {
-		out = append(out, fmt.Sprintf("  %-24s %-12s %s · %s", scan.Clean(c.Name), scan.Clean(c.Phone), scan.Clean(c.Email), scan.Clean(c.Bodies())))
+		out = append(out, fmt.Sprintf("  %-24s %-12s %s · %s", scan.Clean(c.Name), scan.Clean(store.PhoneText(c.Phone)), scan.Clean(c.Email), scan.Clean(c.Bodies())))
 	}
 	return out
 }

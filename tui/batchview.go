@@ -135,7 +135,7 @@ func (b *batchScreen) missingLines(n int) []string {
 		if len(out) >= n {
 			break
 		}
-		out = append(out, " "+st.Card.Name.Render(pad(scan.Clean(c.Name), 22))+" "+st.Card.Muted.Render(scan.Clean(c.Phone)))
+		out = append(out, " "+st.Card.Name.Render(pad(scan.Clean(c.Name), 22))+" "+st.Card.Muted.Render(scan.Clean(store.PhoneText(c.Phone))))
 	}
 	return out
 }

@@ -115,10 +115,10 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		reminded := t.Reminded(c.Reminded.Count, c.Reminded.Last)
 		switch {
 		case o.Phone != "" && reminded != "":
-			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(o.Phone))+
+			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(store.PhoneText(o.Phone)))+
 				st.Card.Muted.Render(" · "+reminded))
 		case o.Phone != "":
-			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(o.Phone)))
+			lines = append(lines, st.Card.Label.Render(t.T("card.phone")+" ")+st.Card.Value.Render(scan.Clean(store.PhoneText(o.Phone))))
 		case reminded != "":
 			lines = append(lines, st.Card.Muted.Render(reminded))
 		}

@@ -383,7 +383,7 @@ func (e *equipmentScreen) holderLines(w int) []string {
 			pad(t.Device(h.Kind), 13) + " " + pad(scan.Clean(h.Serial), 14) + " " +
 			// The phone first: at the term's end it is what the list is for;
 			// the day is enough of when.
-			st.Card.Muted.Render(scan.Clean(h.Phone)+" · "+t.T("equip.since", t.DayMonth(h.Since)))
+			st.Card.Muted.Render(scan.Clean(store.PhoneText(h.Phone))+" · "+t.T("equip.since", t.DayMonth(h.Since)))
 		out = append(out, line)
 	}
 	return out
@@ -397,7 +397,7 @@ func (e *equipmentScreen) requestLines(w int) []string {
 	for _, r := range e.requests {
 		line := st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(ansi.Truncate(scan.Clean(r.Official), nameW, "…"), nameW) + " " +
 			station.RequestText(t, station.RequestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
-			st.Card.Muted.Render(" · "+scan.Clean(r.Phone)+" · "+t.Device(r.Kind))
+			st.Card.Muted.Render(" · "+scan.Clean(store.PhoneText(r.Phone))+" · "+t.Device(r.Kind))
 		out = append(out, line)
 	}
 	return out

@@ -300,12 +300,12 @@ func (o *overviewScreen) view(w, h int) string {
 	if len(o.visible) == 0 {
 		out = append(out, st.Card.Muted.Render(" "+t.T("overview.nochase")))
 	}
-	nameCol, bodyCol, phoneCol := 22, 26, 13
+	nameCol, bodyCol, phoneCol := 22, 26, 14 // "+47 920 79 212"
 	narrow := w < 100
 	if narrow {
 		// No room for everything: the bodies without roles and the phone,
 		// whole; the e-mail is on the card, in the exports and online.
-		nameCol, phoneCol = 22, 13
+		nameCol, phoneCol = 22, 14
 		bodyCol = max(10, w-nameCol-phoneCol-12)
 	}
 	for i := o.offset; i < len(o.visible) && i < o.offset+rows; i++ {
@@ -316,7 +316,7 @@ func (o *overviewScreen) view(w, h int) string {
 		}
 		line := " " + st.Card.Name.Render(pad(ansi.Truncate(scan.Clean(c.Name), nameCol, "…"), nameCol)) + " " +
 			st.Card.Value.Render(pad(ansi.Truncate(scan.Clean(bodies), bodyCol, "…"), bodyCol)) + " " +
-			st.Card.Value.Render(pad(scan.Clean(c.Phone), phoneCol)) + " "
+			st.Card.Value.Render(pad(scan.Clean(store.PhoneText(c.Phone)), phoneCol)) + " "
 		switch r := t.Reminded(c.Reminded, c.RemindedAt); {
 		case r != "" && narrow:
 			line += st.Card.Account.Render("✉ " + t.DayMonth(c.RemindedAt))

@@ -104,7 +104,7 @@ func TestOverviewFiltersSortAndSearch(t *testing.T) {
 	if got := names(); got != "Åse Moen" {
 		t.Fatalf("search: %s", got)
 	}
-	h.wantScreen("Åse Moen", "Eldrerådet (Medlem)", "94814829", "ase.moen@levanger.kommune.no")
+	h.wantScreen("Åse Moen", "Eldrerådet (Medlem)", "948 14 829", "ase.moen@levanger.kommune.no")
 	// A scan on the overview goes to the desk.
 	h.scan("TJYHCY68QHGJ")
 	if h.m.screen != screenDesk || h.card().Status != store.Received {

@@ -208,7 +208,7 @@ func showPlan(out io.Writer, t i18n.Catalog, plan []remind.Recipient, f store.Ch
 		fmt.Fprintln(out, t.T("remind.call"))
 		for _, r := range plan {
 			if r.Call() {
-				fmt.Fprintf(out, "  %-28s %-14s %s\n", scan.Clean(r.Official.Name), scan.Clean(r.Official.Phone), t.T("remind.why."+string(r.Why)))
+				fmt.Fprintf(out, "  %-28s %-14s %s\n", scan.Clean(r.Official.Name), scan.Clean(store.PhoneText(r.Official.Phone)), t.T("remind.why."+string(r.Why)))
 			}
 		}
 	}

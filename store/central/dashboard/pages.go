@@ -323,7 +323,7 @@ func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
 	from, to := pageNo*chasePage, min(len(list), (pageNo+1)*chasePage)
 	for _, c := range list[from:to] {
 		d.Rows = append(d.Rows, chaseRow{Name: scan.Clean(c.Name), Municipality: scan.Clean(c.Municipality), Bodies: scan.Clean(c.Bodies()),
-			Phone: scan.Clean(c.Phone), Email: scan.Clean(c.Email), Serial: c.Serial, Reminded: t.Reminded(c.Reminded, c.RemindedAt.In(s.o.Location))})
+			Phone: scan.Clean(store.PhoneText(c.Phone)), Email: scan.Clean(c.Email), Serial: c.Serial, Reminded: t.Reminded(c.Reminded, c.RemindedAt.In(s.o.Location))})
 	}
 	if len(list) > 0 {
 		d.Shown = t.T("web.chase.page", from+1, to, len(list))
@@ -462,7 +462,7 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	sort.SliceStable(hs, func(i, j int) bool { return t.Compare(hs[i].Official, hs[j].Official) < 0 })
 	rows := make([]holderRow, len(hs))
 	for i, h := range hs {
-		rows[i] = holderRow{Name: scan.Clean(h.Official), Bodies: scan.Clean(store.SeatsText(h.Seats)), Phone: scan.Clean(h.Phone), Device: t.Device(h.Kind),
+		rows[i] = holderRow{Name: scan.Clean(h.Official), Bodies: scan.Clean(store.SeatsText(h.Seats)), Phone: scan.Clean(store.PhoneText(h.Phone)), Device: t.Device(h.Kind),
 			Serial: h.Serial, Model: scan.Clean(h.Model), Custody: t.Custody(h.Custody), Since: t.Date(h.Since.In(s.o.Location))}
 	}
 	s.render(w, r, v, "equipment", http.StatusOK, rows)
@@ -569,7 +569,7 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request, v *visit) {
 	cv := &cardView{Serial: c.Device.Serial, Model: scan.Clean(c.Device.Model), Status: t.Status(c.Device.Status), Kind: t.Device(c.Device.Kind)}
 	if o := c.Official; o != nil {
 		cv.Official, cv.Municipality, cv.Bodies = scan.Clean(o.Name), scan.Clean(o.Municipality), scan.Clean(store.SeatsText(o.Seats))
-		cv.Phone, cv.Email = scan.Clean(o.Phone), scan.Clean(o.EmailPrimary)
+		cv.Phone, cv.Email = scan.Clean(store.PhoneText(o.Phone)), scan.Clean(o.EmailPrimary)
 	}
 	for _, cf := range c.Conflicts {
 		cv.Conflicts = append(cv.Conflicts, scan.Clean(t.Conflict(cf, s.o.Location)))
