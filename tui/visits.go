@@ -401,16 +401,25 @@ func meetingDay(t i18n.Catalog, day string) string {
 }
 
 func (v *visitsScreen) view(w, h int) string {
-	if v.form != nil {
-		return strings.Join(v.form.lines(v, w), "\n")
+	// One column of margin on the left, as every other screen has.
+	w--
+	var lines []string
+	switch {
+	case v.form != nil:
+		lines = v.form.lines(v, w)
+	case v.mode == visitsReport:
+		lines = v.reportLines(w)
+	case v.mode == visitsFollow:
+		lines = v.followLines(w, h)
+	default:
+		lines = v.queueLines(w, h)
 	}
-	switch v.mode {
-	case visitsReport:
-		return strings.Join(v.reportLines(w), "\n")
-	case visitsFollow:
-		return strings.Join(v.followLines(w, h), "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = " " + l
+		}
 	}
-	return strings.Join(v.queueLines(w, h), "\n")
+	return strings.Join(lines, "\n")
 }
 
 func (v *visitsScreen) queueLines(w, h int) []string {
@@ -426,17 +435,22 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 	// The queue gets the room the rest leaves: at least three rows.
 	room := max(3, h-9)
 	first := max(0, min(v.cursor-room+1, len(v.queue)-room))
-	// mark, number, time and the wait take about 29 cells; name and topic
-	// share the rest.
-	nameW := max(12, min(28, (w-29)/2))
-	topicW := max(10, min(28, w-29-nameW))
+	// mark, number, time and the wait take about 29 cells; the topics get
+	// what the longest shown needs (at most 28), the names the rest (at
+	// least 12, cut with "…" beyond).
+	topicW := 10
+	for _, q := range v.queue {
+		topicW = max(topicW, ansi.StringWidth(TopicText(t, v.c.store.Topics(), q.Topic)))
+	}
+	topicW = min(topicW, 28)
+	nameW := max(12, min(28, w-29-topicW))
 	for i := first; i < len(v.queue) && i < first+room; i++ {
 		q := v.queue[i]
 		mark := "  "
 		if i == v.cursor {
 			mark = st.Form.Selected.Render("› ")
 		}
-		line := fmt.Sprintf("%s%2d  %s  %s  %s", mark, i+1, q.Arrived.Local().Format("15:04"), pad(scan.Clean(q.Name), nameW),
+		line := fmt.Sprintf("%s%2d  %s  %s  %s", mark, i+1, q.Arrived.Local().Format("15:04"), pad(ansi.Truncate(scan.Clean(q.Name), nameW, "…"), nameW),
 			pad(TopicText(t, v.c.store.Topics(), q.Topic), topicW)) + st.Card.Muted.Render(" "+t.T("visit.waits", t.Minutes(now.Sub(q.Arrived))))
 		lines = append(lines, ansi.Truncate(line, w, "…"))
 	}
@@ -486,7 +500,11 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 func (v *visitsScreen) reportLines(w int) []string {
 	st, t, r := v.c.styles, v.c.t, v.report
 	topics := v.c.store.Topics()
-	lines := []string{st.Card.Name.Render(t.T("visit.report.title", reportSpans[v.span])) + st.Card.Muted.Render("  "+t.T("visit.report.spans"))}
+	title := t.T("visit.report.today")
+	if days := reportSpans[v.span]; days > 1 {
+		title = t.T("visit.report.title", days)
+	}
+	lines := []string{st.Card.Name.Render(title) + st.Card.Muted.Render("  "+t.T("visit.report.spans"))}
 	lines = append(lines, t.T("visit.report.counts", r.Visits, r.Served, r.Left, r.Visits-r.OfficeHours))
 	spread := func(label string, s store.Spread) string {
 		if s.N == 0 {

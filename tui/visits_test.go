@@ -137,7 +137,9 @@ func TestWalkInAtTheKeys(t *testing.T) {
 
 	// The report counts them.
 	h.press("r")
-	h.wantScreen("2 besøk · 1 tatt imot · 1 gikk · 0 på møter", "Emner: Innlogging og kontoer 2")
+	h.wantScreen("Besøk i dag", "2 besøk · 1 tatt imot · 1 gikk · 0 på møter", "Emner: Innlogging og kontoer 2")
+	h.press("2")
+	h.wantScreen("Besøk siste 7 dager", "2 besøk")
 }
 
 // Two tablets handed in during one visit: each scan at the desk is the

@@ -78,7 +78,8 @@ var visitWords = map[Lang]map[string]string{
 		"visit.follow.escalated": "IT-sak %s",
 		"visit.follow.training":  "opplæring: %s, for %s",
 
-		"visit.report.title":          "Besøk siste %d dag(er)",
+		"visit.report.title":          "Besøk siste %d dager",
+		"visit.report.today":          "Besøk i dag",
 		"visit.report.spans":          "1 i dag · 2 sju dager · 3 tretti dager · e Excel",
 		"visit.report.counts":         "%d besøk · %d tatt imot · %d gikk · %d på møter",
 		"visit.report.waiting":        "Ventetid:",
@@ -202,7 +203,8 @@ var visitWords = map[Lang]map[string]string{
 		"visit.follow.escalated": "IT-ärende %s",
 		"visit.follow.training":  "utbildning: %s, för %s",
 
-		"visit.report.title":          "Besök senaste %d dag(ar)",
+		"visit.report.title":          "Besök senaste %d dagarna",
+		"visit.report.today":          "Besök i dag",
 		"visit.report.spans":          "1 i dag · 2 sju dagar · 3 trettio dagar · e Excel",
 		"visit.report.counts":         "%d besök · %d tagna · %d gick · %d på möten",
 		"visit.report.waiting":        "Väntetid:",
@@ -326,7 +328,8 @@ var visitWords = map[Lang]map[string]string{
 		"visit.follow.escalated": "IT ticket %s",
 		"visit.follow.training":  "training: %s, for %s",
 
-		"visit.report.title":          "Visits, last %d day(s)",
+		"visit.report.title":          "Visits, last %d days",
+		"visit.report.today":          "Visits today",
 		"visit.report.spans":          "1 today · 2 seven days · 3 thirty days · e Excel",
 		"visit.report.counts":         "%d visits · %d served · %d left · %d at meetings",
 		"visit.report.waiting":        "Waiting:",
