@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -31,12 +30,7 @@ func testDSN() string { return pgtest.DSN() }
 // newCentral makes a fresh central store for one test, and drops it after.
 func newCentral(t testing.TB) *central.Central {
 	t.Helper()
-	dsn := newDatabase(t)
-	if os.Getenv("DROPIN_TEST_SERIALIZABLE") != "" {
-		// As a distributed engine runs: .ci/run runs the suite this way too.
-		dsn += "&default_transaction_isolation=serializable"
-	}
-	c, err := central.Open(context.Background(), dsn)
+	c, err := central.Open(context.Background(), pgtest.NewStoreDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}

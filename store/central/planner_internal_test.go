@@ -3,7 +3,6 @@ package central
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,11 +20,7 @@ import (
 // (75 ms a page here).
 func TestAPullPageWalksTheIndexOfATableThatJustGrew(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewDatabase(t)
-	if os.Getenv("DROPIN_TEST_SERIALIZABLE") != "" {
-		dsn += "&default_transaction_isolation=serializable"
-	}
-	c, err := Open(ctx, dsn)
+	c, err := Open(ctx, pgtest.NewStoreDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}

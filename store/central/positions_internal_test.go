@@ -4,7 +4,6 @@ import (
 	"context"
 	"dropin/store/central/pgtest"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/google/uuid"
@@ -19,11 +18,7 @@ import (
 // push is the real push, run in a transaction the test holds open.
 func TestAPullWaitsForAnEarlierPushStillRunning(t *testing.T) {
 	ctx := context.Background()
-	dsn := pgtest.NewDatabase(t)
-	if os.Getenv("DROPIN_TEST_SERIALIZABLE") != "" {
-		dsn += "&default_transaction_isolation=serializable"
-	}
-	c, err := Open(ctx, dsn)
+	c, err := Open(ctx, pgtest.NewStoreDatabase(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,3 +80,15 @@ func NewDatabase(t testing.TB) string {
 	})
 	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
 }
+
+// NewStoreDatabase is NewDatabase for a central store under test: with
+// DROPIN_TEST_SERIALIZABLE set, every transaction on it runs SERIALIZABLE,
+// as on a distributed engine (.ci/run runs the suite this way too).
+func NewStoreDatabase(t testing.TB) string {
+	t.Helper()
+	dsn := NewDatabase(t)
+	if os.Getenv("DROPIN_TEST_SERIALIZABLE") != "" {
+		dsn += "&default_transaction_isolation=serializable"
+	}
+	return dsn
+}
