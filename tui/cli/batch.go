@@ -93,7 +93,10 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 			if err != nil {
 				return err
 			}
-			by := a.o.actor("batch")
+			by, err := a.o.writer(ctx, st, "batch")
+			if err != nil {
+				return err
+			}
 			b, err := st.FindBatch(ctx, name)
 			if errors.Is(err, store.ErrNoBatch) || err == nil && b.Closed {
 				b, err = st.OpenBatch(ctx, name, itDate, body, by)
@@ -181,9 +184,12 @@ func (a *app) batchStepCmd(use, short string) *cobra.Command {
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return a.onBatch(cmd, args, func(t i18n.Catalog, st *store.Store, b store.Batch) error {
-			ctx, by, out := cmd.Context(), a.o.actor("batch"), cmd.OutOrStdout()
+			ctx, out := cmd.Context(), cmd.OutOrStdout()
+			by, err := a.o.writer(ctx, st, "batch")
+			if err != nil {
+				return err
+			}
 			var res store.BulkResult
-			var err error
 			switch verb {
 			case "close":
 				if err := st.CloseBatch(ctx, b.ID, by); err != nil {

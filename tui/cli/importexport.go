@@ -37,7 +37,13 @@ line and the import changes nothing.`,
 				return err
 			}
 			defer st.Close()
-			ros, rep, err := st.ImportFile(ctx, tui.ExpandHome(args[0]), a.o.actor("import"), dry)
+			by := a.o.actor("import")
+			if !dry {
+				if by, err = a.o.writer(ctx, st, "import"); err != nil {
+					return err
+				}
+			}
+			ros, rep, err := st.ImportFile(ctx, tui.ExpandHome(args[0]), by, dry)
 			for _, line := range tui.ImportSummary(t, args[0], ros, rep, err) {
 				fmt.Fprintln(cmd.OutOrStdout(), strings.TrimLeft(line, "!+"))
 			}

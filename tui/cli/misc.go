@@ -167,7 +167,11 @@ func (a *app) approveCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			ap, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(args[0])), body, scan.Clean(by), !withdraw, a.o.actor("cli"))
+			actor, err := a.o.writer(ctx, st, "cli")
+			if err != nil {
+				return err
+			}
+			ap, err := st.Approve(ctx, strings.ToLower(strings.TrimSpace(args[0])), body, scan.Clean(by), !withdraw, actor)
 			if _, ok := store.IsRefusal(err); ok {
 				fmt.Fprintln(cmd.ErrOrStderr(), tui.RefusalText(t, err))
 				return errQuiet

@@ -124,6 +124,15 @@ func (o *options) settle() {
 	}
 }
 
+// writer is who a command that writes events acts as (see actor), once
+// the database is claimed for its station: the events carry its name.
+func (o *options) writer(ctx context.Context, st *store.Store, command string) (store.Actor, error) {
+	if err := o.settleStation(ctx, st, true); err != nil {
+		return store.Actor{}, err
+	}
+	return o.actor(command), nil
+}
+
 // actor is who a command acts as: --staff, or what the command is.
 func (o options) actor(command string) store.Actor {
 	staff := o.staff
@@ -199,7 +208,7 @@ func (o *options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) 
 	if err != nil {
 		return t, nil, err
 	}
-	if err := o.settleStation(ctx, st, true); err != nil {
+	if err := o.settleStation(ctx, st, false); err != nil {
 		st.Close()
 		return t, nil, err
 	}
@@ -208,11 +217,12 @@ func (o *options) open(ctx context.Context) (i18n.Catalog, *store.Store, error) 
 
 // settleStation makes the command act as the station the database is. A
 // database is one station's (the central store takes from a station only
-// its own events): the first command to open it claims it for the
-// station it runs as, and later ones run as that station, whatever the
-// host is called. Naming another with --station or DROPIN_STATION is
-// refused before anything is written. With claim false a database that
-// is no station's yet is left for the caller to claim.
+// its own events): the first command that writes events to it claims it
+// for the station it runs as, and later ones run as that station,
+// whatever the host is called. Naming another with --station or
+// DROPIN_STATION is refused before anything is written. With claim false
+// a database that is no station's yet is left unclaimed: a command that
+// only reads (sync, export, a receipt's key) does not decide whose it is.
 func (o *options) settleStation(ctx context.Context, st *store.Store, claim bool) error {
 	have, err := st.Setting(ctx, store.SettingStation)
 	if err != nil {

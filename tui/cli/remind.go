@@ -156,7 +156,11 @@ why, and the message for the first; it sends nothing.`,
 				}
 				return nil
 			}
-			sum, err := remind.Send(ctx, st, mailer, tmpl, a.remind.settings(), plan, force, a.o.actor("remind"), func(o remind.Outcome) {
+			by, err := a.o.writer(ctx, st, "remind")
+			if err != nil {
+				return err
+			}
+			sum, err := remind.Send(ctx, st, mailer, tmpl, a.remind.settings(), plan, force, by, func(o remind.Outcome) {
 				name := scan.Clean(o.Recipient.Official.Name)
 				if o.Sent {
 					fmt.Fprintln(out, t.T("remind.sent", name, o.Recipient.Address))
