@@ -130,7 +130,7 @@ var en = map[string]string{
 	"overview.col.name":           "Municipality / body",
 	"overview.col.expected":       "Exp.",
 	"overview.col.received":       "Recv.",
-	"overview.col.upgrading":      "Upgr…",
+	"overview.col.upgrading":      "Prog.", // in progress: "Upgr…" beside "Upgr." read as one word twice
 	"overview.col.upgraded":       "Upgr.",
 	"overview.col.first-login":    "Login",
 	"overview.col.failed":         "Fail",
