@@ -25,7 +25,7 @@ var sv = map[string]string{
 	"card.phone":      "Tel",
 	"card.account":    "Logga in med:",
 	"card.primary":    "primärt konto",
-	"card.secondary":  "sekundärt, tills uppgraderingen",
+	"card.secondary":  "sekundärt, fram till uppgraderingen",
 	"card.noofficial": "Ingen förtroendevald kopplad: l kopplar, i lämnar ut enheten.",
 	"card.failure":    "Fel: %s",
 	"card.next":       "Nästa:",
