@@ -314,7 +314,9 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 	case wire.RefusedRevoked:
 		return ErrRevoked
 	case wire.RefusedForeign:
-		return ErrForeignEvents
+		token, _ := url.QueryUnescape(resp.Header.Get(wire.TokenStationHeader))
+		event, _ := url.QueryUnescape(resp.Header.Get(wire.EventStationHeader))
+		return &ForeignEventsError{Token: token, Event: event}
 	case wire.RefusedConflict:
 		return ErrConflictingEvent
 	case wire.RefusedTooLarge:
@@ -409,3 +411,17 @@ var (
 	ErrUnreachable      = errors.New("central store unreachable")
 	ErrCentral          = errors.New("central store")
 )
+
+// ForeignEventsError is ErrForeignEvents with what the service said: the
+// station its token is, and the station of an event it refused (empty
+// from a service that does not say).
+type ForeignEventsError struct{ Token, Event string }
+
+func (e *ForeignEventsError) Error() string {
+	if e.Token == "" || e.Event == "" {
+		return ErrForeignEvents.Error()
+	}
+	return fmt.Sprintf("%s: the token is station %q's, and this database holds events of %q", ErrForeignEvents, e.Token, e.Event)
+}
+
+func (e *ForeignEventsError) Is(target error) bool { return target == ErrForeignEvents }

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 
+	"dropin/scan"
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -15,6 +16,10 @@ func SyncErrorText(t i18n.Catalog, err error) string {
 	case errors.Is(err, store.ErrRevoked):
 		return t.T("sync.revoked")
 	case errors.Is(err, store.ErrForeignEvents):
+		if fe := (*store.ForeignEventsError)(nil); errors.As(err, &fe) && fe.Token != "" && fe.Event != "" {
+			token, event := scan.Clean(fe.Token), scan.Clean(fe.Event)
+			return t.T("sync.foreign.named", token, event, event)
+		}
 		return t.T("sync.foreign")
 	case errors.Is(err, store.ErrConflictingEvent):
 		return t.T("sync.conflict")

@@ -84,3 +84,19 @@ func TestEmployeeTrackOnTheTimeline(t *testing.T) {
 		t.Fatal("no employees' track on the timeline")
 	}
 }
+
+// A push refused for another station's events names both stations, so
+// the desk knows which token it needs; what the service sent is cleaned
+// before it reaches the terminal. A service that names neither gets the
+// general words.
+func TestAForeignRefusalNamesTheStations(t *testing.T) {
+	c := i18n.New(i18n.Bokmal)
+	err := fmt.Errorf("push: %w", &store.ForeignEventsError{Token: "levanger-2", Event: "levanger-1\x1b[2J"})
+	got := SyncErrorText(c, err)
+	if !strings.Contains(got, "tokenet er for levanger-2, og denne databasen har hendelser fra levanger-1. Gi skranken tokenet for levanger-1") || strings.Contains(got, "\x1b") {
+		t.Errorf("named: %q", got)
+	}
+	if got := SyncErrorText(c, &store.ForeignEventsError{}); got != c.T("sync.foreign") {
+		t.Errorf("unnamed: %q", got)
+	}
+}

@@ -97,6 +97,16 @@ var (
 	ErrNoStation    = errors.New("no such station")
 )
 
+// ForeignError is a push refused for an event of another station than
+// the token's: ErrForeign, with the two names.
+type ForeignError struct{ Token, Event string }
+
+func (e *ForeignError) Error() string {
+	return fmt.Sprintf("an event of station %q pushed with station %q's token", e.Event, e.Token)
+}
+
+func (e *ForeignError) Is(target error) bool { return target == ErrForeign }
+
 var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 func tokenHash(token string) []byte {
@@ -187,7 +197,7 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 	ids := make([]string, 0, len(evs))
 	for _, e := range evs {
 		if e.Station != station {
-			return nil, ErrForeign
+			return nil, &ForeignError{Token: station, Event: e.Station}
 		}
 		ids = append(ids, e.ID)
 	}

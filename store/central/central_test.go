@@ -349,7 +349,7 @@ func TestPushIsIdempotentAndRefusesAChangedEvent(t *testing.T) {
 	if _, err := c.Push(ctx, "a", "t1", []wire.Event{changed}); err != central.ErrConflict {
 		t.Fatalf("same id, other content: %v", err)
 	}
-	if _, err := c.Push(ctx, "a", "t1", []wire.Event{{ID: "0190f8a0-0000-7000-8000-000000000002", Station: "b", Kind: "x", Subject: "y", Payload: "{}"}}); err != central.ErrForeign {
+	if _, err := c.Push(ctx, "a", "t1", []wire.Event{{ID: "0190f8a0-0000-7000-8000-000000000002", Station: "b", Kind: "x", Subject: "y", Payload: "{}"}}); !errors.Is(err, central.ErrForeign) {
 		t.Fatalf("another station's event: %v", err)
 	}
 	evs, head, _ := c.Pull(ctx, "t1", 0, 100)
@@ -417,10 +417,13 @@ func TestAuthAndBadRequests(t *testing.T) {
 	if _, err := st.Sync(ctx, url, gone, nil); !errors.Is(err, store.ErrRevoked) {
 		t.Fatalf("sync with a revoked token: %v", err)
 	}
-	if _, err := st.Register(ctx, "TAB0000009", "iPad", "", store.Actor{Station: "someone-else", Staff: "X"}); err != nil {
+	if _, err := st.Register(ctx, "TAB0000009", "iPad", "", store.Actor{Station: "Skranke Ærø 2", Staff: "X"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Sync(ctx, url, good, nil); !errors.Is(err, store.ErrForeignEvents) {
+	// It names the token's station and the events', so the desk can say
+	// which token it needs.
+	_, err := st.Sync(ctx, url, good, nil)
+	if fe := (*store.ForeignEventsError)(nil); !errors.Is(err, store.ErrForeignEvents) || !errors.As(err, &fe) || fe.Token != "a" || fe.Event != "Skranke Ærø 2" {
 		t.Fatalf("sync of another station's events: %v", err)
 	}
 }

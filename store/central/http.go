@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -60,6 +61,10 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 		seqs, err := c.Push(r.Context(), station, tenant, req.Events)
 		switch {
 		case errors.Is(err, ErrForeign):
+			if fe := (*ForeignError)(nil); errors.As(err, &fe) {
+				w.Header().Set(wire.TokenStationHeader, url.QueryEscape(fe.Token))
+				w.Header().Set(wire.EventStationHeader, url.QueryEscape(fe.Event))
+			}
 			refuse(w, wire.RefusedForeign, err.Error(), http.StatusForbidden)
 			return
 		case errors.Is(err, ErrConflict):

@@ -181,3 +181,10 @@ const (
 	RefusedConflict = "conflict"       // an event id already known with other content
 	RefusedTooLarge = "too-large"      // the push is larger than MaxBody
 )
+
+// With RefusedForeign, the two stations, query-escaped: the one the token
+// is, and the one the first event of another station names.
+const (
+	TokenStationHeader = "X-Dropin-Token-Station"
+	EventStationHeader = "X-Dropin-Event-Station"
+)
