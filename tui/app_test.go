@@ -163,3 +163,21 @@ func TestMovingToAnotherScreenClearsAConfirmation(t *testing.T) {
 	h.special(tea.KeyTab)
 	h.wantScreen("Skriveren svarer ikke")
 }
+
+// The settings screen says which station this database is, with the
+// command that makes its token as one shell word, whatever the name.
+func TestTheSettingsSayWhichStationTheTokenIsFor(t *testing.T) {
+	for name, want := range map[string]string{
+		"levanger-1":    "dropin serve station add levanger-1",
+		"Skranke Ærø":   "dropin serve station add 'Skranke Ærø'",
+		"Kari's skrank": `dropin serve station add 'Kari'\''s skrank'`,
+	} {
+		if got := "dropin serve station add " + shellWord(name); got != want {
+			t.Errorf("%q: %s, want %s", name, got, want)
+		}
+	}
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.m.screen = screenSettings
+	h.run(h.m.page().open())
+	h.wantScreen("Denne databasen er stasjonen skranke-1. IT lager tokenet med", "dropin serve station add skranke-1")
+}

@@ -174,6 +174,10 @@ func (s *settingsScreen) view(w, h int) string {
 	}
 	lines = append(lines, label(2, t.T("settings.central")), "   "+s.central.View(),
 		label(3, t.T("settings.token")), "   "+s.token.View(), hint(t.T("settings.central.hint")))
+	// The token is made for a station by name, and this database is one.
+	station := scan.Clean(s.c.station)
+	lines = append(lines, hint(t.T("settings.station", station)),
+		hint("  dropin serve station add "+shellWord(station)))
 	if s.fixed {
 		lines = append(lines, st.Flash.Info.Width(w).PaddingLeft(1).Render(t.T("settings.fixed")))
 	}
@@ -184,4 +188,15 @@ func (s *settingsScreen) view(w, h int) string {
 		lines = append(lines, st.Card.Muted.Width(w).PaddingLeft(1).Render(t.T("settings.where", s.c.receipts.Dir)))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// shellWord is s as one word on a shell's command line: as it is when it
+// is plain, else in single quotes.
+func shellWord(s string) string {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }

@@ -372,6 +372,7 @@ var en = map[string]string{
 	"settings.token":        "This desk's token",
 	"settings.token.ph":     "from dropin serve station add",
 	"settings.central.hint": "Empty: the desk works alone. Changes apply from the next sync.",
+	"settings.station":      "This database is station %s. IT makes its token with",
 	"settings.syncfixed":    "The central store is set with --central or DROPIN_CENTRAL, which wins over what is saved here.",
 	"settings.key.field":    "field",
 

@@ -372,6 +372,7 @@ var nb = map[string]string{
 	"settings.token":        "Skrankens token",
 	"settings.token.ph":     "fra dropin serve station add",
 	"settings.central.hint": "Tomt: skranken arbeider alene. Endringer gjelder fra neste synk.",
+	"settings.station":      "Denne databasen er stasjonen %s. IT lager tokenet med",
 	"settings.syncfixed":    "Sentrallageret er satt med --central eller DROPIN_CENTRAL, som gjelder foran det som lagres her.",
 	"settings.key.field":    "felt",
 
