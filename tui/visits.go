@@ -436,7 +436,8 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 	room := max(3, h-9)
 	first := max(0, min(v.cursor-room+1, len(v.queue)-room))
 	// mark, number, time and the wait take about 29 cells; the topics get
-	// what the longest shown needs (at most 28), the names the rest (at
+	// what the longest in the queue needs (at most 28; the whole queue, so
+	// the column stays put as the list scrolls), the names the rest (at
 	// least 12, cut with "…" beyond).
 	topicW := 10
 	for _, q := range v.queue {
