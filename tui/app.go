@@ -41,6 +41,9 @@ type Config struct {
 	// Remind is how reminders are sent from the chase list; nil: no mail
 	// server is set, and the key says so.
 	Remind *Reminding
+	// RosterFolders are where the import screen lists the newest CSV
+	// files (RosterFolders gives the usual ones); none: no list.
+	RosterFolders []string
 }
 
 // common is what every screen shares: size, theme, keys, language, store.
@@ -202,6 +205,7 @@ func New(cfg Config) *Model {
 	m.visits = newVisitsScreen(c)
 	m.batch = newBatchScreen(c)
 	m.importer = newImportScreen(c)
+	m.importer.folders = cfg.RosterFolders
 	m.settings = newSettingsScreen(c)
 	m.settings.fixed = cfg.PrinterFixed
 	m.sync.on = cfg.Sync.On()

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"dropin/scan"
 	"dropin/store"
@@ -24,7 +25,16 @@ type importScreen struct {
 	summary []string
 	seq     int
 	offset  int
+
+	// The newest CSV files in the folders a roster is saved to: ↑ and ↓
+	// put one in the path field, so nobody types a path at the desk.
+	folders []string
+	files   []rosterFile
+	pick    int    // the file picked, -1 for none
+	typed   string // what was in the field before a file was picked
 }
+
+type rosterFilesMsg []rosterFile
 
 type importState int
 
@@ -51,16 +61,45 @@ func newImportScreen(c *common) importScreen {
 	in.Placeholder = c.t.T("import.placeholder")
 	in.SetWidth(60)
 	in.SetStyles(c.styles.Input)
-	return importScreen{c: c, path: in}
+	return importScreen{c: c, path: in, pick: -1}
 }
 
 func (s *importScreen) restyle()     { s.path.SetStyles(s.c.styles.Input) }
 func (s *importScreen) typing() bool { return s.state == importAsk }
 func (s *importScreen) focus() tea.Cmd {
 	if s.state == importAsk {
-		return s.path.Focus()
+		return tea.Batch(s.path.Focus(), s.listFiles())
 	}
 	return nil
+}
+
+// listFiles looks for CSV files in a command: a folder on a network
+// share can be slow to list.
+func (s *importScreen) listFiles() tea.Cmd {
+	if len(s.folders) == 0 {
+		return nil
+	}
+	folders := s.folders
+	return func() tea.Msg { return rosterFilesMsg(findRosterFiles(folders, rosterFilesShown)) }
+}
+
+// pickFile moves the pick by d and puts the picked file in the field;
+// moving above the first file gives back what was typed.
+func (s *importScreen) pickFile(d int) {
+	if len(s.files) == 0 {
+		return
+	}
+	if s.pick < 0 {
+		s.typed = s.path.Value()
+	}
+	s.pick = min(max(s.pick+d, -1), len(s.files)-1)
+	if s.pick < 0 {
+		s.path.SetValue(s.typed)
+	} else {
+		f := s.files[s.pick]
+		s.path.SetValue(filepath.Join(f.Dir, f.Name))
+	}
+	s.path.CursorEnd()
 }
 
 // run reads, parses and imports the file in a command; dryRun rolls back.
@@ -103,6 +142,12 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 			return s.update(tea.KeyPressMsg{Code: tea.KeyEnter})
 		}
 		return nil
+	case rosterFilesMsg:
+		s.files = msg
+		if s.pick >= len(s.files) {
+			s.pick = -1
+		}
+		return nil
 	case importedMsg:
 		if msg.seq != s.seq {
 			return nil
@@ -121,10 +166,18 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		switch s.state {
 		case importAsk:
-			if key.Matches(msg, keys.Confirm) && strings.TrimSpace(s.path.Value()) != "" {
+			switch {
+			case key.Matches(msg, keys.Confirm) && strings.TrimSpace(s.path.Value()) != "":
 				s.state = importReading
 				s.path.Blur()
+				s.pick = -1
 				return s.run(true)
+			case len(s.files) > 0 && key.Matches(msg, keys.Down):
+				s.pickFile(1)
+				return nil
+			case len(s.files) > 0 && key.Matches(msg, keys.Up):
+				s.pickFile(-1)
+				return nil
 			}
 		case importReady:
 			// The import asks y/n, as the batch steps do: a second Enter
@@ -139,12 +192,12 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 			case key.Matches(msg, keys.Cancel), msg.String() == "n":
 				s.state = importAsk
 				s.summary = nil
-				return tea.Batch(s.path.Focus(), flashCmd(flashInfo, s.c.t.T("import.cancelled")))
+				return tea.Batch(s.focus(), flashCmd(flashInfo, s.c.t.T("import.cancelled")))
 			}
 		case importBad, importDone:
 			if key.Matches(msg, keys.Confirm) || key.Matches(msg, keys.Cancel) {
 				s.state = importAsk // the summary stays until the next read
-				return s.path.Focus()
+				return s.focus()
 			}
 		}
 		switch {
@@ -157,8 +210,12 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	if s.state == importAsk {
+		before := s.path.Value()
 		var cmd tea.Cmd
 		s.path, cmd = s.path.Update(msg)
+		if s.path.Value() != before {
+			s.pick = -1 // typed over: the field is the user's again
+		}
 		return cmd
 	}
 	return nil
@@ -176,6 +233,11 @@ func (s *importScreen) shortHelp() []key.Binding {
 	}
 	c := k.Form.Confirm
 	c.SetHelp("enter", s.c.t.T("import.key.read"))
+	if len(s.files) > 0 {
+		pick := k.Form.Down
+		pick.SetHelp("↑/↓", s.c.t.T("import.key.pick"))
+		return []key.Binding{c, pick, k.Global.NextScreen}
+	}
 	return []key.Binding{c, k.Global.NextScreen}
 }
 
@@ -185,8 +247,11 @@ func (s *importScreen) view(w, h int) string {
 		" " + st.Box.Title.Render(t.T("import.title")),
 		st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("import.explain")),
 		" " + st.Form.Label.Render(t.T("import.file")) + " " + s.path.View(),
-		"",
 	}
+	if s.state == importAsk && len(s.files) > 0 {
+		lines = append(lines, s.fileLines(w)...)
+	}
+	lines = append(lines, "")
 	if s.state == importReading {
 		lines = append(lines, " "+st.Card.Muted.Render(t.T("import.reading")))
 	}
@@ -211,6 +276,35 @@ func (s *importScreen) view(w, h int) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// fileLines lists the newest CSV files: name, folder and when each was
+// saved, the picked one marked.
+func (s *importScreen) fileLines(w int) []string {
+	st, t := s.c.styles, s.c.t
+	lines := []string{"   " + st.Form.Hint.Render(t.T("import.files"))}
+	when := 0
+	for _, f := range s.files {
+		when = max(when, lipgloss.Width(t.DateTime(f.Mod)))
+	}
+	// The name gets what it needs first: it is what the secretariat
+	// recognises. The folder gets the rest.
+	room := max(10, w-6-when-2)
+	nameW := 0
+	for _, f := range s.files {
+		nameW = max(nameW, lipgloss.Width(scan.Clean(f.Name)))
+	}
+	nameW = min(nameW, room*2/3)
+	dirW := max(0, room-nameW-2)
+	for i, f := range s.files {
+		row := pad(scan.Clean(f.Name), nameW) + "  " + pad(scan.Clean(f.Dir), dirW) + "  " + t.DateTime(f.Mod)
+		if i == s.pick {
+			lines = append(lines, "   "+st.Form.Selected.Render("› "+row))
+		} else {
+			lines = append(lines, "   "+st.Form.Item.Render("  "+row))
+		}
+	}
+	return lines
 }
 
 // ImportSummary says in the catalog's language what a roster holds and

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,6 +22,14 @@ func TestScreensAt80x24(t *testing.T) {
 			h.store.SetClock(func() time.Time { at = at.Add(time.Minute); return at })
 			smallRoster(t, h.store)
 			h.scan("R52NXYGSKYS")
+			// Two rosters saved from Excel, for the import screen's list.
+			home := t.TempDir()
+			t.Setenv("HOME", home)
+			down := filepath.Join(home, "Nedlastinger")
+			os.MkdirAll(down, 0o700)
+			csvFile(t, down, "Folkevalgte Levanger og Verdal.csv", nil, time.Date(2026, 4, 13, 15, 42, 0, 0, time.Local))
+			csvFile(t, down, "forteckning-ockero.csv", nil, time.Date(2026, 3, 2, 10, 5, 0, 0, time.Local))
+			h.m.importer.folders = []string{down}
 			shots := []struct {
 				name string
 				s    screen

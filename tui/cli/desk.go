@@ -63,7 +63,8 @@ func (a *app) runDesk(ctx context.Context) error {
 		return err
 	}
 	m := tui.New(tui.Config{Store: st, Station: o.station, Staff: staff, Lang: lang, ScanGap: o.scanGap, Log: logger,
-		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed, Exports: o.exports, Remind: rem})
+		Receipts: rs, PrinterFixed: fixed, Sync: target, SyncFixed: syncFixed, Exports: o.exports, Remind: rem,
+		RosterFolders: tui.RosterFolders(o.exports)})
 	p := tea.NewProgram(m, tea.WithContext(ctx))
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -148,8 +148,10 @@ var en = map[string]string{
 	"overview.sort.body":          "body",
 
 	"import.title":          "Import the list of officials",
-	"import.explain":        "The secretariat's Excel export (CSV, ; or , , UTF-8 or Windows-1252). Enter reads the file and shows what would change; nothing is saved until you confirm.",
+	"import.explain":        "The secretariat's Excel export: CSV with semicolons or commas, in UTF-8 or Windows-1252. Enter reads the file and shows what would change; nothing is saved until you confirm.",
 	"import.file":           "File",
+	"import.files":          "Newest CSV files: ↑ ↓ picks one, Enter reads it.",
+	"import.key.pick":       "pick a file",
 	"import.placeholder":    "path to the CSV file",
 	"import.reading":        "Reading …",
 	"import.unreadable":     "Could not read %s: %s",

@@ -148,8 +148,10 @@ var nb = map[string]string{
 	"overview.sort.body":          "organ",
 
 	"import.title":          "Importer liste over folkevalgte",
-	"import.explain":        "Sekretariatets Excel-eksport (CSV, ; eller , , UTF-8 eller Windows-1252). Enter leser fila og viser hva som vil endres; ingenting lagres før du bekrefter.",
+	"import.explain":        "Sekretariatets Excel-eksport: CSV med semikolon eller komma, i UTF-8 eller Windows-1252. Enter leser fila og viser hva som vil endres; ingenting lagres før du bekrefter.",
 	"import.file":           "Fil",
+	"import.files":          "Nyeste CSV-filer: ↑ ↓ velger en, Enter leser den.",
+	"import.key.pick":       "velg fil",
 	"import.placeholder":    "sti til CSV-fila",
 	"import.reading":        "Leser …",
 	"import.unreadable":     "Kunne ikke lese %s: %s",

@@ -148,8 +148,10 @@ var sv = map[string]string{
 	"overview.sort.body":          "organ",
 
 	"import.title":          "Importera förteckning över förtroendevalda",
-	"import.explain":        "Sekretariatets Excel-export (CSV, ; eller , , UTF-8 eller Windows-1252). Enter läser filen och visar vad som ändras; inget sparas förrän du bekräftar.",
+	"import.explain":        "Sekretariatets Excel-export: CSV med semikolon eller komma, i UTF-8 eller Windows-1252. Enter läser filen och visar vad som ändras; inget sparas förrän du bekräftar.",
 	"import.file":           "Fil",
+	"import.files":          "Senaste CSV-filerna: ↑ ↓ väljer en, Enter läser den.",
+	"import.key.pick":       "välj fil",
 	"import.placeholder":    "sökväg till CSV-filen",
 	"import.reading":        "Läser …",
 	"import.unreadable":     "Kunde inte läsa %s: %s",
