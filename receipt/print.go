@@ -68,3 +68,47 @@ func (p Printer) Print(ctx context.Context, path, title string) (string, error) 
 	}
 	return m[1], nil
 }
+
+// ErrNoCUPS: CUPS is not installed here, or its scheduler does not answer.
+var ErrNoCUPS = errors.New("CUPS does not answer")
+
+// Queues are the CUPS queues this machine can print to, as lp -d takes
+// them, and the one CUPS uses when none is named ("" for none). lpstat
+// is the lpstat command; "lpstat" when empty. Like Print, it gives up
+// after 15 seconds.
+func Queues(ctx context.Context, lpstat string) (names []string, def string, err error) {
+	if lpstat == "" {
+		lpstat = "lpstat"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	run := func(arg string) (string, error) {
+		cmd := exec.CommandContext(ctx, lpstat, arg)
+		cmd.Env = append(cmd.Environ(), "LC_ALL=C") // its words, not a translation of them
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("%w: lpstat %s: %v", ErrNoCUPS, arg, err)
+		}
+		return string(out), nil
+	}
+	out, err := run("-e")
+	if err != nil {
+		return nil, "", err
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if name := strings.TrimSpace(line); name != "" {
+			names = append(names, name)
+		}
+	}
+	if out, err = run("-d"); err != nil {
+		return nil, "", err
+	}
+	// "system default destination: X", capitalised when it comes from
+	// LPDEST or PRINTER; "no system default destination" for none.
+	for _, line := range strings.Split(out, "\n") {
+		if i := strings.Index(strings.ToLower(line), "default destination: "); i >= 0 {
+			def = strings.TrimSpace(line[i+len("default destination: "):])
+		}
+	}
+	return names, def, nil
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -96,5 +97,34 @@ func TestPrintThroughCUPS(t *testing.T) {
 	}
 	if got := qrtest.Decode(t, img); got != tok {
 		t.Fatalf("the printed QR says %q", got)
+	}
+}
+
+// The settings screen offers the queues CUPS knows: the test queue is
+// one of them, and a machine without CUPS says so rather than listing
+// nothing.
+func TestQueuesAreTheOnesCUPSKnows(t *testing.T) {
+	ctx := context.Background()
+	if _, _, err := Queues(ctx, filepath.Join(t.TempDir(), "no-lpstat")); !errors.Is(err, ErrNoCUPS) {
+		t.Fatalf("no lpstat: %v", err)
+	}
+	queue := os.Getenv("DROPIN_TEST_PRINTER")
+	if queue == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI must ask a real CUPS: .ci/run sets DROPIN_TEST_PRINTER")
+		}
+		t.Skip("no CUPS queue: run .ci/run, or set DROPIN_TEST_PRINTER to a CUPS queue")
+	}
+	names, _, err := Queues(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(names, queue) {
+		t.Fatalf("CUPS's queues %q do not hold %s", names, queue)
+	}
+	// The user's default, as CUPS takes it from the environment.
+	t.Setenv("LPDEST", queue)
+	if _, def, err := Queues(ctx, ""); err != nil || def != queue {
+		t.Fatalf("default %q (%v), want %s", def, err, queue)
 	}
 }

@@ -43,6 +43,9 @@ func newHarness(t *testing.T, w, h int, lang i18n.Lang) *harness {
 	st := openStore(t)
 	clk := &testClock{t: time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)}
 	m := New(Config{Store: st, Station: "skranke-1", Staff: "KN", Lang: lang, Now: clk.now})
+	// What CUPS this machine has is not the test's: a test that asks it
+	// names lpstat itself.
+	m.settings.lpstat = filepath.Join(t.TempDir(), "no-lpstat")
 	hs := &harness{t: t, m: m, store: st, clk: clk}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(m.Init())

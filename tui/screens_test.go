@@ -30,6 +30,7 @@ func TestScreensAt80x24(t *testing.T) {
 			csvFile(t, down, "Folkevalgte Levanger og Verdal.csv", nil, time.Date(2026, 4, 13, 15, 42, 0, 0, time.Local))
 			csvFile(t, down, "forteckning-ockero.csv", nil, time.Date(2026, 3, 2, 10, 5, 0, 0, time.Local))
 			h.m.importer.folders = []string{down}
+			h.m.settings.lpstat = standInLPStat(t)
 			shots := []struct {
 				name string
 				s    screen

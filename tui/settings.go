@@ -26,7 +26,23 @@ type settingsScreen struct {
 	fixed     bool // the printer came from a flag or the environment
 	syncFixed bool // so did the sync service
 	target    *SyncTarget
+
+	// The queues CUPS knows, asked each time the screen opens: offered
+	// as the printer's name, and a name it does not know is warned of.
+	queues   *queuesMsg
+	lpstat   string // the lpstat command; "" for lpstat
+	queueSeq int
 }
+
+type queuesMsg struct {
+	seq   int
+	names []string
+	def   string
+	err   error
+}
+
+// queuesListed is how many queue names the hint spells out.
+const queuesListed = 4
 
 const settingsFields = 4
 
@@ -50,6 +66,12 @@ func newSettingsScreen(c *common) settingsScreen {
 	s := settingsScreen{c: c, paper: receipt.A4,
 		printer: field("settings.printer.ph", 40), central: field("settings.central.ph", 50), token: field("settings.token.ph", 50)}
 	s.token.EchoMode = textinput.EchoPassword
+	// → completes a queue's name, as a shell completes a word; ↑ and ↓
+	// move between the fields.
+	s.printer.ShowSuggestions = true
+	s.printer.KeyMap.AcceptSuggestion = key.NewBinding(key.WithDisabled()) // → below, in CUPS's spelling
+	s.printer.KeyMap.NextSuggestion = key.NewBinding(key.WithKeys("ctrl+n"))
+	s.printer.KeyMap.PrevSuggestion = key.NewBinding(key.WithKeys("ctrl+p"))
 	if c.receipts != nil {
 		s.printer.SetValue(c.receipts.Printer.Name)
 		s.paper = c.receipts.Printer.Paper
@@ -83,11 +105,91 @@ func (s *settingsScreen) focus() tea.Cmd {
 	return nil
 }
 
-func (s *settingsScreen) open() tea.Cmd { return s.focus() }
+func (s *settingsScreen) open() tea.Cmd { return tea.Batch(s.focus(), s.askQueues()) }
+
+// askQueues asks CUPS for its queues in a command: lpstat waits on the
+// print server, which may be slow or gone.
+func (s *settingsScreen) askQueues() tea.Cmd {
+	s.queueSeq++
+	seq, lpstat := s.queueSeq, s.lpstat
+	return func() tea.Msg {
+		names, def, err := receipt.Queues(context.Background(), lpstat)
+		return queuesMsg{seq: seq, names: names, def: def, err: err}
+	}
+}
+
+// knownQueue is the queue CUPS knows by name (CUPS's names are not case
+// sensitive), and whether it knows it; a name it was not asked about is
+// taken as known.
+func (s *settingsScreen) knownQueue(name string) (string, bool) {
+	if name == "" || s.queues == nil || s.queues.err != nil {
+		return name, true
+	}
+	for _, q := range s.queues.names {
+		if strings.EqualFold(q, name) {
+			return q, true
+		}
+	}
+	return name, false
+}
+
+// completion is what → puts in the printer's field: the queue whose
+// name begins with what is typed, or for an empty field the default.
+func (s *settingsScreen) completion() string {
+	switch {
+	case s.queues == nil || len(s.queues.names) == 0:
+		return ""
+	case s.printer.Value() != "":
+		return s.printer.CurrentSuggestion()
+	case s.queues.def != "":
+		return s.queues.def
+	}
+	return s.queues.names[0]
+}
+
+// queueList is the queues for a hint: the default marked, at most
+// queuesListed of them, then how many more.
+func (s *settingsScreen) queueList() string {
+	t := s.c.t
+	var out []string
+	for i, q := range s.queues.names {
+		if i == queuesListed {
+			out = append(out, t.T("settings.queues.more", len(s.queues.names)-queuesListed))
+			break
+		}
+		q = scan.Clean(q)
+		if s.queues.names[i] == s.queues.def {
+			q = t.T("settings.queues.default", q)
+		}
+		out = append(out, q)
+	}
+	return strings.Join(out, ", ")
+}
+
+// printerHint says what a name can be: the queues CUPS knows here, or
+// that CUPS does not answer.
+func (s *settingsScreen) printerHint() string {
+	t := s.c.t
+	switch {
+	case s.queues == nil:
+		return t.T("settings.printer.hint")
+	case s.queues.err != nil:
+		return t.T("settings.printer.nocups")
+	case len(s.queues.names) == 0:
+		return t.T("settings.printer.noqueues")
+	}
+	return t.T("settings.printer.queues", s.queueList())
+}
 
 func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 	t := s.c.t
 	switch msg := msg.(type) {
+	case queuesMsg:
+		if msg.seq == s.queueSeq {
+			s.queues = &msg
+			s.printer.SetSuggestions(msg.names)
+		}
+		return nil
 	case settingsSavedMsg:
 		if msg.err != nil {
 			return flashCmd(flashError, storeError(t, msg.err))
@@ -95,12 +197,23 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 		if s.c.receipts != nil && !s.fixed {
 			s.c.receipts.Printer.Name, s.c.receipts.Printer.Paper = msg.printer, msg.paper
 		}
+		if strings.EqualFold(strings.TrimSpace(s.printer.Value()), msg.printer) {
+			s.printer.SetValue(msg.printer) // as saved: in CUPS's spelling
+		}
 		if s.target != nil && !s.syncFixed {
 			s.target.Set(msg.central, msg.token)
 		}
 		printer := msg.printer
 		if printer == "" {
 			printer = t.T("settings.none")
+		}
+		if _, ok := s.knownQueue(msg.printer); !ok {
+			// Saved as typed: the queue may be made later. But a typo
+			// found now is not found by an official waiting for a receipt.
+			if len(s.queues.names) == 0 {
+				return flashCmd(flashError, t.T("settings.saved.noqueues", scan.Clean(printer)))
+			}
+			return flashCmd(flashError, t.T("settings.saved.unknown", scan.Clean(printer), s.queueList()))
 		}
 		return flashCmd(flashOK, t.T("settings.saved", scan.Clean(printer), t.T("settings.paper."+string(msg.paper))))
 	case tea.KeyPressMsg:
@@ -114,6 +227,13 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.Down):
 			s.field = (s.field + 1) % settingsFields
 			return s.focus()
+		case s.field == 0 && msg.String() == "right" && s.printer.Position() == len([]rune(s.printer.Value())) && s.completion() != "":
+			// → at the end of the field completes the queue's name as
+			// CUPS spells it; in the empty field, the queue CUPS prints
+			// to by default, else the first it knows.
+			s.printer.SetValue(s.completion())
+			s.printer.CursorEnd()
+			return nil
 		case s.field == 1 && (msg.String() == "space" || msg.String() == "left" || msg.String() == "right"):
 			if s.paper == receipt.A4 {
 				s.paper = receipt.Slip
@@ -133,7 +253,8 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 
 func (s *settingsScreen) save() tea.Cmd {
 	clean := func(in textinput.Model) string { return strings.TrimSpace(scan.Clean(in.Value())) }
-	msg := settingsSavedMsg{printer: clean(s.printer), paper: s.paper, central: clean(s.central), token: clean(s.token)}
+	printer, _ := s.knownQueue(clean(s.printer)) // spelt as CUPS spells it
+	msg := settingsSavedMsg{printer: printer, paper: s.paper, central: clean(s.central), token: clean(s.token)}
 	st := s.c.store
 	return func() tea.Msg {
 		msg.err = st.SetSettings(context.Background(), map[string]string{
@@ -163,7 +284,7 @@ func (s *settingsScreen) view(w, h int) string {
 	}
 	hint := func(text string) string { return st.Form.Hint.Width(w).PaddingLeft(3).Render(text) }
 	lines := []string{" " + st.Box.Title.Render(t.T("settings.title")), "",
-		label(0, t.T("settings.printer")), "   " + s.printer.View(), hint(t.T("settings.printer.hint")),
+		label(0, t.T("settings.printer")), "   " + s.printer.View(), hint(s.printerHint()),
 		label(1, t.T("settings.paper"))}
 	for _, p := range []receipt.Paper{receipt.A4, receipt.Slip} {
 		mark := "( ) "
