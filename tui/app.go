@@ -412,7 +412,20 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 				return m.visits.scanned(msg.Code)
 			}
 			m.screen = screenDesk
+		case m.screen == screenVisits && m.visits.form.stage == stageWho,
+			m.screen == screenOverview && m.overview.searching,
+			m.screen == screenEquipment && m.equipment.approving != nil:
+			// A burst into a search or a name: a device's serial, or text
+			// (a paste in a terminal without bracketed paste). Only the
+			// store can tell "nordmann" the name from a serial.
+			return m.lookUpBurst(msg.Code)
+		case m.screen == screenVisits:
+			// Into a visit's note, ticket or training: text, even a
+			// serial scanned there on purpose, with its Enter.
+			return m.typed(msg.Code, true)
 		}
+	case burstMsg:
+		return m.burst(msg)
 	case tea.KeyPressMsg:
 		switch {
 		case key.Matches(msg, m.c.keys.Global.Quit):
@@ -427,6 +440,67 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return m.page().update(msg)
+}
+
+// burstMsg is a burst into a search or a name field, with the device
+// that has it as its serial (nil: none, so it is text).
+type burstMsg struct {
+	code   string
+	screen screen
+	serial string
+	card   *store.Card
+}
+
+// lookUpBurst asks the store whether a burst is a device's serial.
+func (m *Model) lookUpBurst(code string) tea.Cmd {
+	msg, st := burstMsg{code: code, screen: m.screen}, m.c.store
+	serial, err := scan.Parse(code)
+	if err != nil {
+		return func() tea.Msg { return msg }
+	}
+	return func() tea.Msg {
+		if card, err := st.Card(context.Background(), serial); err == nil && card.Device.Known {
+			msg.serial, msg.card = serial, &card
+		}
+		return msg
+	}
+}
+
+// burst acts on a looked-up burst: a device goes where a scan goes from
+// that field (the desk; at a visit's "who?", its official), and text is
+// what was typed, with its Enter except at "who?", where an Enter would
+// pick from what was found before the name.
+func (m *Model) burst(msg burstMsg) tea.Cmd {
+	if msg.screen != m.screen {
+		return nil
+	}
+	if msg.screen == screenVisits {
+		if f := m.visits.form; f == nil || f.stage != stageWho {
+			return nil
+		}
+		if msg.card != nil {
+			return m.visits.scannedCard(visitCardMsg{serial: msg.serial, card: *msg.card})
+		}
+		return m.typed(msg.code, false)
+	}
+	if msg.card != nil {
+		m.screen = screenDesk
+		return m.desk.update(scan.Msg{Code: msg.code})
+	}
+	return m.typed(msg.code, true)
+}
+
+// typed gives the active screen a burst as the keys that made it, and
+// with enter its Enter: what a person typing it would have given.
+func (m *Model) typed(code string, enter bool) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range code {
+		cmds = append(cmds, m.page().update(tea.KeyPressMsg{Code: r, Text: string(r)}))
+	}
+	if enter {
+		cmds = append(cmds, m.page().update(tea.KeyPressMsg{Code: tea.KeyEnter}))
+	}
+	return tea.Batch(cmds...)
 }
 
 // switchTo moves by step through the tabs and loads what the new screen

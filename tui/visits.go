@@ -352,9 +352,12 @@ func (v *visitsScreen) scannedCard(msg visitCardMsg) tea.Cmd {
 	case msg.card.Official == nil:
 		return flashCmd(flashInfo, t.T("visit.scan.nobody", scan.Clean(msg.serial)))
 	}
-	// Free and nobody waiting: the visit starts now. Otherwise the
-	// official joins the queue.
-	v.form = newArriveForm(v.c, v.mine() == nil && len(v.queue) == 0)
+	// Scanned while the desk asks who it is for: the form asked for
+	// stays (queue or visit now). Otherwise, free and nobody waiting,
+	// the visit starts now; else the official joins the queue.
+	if v.form == nil || v.form.stage != stageWho {
+		v.form = newArriveForm(v.c, v.mine() == nil && len(v.queue) == 0)
+	}
 	v.form.official, v.form.stage = msg.card.Official, stageTopic
 	return nil
 }
