@@ -401,7 +401,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		case m.screen == screenOverview && !m.overview.typing(),
 			m.screen == screenEquipment && !m.equipment.typing(),
 			m.screen == screenImport && !m.importer.typing(),
-			m.screen == screenSettings,
+			m.screen == screenSettings && !m.settings.typing(),
 			m.screen == screenBatch && !m.batch.takesScans() && !m.batch.typing():
 			m.screen = screenDesk
 		case m.screen == screenVisits && !m.visits.typing():
@@ -414,7 +414,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.screen = screenDesk
 		case m.screen == screenVisits && m.visits.form.stage == stageWho,
 			m.screen == screenOverview && m.overview.searching,
-			m.screen == screenEquipment && m.equipment.approving != nil:
+			m.screen == screenEquipment && m.equipment.approving != nil,
+			m.screen == screenSettings:
 			// A burst into a search or a name: a device's serial, or text
 			// (a paste in a terminal without bracketed paste). Only the
 			// store can tell "nordmann" the name from a serial.

@@ -89,3 +89,27 @@ func TestABurstIntoATextFieldIsWhatWasTyped(t *testing.T) {
 		t.Fatal("a tablet scanned into the overview's search is checked in")
 	}
 }
+
+// A token pasted as keys into the settings is the token; a tablet
+// scanned while the settings are open still goes to the desk.
+func TestABurstIntoTheSettingsIsTheirs(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	target := NewSyncTarget("", "")
+	h.m.settings.target = target
+	h.m.screen = screenSettings
+	h.run(h.m.page().open())
+	h.special(tea.KeyDown)
+	h.special(tea.KeyDown) // the central store
+	h.press("http://127.0.0.1:8470")
+	h.special(tea.KeyDown) // the token
+	h.scan("dropin_tok_7QmN2vXc9LpR4sTz8KwB")
+	h.wantScreen("✓ Lagret")
+	if u, k := target.Get(); u != "http://127.0.0.1:8470" || k != "dropin_tok_7QmN2vXc9LpR4sTz8KwB" {
+		t.Fatalf("the desk syncs with %q %q", u, k)
+	}
+	h.scan("TJYHCY68QHGJ")
+	if h.m.screen != screenDesk || h.card().Status != store.Received {
+		t.Fatal("a tablet scanned at the settings is checked in at the desk")
+	}
+}
