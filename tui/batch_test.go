@@ -246,3 +246,21 @@ func TestTheNewBatchFormTakesAScan(t *testing.T) {
 		t.Fatalf("the batch did not open: state %d, %+v\n%s", h.m.batch.state, h.m.batch.batch, h.screen())
 	}
 }
+
+// A batch expects every tablet of its body but counts in only what it
+// read: the tablets that came in another way (at the desk, in another
+// batch) are named beside the missing list, so the numbers add up.
+func TestTheMissingListSaysWhatCameInOutsideTheBatch(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	importLevanger(t, h.store)
+	h.scan("R52NXYGSKYS") // at the desk, before the batch
+	h.openBatch("Samlet inn 2. april")
+	h.wantScreen("0 av 83 ventede inn (0 %)", "Mangler fortsatt (82):", "1 kom inn utenom bunken")
+	h.scan("TJYHCY68QHGJ")
+	h.wantScreen("1 av 83 ventede inn (1 %)", "Mangler fortsatt (81):", "1 kom inn utenom bunken")
+	h.scan("R52NXYGSKYS") // the desk's tablet, read with the pile: now this batch's too
+	h.wantScreen("2 av 83 ventede inn (2 %)", "Mangler fortsatt (81):")
+	if strings.Contains(h.screen(), "utenom bunken") {
+		t.Fatal("every tablet in is this batch's now")
+	}
+}

@@ -131,6 +131,11 @@ func (b *batchScreen) readLines(n int) []string {
 func (b *batchScreen) missingLines(n int) []string {
 	st, t := b.c.styles, b.c.t
 	out := []string{" " + st.Box.Title.Render(t.T("batch.missing", len(b.missing)))}
+	// The batch expects every tablet of its body, and counts in only the
+	// ones it read: say where the rest are, so the numbers add up.
+	if elsewhere := b.batch.Expected - b.batch.Collected - len(b.missing); elsewhere > 0 && n > 1 {
+		out = append(out, " "+st.Card.Muted.Render(t.T("batch.missing.elsewhere", elsewhere)))
+	}
 	for _, c := range b.missing {
 		if len(out) >= n {
 			break
