@@ -440,32 +440,55 @@ func detail(e Event) (string, error) {
 type Activity struct {
 	At       time.Time
 	Kind     Kind
-	Serial   string
+	Serial   string // the device the step was about; "" for none
 	Model    string
-	Official string // the official's name
+	Official string // the official's name (a visit's: who came)
+	Batch    string // the batch's name, for a batch's events
 	Staff    string
 	Undone   bool
 }
 
-// Recent lists the latest steps taken at station, newest first.
+// Recent lists the latest steps taken at station, newest first. A step
+// about a visit, a batch or an approval names the device, the official
+// and the batch it is about, never the id its subject is kept under.
 func (s *Store) Recent(ctx context.Context, station string, limit int) ([]Activity, error) {
 	out, err := queryRows(ctx, s.read, func(row scanFunc) (Activity, error) {
 		var a Activity
 		var hlc int64
 		var kind string
-		if err := row(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Staff, &a.Undone); err != nil {
+		if err := row(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Batch, &a.Staff, &a.Undone); err != nil {
 			return a, err
 		}
 		a.At, a.Kind = HLC(hlc).Time(), Kind(kind)
 		return a, nil
 	}, `
-SELECT e.hlc, e.kind, e.subject, coalesce(d.model, ''), coalesce(o.name, ''), e.actor,
-       EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = e.id)
-FROM events e
-LEFT JOIN devices d ON d.serial = e.subject
+WITH r AS (
+  SELECT e.id, e.hlc, e.kind, e.subject, e.actor FROM events e
+  -- A step taken in a visit is listed as the step; the record that
+  -- ties it to the visit would list it twice.
+  WHERE e.station = ? AND e.kind NOT IN ('official', 'reminded', 'visit-device')
+  ORDER BY e.hlc DESC LIMIT ?
+), t AS (
+  -- The device each step is about: a batch's read names it by its
+  -- serial; a visit's and an approval's steps are about none.
+  SELECT r.*, v.name AS visitor, b.name AS batch,
+         CASE WHEN b.id IS NOT NULL THEN coalesce(br.serial, '')
+              WHEN v.id IS NOT NULL OR r.subject LIKE 'approval:%' THEN ''
+              ELSE r.subject END AS serial,
+         CASE WHEN r.subject LIKE 'approval:%'
+              THEN substr(r.subject, 10, instr(substr(r.subject, 10), ':') - 1) END AS approved
+  FROM r
+  LEFT JOIN visits v ON v.id = r.subject
+  LEFT JOIN batches b ON b.id = r.subject
+  LEFT JOIN batch_reads br ON b.id IS NOT NULL AND br.batch_id = r.subject AND br.event_id = r.id
+)
+SELECT t.hlc, t.kind, t.serial, coalesce(d.model, ''), coalesce(t.visitor, o.name, oa.name, ''), coalesce(t.batch, ''), t.actor,
+       EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = t.id)
+FROM t
+LEFT JOIN devices d ON d.serial = t.serial
 LEFT JOIN officials o ON o.id = d.official_id
-WHERE e.station = ? AND e.kind NOT IN ('official', 'reminded')
-ORDER BY e.hlc DESC LIMIT ?`, station, limit)
+LEFT JOIN officials oa ON oa.id = t.approved
+ORDER BY t.hlc DESC`, station, limit)
 	if err != nil {
 		return nil, fmt.Errorf("recent activity: %w", err)
 	}

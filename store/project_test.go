@@ -318,3 +318,59 @@ func TestTheLogsReadersSendEverySubjectOnce(t *testing.T) {
 		t.Fatalf("subjects and their events read:\n%v\nwant\n%v", got, want)
 	}
 }
+
+// A desk's recent activity names what each step was about in words: a
+// visit by who came, a batch by its name (and a read by its serial and
+// official), an approval by the official; never the id a visit's or a
+// batch's events are kept under, and the record that ties a device's step
+// to a visit is not listed beside the step.
+func TestRecentNamesVisitsBatchesAndApprovals(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	kari := Official{ID: "kari@x.no", Name: "Kari Nordmann", EmailPrimary: "kari@x.no", Seats: []Seat{{Body: "Kommunestyret"}}}
+	if err := s.PutOfficial(ctx, kari, desk); err != nil {
+		t.Fatal(err)
+	}
+	s.Register(ctx, "KARI00001", "iPad", kari.ID, desk)
+	b, err := s.OpenBatch(ctx, "Kommunestyret april", "", "", desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReadBatch(ctx, b.ID, []string{"KARI00001"}, desk); err != nil {
+		t.Fatal(err)
+	}
+	v, err := s.OpenVisit(ctx, VisitInput{Name: "Per Ås", Topic: "teams"}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Step(ctx, "KARI00001", KindUpgrading, Input{}, Actor{Station: desk.Station, Staff: desk.Staff, Visit: v.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Approve(ctx, kari.ID, "Kommunestyret", "Ordfører", true, desk); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := s.Recent(ctx, desk.Station, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, a := range acts {
+		got = append(got, fmt.Sprintf("%s|%s|%s|%s", a.Kind, a.Serial, a.Official, a.Batch))
+		if strings.Contains(a.Serial, ":") {
+			t.Errorf("%s names its subject's id %q", a.Kind, a.Serial)
+		}
+	}
+	want := []string{
+		"approved||Kari Nordmann|",
+		"upgrading|KARI00001|Kari Nordmann|",
+		"visit-called||Per Ås|",
+		"visit-arrived||Per Ås|",
+		"batch-read|KARI00001|Kari Nordmann|Kommunestyret april",
+		"batch-opened|||Kommunestyret april",
+		"received|KARI00001|Kari Nordmann|",
+		"registered|KARI00001|Kari Nordmann|",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("recent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

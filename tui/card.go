@@ -212,9 +212,15 @@ func (d *deskScreen) activityLines(w, h int) []string {
 		if a.Undone {
 			style = st.Timeline.Undone
 		}
-		line := st.Timeline.Time.Render(t.Clock(a.At)+" ") + st.Card.Serial.Render(a.Serial) + " " + style.Render(what)
-		if a.Official != "" {
-			line += st.Card.Muted.Render(" · " + scan.Clean(a.Official))
+		line := st.Timeline.Time.Render(t.Clock(a.At) + " ")
+		if a.Serial != "" {
+			line += st.Card.Serial.Render(scan.Clean(a.Serial)) + " "
+		}
+		line += style.Render(what)
+		for _, about := range []string{a.Official, a.Batch} {
+			if about != "" {
+				line += st.Card.Muted.Render(" · " + scan.Clean(about))
+			}
 		}
 		lines = append(lines, line)
 	}
