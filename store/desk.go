@@ -478,8 +478,10 @@ WITH r AS (
          CASE WHEN r.subject LIKE 'approval:%'
               THEN substr(r.subject, 10, instr(substr(r.subject, 10), ':') - 1) END AS approved
   FROM r
-  LEFT JOIN visits v ON v.id = r.subject
-  LEFT JOIN batches b ON b.id = r.subject
+  -- Most steps are a device's: a subject without the prefix is not
+  -- looked for among the visits and batches at all.
+  LEFT JOIN visits v ON v.id = CASE WHEN r.subject LIKE 'visit:%' THEN r.subject END
+  LEFT JOIN batches b ON b.id = CASE WHEN r.subject LIKE 'batch:%' THEN r.subject END
   LEFT JOIN batch_reads br ON b.id IS NOT NULL AND br.batch_id = r.subject AND br.event_id = r.id
 )
 SELECT t.hlc, t.kind, t.serial, coalesce(d.model, ''), coalesce(t.visitor, o.name, oa.name, ''), coalesce(t.batch, ''), t.actor,
