@@ -63,6 +63,7 @@ type common struct {
 	remind        *Reminding
 	visit         string // the walk-in visit this desk is handling; "" for none
 	visitName     string // who it is for
+	visitOfficial string // their official id; "" for someone not on the roster
 }
 
 func (c *common) actor() store.Actor { return store.Actor{Station: c.station, Staff: c.staff} }

@@ -407,7 +407,18 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 
 func (d *deskScreen) savedFlash(k store.Kind) tea.Cmd {
 	t := d.c.t
-	return flashCmd(flashOK, t.T("saved", t.Clock(d.c.now()), d.serial, t.Kind(k)))
+	said := t.T("saved", t.Clock(d.c.now()), d.serial, t.Kind(k))
+	if d.c.visit == "" {
+		return flashCmd(flashOK, said)
+	}
+	// The step is the open visit's and goes on its one receipt: say
+	// whose, and whose the device is when it is someone else's (a
+	// colleague's brought along, or a visit before that was not closed).
+	said = t.T("saved.visit", t.Clock(d.c.now()), d.serial, t.Kind(k), scan.Clean(d.c.visitName))
+	if d.card != nil && d.card.Official != nil && d.c.visitOfficial != "" && d.card.Official.ID != d.c.visitOfficial {
+		said = t.T("saved.visit.other", t.Clock(d.c.now()), d.serial, t.Kind(k), scan.Clean(d.card.Official.Name), scan.Clean(d.c.visitName))
+	}
+	return flashCmd(flashOK, said)
 }
 
 // refusalText says in the desk's language why the store said no.

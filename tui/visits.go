@@ -150,7 +150,7 @@ func (v *visitsScreen) update(msg tea.Msg) tea.Cmd {
 		v.form = nil
 		switch {
 		case msg.mine:
-			v.c.visit, v.c.visitName = msg.visit.ID, msg.visit.Name
+			v.c.visit, v.c.visitName, v.c.visitOfficial = msg.visit.ID, msg.visit.Name, msg.visit.Official
 		case msg.done && msg.visit.ID == v.c.visit:
 			v.c.visit = ""
 		}
@@ -198,7 +198,7 @@ func (v *visitsScreen) adopt() tea.Cmd {
 	}
 	for _, o := range v.opened {
 		if o.Station == v.c.station && o.Staff == v.c.staff {
-			v.c.visit, v.c.visitName = o.ID, o.Name // the newest call is last
+			v.c.visit, v.c.visitName, v.c.visitOfficial = o.ID, o.Name, o.Official // the newest call is last
 		}
 	}
 	return nil

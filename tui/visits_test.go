@@ -170,10 +170,15 @@ func TestOneSignatureForAVisitsDevices(t *testing.T) {
 	for _, serial := range []string{"NC2FBKC1MW", "XXRHZ2RQYX"} {
 		h.scan(serial)
 		h.wantScreen("besøk: Arne Nordmann")
+		if serial == "NC2FBKC1MW" { // his own
+			h.wantScreen("NC2FBKC1MW mottatt, i besøket med Arne Nordmann.")
+		}
 		if c := h.card(); c.Status != store.Received {
 			t.Fatalf("%s is %s", serial, c.Status)
 		}
 	}
+	// Each step says it is the visit's; the colleague's tablet says whose.
+	h.wantScreen("XXRHZ2RQYX mottatt (tilhører Bjørg Brenne), i besøket med Arne Nordmann.")
 	if recs, _ := h.store.ReceiptsOfStation(ctx, "skranke-1"); len(recs) != len(before) {
 		t.Fatalf("steps in a visit made receipts of their own: %+v", recs)
 	}

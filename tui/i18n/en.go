@@ -33,8 +33,10 @@ var en = map[string]string{
 	"card.undone":     "(undone)",
 	"card.typehint":   "Press / to type a serial.",
 
-	"saved":       "✓ Saved %s: %s %s.",
-	"error.store": "Could not save, nothing was changed: %s",
+	"saved":             "✓ Saved %s: %s %s.",
+	"saved.visit":       "✓ Saved %s: %s %s, in the visit with %s.",
+	"saved.visit.other": "✓ Saved %s: %s %s (belongs to %s), in the visit with %s.",
+	"error.store":       "Could not save, nothing was changed: %s",
 
 	"register.unknown":     "%s is not registered. Type its model and press Enter to register and check it in.",
 	"register.badge":       "unknown",

@@ -33,8 +33,10 @@ var nb = map[string]string{
 	"card.undone":     "(angret)",
 	"card.typehint":   "Trykk / for å skrive et serienummer.",
 
-	"saved":       "✓ Lagret %s: %s %s.",
-	"error.store": "Kunne ikke lagre, ingenting er endret: %s",
+	"saved":             "✓ Lagret %s: %s %s.",
+	"saved.visit":       "✓ Lagret %s: %s %s, i besøket med %s.",
+	"saved.visit.other": "✓ Lagret %s: %s %s (tilhører %s), i besøket med %s.",
+	"error.store":       "Kunne ikke lagre, ingenting er endret: %s",
 
 	"register.unknown":     "%s er ikke registrert. Skriv modellen og trykk Enter for å registrere og sjekke inn.",
 	"register.badge":       "ukjent",

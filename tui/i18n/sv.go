@@ -33,8 +33,10 @@ var sv = map[string]string{
 	"card.undone":     "(ångrat)",
 	"card.typehint":   "Tryck / för att skriva ett serienummer.",
 
-	"saved":       "✓ Sparat %s: %s %s.",
-	"error.store": "Kunde inte spara, inget har ändrats: %s",
+	"saved":             "✓ Sparat %s: %s %s.",
+	"saved.visit":       "✓ Sparat %s: %s %s, i besöket med %s.",
+	"saved.visit.other": "✓ Sparat %s: %s %s (tillhör %s), i besöket med %s.",
+	"error.store":       "Kunde inte spara, inget har ändrats: %s",
 
 	"register.unknown":     "%s är inte registrerad. Skriv modellen och tryck Enter för att registrera och checka in.",
 	"register.badge":       "okänd",
