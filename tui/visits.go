@@ -382,6 +382,37 @@ func (v *visitsScreen) export() tea.Cmd {
 
 // TopicText is a topic in words: the topics file's, else the catalog's for
 // a code dropin knows, else the code.
+// DayText is a report's day (kept as yyyy-mm-dd) as the language writes
+// it: 07.12.2026 in bokmål, 2026-12-07 in Swedish, 7 Dec 2026 in English;
+// short, a day and a month.
+func DayText(t i18n.Catalog, day string, short bool) string {
+	d, err := time.ParseInLocation(time.DateOnly, day, time.Local)
+	switch {
+	case err != nil:
+		return scan.Clean(day)
+	case short:
+		return t.DayMonth(d)
+	}
+	return t.Date(d)
+}
+
+// MeetingText is a report's meeting (kept as "body yyyy-mm-dd") with its
+// day as the language writes it.
+func MeetingText(t i18n.Catalog, meeting string) string {
+	body, day, ok := cutLast(meeting, " ")
+	if _, err := time.Parse(time.DateOnly, day); !ok || err != nil {
+		return scan.Clean(meeting)
+	}
+	return scan.Clean(body) + " " + DayText(t, day, false)
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
+}
+
 func TopicText(t i18n.Catalog, topics *store.Topics, code string) string {
 	if w := topics.Words(code); w != "" {
 		return scan.Clean(w)
@@ -395,14 +426,6 @@ func TopicText(t i18n.Catalog, topics *store.Topics, code string) string {
 }
 
 // meetingDay is a meeting's day (yyyy-mm-dd) as the desk writes dates.
-func meetingDay(t i18n.Catalog, day string) string {
-	d, err := time.ParseInLocation(time.DateOnly, day, time.Local)
-	if err != nil {
-		return scan.Clean(day)
-	}
-	return t.Date(d)
-}
-
 func (v *visitsScreen) view(w, h int) string {
 	// One column of margin on the left, as every other screen has.
 	w--
@@ -429,7 +452,7 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 	st, t, now := v.c.styles, v.c.t, v.c.now()
 	head := st.Card.Name.Render(t.T("visit.queue", len(v.queue)))
 	if m := v.meeting; m != nil {
-		head += st.Card.Muted.Render(" · " + t.T("visit.atmeeting", scan.Clean(m.Body), meetingDay(t, m.Day)))
+		head += st.Card.Muted.Render(" · " + t.T("visit.atmeeting", scan.Clean(m.Body), DayText(t, m.Day, false)))
 	}
 	lines := []string{head}
 	if len(v.queue) == 0 {
@@ -546,10 +569,10 @@ func (v *visitsScreen) reportLines(w int) []string {
 	}
 	list(t.T("visit.report.topics"), r.ByTopic, func(c string) string { return TopicText(t, topics, c) })
 	list(t.T("visit.report.outcomes"), r.ByOutcome, t.Outcome)
-	list(t.T("visit.report.days"), r.ByDay, func(s string) string { return s })
+	list(t.T("visit.report.days"), r.ByDay, func(s string) string { return DayText(t, s, true) })
 	list(t.T("visit.report.municipalities"), r.ByMunicipality, none)
 	list(t.T("visit.report.bodies"), r.ByBody, none)
-	list(t.T("visit.report.meetings"), r.AtMeetings, none)
+	list(t.T("visit.report.meetings"), r.AtMeetings, func(m string) string { return MeetingText(t, m) })
 	lines = append(lines, st.Card.Label.Render(t.T("visit.report.followups")+" ")+fmt.Sprint(len(r.FollowUps)))
 	return lines
 }
@@ -887,7 +910,7 @@ func (f *visitForm) saveMeeting(v *visitsScreen, m *store.Meeting) tea.Cmd {
 	t := v.c.t
 	text := t.T("visit.meeting.off")
 	if m != nil {
-		text = t.T("visit.meeting.on", scan.Clean(strings.TrimSpace(m.Body)), scan.Clean(m.Day))
+		text = t.T("visit.meeting.on", scan.Clean(strings.TrimSpace(m.Body)), DayText(t, m.Day, false))
 	}
 	return v.save(func(ctx context.Context, st *store.Store, by store.Actor) visitSavedMsg {
 		return visitSavedMsg{text: text, err: st.SetMeeting(ctx, m)}

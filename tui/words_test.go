@@ -100,3 +100,33 @@ func TestAForeignRefusalNamesTheStations(t *testing.T) {
 		t.Errorf("unnamed: %q", got)
 	}
 }
+
+// A report keeps its days as yyyy-mm-dd and its meetings as "body day";
+// shown, each day is written as the language writes a date, and what is
+// not a day is shown as it is, cleaned.
+func TestReportDaysAreWrittenAsTheLanguageWritesThem(t *testing.T) {
+	for _, c := range []struct {
+		lang             i18n.Lang
+		day, short, meet string
+	}{
+		{i18n.Bokmal, "07.12.2026", "7.12.", "Kommunestyret 14.04.2026"},
+		{i18n.Swedish, "2026-12-07", "7/12", "Kommunestyret 2026-04-14"},
+		{i18n.English, "7 Dec 2026", "7 Dec", "Kommunestyret 14 Apr 2026"},
+	} {
+		t.Run(string(c.lang), func(t *testing.T) {
+			tr := i18n.New(c.lang)
+			if got := DayText(tr, "2026-12-07", false); got != c.day {
+				t.Errorf("day %q, want %q", got, c.day)
+			}
+			if got := DayText(tr, "2026-12-07", true); got != c.short {
+				t.Errorf("short day %q, want %q", got, c.short)
+			}
+			if got := MeetingText(tr, "Kommunestyret 2026-04-14"); got != c.meet {
+				t.Errorf("meeting %q, want %q", got, c.meet)
+			}
+			if got := MeetingText(tr, "Råd for eldre \x1b[31m"); got != "Råd for eldre " {
+				t.Errorf("not a meeting's key: %q", got)
+			}
+		})
+	}
+}

@@ -157,12 +157,12 @@ func printReport(cmd *cobra.Command, t i18n.Catalog, topic func(string) string, 
 		}
 		return scan.Clean(s)
 	}
-	list(t.T("visit.report.days"), r.ByDay, func(s string) string { return s })
+	list(t.T("visit.report.days"), r.ByDay, func(s string) string { return tui.DayText(t, s, false) })
 	list(t.T("visit.report.topics"), r.ByTopic, topic)
 	list(t.T("visit.report.outcomes"), r.ByOutcome, t.Outcome)
 	list(t.T("visit.report.municipalities"), r.ByMunicipality, none)
 	list(t.T("visit.report.bodies"), r.ByBody, none)
-	list(t.T("visit.report.meetings"), r.AtMeetings, none)
+	list(t.T("visit.report.meetings"), r.AtMeetings, func(m string) string { return tui.MeetingText(t, m) })
 	fmt.Fprintln(w, t.T("visit.report.followups"), len(r.FollowUps))
 	for _, v := range r.FollowUps {
 		fmt.Fprintln(w, "  "+followUpText(t, v))
@@ -260,7 +260,7 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 					}
 					return usageError{cmd, err}
 				}
-				fmt.Fprintln(w, t.T("visit.meeting.on", scan.Clean(m.Body), scan.Clean(m.Day)))
+				fmt.Fprintln(w, t.T("visit.meeting.on", scan.Clean(m.Body), tui.DayText(t, m.Day, false)))
 			default:
 				m, err := st.Meeting(ctx)
 				if err != nil {
@@ -269,7 +269,7 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 				if m == nil {
 					fmt.Fprintln(w, t.T("visit.meeting.off"))
 				} else {
-					fmt.Fprintln(w, t.T("visit.meeting.on", scan.Clean(m.Body), scan.Clean(m.Day)))
+					fmt.Fprintln(w, t.T("visit.meeting.on", scan.Clean(m.Body), tui.DayText(t, m.Day, false)))
 				}
 			}
 			return nil

@@ -26,7 +26,7 @@ func TestVisitsCommands(t *testing.T) {
 	if got := do(0, "visits", "report"); !strings.Contains(got, "0 besøk") || !strings.Contains(got, "Per time:\n  –\nPer dag:\n  –\n") {
 		t.Fatalf("the report of no visit:\n%s", got)
 	}
-	if got := do(0, "visits", "meeting", "Kommunfullmäktige", "--day", "2026-04-14"); !strings.Contains(got, "Møtemodus: Kommunfullmäktige 2026-04-14") {
+	if got := do(0, "visits", "meeting", "Kommunfullmäktige", "--day", "2026-04-14"); !strings.Contains(got, "Møtemodus: Kommunfullmäktige 14.04.2026") {
 		t.Fatalf("meeting: %s", got)
 	}
 	do(2, "visits", "meeting", "KF", "--day", "14.4.2026")
@@ -69,7 +69,7 @@ func TestVisitsCommands(t *testing.T) {
 	st.Close()
 
 	got := do(0, "visits", "report")
-	for _, want := range []string{"2 besøk · 1 tatt imot · 1 gikk · 1 på møter", "VPN og fjerntilgang", "Kommunfullmäktige 2026-04-14",
+	for _, want := range []string{"2 besøk · 1 tatt imot · 1 gikk · 1 på møter", "VPN og fjerntilgang", "Kommunfullmäktige 14.04.2026",
 		"eskalert til IT", "Nils Nilsson  IT-sak INC0042", "median 0 min"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("report lacks %q:\n%s", want, got)
