@@ -42,6 +42,9 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 			out = append(out, fmt.Sprintf("  %-18s %4d", t.Status(s), n))
 		}
 	}
+	if len(members) == 0 {
+		out = append(out, "  –")
+	}
 	out = append(out, "", t.T("batch.tablets", len(members)))
 	for _, m := range members {
 		who := scan.Clean(m.Official)
@@ -51,6 +54,9 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 		out = append(out, fmt.Sprintf("  %-14s %-18s %-22s %s", m.Serial, t.Status(m.Status), scan.Clean(m.Model), who))
 	}
 	out = append(out, "", t.T("batch.missing", len(missing)))
+	if elsewhere := b.Expected - b.Collected - len(missing); elsewhere > 0 {
+		out = append(out, "  ("+t.T("batch.missing.elsewhere", elsewhere)+")")
+	}
 	for _, c := range missing {
 		out = append(out, fmt.Sprintf("  %-24s %-12s %s · %s", scan.Clean(c.Name), scan.Clean(store.PhoneText(c.Phone)), scan.Clean(c.Email), scan.Clean(c.Bodies())))
 	}

@@ -262,6 +262,15 @@ func TestBatchCommands(t *testing.T) {
 	if got := do("export", "devices", "--codes"); !strings.Contains(got, "938ZPVF2HB,iPad") || !strings.Contains(got, ",failed,") || strings.Contains(got, ",received,") {
 		t.Fatalf("statuses after a second batch:\n%.400s", got)
 	}
+	// A later pile counts in only its own: the report says where the rest
+	// of the expected went, so its numbers add up.
+	late := filepath.Join(t.TempDir(), "late.txt")
+	os.WriteFile(late, []byte("TJYHCY68QHGJ\n"), 0o600)
+	do("batch", "import", "--name", "Sene", late)
+	if got := do("batch", "report", "Sene"); !strings.Contains(got, "1 av 94 ventede inn") || !strings.Contains(got, "Mangler fortsatt (26):\n  (67 kom inn utenom bunken)\n") {
+		t.Fatalf("the later batch's report:\n%s", got)
+	}
+	do("batch", "close", "Sene")
 }
 
 func TestReceiptCommands(t *testing.T) {
