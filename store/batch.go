@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,13 +35,26 @@ const (
 // Batch is a batch with its live counts.
 type Batch struct {
 	ID, Name, ITDate, Body string
+	Municipality           string // "" for every municipality
 	Closed                 bool
 	Opened                 time.Time
 	Station                string
 	New, Duplicates        int
 	Unknown, Invalid       int
-	Expected               int // tablets on the roster for the batch's body (all, if none), employees aside
+	Expected               int // tablets on the roster for the batch's municipality and body (all, if none), employees aside
 	Collected              int // of those, the ones this batch took in
+}
+
+// Scope names what the batch collects: "Levanger · Kommunestyret",
+// "Levanger", "Kommunestyret", or "" for the whole roster. Raw text.
+func (b Batch) Scope() string {
+	switch {
+	case b.Municipality != "" && b.Body != "":
+		return b.Municipality + " · " + b.Body
+	case b.Municipality != "":
+		return b.Municipality
+	}
+	return b.Body
 }
 
 // Scanned is the tablets in the batch: new and unknown reads.
@@ -72,15 +86,42 @@ var (
 	ErrNameRequired = errors.New("a batch needs a name")
 )
 
+// ScopeError is a batch opened for a municipality or a body the roster
+// does not have: it would expect nothing. Known is what the roster has
+// (of bodies, those of the municipality asked for).
+type ScopeError struct {
+	Municipality bool // the municipality is unknown; else the body
+	Typed        string
+	Known        []string
+}
+
+func (e *ScopeError) Error() string {
+	what := "body"
+	if e.Municipality {
+		what = "municipality"
+	}
+	return fmt.Sprintf("no %s %q on the roster (it has %s)", what, e.Typed, strings.Join(e.Known, ", "))
+}
+
+// BatchSpec is what a batch intake is opened with.
+type BatchSpec struct {
+	Name, ITDate string
+	Municipality string // "" for every municipality
+	Body         string // "" for every body
+}
+
 // batchPrefix starts a batch's id, so its events are told from a tablet's.
 const batchPrefix = "batch:"
 
 const maxRawLen = 64 // a read longer than this is kept cut; no serial is that long
 
-// OpenBatch starts a batch intake. body may be empty for the whole roster.
+// OpenBatch starts a batch intake. Its municipality and body may be empty
+// for the whole roster; given, they are matched against the roster as a
+// search matches names (case and accents aside) and kept as the roster
+// spells them, and one the roster does not have is a *ScopeError.
 // It returns the batch with its counts.
-func (s *Store) OpenBatch(ctx context.Context, name, itDate, body string, by Actor) (Batch, error) {
-	id, err := s.openBatch(ctx, name, itDate, body, by)
+func (s *Store) OpenBatch(ctx context.Context, spec BatchSpec, by Actor) (Batch, error) {
+	id, err := s.openBatch(ctx, spec, by)
 	if err != nil {
 		return Batch{}, err
 	}
@@ -89,21 +130,52 @@ func (s *Store) OpenBatch(ctx context.Context, name, itDate, body string, by Act
 
 // openBatch starts a batch intake and returns its id; what counts it, a
 // read of every tablet on a county, is left to whoever shows it.
-func (s *Store) openBatch(ctx context.Context, name, itDate, body string, by Actor) (string, error) {
-	name = strings.TrimSpace(scan.Clean(name))
+func (s *Store) openBatch(ctx context.Context, spec BatchSpec, by Actor) (string, error) {
+	name := strings.TrimSpace(scan.Clean(spec.Name))
 	if name == "" {
 		return "", ErrNameRequired
 	}
 	id := batchPrefix + uuid.Must(uuid.NewV7()).String()
 	err := s.inTx(ctx, func(tx wtx) error {
+		mun, body, err := batchScope(ctx, tx, strings.TrimSpace(scan.Clean(spec.Municipality)), strings.TrimSpace(scan.Clean(spec.Body)))
+		if err != nil {
+			return err
+		}
 		e := s.newEvent(by, KindBatchOpened, id, 0, "", batchOpenedPayload{V: 1, Name: name,
-			ITDate: strings.TrimSpace(scan.Clean(itDate)), Body: strings.TrimSpace(scan.Clean(body))})
+			ITDate: strings.TrimSpace(scan.Clean(spec.ITDate)), Body: body, Municipality: mun})
 		if err := insertEvent(ctx, tx, e); err != nil {
 			return err
 		}
 		return applyBatchEvent(ctx, tx, e)
 	})
 	return id, err
+}
+
+// batchScope finds a batch's municipality and body on the roster, as the
+// roster spells them.
+func batchScope(ctx context.Context, q querier, mun, body string) (string, string, error) {
+	find := func(typed string, isMun bool, query string, args ...any) (string, error) {
+		if typed == "" {
+			return "", nil
+		}
+		known, err := queryStrings(ctx, q, query, args...)
+		if err != nil {
+			return "", err
+		}
+		for _, k := range known {
+			if Fold(k) == Fold(typed) {
+				return k, nil
+			}
+		}
+		return "", &ScopeError{Municipality: isMun, Typed: typed, Known: known}
+	}
+	mun, err := find(mun, true, `SELECT DISTINCT municipality FROM officials WHERE removed = 0 AND municipality != '' ORDER BY 1`)
+	if err != nil {
+		return "", "", err
+	}
+	body, err = find(body, false, `SELECT DISTINCT s.body FROM seats s JOIN officials o ON o.id = s.official_id
+WHERE o.removed = 0 AND (? = '' OR o.municipality = ?) ORDER BY 1`, mun, mun)
+	return mun, body, err
 }
 
 // FindBatch returns the open batch called name, or the latest closed one.
@@ -468,8 +540,8 @@ func applyBatchEvent(ctx context.Context, tx wtx, e Event) error {
 		if p, err = readPayload[batchOpenedPayload](e); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO batches (id, name, it_date, body, closed, opened_hlc, station)
-VALUES (?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, int64(e.HLC), e.Station)
+		_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO batches (id, name, it_date, body, municipality, closed, opened_hlc, station)
+VALUES (?, ?, ?, ?, ?, 0, ?, ?)`, e.Subject, p.Name, p.ITDate, p.Body, p.Municipality, int64(e.HLC), e.Station)
 	case KindBatchRead:
 		var p batchReadPayload
 		if p, err = readPayload[batchReadPayload](e); err != nil {
@@ -504,8 +576,8 @@ VALUES (?, ?, ?, ?, ?, ?, ?, 0)`
 func batchByID(ctx context.Context, q querier, id string) (Batch, error) {
 	b := Batch{ID: id}
 	var hlc int64
-	err := q.QueryRowContext(ctx, `SELECT name, it_date, body, closed, opened_hlc, station FROM batches WHERE id = ?`, id).
-		Scan(&b.Name, &b.ITDate, &b.Body, &b.Closed, &hlc, &b.Station)
+	err := q.QueryRowContext(ctx, `SELECT name, it_date, body, municipality, closed, opened_hlc, station FROM batches WHERE id = ?`, id).
+		Scan(&b.Name, &b.ITDate, &b.Body, &b.Municipality, &b.Closed, &hlc, &b.Station)
 	if err == sql.ErrNoRows {
 		return b, ErrNoBatch
 	}
@@ -521,28 +593,35 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 	return s.batch(ctx, id, s.expectedFor)
 }
 
-// expectedFor counts the tablets a batch of body expects: every tablet of
-// an official still on the roster, but the employees'; with a body, of
-// the officials who sit in it. On a county it reads every tablet.
-func (s *Store) expectedFor(ctx context.Context, body string) (int, error) {
+// expectedFor counts the tablets a batch expects: every tablet of an
+// official still on the roster, but the employees'; with a municipality,
+// of its officials; with a body, of the officials who sit in it. On a
+// county it reads every tablet.
+func (s *Store) expectedFor(ctx context.Context, b Batch) (int, error) {
 	var n int
-	q, args := countExpected(body)
+	q, args := countExpected(b)
 	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
 }
 
-// countExpected counts the tablets a batch of body expects; a percentage
-// of the expected counts only the expected, so what a batch took in is
-// counted by the same query, narrowed to its reads.
-func countExpected(body string) (string, []any) {
+// countExpected counts the tablets a batch expects; a percentage of the
+// expected counts only the expected, so what a batch took in is counted
+// by the same query, narrowed to its reads.
+func countExpected(b Batch) (string, []any) {
 	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
-	if body == "" {
-		return q, nil
+	var args []any
+	if b.Municipality != "" {
+		q += ` AND o.municipality = ?`
+		args = append(args, b.Municipality)
 	}
-	return q + ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`, []any{body}
+	if b.Body != "" {
+		q += ` AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = ?)`
+		args = append(args, b.Body)
+	}
+	return q, args
 }
 
-func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.Context, string) (int, error)) (Batch, error) {
+func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.Context, Batch) (int, error)) (Batch, error) {
 	b, err := batchByID(ctx, s.read, id)
 	if err != nil {
 		return b, err
@@ -568,10 +647,10 @@ func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.C
 	if err != nil {
 		return b, fmt.Errorf("batch counts: %w", err)
 	}
-	if b.Expected, err = expectedFor(ctx, b.Body); err != nil {
+	if b.Expected, err = expectedFor(ctx, b); err != nil {
 		return b, err
 	}
-	collected, args := countExpected(b.Body)
+	collected, args := countExpected(b)
 	err = s.read.QueryRowContext(ctx, collected+` AND d.serial IN (SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+`)`,
 		append(args, id)...).Scan(&b.Collected)
 	return b, err
@@ -583,17 +662,18 @@ func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)
 	}
-	// Batches of one body expect the same tablets: counted once a list,
+	// Batches of one scope expect the same tablets: counted once a list,
 	// not once a batch (160 batches on a county took a minute).
-	expected := map[string]int{}
-	expectedFor := func(ctx context.Context, body string) (int, error) {
-		n, ok := expected[body]
+	expected := map[[2]string]int{}
+	expectedFor := func(ctx context.Context, b Batch) (int, error) {
+		key := [2]string{b.Municipality, b.Body}
+		n, ok := expected[key]
 		if !ok {
 			var err error
-			if n, err = s.expectedFor(ctx, body); err != nil {
+			if n, err = s.expectedFor(ctx, b); err != nil {
 				return 0, err
 			}
-			expected[body] = n
+			expected[key] = n
 		}
 		return n, nil
 	}
@@ -656,20 +736,21 @@ GROUP BY r.serial ORDER BY r.serial`, batchID)
 	return out, nil
 }
 
-// Missing lists the officials of the batch's body (every official, for a
-// batch without one) whose tablet is still expected.
+// Missing lists the officials of the batch's municipality and body
+// (every official, for a batch without them) whose tablet is still
+// expected.
 func (s *Store) Missing(ctx context.Context, b Batch) ([]Chase, error) {
 	all, err := s.Outstanding(ctx)
-	if err != nil || b.Body == "" {
+	if err != nil || b.Body == "" && b.Municipality == "" {
 		return all, err
 	}
 	var out []Chase
 	for _, c := range all {
-		for _, seat := range c.Seats {
-			if seat.Body == b.Body {
-				out = append(out, c)
-				break
-			}
+		if b.Municipality != "" && c.Municipality != b.Municipality {
+			continue
+		}
+		if b.Body == "" || slices.ContainsFunc(c.Seats, func(seat Seat) bool { return seat.Body == b.Body }) {
+			out = append(out, c)
 		}
 	}
 	return out, nil

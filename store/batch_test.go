@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,7 +33,7 @@ func TestBatchFromTheSampleScans(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
-	b, err := s.OpenBatch(ctx, "Kommunestyret, samlet inn 2. april", "4. april", "", desk)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "Kommunestyret, samlet inn 2. april", ITDate: "4. april"}, desk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestUndoLastRead(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
-	b, _ := s.OpenBatch(ctx, "Formannskapet", "", "Formannskapet", desk)
+	b, _ := s.OpenBatch(ctx, BatchSpec{Name: "Formannskapet", Body: "Formannskapet"}, desk)
 	s.ReadBatch(ctx, b.ID, []string{"R52NXYGSKYS", "YT3GQQTZJ8GY"}, desk) // the second is an employee's
 	r, err := s.UndoRead(ctx, b.ID, desk)
 	if err != nil || r.Serial != "YT3GQQTZJ8GY" {
@@ -115,7 +116,7 @@ func TestBulkSteps(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
-	b, _ := s.OpenBatch(ctx, "KS", "", "", desk)
+	b, _ := s.OpenBatch(ctx, BatchSpec{Name: "KS"}, desk)
 	s.ReadBatch(ctx, b.ID, scanLines(t), desk)
 	s.Step(ctx, "VK2Q7GKCTT", KindUpgrading, Input{}, desk) // one went ahead at the desk
 	res, err := s.SentToIT(ctx, b.ID, desk)
@@ -176,7 +177,7 @@ func TestACutOffReadIsNoNewTablet(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
-	b, err := s.OpenBatch(ctx, "cut", "", "", desk)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "cut"}, desk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +226,7 @@ func TestBatchCountsOnlyTheExpected(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
-	b, err := s.OpenBatch(ctx, "Kontrollutvalget", "", "Kontrollutvalget", desk)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "Kontrollutvalget", Body: "Kontrollutvalget"}, desk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,8 +256,8 @@ func TestBatchCountsOnlyTheExpected(t *testing.T) {
 	}
 	// The list counts each batch as the batch itself does, expected
 	// tablets counted once per body: two batches of the body, one of all.
-	b2, _ := s.OpenBatch(ctx, "Kontrollutvalget 2", "", "Kontrollutvalget", desk)
-	all, _ := s.OpenBatch(ctx, "Alle", "", "", desk)
+	b2, _ := s.OpenBatch(ctx, BatchSpec{Name: "Kontrollutvalget 2", Body: "Kontrollutvalget"}, desk)
+	all, _ := s.OpenBatch(ctx, BatchSpec{Name: "Alle"}, desk)
 	s.ReadBatch(ctx, all.ID, scanLines(t)[:5], desk)
 	list, err := s.Batches(ctx)
 	if err != nil || len(list) != 3 {
@@ -297,7 +298,7 @@ func TestALargeBatchCountsCoverageOnce(t *testing.T) {
 		if !bulk {
 			bulkRows = math.MaxInt
 		}
-		b, err := s.OpenBatch(ctx, "KS", "", "Kommunestyret", desk)
+		b, err := s.OpenBatch(ctx, BatchSpec{Name: "KS", Body: "Kommunestyret"}, desk)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +334,7 @@ func TestAReadSeesTheReadsBeforeItInTheSameFile(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
-	b, err := s.OpenBatch(ctx, "samme fil", "", "", desk)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "samme fil"}, desk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,4 +374,72 @@ func TestAReadSeesTheReadsBeforeItInTheSameFile(t *testing.T) {
 		t.Fatalf("reads after an earlier file and an undo: %+v", again)
 	}
 	assertRebuildKeeps(t, s)
+}
+
+// A joint council's roster holds a Kommunestyret for each municipality: a
+// batch of one municipality's council expects and chases only its
+// officials. The municipality and body are found as a search finds names
+// and kept as the roster spells them; one the roster does not have is
+// refused with what it has, and nothing is opened. A rebuild gives the
+// same batch.
+func TestABatchOfOneMunicipality(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	importRoster(t, s, parseFile(t, "roster-verdal-cp1252.csv"), false)
+	both, err := s.OpenBatch(ctx, BatchSpec{Name: "Begge", Body: "Kommunestyret"}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := s.OpenBatch(ctx, BatchSpec{Name: "Levanger", Municipality: " levanger ", Body: "KOMMUNESTYRET"}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Municipality != "Levanger" || one.Body != "Kommunestyret" || one.Scope() != "Levanger · Kommunestyret" {
+		t.Fatalf("kept as %q %q", one.Municipality, one.Body)
+	}
+	var levanger, verdal int
+	for _, q := range []struct {
+		mun string
+		n   *int
+	}{{"Levanger", &levanger}, {"Verdal", &verdal}} {
+		err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id
+WHERE o.municipality = ? AND d.status != 'employee-track' AND EXISTS (SELECT 1 FROM seats s WHERE s.official_id = o.id AND s.body = 'Kommunestyret')`, q.mun).Scan(q.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if levanger == 0 || verdal == 0 || one.Expected != levanger || both.Expected != levanger+verdal {
+		t.Fatalf("expected %d of Levanger's (%d) and %d of both (%d)", one.Expected, levanger, both.Expected, levanger+verdal)
+	}
+	missing, err := s.Missing(ctx, one)
+	if err != nil || len(missing) != levanger {
+		t.Fatalf("missing %d, want %d (%v)", len(missing), levanger, err)
+	}
+	for _, c := range missing {
+		if c.Municipality != "Levanger" {
+			t.Fatalf("%s of %s is chased by Levanger's batch", c.Name, c.Municipality)
+		}
+	}
+
+	var scope *ScopeError
+	_, err = s.OpenBatch(ctx, BatchSpec{Name: "Typo", Municipality: "Levanegr"}, desk)
+	if !errors.As(err, &scope) || !scope.Municipality || strings.Join(scope.Known, ",") != "Levanger,Verdal" {
+		t.Fatalf("an unknown municipality: %v", err)
+	}
+	_, err = s.OpenBatch(ctx, BatchSpec{Name: "Typo", Municipality: "Verdal", Body: "Kontrollkomiteen"}, desk)
+	if !errors.As(err, &scope) || scope.Municipality || scope.Typed != "Kontrollkomiteen" || !slices.Contains(scope.Known, "Kommunestyret") {
+		t.Fatalf("a body the roster does not have there: %v", err)
+	}
+	if bs, _ := s.Batches(ctx); len(bs) != 2 {
+		t.Fatalf("a refused batch was opened: %d batches", len(bs))
+	}
+
+	if err := s.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Batch(ctx, one.ID)
+	if err != nil || again.Municipality != "Levanger" || again.Body != "Kommunestyret" || again.Expected != levanger {
+		t.Fatalf("after a rebuild: %+v %v", again, err)
+	}
 }

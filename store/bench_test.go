@@ -158,7 +158,7 @@ func BenchmarkBatchImport10k(b *testing.B) {
 			b.Fatal(err)
 		}
 		seedExpected(b, s, 10_000)
-		batch, err := s.OpenBatch(ctx, "bench", "", "", desk)
+		batch, err := s.OpenBatch(ctx, BatchSpec{Name: "bench"}, desk)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func BenchmarkBatchScan(b *testing.B) {
 	}
 	defer s.Close()
 	seedExpected(b, s, 30_000)
-	batch, err := s.OpenBatch(ctx, "bench", "", "", desk)
+	batch, err := s.OpenBatch(ctx, BatchSpec{Name: "bench"}, desk)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func TestCrashChild(t *testing.T) {
 	case "bulk":
 		// Each round: a batch of 40 tablets read, sent to IT, upgraded.
 		for r := nextRound(s, `SELECT count(*) FROM batches`); ; r++ {
-			b, err := s.OpenBatch(ctx, fmt.Sprintf("round %d", r), "", "", by)
+			b, err := s.OpenBatch(ctx, BatchSpec{Name: fmt.Sprintf("round %d", r)}, by)
 			if err != nil {
 				fail(err)
 			}

@@ -146,6 +146,9 @@ type (
 		Name   string `json:"name"`
 		ITDate string `json:"it_date,omitempty"`
 		Body   string `json:"body,omitempty"`
+		// Municipality: the batch collects one municipality's tablets
+		// (with Body, its body's); empty for every municipality.
+		Municipality string `json:"municipality,omitempty"`
 	}
 	batchReadPayload struct {
 		V      int       `json:"v"`

@@ -165,7 +165,7 @@ func MeasureBatch(ctx context.Context, dir string, reads int) (time.Duration, er
 	for i := range reads - len(raws) {
 		raws = append(raws, fmt.Sprintf("TAB%d", i))
 	}
-	b, err := s.OpenBatch(ctx, "bench", "", "", by)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "bench"}, by)
 	if err != nil {
 		return 0, err
 	}

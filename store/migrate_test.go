@@ -115,7 +115,8 @@ func TestTheOneUpsertTriggerReplacesASetAsideOne(t *testing.T) {
 	}
 	// Back to how 0020 left it: the old trigger is what was set aside.
 	const old = `CREATE TRIGGER coverage_device_change AFTER UPDATE OF status, official_id ON devices BEGIN SELECT 1; END`
-	for _, q := range []string{`UPDATE set_aside SET sql = '` + old + `' WHERE name = 'coverage_device_change'`, `PRAGMA user_version = 20`} {
+	for _, q := range []string{`UPDATE set_aside SET sql = '` + old + `' WHERE name = 'coverage_device_change'`,
+		`ALTER TABLE batches DROP COLUMN municipality`, `PRAGMA user_version = 20`} {
 		if _, err := s.write.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -177,8 +178,10 @@ func TestADatabaseTakesTheStationOfItsOutbox(t *testing.T) {
 				}
 			}
 			// As 0022 left it.
-			if _, err := s.write.ExecContext(ctx, `PRAGMA user_version = 22`); err != nil {
-				t.Fatal(err)
+			for _, q := range []string{`ALTER TABLE batches DROP COLUMN municipality`, `PRAGMA user_version = 22`} {
+				if _, err := s.write.ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if c.pushed {
 				if _, err := s.write.ExecContext(ctx, `UPDATE events SET server_seq = rowid`); err != nil {

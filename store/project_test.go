@@ -332,7 +332,7 @@ func TestRecentNamesVisitsBatchesAndApprovals(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Register(ctx, "KARI00001", "iPad", kari.ID, desk)
-	b, err := s.OpenBatch(ctx, "Kommunestyret april", "", "", desk)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "Kommunestyret april"}, desk)
 	if err != nil {
 		t.Fatal(err)
 	}

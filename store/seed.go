@@ -165,7 +165,7 @@ func (s *Store) seed(ctx context.Context, opt SeedOptions, progress func(string,
 		for start := 0; start < len(idx); start += 500 {
 			part := idx[start:min(len(idx), start+500)]
 			// The batch as the desk opens it, less the counts it shows.
-			id, err := s.openBatch(ctx, fmt.Sprintf("%s, runde %d", ros.Officials[idx[0]].Municipality, start/500+1), "14. april", "", secretariat)
+			id, err := s.openBatch(ctx, BatchSpec{Name: fmt.Sprintf("%s, runde %d", ros.Officials[idx[0]].Municipality, start/500+1), ITDate: "14. april"}, secretariat)
 			if err != nil {
 				return rep, err
 			}

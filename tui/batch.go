@@ -23,7 +23,7 @@ type batchScreen struct {
 	batches []store.Batch // the list
 	cursor  int
 
-	form  [3]textinput.Model // new batch: name, IT date, body
+	form  [4]textinput.Model // new batch: name, IT date, municipality, body
 	field int
 
 	batch   store.Batch // the open batch
@@ -94,7 +94,7 @@ type (
 
 func newBatchScreen(c *common) batchScreen {
 	b := batchScreen{c: c, failed: map[string]string{}}
-	for i, ph := range []string{"batch.form.name.ph", "batch.form.itdate.ph", "batch.form.body.ph"} {
+	for i, ph := range []string{"batch.form.name.ph", "batch.form.itdate.ph", "batch.form.municipality.ph", "batch.form.body.ph"} {
 		in := textinput.New()
 		in.Prompt = "› "
 		in.CharLimit = 80
@@ -205,6 +205,15 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 	case batchLoadedMsg:
 		if msg.seq != b.seq {
 			return nil
+		}
+		if scope := (*store.ScopeError)(nil); errors.As(msg.err, &scope) {
+			// Nothing was opened: back to the form, at the field to fix.
+			b.state, b.field = batchNew, 3
+			if scope.Municipality {
+				b.field = 2
+			}
+			b.input.Blur()
+			return tea.Batch(b.form[b.field].Focus(), flashCmd(flashError, ScopeText(t, scope)))
 		}
 		if msg.err != nil {
 			return flashCmd(flashError, t.T("error.read", errText(msg.err)))
@@ -399,14 +408,14 @@ func (b *batchScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				return tea.Batch(b.form[0].Focus(), flashCmd(flashError, t.T("batch.needname")))
 			}
 			st, by := b.c.store, b.c.actor()
-			itDate, body := b.form[1].Value(), b.form[2].Value()
+			spec := store.BatchSpec{Name: name, ITDate: b.form[1].Value(), Municipality: b.form[2].Value(), Body: b.form[3].Value()}
 			b.seq++
 			seq := b.seq
 			b.state = batchIntake
 			b.lines, b.queue, b.inflight = nil, nil, nil
 			return tea.Batch(b.input.Focus(), func() tea.Msg {
 				ctx := context.Background()
-				bt, err := st.OpenBatch(ctx, name, itDate, body, by)
+				bt, err := st.OpenBatch(ctx, spec, by)
 				if err != nil {
 					return batchLoadedMsg{seq: seq, err: err}
 				}

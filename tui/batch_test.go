@@ -32,6 +32,7 @@ func (h *harness) openBatch(name string) {
 	h.press(name)
 	h.special(tea.KeyEnter) // name
 	h.special(tea.KeyEnter) // IT date
+	h.special(tea.KeyEnter) // municipality
 	h.special(tea.KeyEnter) // body: start
 	if h.m.batch.state != batchIntake || h.m.batch.batch.ID == "" {
 		h.t.Fatalf("the batch did not open: state %d\n%s", h.m.batch.state, h.screen())
@@ -170,7 +171,7 @@ func TestThousandScansAtScannerSpeed(t *testing.T) {
 func TestThousandScansFlood(t *testing.T) {
 	st := openStore(t)
 	serials := thousand(t, st)
-	b, err := st.OpenBatch(context.Background(), "Flom", "", "", store.Actor{Station: "t", Staff: "T"})
+	b, err := st.OpenBatch(context.Background(), store.BatchSpec{Name: "Flom"}, store.Actor{Station: "t", Staff: "T"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,8 +242,9 @@ func TestTheNewBatchFormTakesAScan(t *testing.T) {
 	if name, date := h.m.batch.form[0].Value(), h.m.batch.form[1].Value(); name != "Kommunestyret, samlet 7. des" || date != "9. desember" {
 		t.Fatalf("the form holds %q and %q", name, date)
 	}
+	h.scan("Levanger")
 	h.scan("Kommunestyret")
-	if h.m.batch.state != batchIntake || h.m.batch.batch.Name != "Kommunestyret, samlet 7. des" {
+	if h.m.batch.state != batchIntake || h.m.batch.batch.Name != "Kommunestyret, samlet 7. des" || h.m.batch.batch.Scope() != "Levanger · Kommunestyret" {
 		t.Fatalf("the batch did not open: state %d, %+v\n%s", h.m.batch.state, h.m.batch.batch, h.screen())
 	}
 }
@@ -262,5 +264,49 @@ func TestTheMissingListSaysWhatCameInOutsideTheBatch(t *testing.T) {
 	h.wantScreen("2 av 83 ventede inn (2 %)", "Mangler fortsatt (81):")
 	if strings.Contains(h.screen(), "utenom bunken") {
 		t.Fatal("every tablet in is this batch's now")
+	}
+}
+
+// The new-batch form takes a municipality: a joint council's batch of
+// Levanger's Kommunestyret expects only Levanger's. A municipality the
+// roster does not have sends the form back to that field, saying what
+// the roster has, and opens nothing.
+func TestANewBatchForOneMunicipality(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	importLevanger(t, h.store)
+	if _, _, err := h.store.ImportFile(context.Background(), "../store/testdata/roster-verdal-cp1252.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	for h.m.screen != screenBatch {
+		h.special(tea.KeyTab)
+	}
+	h.press("n")
+	h.wantScreen("Kommune (tomt: alle)", "Organ (tomt: hele listen)")
+	h.press("KS Levanger")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.press("Levanegr")
+	h.special(tea.KeyEnter)
+	h.press("kommunestyret")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Listen har ingen kommune «Levanegr». Den har: Levanger, Verdal.")
+	if h.m.batch.state != batchNew || h.m.batch.field != 2 {
+		t.Fatalf("back to the municipality: state %d field %d", h.m.batch.state, h.m.batch.field)
+	}
+	if bs, _ := h.store.Batches(context.Background()); len(bs) != 0 {
+		t.Fatal("a refused batch was opened")
+	}
+	h.m.batch.form[2].SetValue("levanger")
+	h.m.batch.field = 3
+	h.special(tea.KeyEnter)
+	h.wantScreen("KS Levanger · Levanger · Kommunestyret")
+	b := h.m.batch.batch
+	if b.Municipality != "Levanger" || b.Expected == 0 {
+		t.Fatalf("the batch: %+v", b)
+	}
+	for _, c := range h.m.batch.missing {
+		if c.Municipality != "Levanger" {
+			t.Fatalf("%s of %s is missing from Levanger's batch", c.Name, c.Municipality)
+		}
 	}
 }

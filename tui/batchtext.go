@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 
 	"dropin/scan"
 	"dropin/store"
@@ -19,13 +20,30 @@ func BatchTitle(t i18n.Catalog, b store.Batch) string {
 	if b.ITDate != "" {
 		s += " · " + t.T("batch.itdate", scan.Clean(b.ITDate))
 	}
-	if b.Body != "" {
-		s += " · " + scan.Clean(b.Body)
+	if scope := b.Scope(); scope != "" {
+		s += " · " + scan.Clean(scope)
 	}
 	if b.Closed {
 		s += " · " + t.T("batch.closed")
 	}
 	return s
+}
+
+// ScopeText says that the roster has no such municipality or body, and
+// what it has.
+func ScopeText(t i18n.Catalog, e *store.ScopeError) string {
+	known := make([]string, 0, len(e.Known))
+	for _, k := range e.Known {
+		known = append(known, scan.Clean(k))
+	}
+	key := "batch.scope.body"
+	if e.Municipality {
+		key = "batch.scope.municipality"
+	}
+	if len(known) == 0 {
+		return t.T(key+".none", scan.Clean(e.Typed))
+	}
+	return t.T(key, scan.Clean(e.Typed), strings.Join(known, ", "))
 }
 
 // BatchReport is the batch report as lines: counts per outcome, the

@@ -29,7 +29,7 @@ func (b *batchScreen) view(w, h int) string {
 		return strings.Join(out, "\n")
 	case batchNew:
 		out = append(out, " "+st.Box.Title.Render(t.T("batch.form.title")), "")
-		for i, label := range []string{"batch.form.name", "batch.form.itdate", "batch.form.body"} {
+		for i, label := range []string{"batch.form.name", "batch.form.itdate", "batch.form.municipality", "batch.form.body"} {
 			out = append(out, " "+st.Form.Label.Render(t.T(label)), " "+b.form[i].View(), "")
 		}
 		out = append(out, st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("batch.form.hint")))

@@ -46,7 +46,7 @@ func TestBatchFailureFieldShowsWhatIsTyped(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	smallRoster(t, h.store)
 	ctx := context.Background()
-	b, err := h.store.OpenBatch(ctx, "Kommunestyret, 2. april", "", "", h.m.c.actor())
+	b, err := h.store.OpenBatch(ctx, store.BatchSpec{Name: "Kommunestyret, 2. april"}, h.m.c.actor())
 	if err != nil {
 		t.Fatal(err)
 	}

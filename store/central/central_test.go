@@ -138,7 +138,7 @@ func TestStationsConverge(t *testing.T) {
 	lossy := &http.Client{Transport: faulty{rng: rng}, Timeout: 10 * time.Second}
 	failures := 0
 	// The secretariat's batch: its reads and bulk steps sync like any event.
-	batch, err := stations[2].st.OpenBatch(ctx, "KS", "", "", stations[2].by)
+	batch, err := stations[2].st.OpenBatch(ctx, store.BatchSpec{Name: "KS"}, stations[2].by)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ func tricky(t *testing.T) (*store.Store, store.Batch) {
 	if _, err := st.CheckIn(ctx, "DMPXK2ABC123", desk); err != nil {
 		t.Fatal(err)
 	}
-	b, err := st.OpenBatch(ctx, "Kommunestyret, samlet inn 2. april", "", "", desk)
+	b, err := st.OpenBatch(ctx, store.BatchSpec{Name: "Kommunestyret, samlet inn 2. april"}, desk)
 	if err != nil {
 		t.Fatal(err)
 	}

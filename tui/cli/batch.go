@@ -67,9 +67,9 @@ func (a *app) completeBatch(cmd *cobra.Command, args []string, _ string) ([]stri
 }
 
 func (a *app) batchImportCmd() *cobra.Command {
-	var name, itDate, body string
+	var name, itDate, municipality, body string
 	cmd := &cobra.Command{
-		Use:   "import --name NAME [--it-date D] [--body B] FILE",
+		Use:   "import --name NAME [--it-date D] [--municipality M] [--body B] FILE",
 		Short: "batch intake from a file of scanner reads, one per line",
 		Long: `Read a file of scanner reads, one per line, into the batch --name names (an
 open batch of that name is continued, else a new one opens). Reads that are not
@@ -99,7 +99,10 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 			}
 			b, err := st.FindBatch(ctx, name)
 			if errors.Is(err, store.ErrNoBatch) || err == nil && b.Closed {
-				b, err = st.OpenBatch(ctx, name, itDate, body, by)
+				b, err = st.OpenBatch(ctx, store.BatchSpec{Name: name, ITDate: itDate, Municipality: municipality, Body: body}, by)
+			}
+			if scope := (*store.ScopeError)(nil); errors.As(err, &scope) {
+				return errors.New(tui.ScopeText(t, scope))
 			}
 			if err != nil {
 				return err
@@ -122,7 +125,8 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 	}
 	cmd.Flags().StringVar(&name, "name", "", "the batch's `name`, e.g. \"Kommunestyret, samlet inn 2. april\" (an open batch of that name is continued)")
 	cmd.Flags().StringVar(&itDate, "it-date", "", "the `date` agreed with IT")
-	cmd.Flags().StringVar(&body, "body", "", "the `body` whose tablets the batch collects (default: the whole roster)")
+	cmd.Flags().StringVar(&municipality, "municipality", "", "the `municipality` whose tablets the batch collects (default: every one)")
+	cmd.Flags().StringVar(&body, "body", "", "the `body` whose tablets the batch collects (default: the whole roster; with --municipality, its body of that name)")
 	cmd.RegisterFlagCompletionFunc("name", func(cmd *cobra.Command, _ []string, s string) ([]string, cobra.ShellCompDirective) {
 		return a.completeBatch(cmd, nil, s)
 	})

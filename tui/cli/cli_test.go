@@ -271,6 +271,18 @@ func TestBatchCommands(t *testing.T) {
 		t.Fatalf("the later batch's report:\n%s", got)
 	}
 	do("batch", "close", "Sene")
+	// One municipality's batch; one the roster does not have is refused in
+	// words, and nothing is opened.
+	c.do(1, "batch", "import", "--name", "Verdal", "--municipality", "Verdal", late)
+	if !strings.Contains(c.errb.String(), "Listen har ingen kommune «Verdal». Den har: Levanger.") {
+		t.Fatalf("an unknown municipality: %s", c.errb.String())
+	}
+	if got := do("batch", "import", "--name", "Levanger KS", "--municipality", "levanger", "--body", "kommunestyret", late); !strings.Contains(got, "Levanger KS · Levanger · Kommunestyret") {
+		t.Fatalf("one municipality's batch: %s", got)
+	}
+	if got := do("batch", "list"); strings.Contains(got, "Verdal") {
+		t.Fatalf("a refused batch was opened: %s", got)
+	}
 }
 
 func TestReceiptCommands(t *testing.T) {

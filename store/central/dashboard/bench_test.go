@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"dropin/store"
 )
 
 // The dashboard's figures on a county: 100,000 tablets and 1,000,000
@@ -142,7 +144,7 @@ func BenchmarkCatchUp10k(b *testing.B) {
 		b.StopTimer()
 		w, _, _ := countyWorld(b)
 		d := w.desk(fmt.Sprintf("skranke-%d", b.N), "fylket")
-		bt, err := d.st.OpenBatch(ctx, "benk", "", "", d.by)
+		bt, err := d.st.OpenBatch(ctx, store.BatchSpec{Name: "benk"}, d.by)
 		if err != nil {
 			b.Fatal(err)
 		}

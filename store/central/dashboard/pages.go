@@ -428,10 +428,10 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request, v *visit) {
 	t := v.t
 	var rows []batchRow
 	for _, b := range list {
-		row := batchRow{Name: scan.Clean(b.Name), Opened: t.DateTime(b.Opened.In(s.o.Location)), ITDate: scan.Clean(b.ITDate), Body: scan.Clean(b.Body),
+		row := batchRow{Name: scan.Clean(b.Name), Opened: t.DateTime(b.Opened.In(s.o.Location)), ITDate: scan.Clean(b.ITDate), Body: scan.Clean(b.Scope()),
 			Collected: fmt.Sprintf("%d / %d (%d %%)", b.Collected, b.Expected, store.Percent(b.Collected, b.Expected)),
 			Others:    b.Others(), Unknown: b.Unknown, Closed: b.Closed, State: t.T("web.batches.open")}
-		if b.Body == "" {
+		if b.Scope() == "" {
 			row.Body = t.T("overview.all")
 		}
 		if b.Closed {

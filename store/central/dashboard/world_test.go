@@ -229,7 +229,7 @@ func levanger(w *world, name, tenant string) *desk {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	b, err := d.st.OpenBatch(ctx, "Kommunestyret, 2. april", "4. april", "", d.by)
+	b, err := d.st.OpenBatch(ctx, store.BatchSpec{Name: "Kommunestyret, 2. april", ITDate: "4. april"}, d.by)
 	if err != nil {
 		w.t.Fatal(err)
 	}
