@@ -41,13 +41,7 @@ func TestPrintErrorsSayWhat(t *testing.T) {
 // DROPIN_TEST_PRINTER (and DROPIN_TEST_PRINTER_OUT if cups-pdf does not
 // write to ~/PDF).
 func TestPrintThroughCUPS(t *testing.T) {
-	queue := os.Getenv("DROPIN_TEST_PRINTER")
-	if queue == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must print for real: .ci/run sets DROPIN_TEST_PRINTER")
-		}
-		t.Skip("no CUPS queue: run .ci/run, or set DROPIN_TEST_PRINTER to a cups-pdf queue")
-	}
+	queue := testQueue(t)
 	pdftoppm := needTool(t, "pdftoppm", "poppler-utils")
 	out := os.Getenv("DROPIN_TEST_PRINTER_OUT")
 	if out == "" {
@@ -108,13 +102,7 @@ func TestQueuesAreTheOnesCUPSKnows(t *testing.T) {
 	if _, _, err := Queues(ctx, filepath.Join(t.TempDir(), "no-lpstat")); !errors.Is(err, ErrNoCUPS) {
 		t.Fatalf("no lpstat: %v", err)
 	}
-	queue := os.Getenv("DROPIN_TEST_PRINTER")
-	if queue == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI must ask a real CUPS: .ci/run sets DROPIN_TEST_PRINTER")
-		}
-		t.Skip("no CUPS queue: run .ci/run, or set DROPIN_TEST_PRINTER to a CUPS queue")
-	}
+	queue := testQueue(t)
 	names, _, err := Queues(ctx, "")
 	if err != nil {
 		t.Fatal(err)
@@ -127,4 +115,18 @@ func TestQueuesAreTheOnesCUPSKnows(t *testing.T) {
 	if _, def, err := Queues(ctx, ""); err != nil || def != queue {
 		t.Fatalf("default %q (%v), want %s", def, err, queue)
 	}
+}
+
+// testQueue is the real CUPS queue the tests print to: .ci/run makes it
+// and sets DROPIN_TEST_PRINTER. CI must have it; elsewhere the test skips.
+func testQueue(t *testing.T) string {
+	t.Helper()
+	queue := os.Getenv("DROPIN_TEST_PRINTER")
+	if queue == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI must print for real: .ci/run sets DROPIN_TEST_PRINTER")
+		}
+		t.Skip("no CUPS queue: run .ci/run, or set DROPIN_TEST_PRINTER to a cups-pdf queue")
+	}
+	return queue
 }
