@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -254,12 +255,19 @@ func officialIndex(ctx context.Context, q querier) (map[string]Official, error) 
 // ImportFile reads a roster file as Excel saves it and imports it (or,
 // with dryRun, says what would change and changes nothing).
 func (s *Store) ImportFile(ctx context.Context, path string, by Actor, dryRun bool) (*Roster, *ImportReport, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	ros, err := ParseRoster(f)
+	// A workbook saved from Excel as it is, or the CSV Excel exports.
+	parse := ParseRoster
+	switch {
+	case IsWorkbook(data):
+		parse = ParseWorkbook
+	case isOldWorkbook(data):
+		return nil, nil, ErrOldWorkbook
+	}
+	ros, err := parse(bytes.NewReader(data))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -23,6 +23,7 @@ type Roster struct {
 	Tablets   []RosterTablet // one per serial
 	Encoding  Encoding
 	Comma     rune
+	Sheet     string     // the sheet read, for a workbook
 	Rows      int        // data rows read
 	Notices   []Notice   // things worth knowing that are not errors (ignored columns)
 	Errors    []RowError // bad rows; a roster with errors is not imported
@@ -222,6 +223,18 @@ func sniffComma(text string) rune {
 // ErrNoHeader is returned for a roster without a usable header row.
 var ErrNoHeader = errors.New("the file has no header row")
 
+// ErrOldWorkbook is an Excel file in the format before 2007 (.xls), which
+// dropin does not read; saved as .xlsx or CSV it reads.
+var ErrOldWorkbook = errors.New("an old Excel workbook (.xls): save it as .xlsx or CSV")
+
+// MissingColumnsError is a file without a column every roster needs,
+// named as the secretariat's header names it.
+type MissingColumnsError struct{ Columns []string }
+
+func (e *MissingColumnsError) Error() string {
+	return "the roster lacks the column " + strings.Join(e.Columns, ", ")
+}
+
 // ParseRoster reads a roster as Excel exports it. It never fails on a bad
 // row: those are collected in Errors with their line numbers, and the
 // rows that are fine are still parsed so a dry run can show them. It
@@ -244,6 +257,27 @@ func ParseRoster(r io.Reader) (*Roster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read header: %w", err)
 	}
+	err = ros.parse(header, func() ([]string, int, *RowError, error) {
+		rec, err := cr.Read()
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, 0, &RowError{Line: pe.StartLine, Problem: RowUnreadable, Value: csvProblem(pe.Err)}, nil
+			}
+			return nil, 0, nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		return rec, line, nil, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ros, nil
+}
+
+// parse reads the roster's rows under header: next gives each record and
+// its line, or a row that cannot be read at all, until io.EOF.
+func (ros *Roster) parse(header []string, next func() ([]string, int, *RowError, error)) error {
 	idx := [numColumns]int{}
 	for i := range idx {
 		idx[i] = -1
@@ -266,31 +300,29 @@ func ParseRoster(r io.Reader) (*Roster, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("the roster lacks the column %s", strings.Join(missing, ", "))
+		return &MissingColumnsError{Columns: missing}
 	}
 
 	byEmail := map[string]int{}   // official id -> index in Officials
 	bySerial := map[string]int{}  // serial -> index in Tablets
 	seatSeen := map[string]bool{} // id|body|role
 	for {
-		rec, err := cr.Read()
+		rec, line, unreadable, err := next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				ros.Errors = append(ros.Errors, RowError{Line: pe.StartLine, Problem: RowUnreadable, Value: csvProblem(pe.Err)})
-				continue
-			}
-			return nil, err
+			return err
+		}
+		if unreadable != nil {
+			ros.Errors = append(ros.Errors, *unreadable)
+			continue
 		}
 		if blank(rec) {
 			continue
 		}
-		line, _ := cr.FieldPos(0)
 		ros.Rows++
-		if enc != Windows1252 {
+		if ros.Encoding != Windows1252 {
 			if i := slices.IndexFunc(rec, func(f string) bool { return !utf8.ValidString(f) }); i >= 0 {
 				// Never stored with U+FFFD in place of a letter: the row
 				// is in another encoding than the file says.
@@ -374,7 +406,7 @@ func ParseRoster(r io.Reader) (*Roster, error) {
 			}
 		}
 	}
-	return ros, nil
+	return nil
 }
 
 func blank(rec []string) bool {

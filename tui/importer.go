@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -313,15 +315,20 @@ func (s *importScreen) fileLines(w int) []string {
 func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.ImportReport, err error) []string {
 	var out []string
 	if ros == nil {
-		return []string{"!" + t.T("import.unreadable", scan.Clean(path), errText(err))}
+		return []string{"!" + t.T("import.unreadable", scan.Clean(path), rosterError(t, err))}
 	}
 	comma := string(ros.Comma)
 	if ros.Comma == '\t' {
 		comma = "tab"
 	}
-	if ros.Rows == 1 {
+	switch {
+	case ros.Encoding == store.Workbook && ros.Rows == 1:
+		out = append(out, t.T("import.parsed.sheet.one", len(ros.Officials), len(ros.Tablets), scan.Clean(ros.Sheet)))
+	case ros.Encoding == store.Workbook:
+		out = append(out, t.T("import.parsed.sheet", ros.Rows, len(ros.Officials), len(ros.Tablets), scan.Clean(ros.Sheet)))
+	case ros.Rows == 1:
 		out = append(out, t.T("import.parsed.one", len(ros.Officials), len(ros.Tablets), t.T("encoding."+string(ros.Encoding)), comma))
-	} else {
+	default:
 		out = append(out, t.T("import.parsed", ros.Rows, len(ros.Officials), len(ros.Tablets), t.T("encoding."+string(ros.Encoding)), comma))
 	}
 	for _, n := range ros.Notices {
@@ -365,6 +372,24 @@ func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.Im
 		out = append(out, "   ~ "+who(o, false))
 	}
 	return out
+}
+
+// rosterError says why a file could not be read as a roster at all.
+func rosterError(t i18n.Catalog, err error) string {
+	var cols *store.MissingColumnsError
+	switch {
+	case errors.As(err, &cols):
+		return t.T("import.columns", scan.Clean(strings.Join(cols.Columns, ", ")))
+	case errors.Is(err, store.ErrNoHeader):
+		return t.T("import.noheader")
+	case errors.Is(err, store.ErrOldWorkbook):
+		return t.T("import.oldexcel")
+	case errors.Is(err, store.ErrBadWorkbook):
+		return t.T("import.badworkbook")
+	case errors.Is(err, fs.ErrNotExist):
+		return t.T("import.nofile")
+	}
+	return errText(err)
 }
 
 // who is an official's name with what is known of where they are from:

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// rosterFile is a CSV file the import screen offers to read.
+// rosterFile is a roster file (a workbook or CSV) the import screen
+// offers to read.
 type rosterFile struct {
 	Path string // the path to read
 	Name string // the file's name
@@ -93,8 +94,9 @@ func userDirs(home string, names ...string) []string {
 	return out
 }
 
-// findRosterFiles lists the CSV files directly in folders, newest
-// first, at most n. It reads only the folders' entries, never a file.
+// findRosterFiles lists the workbooks and CSV files directly in folders,
+// newest first, at most n. It reads only the folders' entries, never a
+// file.
 func findRosterFiles(folders []string, n int) []rosterFile {
 	home, _ := os.UserHomeDir()
 	var out []rosterFile
@@ -110,7 +112,9 @@ func findRosterFiles(folders []string, n int) []rosterFile {
 			}
 		}
 		for _, e := range entries {
-			if !strings.EqualFold(filepath.Ext(e.Name()), ".csv") || strings.HasPrefix(e.Name(), ".") {
+			ext := filepath.Ext(e.Name())
+			// "~$" is the lock file Excel keeps beside a workbook it has open.
+			if !strings.EqualFold(ext, ".csv") && !strings.EqualFold(ext, ".xlsx") || strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "~$") {
 				continue
 			}
 			fi, err := e.Info()

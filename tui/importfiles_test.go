@@ -9,7 +9,9 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/xuri/excelize/v2"
 
+	"dropin/store"
 	"dropin/tui/i18n"
 )
 
@@ -26,9 +28,10 @@ func csvFile(t *testing.T, dir, name string, body []byte, mod time.Time) string 
 	return path
 }
 
-// The import screen offers the newest CSV files of the folders a roster
-// is saved to, newest first, whatever the case of their ending, and
-// nothing that is not a plain CSV file.
+// The import screen offers the newest workbooks and CSV files of the
+// folders a roster is saved to, newest first, whatever the case of their
+// ending, and nothing else: no other file, folder, hidden file or the lock
+// file Excel keeps beside an open workbook.
 func TestFindRosterFilesListsTheNewestCSVFilesFirst(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
@@ -43,6 +46,8 @@ func TestFindRosterFilesListsTheNewestCSVFilesFirst(t *testing.T) {
 	csvFile(t, down, "Folkevalgte ÆØÅ.CSV", nil, day)
 	csvFile(t, desk, "eldre.csv", nil, day.Add(-72*time.Hour))
 	csvFile(t, desk, "notat.txt", nil, day.Add(time.Hour))
+	csvFile(t, desk, "Folkevalgte.xlsx", nil, day.Add(-24*time.Hour))
+	csvFile(t, desk, "~$Folkevalgte.xlsx", nil, day.Add(time.Hour)) // Excel's lock file
 	csvFile(t, desk, ".skjult.csv", nil, day.Add(time.Hour))
 	outside := t.TempDir()
 	csvFile(t, outside, "utenfor.csv", nil, day.Add(-time.Hour))
@@ -52,7 +57,7 @@ func TestFindRosterFilesListsTheNewestCSVFilesFirst(t *testing.T) {
 	for _, f := range got {
 		names = append(names, f.Dir+"/"+f.Name)
 	}
-	want := []string{"~/Nedlastinger/Folkevalgte ÆØÅ.CSV", outside + "/utenfor.csv", "~/Nedlastinger/liste.csv", "~/Skrivebord/eldre.csv"}
+	want := []string{"~/Nedlastinger/Folkevalgte ÆØÅ.CSV", outside + "/utenfor.csv", "~/Skrivebord/Folkevalgte.xlsx", "~/Nedlastinger/liste.csv", "~/Skrivebord/eldre.csv"}
 	if strings.Join(names, "|") != strings.Join(want, "|") {
 		t.Fatalf("files:\n got %q\nwant %q", names, want)
 	}
@@ -109,7 +114,7 @@ func TestTheImportScreenPicksARecentFile(t *testing.T) {
 	h.m.importer.folders = []string{down}
 	h.m.screen = screenImport
 	h.run(h.m.importer.open())
-	h.wantScreen("Nyeste CSV-filer", "folkevalgte-april.csv", "~/Nedlastinger", "14.04. 09:00", "folkevalgte-mars.csv", "↑/↓ velg fil")
+	h.wantScreen("Nyeste lister (.xlsx, .csv)", "folkevalgte-april.csv", "~/Nedlastinger", "14.04. 09:00", "folkevalgte-mars.csv", "↑/↓ velg fil")
 	if s := h.screen(); strings.Index(s, "april") > strings.Index(s, "mars") {
 		t.Fatalf("the newest file comes first:\n%s", s)
 	}
@@ -133,12 +138,74 @@ func TestTheImportScreenPicksARecentFile(t *testing.T) {
 	h.special(tea.KeyBackspace)
 	h.special(tea.KeyEnter)
 	h.wantScreen("8 rader: 7 folkevalgte, 7 nettbrett", "Importere dette?")
-	if strings.Contains(h.screen(), "Nyeste CSV-filer") {
+	if strings.Contains(h.screen(), "Nyeste lister") {
 		t.Fatal("the list makes room for what the file holds")
 	}
 	h.press("y")
 	h.wantScreen("Importert:")
 	if res, _ := h.store.SearchOfficials(context.Background(), "", 10); len(res) != 7 {
 		t.Fatalf("imported %d officials, want 7", len(res))
+	}
+}
+
+// A roster saved as an Excel workbook is read from the import screen as
+// a CSV file is; the summary names the sheet it read.
+func TestTheImportScreenReadsAWorkbook(t *testing.T) {
+	book := excelize.NewFile()
+	defer book.Close()
+	book.SetSheetName("Sheet1", "Folkevalgte")
+	for i, row := range [][]any{
+		{"Navn", "Kommune", "Organ", "Rolle", "Primær e-post", "Mobil", "Nettbrett serienr", "Nettbrett modell"},
+		{"Kari Nordmann", "Levanger", "Kommunestyret", "Medlem", "kari@levanger.kommune.no", 91234567, "DMPXK2ABC123", "iPad (9. gen)"},
+		{"Øystein Ås", "Levanger", "Formannskapet", "Leder", "oystein@levanger.kommune.no", "433 97 912", 353918057264026, "Galaxy Tab A"},
+	} {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := book.SetSheetRow("Folkevalgte", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "folkevalgte.xlsx")
+	if err := book.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.m.screen = screenImport
+	h.run(h.m.importer.open())
+	h.press(path)
+	h.special(tea.KeyEnter)
+	h.wantScreen("2 rader: 2 folkevalgte, 2 nettbrett (Excel-arbeidsbok, arket «Folkevalgte»).", "2 nye folkevalgte")
+	h.press("y")
+	h.wantScreen("Importert:")
+	if card, err := h.store.Card(context.Background(), "353918057264026"); err != nil || card.Official == nil || card.Official.Name != "Øystein Ås" {
+		t.Fatalf("the IMEI stored as a number: %+v %v", card.Official, err)
+	}
+}
+
+// A file that is no roster at all says why in the desk's language, and
+// what to do where there is something to do.
+func TestAFileThatIsNoRosterSaysWhy(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	st := openStore(t)
+	by := store.Actor{Station: "t", Staff: "T"}
+	for _, c := range []struct{ path, want string }{
+		{write("navn.csv", []byte("Navn;Telefon\nKari;912\n")), "fila mangler kolonnen Organ, Primær e-post"},
+		{write("tom.csv", nil), "fila har ingen overskriftsrad"},
+		{write("gammel.xls", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00")), "det er en Excel-fil i det gamle formatet (.xls). Lagre den som Excel-arbeidsbok (.xlsx) eller CSV, og les den igjen"},
+		{write("skadet.xlsx", []byte("PK\x03\x04\x14\x00")), "fila begynner som en Excel-arbeidsbok, men er skadet eller ikke en arbeidsbok"},
+		{filepath.Join(dir, "finnes-ikke.csv"), "fila finnes ikke"},
+	} {
+		ros, rep, err := st.ImportFile(context.Background(), c.path, by, true)
+		got := ImportSummary(i18n.New(i18n.Bokmal), filepath.Base(c.path), ros, rep, err)
+		want := "!Kunne ikke lese " + filepath.Base(c.path) + ": " + c.want
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("%s:\n got %q\nwant %q", filepath.Base(c.path), got, want)
+		}
 	}
 }

@@ -25,10 +25,11 @@ func (a *app) importCmd() *cobra.Command {
 	var dry bool
 	cmd := &cobra.Command{
 		Use:   "import [--dry-run] FILE",
-		Short: "import the secretariat's roster (CSV as Excel saves it)",
-		Long: `Import the secretariat's roster: a CSV file as Excel saves it (';' or ',',
-UTF-8 with or without BOM, or Windows-1252). A bad row is reported with its
-line and the import changes nothing.`,
+		Short: "import the secretariat's roster (an Excel workbook, or CSV as Excel saves it)",
+		Long: `Import the secretariat's roster: an Excel workbook (.xlsx, the sheet it was
+saved on), or a CSV file as Excel saves it (';' or ',', UTF-8 with or without
+BOM, or Windows-1252). A bad row is reported with its line (a workbook's row)
+and the import changes nothing.`,
 		Args: usageArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
