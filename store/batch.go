@@ -151,6 +151,14 @@ func (s *Store) openBatch(ctx context.Context, spec BatchSpec, by Actor) (string
 	return id, err
 }
 
+// ResolveScope finds a municipality and a body (either may be empty for
+// all) on the roster, as a name search matches them (case and accents
+// aside), and gives them as the roster spells them; one the roster does
+// not have is a *ScopeError naming what it has.
+func (s *Store) ResolveScope(ctx context.Context, municipality, body string) (string, string, error) {
+	return batchScope(ctx, s.read, strings.TrimSpace(scan.Clean(municipality)), strings.TrimSpace(scan.Clean(body)))
+}
+
 // batchScope finds a batch's municipality and body on the roster, as the
 // roster spells them.
 func batchScope(ctx context.Context, q querier, mun, body string) (string, string, error) {

@@ -36,9 +36,9 @@ func ScopeText(t i18n.Catalog, e *store.ScopeError) string {
 	for _, k := range e.Known {
 		known = append(known, scan.Clean(k))
 	}
-	key := "batch.scope.body"
+	key := "scope.body"
 	if e.Municipality {
-		key = "batch.scope.municipality"
+		key = "scope.municipality"
 	}
 	if len(known) == 0 {
 		return t.T(key+".none", scan.Clean(e.Typed))

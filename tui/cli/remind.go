@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -131,6 +132,15 @@ why, and the message for the first; it sends nothing.`,
 					return err
 				}
 			}
+			// "levanger" is Levanger; a municipality or body the roster
+			// does not have is said so, not "nobody to remind".
+			f.Municipality, f.Body, err = st.ResolveScope(ctx, f.Municipality, f.Body)
+			if scope := (*store.ScopeError)(nil); errors.As(err, &scope) {
+				return errors.New(tui.ScopeText(t, scope))
+			}
+			if err != nil {
+				return err
+			}
 			list, err := st.Outstanding(ctx)
 			if err != nil {
 				return err
@@ -196,15 +206,24 @@ func showPlan(out io.Writer, t i18n.Catalog, plan []remind.Recipient, f store.Ch
 		return scan.Clean(v)
 	}
 	fmt.Fprintln(out, t.T("remind.heading", len(plan), all(f.Municipality), all(f.Body)))
+	// Columns as wide as what they hold, so the reason lines up after the
+	// longest address.
+	nameW, addrW := 0, 0
 	for _, r := range plan {
-		name := scan.Clean(r.Official.Name)
+		if !r.Call() {
+			nameW = max(nameW, utf8.RuneCountInString(scan.Clean(r.Official.Name)))
+			addrW = max(addrW, utf8.RuneCountInString(scan.Clean(r.Address)))
+		}
+	}
+	for _, r := range plan {
+		name, addr := scan.Clean(r.Official.Name), scan.Clean(r.Address)
 		switch {
 		case r.Call():
 		case !r.Due(force):
 			left := every - int(time.Since(r.Last.Last).Hours()/24)
-			fmt.Fprintf(out, "  %-28s %-40s %s\n", name, r.Address, t.T("remind.recent", t.DayMonth(r.Last.Last), max(1, left)))
+			fmt.Fprintf(out, "  %-*s  %-*s  %s\n", nameW, name, addrW, addr, t.T("remind.recent", t.DayMonth(r.Last.Last), max(1, left)))
 		default:
-			fmt.Fprintf(out, "  %-28s %-40s %s\n", name, r.Address, t.T("remind.why."+string(r.Why)))
+			fmt.Fprintf(out, "  %-*s  %-*s  %s\n", nameW, name, addrW, addr, t.T("remind.why."+string(r.Why)))
 		}
 	}
 	send, call, recent := remind.Tally(plan, force)

@@ -35,6 +35,16 @@ func TestRemindCommand(t *testing.T) {
 		}
 	}
 
+	// The filters are the roster's names, whatever the case; one it does
+	// not have is said so, with what it has, not "nobody to remind".
+	if out := c.do(0, append([]string{"remind", "--dry-run", "--municipality", "levanger", "--body", "KONTROLLUTVALGET"}, desk...)...); !strings.Contains(out, "Påminnelse til 4 folkevalgte (kommune: Levanger · organ: Kontrollutvalget)") {
+		t.Fatalf("filters in another case:\n%s", out)
+	}
+	c.do(1, append([]string{"remind", "--dry-run", "--body", "Kontrollutvalg"}, desk...)...)
+	if !strings.Contains(c.errb.String(), "Listen har ikke organet «Kontrollutvalg». Den har: Eldrerådet, Formannskapet,") {
+		t.Fatalf("an unknown body: %q", c.errb.String())
+	}
+
 	bad := filepath.Join(dir, "mal.txt")
 	os.WriteFile(bad, []byte("Subject: Hei {name}\n\nKom til {plass}.\n"), 0o600)
 	c.do(1, append([]string{"remind", "--dry-run", "--template", bad}, desk...)...)
