@@ -28,21 +28,42 @@ func isOldWorkbook(data []byte) bool {
 }
 
 // ParseWorkbook reads a roster from an Excel workbook as the secretariat
-// saves it: the sheet it was saved on (the active one), its first row
-// that is not empty the header, every row after it as a CSV line is, by
-// its row number. A cell is read as it is stored, not as Excel formats it:
-// a serial or an IMEI typed as a number keeps all its digits. Bad rows
-// are collected as ParseRoster collects them.
+// saves it: the sheet it was saved on (the active one), or, when that one
+// lacks a roster's columns, the first other sheet that has them. A
+// sheet's first row that is not empty is the header, every row after it
+// is read as a CSV line is, by its row number. A cell is read as it is
+// stored, not as Excel formats it: a serial or an IMEI typed as a number
+// keeps all its digits. Bad rows are collected as ParseRoster collects
+// them.
 func ParseWorkbook(r io.Reader) (*Roster, error) {
 	f, err := excelize.OpenReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadWorkbook, err)
 	}
 	defer f.Close()
-	sheet := f.GetSheetName(f.GetActiveSheetIndex())
-	if sheet == "" {
-		sheet = f.GetSheetName(0)
+	active := f.GetSheetName(f.GetActiveSheetIndex())
+	sheets := []string{active}
+	for _, name := range f.GetSheetList() {
+		if name != active {
+			sheets = append(sheets, name)
+		}
 	}
+	var first error
+	for _, sheet := range sheets {
+		ros, err := parseSheet(f, sheet)
+		var cols *MissingColumnsError
+		if err == nil || !errors.As(err, &cols) && !errors.Is(err, ErrNoHeader) {
+			return ros, err
+		}
+		if first == nil {
+			first = err // the active sheet's reason, if no sheet is a roster
+		}
+	}
+	return nil, first
+}
+
+// parseSheet reads a roster from one sheet of f.
+func parseSheet(f *excelize.File, sheet string) (*Roster, error) {
 	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("read sheet %q: %w", sheet, err)

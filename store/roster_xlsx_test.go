@@ -3,12 +3,15 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // calcWorkbook has LibreOffice Calc, headless, open a CSV roster as a
@@ -118,5 +121,41 @@ func TestImportFileTakesAWorkbook(t *testing.T) {
 	}
 	if card, err := s.Card(ctx, "TJYHCY68QHGJ"); err != nil || card.Official == nil || card.Official.Phone != "49358968" {
 		t.Fatalf("Tone Ekle's tablet: %+v %v", card.Official, err)
+	}
+}
+
+// A workbook saved with another sheet in front (notes, a summary) is
+// read from the sheet that is a roster; one with no roster on any sheet
+// says which columns its active sheet lacks.
+func TestAWorkbookIsReadFromItsRosterSheet(t *testing.T) {
+	book := func(withRoster bool) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		f.SetSheetName("Sheet1", "Notater")
+		f.SetCellValue("Notater", "A1", "Lista er hentet fra sak- og arkivsystemet 2. april.")
+		if withRoster {
+			f.NewSheet("Folkevalgte")
+			for i, row := range [][]any{
+				{"Navn", "Kommune", "Organ", "Primær e-post", "Nettbrett serienr"},
+				{"Kari Nordmann", "Levanger", "Kommunestyret", "kari@levanger.kommune.no", "DMPXK2ABC123"},
+			} {
+				cell, _ := excelize.CoordinatesToCellName(1, i+1)
+				f.SetSheetRow("Folkevalgte", cell, &row)
+			}
+		}
+		f.SetActiveSheet(0) // the notes, as the secretariat left it
+		var buf bytes.Buffer
+		if err := f.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	ros, err := ParseWorkbook(bytes.NewReader(book(true)))
+	if err != nil || ros.Sheet != "Folkevalgte" || len(ros.Officials) != 1 || len(ros.Tablets) != 1 {
+		t.Fatalf("read %+v (%v), want the sheet Folkevalgte", ros, err)
+	}
+	var cols *MissingColumnsError
+	if _, err := ParseWorkbook(bytes.NewReader(book(false))); !errors.As(err, &cols) || strings.Join(cols.Columns, ",") != "Navn,Organ,Primær e-post" {
+		t.Fatalf("no roster sheet: %v", err)
 	}
 }
