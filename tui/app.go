@@ -473,7 +473,9 @@ func (m *Model) lookUpBurst(code string) tea.Cmd {
 // what was typed, with its Enter except at "who?", where an Enter would
 // pick from what was found before the name.
 func (m *Model) burst(msg burstMsg) tea.Cmd {
-	if msg.screen != m.screen {
+	// The field may have closed while the store was asked: the text is
+	// then not typed as keys, which outside a field are commands.
+	if msg.screen != m.screen || msg.card == nil && !m.typing() {
 		return nil
 	}
 	if msg.screen == screenVisits {

@@ -113,3 +113,20 @@ func TestABurstIntoTheSettingsIsTheirs(t *testing.T) {
 		t.Fatal("a tablet scanned at the settings is checked in at the desk")
 	}
 }
+
+// A burst whose field closed while the store was asked about it is not
+// typed as keys: outside a field they are the screen's commands ("s"
+// sorts, "e" exports).
+func TestABurstIsNotTypedIntoAClosedField(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.m.screen = screenOverview
+	h.run(h.m.page().open())
+	h.press("/")
+	lookUp := h.m.lookUpBurst("sortes etter navn")
+	h.special(tea.KeyEscape) // the search closes before the answer comes
+	h.send(lookUp())
+	if h.m.overview.sortBy != 0 || h.m.overview.searching || h.m.overview.search.Value() != "" {
+		t.Fatalf("the burst was typed as commands: sort %d, searching %v, search %q", h.m.overview.sortBy, h.m.overview.searching, h.m.overview.search.Value())
+	}
+}
