@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"dropin/scan"
@@ -298,7 +299,7 @@ func (e *equipmentScreen) view(w, h int) string {
 	switch e.view_ {
 	case equipAll, equipMissing:
 		lines = e.officialLines(w)
-		nameW, bodyW, hasW := equipColumns(w)
+		nameW, bodyW, hasW := e.columns(w)
 		out = append(out, st.Box.Title.Render(" "+t.T("equip.count", len(e.visible))),
 			st.Card.Label.Render("  "+cell(t.T("equip.col.name"), nameW)+" "+cell(t.T("equip.col.body"), bodyW)+" "+cell(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
 	case equipHolders:
@@ -333,17 +334,13 @@ func (e *equipmentScreen) view(w, h int) string {
 // waiting for approval.
 func (e *equipmentScreen) officialLines(w int) []string {
 	st, t := e.c.styles, e.c.t
-	nameW, bodyW, hasW := equipColumns(w)
+	nameW, bodyW, hasW := e.columns(w)
 	var out []string
 	for _, i := range e.visible {
 		r := e.rows[i]
 		var bodies []string
 		for _, s := range r.Official.Seats {
 			bodies = append(bodies, s.Body)
-		}
-		var has []string
-		for _, h := range r.Has {
-			has = append(has, t.Device(h.Kind))
 		}
 		status := st.Status[store.FirstLogin].Render("✓")
 		switch {
@@ -354,20 +351,35 @@ func (e *equipmentScreen) officialLines(w int) []string {
 		case len(r.Entitlement.Kinds) == 0 && len(r.Has) == 0:
 			status = st.Card.Muted.Render("-")
 		}
-		hasText := strings.Join(has, ", ")
-		if hasText == "" {
-			hasText = "-"
-		}
 		out = append(out, cell(scan.Clean(r.Official.Name), nameW)+" "+
 			st.Card.Muted.Render(cell(scan.Clean(strings.Join(bodies, ", ")), bodyW))+" "+
-			cell(hasText, hasW)+" "+status)
+			cell(e.hasText(r), hasW)+" "+status)
 	}
 	return out
 }
 
-// equipColumns are the widths of the name, body and has columns.
-func equipColumns(w int) (name, body, has int) {
-	return min(24, max(16, w/4)), min(30, max(16, w/5)), 12
+// hasText is the devices an official has, "-" for none.
+func (e *equipmentScreen) hasText(r store.EquipmentRow) string {
+	var has []string
+	for _, h := range r.Has {
+		has = append(has, e.c.t.Device(h.Kind))
+	}
+	if len(has) == 0 {
+		return "-"
+	}
+	return strings.Join(has, ", ")
+}
+
+// columns are the widths of the name, body and has columns. The has
+// column is as wide as the widest it holds in the whole list (so it does
+// not move as the list scrolls), at most 24: before the devices are
+// handed out it holds only "-", and what is missing gets the room.
+func (e *equipmentScreen) columns(w int) (name, body, has int) {
+	has = lipgloss.Width(e.c.t.T("equip.col.has"))
+	for _, i := range e.visible {
+		has = max(has, lipgloss.Width(e.hasText(e.rows[i])))
+	}
+	return min(24, max(16, w/4)), min(30, max(16, w/5)), min(has, 24)
 }
 
 // cell is s cut or padded to exactly w columns.
