@@ -239,7 +239,7 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 			b.c.log.Error("batch read", "batch", msg.batch, "err", msg.err)
 			b.dropUnsaved(len(saved) + len(b.queue))
 			b.queue = nil
-			return flashCmd(flashError, t.T("batch.notsaved", len(saved), errText(msg.err)))
+			return flashCmd(flashError, t.T(One("batch.notsaved", len(saved)), len(saved), errText(msg.err)))
 		}
 		// The newest unsaved lines are the queue, then this call's reads.
 		i := len(b.queue)

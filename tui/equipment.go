@@ -300,11 +300,11 @@ func (e *equipmentScreen) view(w, h int) string {
 	case equipAll, equipMissing:
 		lines = e.officialLines(w)
 		nameW, bodyW, hasW := e.columns(w)
-		out = append(out, st.Box.Title.Render(" "+t.T("equip.count", len(e.visible))),
+		out = append(out, st.Box.Title.Render(" "+t.T(One("equip.count", len(e.visible)), len(e.visible))),
 			st.Card.Label.Render("  "+cell(t.T("equip.col.name"), nameW)+" "+cell(t.T("equip.col.body"), bodyW)+" "+cell(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
 	case equipHolders:
 		lines = e.holderLines(w)
-		out = append(out, st.Box.Title.Render(" "+t.T("equip.holders", len(e.holders))))
+		out = append(out, st.Box.Title.Render(" "+t.T(One("equip.holders", len(e.holders)), len(e.holders))))
 	case equipRequests:
 		lines = e.requestLines(w)
 		out = append(out, st.Box.Title.Render(" "+t.T("equip.requests", len(e.requests))))

@@ -173,7 +173,7 @@ func TestEquipmentScreenApprovesAndLists(t *testing.T) {
 	}
 	h.run(h.m.equipment.load())
 	h.press("3")
-	h.wantScreen("1 enheter ute hos förtroendevalda", "Anna Hägg", "surfplatta", "TAB0000001")
+	h.wantScreen("1 enhet ute hos förtroendevalda", "Anna Hägg", "surfplatta", "TAB0000001")
 	h.press("4")
 	h.wantScreen("1 öppna önskemål", "Anna Hägg", "önskar utbildning")
 	h.press("d")
