@@ -41,8 +41,9 @@ type Config struct {
 	// Remind is how reminders are sent from the chase list; nil: no mail
 	// server is set, and the key says so.
 	Remind *Reminding
-	// RosterFolders are where the import screen lists the newest CSV
-	// files (RosterFolders gives the usual ones); none: no list.
+	// RosterFolders are where the import screen lists the newest rosters,
+	// workbooks and CSV files (RosterFolders gives the usual ones); none:
+	// no list.
 	RosterFolders []string
 }
 

@@ -28,7 +28,7 @@ type importScreen struct {
 	seq     int
 	offset  int
 
-	// The newest CSV files in the folders a roster is saved to: ↑ and ↓
+	// The newest rosters in the folders a roster is saved to: ↑ and ↓
 	// put one in the path field, so nobody types a path at the desk.
 	folders []string
 	files   []rosterFile
@@ -75,7 +75,7 @@ func (s *importScreen) focus() tea.Cmd {
 	return nil
 }
 
-// listFiles looks for CSV files in a command: a folder on a network
+// listFiles looks for rosters in a command: a folder on a network
 // share can be slow to list.
 func (s *importScreen) listFiles() tea.Cmd {
 	if len(s.folders) == 0 {
@@ -280,7 +280,7 @@ func (s *importScreen) view(w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
-// fileLines lists the newest CSV files: name, folder and when each was
+// fileLines lists the newest rosters: name, folder and when each was
 // saved, the picked one marked.
 func (s *importScreen) fileLines(w int) []string {
 	st, t := s.c.styles, s.c.t
