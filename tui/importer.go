@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,11 +109,55 @@ func (s *importScreen) pickFile(d int) {
 func (s *importScreen) run(dryRun bool) tea.Cmd {
 	s.seq++
 	seq, st, by := s.seq, s.c.store, s.c.actor()
-	path := ExpandHome(strings.TrimSpace(s.path.Value()))
+	typed := s.path.Value()
 	return func() tea.Msg {
-		ros, rep, err := st.ImportFile(context.Background(), path, by, dryRun)
+		ros, rep, err := st.ImportFile(context.Background(), DroppedPath(typed), by, dryRun)
 		return importedMsg{seq: seq, dryRun: dryRun, ros: ros, rep: rep, err: err}
 	}
+}
+
+// DroppedPath is the file a path field names, however it arrived: typed
+// or pasted as it is, or dropped from a file manager onto the terminal,
+// which types it quoted ('/home/kari/Folkevalgte 2026.xlsx' ), with its
+// spaces escaped (Folkevalgte\ 2026.xlsx) or as a file:// URL with
+// %20 for a space. The first reading that names a file that exists is
+// the one; if none does, the path as typed, so the error names it.
+func DroppedPath(typed string) string {
+	p := ExpandHome(strings.TrimSpace(typed))
+	var readings []string
+	if len(p) >= 2 && (p[0] == '\'' || p[0] == '"') && p[len(p)-1] == p[0] {
+		readings = append(readings, ExpandHome(p[1:len(p)-1]))
+	}
+	if u, err := url.Parse(p); err == nil && u.Scheme == "file" && u.Path != "" {
+		readings = append(readings, u.Path)
+	}
+	if strings.Contains(p, "\\") {
+		readings = append(readings, shellUnescape(p))
+	}
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	for _, r := range readings {
+		if _, err := os.Stat(r); err == nil {
+			return r
+		}
+	}
+	return p
+}
+
+// shellUnescape drops the backslashes a shell would: "a\ b" is "a b".
+func shellUnescape(s string) string {
+	var b strings.Builder
+	escaped := false
+	for _, r := range s {
+		if r == '\\' && !escaped {
+			escaped = true
+			continue
+		}
+		escaped = false
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // ExpandHome reads a path as a shell would its leading ~: "~" and "~/x"

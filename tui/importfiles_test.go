@@ -209,3 +209,30 @@ func TestAFileThatIsNoRosterSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// A file dragged from the file manager onto the terminal arrives quoted,
+// with its spaces escaped, or as a file:// URL, as the terminal types it;
+// each names the file. A path that names no file is kept as typed, so the
+// error says what was typed.
+func TestADroppedPathIsTheFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "Folkevalgte 2026 (ny).csv")
+	if err := os.WriteFile(path, []byte("Navn\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, typed := range []string{
+		path,
+		"  " + path + " ",
+		"'" + path + "' ",
+		`"` + path + `"`,
+		strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(path, " ", `\ `), "(", `\(`), ")", `\)`),
+		"file://" + strings.ReplaceAll(path, " ", "%20"),
+	} {
+		if got := DroppedPath(typed); got != path {
+			t.Errorf("%q: %q", typed, got)
+		}
+	}
+	if got := DroppedPath(" 'finnes ikke.csv' "); got != "'finnes ikke.csv'" {
+		t.Errorf("no such file: %q", got)
+	}
+}
