@@ -522,6 +522,7 @@ var en = map[string]string{
 	"csv.count":             "count",
 	"csv.count.expected":    "expected",
 	"csv.count.collected":   "expected and collected",
+	"csv.count.elsewhere":   "expected, come in outside the batch",
 	"csv.count.others":      "others collected",
 	"csv.count.unknown":     "unknown",
 	"csv.count.duplicates":  "read twice",

@@ -522,6 +522,7 @@ var nb = map[string]string{
 	"csv.count":             "antall",
 	"csv.count.expected":    "ventet",
 	"csv.count.collected":   "ventede samlet inn",
+	"csv.count.elsewhere":   "ventede som kom inn utenom bunken",
 	"csv.count.others":      "andre samlet inn",
 	"csv.count.unknown":     "ukjente",
 	"csv.count.duplicates":  "lest to ganger",

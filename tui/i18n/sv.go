@@ -522,6 +522,7 @@ var sv = map[string]string{
 	"csv.count":             "antal",
 	"csv.count.expected":    "väntade",
 	"csv.count.collected":   "väntade insamlade",
+	"csv.count.elsewhere":   "väntade som kom in utanför bunten",
 	"csv.count.others":      "andra insamlade",
 	"csv.count.unknown":     "okända",
 	"csv.count.duplicates":  "lästa två gånger",
