@@ -258,6 +258,12 @@ func (o *overviewScreen) view(w, h int) string {
 		head += padLeft(ansi.Truncate(t.T("overview.col."+string(s)), 5, ""), 6)
 	}
 	out = append(out, st.Card.Label.Render(head))
+	if len(o.lines) == 0 {
+		// A roster without tablets (equipment issued by role, as the
+		// Swedish guideline has it) gives this screen nothing to count:
+		// say so, and where that work is followed.
+		out = append(out, st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("overview.notablets")))
+	}
 	covRows := max(1, min(len(o.lines), h/2-2))
 	for i, l := range o.lines {
 		if i >= covRows {

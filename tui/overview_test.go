@@ -202,3 +202,21 @@ func TestTheOverviewCountsTheLinesItLeftOut(t *testing.T) {
 		t.Errorf("the heights 14-30 said %v", said)
 	}
 }
+
+// A roster without tablets (equipment issued by role) leaves the
+// overview nothing to count; it says so and where that work is, instead
+// of an empty table under "0 of 0".
+func TestTheOverviewOfARosterWithoutTablets(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	if _, _, err := h.store.ImportFile(context.Background(), "testdata/forteckning-ockero.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	h.m.screen = screenOverview
+	h.run(h.m.overview.open())
+	h.wantScreen("Inga surfplattor på förteckningen ännu", "följs under Utrustning.")
+	smallRoster(t, h.store)
+	h.run(h.m.overview.open())
+	if strings.Contains(h.screen(), "Inga surfplattor") {
+		t.Fatal("with tablets the overview counts them")
+	}
+}

@@ -140,6 +140,7 @@ var en = map[string]string{
 	"overview.more":               "… and %d more lines",
 	"overview.more.one":           "… and 1 more line",
 	"overview.nomunicipality":     "(no municipality)",
+	"overview.notablets":          "No tablets on the roster yet: the overview follows the tablets' upgrade. Equipment issued by role is followed under Equipment.",
 	"overview.chase":              "To chase (%d)",
 	"overview.nochase":            "Nobody to chase with these filters.",
 	"overview.filter":             "municipality: %s · body: %s · sorted by: %s",

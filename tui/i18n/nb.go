@@ -140,6 +140,7 @@ var nb = map[string]string{
 	"overview.more":               "… og %d linjer til",
 	"overview.more.one":           "… og 1 linje til",
 	"overview.nomunicipality":     "(uten kommune)",
+	"overview.notablets":          "Ingen nettbrett på listen ennå: oversikten følger nettbrettenes oppgradering. Utstyr som deles ut etter rolle, følges under Utstyr.",
 	"overview.chase":              "Å følge opp (%d)",
 	"overview.nochase":            "Ingen å følge opp med disse filtrene.",
 	"overview.filter":             "kommune: %s · organ: %s · sortert: %s",

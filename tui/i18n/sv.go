@@ -140,6 +140,7 @@ var sv = map[string]string{
 	"overview.more":               "… och %d rader till",
 	"overview.more.one":           "… och 1 rad till",
 	"overview.nomunicipality":     "(utan kommun)",
+	"overview.notablets":          "Inga surfplattor på förteckningen ännu: översikten följer surfplattornas uppgradering. Utrustning som lämnas ut efter roll följs under Utrustning.",
 	"overview.chase":              "Att följa upp (%d)",
 	"overview.nochase":            "Ingen att följa upp med de här filtren.",
 	"overview.filter":             "kommun: %s · organ: %s · sorterat: %s",

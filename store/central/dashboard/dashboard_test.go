@@ -152,6 +152,15 @@ func TestTenantsAreApart(t *testing.T) {
 	if mine.status != http.StatusOK || !strings.Contains(mine.body, "Anna Hägg") {
 		t.Fatalf("own tablet: %d", mine.status)
 	}
+	// A tenant whose desks have no tablet yet sees that said, not an
+	// empty table under "0 of 0".
+	empty := w.login("eva", w.viewer("eva", "tjorn"))
+	if page, _ := pageBody(t, empty, w.url+"/overview"); !strings.Contains(page.body, `id="notablets"`) || !strings.Contains(page.body, "Ingen nettbrett på listen ennå") {
+		t.Fatalf("an empty tenant's overview:\n%.2000s", page.body)
+	}
+	if page, _ := pageBody(t, c, w.url+"/overview"); strings.Contains(page.body, `id="notablets"`) {
+		t.Fatal("a tenant with a tablet has it counted")
+	}
 }
 
 type answer struct {
