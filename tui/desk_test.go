@@ -383,3 +383,27 @@ func isDialog[D dialog](d deskScreen) bool {
 	_, ok := d.dlg.(D)
 	return ok
 }
+
+// A reason pasted as keys in a terminal without bracketed paste arrives
+// at a scanner's speed. Words with a space between them are the reason,
+// though the serial reader would read "skjerm knust" as SKJERMKNUST; a
+// serial scanned into the field is still the next tablet.
+func TestAPastedReasonIsTheReason(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	ctx := context.Background()
+	h.store.Register(ctx, "DMPXK2ABC123", "iPad", "", h.m.c.actor())
+	h.store.Register(ctx, "TJYHCY68QHGJ", "iPad", "", h.m.c.actor())
+	h.scan("DMPXK2ABC123")
+	h.press("f")
+	h.scan("skjerm knust")
+	if d := h.card(); d.Serial != "DMPXK2ABC123" || d.Status != store.Failed || d.FailureReason != "skjerm knust" {
+		t.Fatalf("the pasted reason: %+v", d)
+	}
+	h.press(" ") // repaired
+	h.press("f")
+	h.scan("TJYHCY68QHGJ")
+	if d := h.card(); d.Serial != "TJYHCY68QHGJ" {
+		t.Fatalf("a serial scanned into the reason is the next tablet: %+v", d)
+	}
+	h.wantScreen("tatt som skanning")
+}

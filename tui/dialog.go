@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"context"
 
 	"charm.land/bubbles/v2/key"
@@ -104,11 +106,14 @@ func (d *deskScreen) next(code string) tea.Cmd {
 
 // formBurst is a scanner burst into a dialog's text field. A burst that
 // is a serial is a scan: the next tablet, said in words (text says so),
-// since a model, a reason or a name is never one a scanner types. Other
-// text is for the field, and the Enter that ended the burst is the
+// since a model, a reason or a name is never one a scanner types. Words
+// with a space between them ("skjerm knust", pasted in a terminal
+// without bracketed paste) are text, though the serial reader would
+// read them as one: a scanner does not type a space inside a serial.
+// Other text is for the field, and the Enter that ended the burst is the
 // user's Enter.
 func (d *deskScreen) formBurst(field *textinput.Model, code, text string, enter func() tea.Cmd) tea.Cmd {
-	if _, err := scan.Parse(code); err == nil {
+	if _, err := scan.Parse(code); err == nil && !strings.ContainsAny(strings.TrimSpace(code), " \t") {
 		d.dlg = nil
 		return tea.Batch(d.submit(code), flashCmd(flashInfo, text))
 	}
