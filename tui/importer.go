@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -35,9 +36,23 @@ type importScreen struct {
 	files   []rosterFile
 	pick    int    // the file picked, -1 for none
 	typed   string // what was in the field before a file was picked
+	listSeq int    // the listing asked for last; older answers are dropped
 }
 
-type rosterFilesMsg []rosterFile
+// rosterFilesMsg is a listing of the folders; rescanMsg asks for the
+// next one while the screen waits for a path, so a roster saved from
+// Excel meanwhile appears without leaving the screen.
+type (
+	rosterFilesMsg struct {
+		seq   int
+		files []rosterFile
+	}
+	rescanMsg struct{ seq int }
+)
+
+// rosterRescan is how often the folders are listed again while the
+// screen waits for a path: a listing is a few directory reads.
+const rosterRescan = 3 * time.Second
 
 type importState int
 
@@ -82,8 +97,9 @@ func (s *importScreen) listFiles() tea.Cmd {
 	if len(s.folders) == 0 {
 		return nil
 	}
-	folders := s.folders
-	return func() tea.Msg { return rosterFilesMsg(findRosterFiles(folders, rosterFilesShown)) }
+	s.listSeq++
+	folders, seq := s.folders, s.listSeq
+	return func() tea.Msg { return rosterFilesMsg{seq: seq, files: findRosterFiles(folders, rosterFilesShown)} }
 }
 
 // pickFile moves the pick by d and puts the picked file in the field;
@@ -190,11 +206,32 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case rosterFilesMsg:
-		s.files = msg
-		if s.pick >= len(s.files) {
-			s.pick = -1
+		if msg.seq != s.listSeq {
+			return nil
 		}
-		return nil
+		// The file picked stays picked wherever the new listing puts it.
+		picked := ""
+		if s.pick >= 0 && s.pick < len(s.files) {
+			picked = s.files[s.pick].Path
+		}
+		s.files, s.pick = msg.files, -1
+		for i, f := range s.files {
+			if picked != "" && f.Path == picked {
+				s.pick = i
+			}
+		}
+		if s.state != importAsk {
+			return nil
+		}
+		seq := msg.seq
+		return tea.Tick(rosterRescan, func(time.Time) tea.Msg { return rescanMsg{seq: seq} })
+	case rescanMsg:
+		// Only while this screen shows and waits for a path: elsewhere the
+		// message goes to another screen and the listing stops.
+		if msg.seq != s.listSeq || s.state != importAsk {
+			return nil
+		}
+		return s.listFiles()
 	case importedMsg:
 		if msg.seq != s.seq {
 			return nil

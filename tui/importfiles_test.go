@@ -236,3 +236,37 @@ func TestADroppedPathIsTheFile(t *testing.T) {
 		t.Errorf("no such file: %q", got)
 	}
 }
+
+// A roster saved while the screen waits for a path appears in the list
+// at the next listing, without leaving the screen; the file picked stays
+// picked where the new listing puts it.
+func TestTheFileListFollowsTheFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	down := filepath.Join(home, "Nedlastinger")
+	os.MkdirAll(down, 0o700)
+	day := time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)
+	csvFile(t, down, "mars.csv", nil, day.Add(-24*time.Hour))
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.m.importer.folders = []string{down}
+	h.m.screen = screenImport
+	h.run(h.m.importer.open())
+	h.special(tea.KeyDown)
+	if v := h.m.importer.path.Value(); v != "~/Nedlastinger/mars.csv" {
+		t.Fatalf("picked %q", v)
+	}
+	csvFile(t, down, "april.csv", nil, day) // saved from Excel meanwhile
+	h.send(rescanMsg{seq: h.m.importer.listSeq}) // the listing's timer
+	h.wantScreen("april.csv", "mars.csv")
+	if f := h.m.importer.files; len(f) != 2 || f[0].Name != "april.csv" {
+		t.Fatalf("the newest first: %+v", f)
+	}
+	if p := h.m.importer.pick; p != 1 || h.m.importer.files[p].Name != "mars.csv" || h.m.importer.path.Value() != "~/Nedlastinger/mars.csv" {
+		t.Fatalf("the picked file moved to %d", p)
+	}
+	// An answer to a listing asked before the last is dropped.
+	h.send(rosterFilesMsg{seq: h.m.importer.listSeq - 1})
+	if len(h.m.importer.files) != 2 {
+		t.Fatal("a stale listing replaced the list")
+	}
+}
