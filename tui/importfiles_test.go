@@ -255,7 +255,7 @@ func TestTheFileListFollowsTheFolder(t *testing.T) {
 	if v := h.m.importer.path.Value(); v != "~/Nedlastinger/mars.csv" {
 		t.Fatalf("picked %q", v)
 	}
-	csvFile(t, down, "april.csv", nil, day) // saved from Excel meanwhile
+	csvFile(t, down, "april.csv", nil, day)      // saved from Excel meanwhile
 	h.send(rescanMsg{seq: h.m.importer.listSeq}) // the listing's timer
 	h.wantScreen("april.csv", "mars.csv")
 	if f := h.m.importer.files; len(f) != 2 || f[0].Name != "april.csv" {
