@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -752,14 +751,5 @@ func (s *Store) Missing(ctx context.Context, b Batch) ([]Chase, error) {
 	if err != nil || b.Body == "" && b.Municipality == "" {
 		return all, err
 	}
-	var out []Chase
-	for _, c := range all {
-		if b.Municipality != "" && c.Municipality != b.Municipality {
-			continue
-		}
-		if b.Body == "" || slices.ContainsFunc(c.Seats, func(seat Seat) bool { return seat.Body == b.Body }) {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return MatchChase(all, ChaseFilter{Municipality: b.Municipality, Body: b.Body}, nil), nil
 }
