@@ -56,6 +56,11 @@ func (b Batch) Scope() string {
 	return b.Body
 }
 
+// Elsewhere is how many of the tablets the batch expects came in another
+// way (at the desk, in another batch): neither collected by it nor among
+// the missing, the batch's list of which holds missing.
+func (b Batch) Elsewhere(missing int) int { return max(0, b.Expected-b.Collected-missing) }
+
 // Scanned is the tablets in the batch: new and unknown reads.
 func (b Batch) Scanned() int { return b.New + b.Unknown }
 

@@ -72,7 +72,7 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 		out = append(out, fmt.Sprintf("  %-14s %-18s %-22s %s", m.Serial, t.Status(m.Status), scan.Clean(m.Model), who))
 	}
 	out = append(out, "", t.T("batch.missing", len(missing)))
-	if elsewhere := b.Expected - b.Collected - len(missing); elsewhere > 0 {
+	if elsewhere := b.Elsewhere(len(missing)); elsewhere > 0 {
 		out = append(out, "  ("+t.T("batch.missing.elsewhere", elsewhere)+")")
 	}
 	for _, c := range missing {

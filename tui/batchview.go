@@ -133,7 +133,7 @@ func (b *batchScreen) missingLines(n int) []string {
 	out := []string{" " + st.Box.Title.Render(t.T("batch.missing", len(b.missing)))}
 	// The batch expects every tablet of its body, and counts in only the
 	// ones it read: say where the rest are, so the numbers add up.
-	if elsewhere := b.batch.Expected - b.batch.Collected - len(b.missing); elsewhere > 0 && n > 1 {
+	if elsewhere := b.batch.Elsewhere(len(b.missing)); elsewhere > 0 && n > 1 {
 		out = append(out, " "+st.Card.Muted.Render(t.T("batch.missing.elsewhere", elsewhere)))
 	}
 	for _, c := range b.missing {

@@ -158,7 +158,7 @@ func BatchParts(ctx context.Context, st *store.Store, words Words, bt store.Batc
 	for _, c := range []struct {
 		code string
 		n    int
-	}{{"expected", bt.Expected}, {"collected", bt.Collected}, {"elsewhere", max(0, bt.Expected-bt.Collected-len(missing))}, {"others", bt.Others()},
+	}{{"expected", bt.Expected}, {"collected", bt.Collected}, {"elsewhere", bt.Elsewhere(len(missing))}, {"others", bt.Others()},
 		{"unknown", bt.Unknown}, {"duplicates", bt.Duplicates}, {"invalid", bt.Invalid}} {
 		counts.row(counts.word("csv.count.", c.code), c.n)
 	}
