@@ -12,6 +12,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store"
+	"dropin/tui/i18n"
 )
 
 // batchScreen is the secretariat's batch intake: pick or open a batch,
@@ -239,7 +240,7 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 			b.c.log.Error("batch read", "batch", msg.batch, "err", msg.err)
 			b.dropUnsaved(len(saved) + len(b.queue))
 			b.queue = nil
-			return flashCmd(flashError, t.T(One("batch.notsaved", len(saved)), len(saved), errText(msg.err)))
+			return flashCmd(flashError, t.T(i18n.One("batch.notsaved", len(saved)), len(saved), errText(msg.err)))
 		}
 		// The newest unsaved lines are the queue, then this call's reads.
 		i := len(b.queue)

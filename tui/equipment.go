@@ -16,6 +16,7 @@ import (
 	"dropin/scan"
 	"dropin/store"
 	"dropin/store/export"
+	"dropin/tui/i18n"
 )
 
 // equipmentScreen is the lifecycle's picture for the secretariat: per
@@ -300,11 +301,11 @@ func (e *equipmentScreen) view(w, h int) string {
 	case equipAll, equipMissing:
 		lines = e.officialLines(w)
 		nameW, bodyW, hasW := e.columns(w)
-		out = append(out, st.Box.Title.Render(" "+t.T(One("equip.count", len(e.visible)), len(e.visible))),
+		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.count", len(e.visible)), len(e.visible))),
 			st.Card.Label.Render("  "+cell(t.T("equip.col.name"), nameW)+" "+cell(t.T("equip.col.body"), bodyW)+" "+cell(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
 	case equipHolders:
 		lines = e.holderLines(w)
-		out = append(out, st.Box.Title.Render(" "+t.T(One("equip.holders", len(e.holders)), len(e.holders))))
+		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.holders", len(e.holders)), len(e.holders))))
 	case equipRequests:
 		lines = e.requestLines(w)
 		out = append(out, st.Box.Title.Render(" "+t.T("equip.requests", len(e.requests))))

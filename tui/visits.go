@@ -382,14 +382,6 @@ func (v *visitsScreen) export() tea.Cmd {
 
 // TopicText is a topic in words: the topics file's, else the catalog's for
 // a code dropin knows, else the code.
-// One is key's ".one" form for a count of 1: "1 visit", not "1 visits".
-func One(key string, n int) string {
-	if n == 1 {
-		return key + ".one"
-	}
-	return key
-}
-
 // DayText is a report's day (kept as yyyy-mm-dd) as the language writes
 // it: 07.12.2026 in bokmål, 2026-12-07 in Swedish, 7 Dec 2026 in English;
 // short, a day and a month.
@@ -540,12 +532,12 @@ func (v *visitsScreen) reportLines(w int) []string {
 		title = t.T("visit.report.title", days)
 	}
 	lines := []string{st.Card.Name.Render(title) + st.Card.Muted.Render("  "+t.T("visit.report.spans"))}
-	lines = append(lines, t.T(One("visit.report.counts", r.Visits), r.Visits, r.Served, r.Left, r.Visits-r.OfficeHours))
+	lines = append(lines, t.T(i18n.One("visit.report.counts", r.Visits), r.Visits, r.Served, r.Left, r.Visits-r.OfficeHours))
 	spread := func(label string, s store.Spread) string {
 		if s.N == 0 {
 			return st.Card.Label.Render(label+" ") + "–"
 		}
-		return st.Card.Label.Render(label+" ") + t.T(One("visit.report.spread", s.N), t.Minutes(s.Median), t.Minutes(s.P90), s.N)
+		return st.Card.Label.Render(label+" ") + t.T(i18n.One("visit.report.spread", s.N), t.Minutes(s.Median), t.Minutes(s.P90), s.N)
 	}
 	lines = append(lines, spread(t.T("visit.report.waiting"), r.Waiting), spread(t.T("visit.report.handling"), r.Handling))
 	// Hours of the day, as a row of counts: when to staff the desk.

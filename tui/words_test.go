@@ -135,13 +135,13 @@ func TestReportDaysAreWrittenAsTheLanguageWritesThem(t *testing.T) {
 // for one and many.
 func TestOneVisitIsSingular(t *testing.T) {
 	en, nb := i18n.New(i18n.English), i18n.New(i18n.Bokmal)
-	if got := en.T(One("visit.report.counts", 1), 1, 1, 0, 0); got != "1 visit · 1 served · 0 left · 0 at meetings" {
+	if got := en.T(i18n.One("visit.report.counts", 1), 1, 1, 0, 0); got != "1 visit · 1 served · 0 left · 0 at meetings" {
 		t.Errorf("en: %q", got)
 	}
-	if got := en.T(One("visit.report.spread", 2), "1 min", "2 min", 2); got != "median 1 min, 90 % within 2 min (2 visits)" {
+	if got := en.T(i18n.One("visit.report.spread", 2), "1 min", "2 min", 2); got != "median 1 min, 90 % within 2 min (2 visits)" {
 		t.Errorf("en, two: %q", got)
 	}
-	if got := nb.T(One("visit.report.counts", 1), 1, 1, 0, 0); got != "1 besøk · 1 tatt imot · 0 gikk · 0 på møter" {
+	if got := nb.T(i18n.One("visit.report.counts", 1), 1, 1, 0, 0); got != "1 besøk · 1 tatt imot · 0 gikk · 0 på møter" {
 		t.Errorf("nb: %q", got)
 	}
 }

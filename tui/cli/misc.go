@@ -87,11 +87,11 @@ func (a *app) syncCmd() *cobra.Command {
 				fmt.Fprintln(out, tui.SyncErrorText(t, err))
 				return errQuiet
 			}
-			fmt.Fprintln(out, t.T(tui.One("sync.done", rep.Pushed), rep.Pushed, rep.Pulled))
+			fmt.Fprintln(out, t.T(i18n.One("sync.done", rep.Pushed), rep.Pushed, rep.Pulled))
 			if rep.InSync {
 				fmt.Fprintln(out, t.T("sync.insync", t.Clock(rep.At)))
 			} else {
-				fmt.Fprintln(out, t.T(tui.One("sync.waiting", rep.Waiting), rep.Waiting))
+				fmt.Fprintln(out, t.T(i18n.One("sync.waiting", rep.Waiting), rep.Waiting))
 			}
 			return nil
 		},

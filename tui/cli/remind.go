@@ -205,7 +205,7 @@ func showPlan(out io.Writer, t i18n.Catalog, plan []remind.Recipient, f store.Ch
 		}
 		return scan.Clean(v)
 	}
-	fmt.Fprintln(out, t.T(tui.One("remind.heading", len(plan)), len(plan), all(f.Municipality), all(f.Body)))
+	fmt.Fprintln(out, t.T(i18n.One("remind.heading", len(plan)), len(plan), all(f.Municipality), all(f.Body)))
 	// Columns as wide as what they hold, so the reason lines up after the
 	// longest address.
 	nameW, addrW := 0, 0

@@ -123,13 +123,13 @@ percentile waiting and handling times, and the open follow-ups. With
 func printReport(cmd *cobra.Command, t i18n.Catalog, topic func(string) string, r store.VisitReport, from, to time.Time) {
 	w := cmd.OutOrStdout()
 	fmt.Fprintln(w, t.T("visits.cli.title", t.Date(from), t.Date(to.AddDate(0, 0, -1))))
-	fmt.Fprintln(w, t.T(tui.One("visit.report.counts", r.Visits), r.Visits, r.Served, r.Left, r.Visits-r.OfficeHours))
+	fmt.Fprintln(w, t.T(i18n.One("visit.report.counts", r.Visits), r.Visits, r.Served, r.Left, r.Visits-r.OfficeHours))
 	spread := func(label string, s store.Spread) {
 		if s.N == 0 {
 			fmt.Fprintln(w, label, "–")
 			return
 		}
-		fmt.Fprintln(w, label, t.T(tui.One("visit.report.spread", s.N), t.Minutes(s.Median), t.Minutes(s.P90), s.N))
+		fmt.Fprintln(w, label, t.T(i18n.One("visit.report.spread", s.N), t.Minutes(s.Median), t.Minutes(s.P90), s.N))
 	}
 	spread(t.T("visit.report.waiting"), r.Waiting)
 	spread(t.T("visit.report.handling"), r.Handling)

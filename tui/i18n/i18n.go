@@ -131,6 +131,15 @@ func (c Catalog) layout(nb, sv, en string) string {
 	return nb
 }
 
+// One is key's ".one" form for a count of 1: "1 visit", not "1 visits".
+// The .one form takes the same arguments as key.
+func One(key string, n int) string {
+	if n == 1 {
+		return key + ".one"
+	}
+	return key
+}
+
 // Clock is a time of day.
 func (c Catalog) Clock(t time.Time) string { return t.Format("15:04:05") }
 
