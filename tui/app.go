@@ -158,6 +158,14 @@ type Model struct {
 	sync syncState
 
 	damaged string // the database failed its check: said on every frame
+
+	// frame is the last View, drawn again while no message reached a
+	// screen: Bubble Tea asks for a View after every message, and each
+	// key of a scanner's burst (held by the detector) and each flush
+	// timer the burst outran is one. Drawing them all again kept the
+	// loop busy enough that a scan's Enter queued behind them.
+	frame      tea.View
+	frameValid bool
 }
 
 // DamagedMsg tells the desk that the check of its database found damage;
@@ -311,6 +319,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) handle(msg tea.Msg) tea.Cmd {
+	m.frameValid = false // it may change what is shown
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -336,7 +345,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return again
 		}
 		m.counts = msg.counts
-		m.desk.recent = msg.recent
+		m.desk.showRecent(msg.recent)
 		return again
 	case refreshTickMsg:
 		return tea.Batch(m.refresh(), tea.Tick(30*time.Second, func(time.Time) tea.Msg { return refreshTickMsg{} }))
@@ -539,6 +548,15 @@ func flashCmd(kind flashKind, text string) tea.Cmd {
 // View draws the whole screen: header, the active screen, flash line,
 // status bar and help, fitted to the terminal.
 func (m *Model) View() tea.View {
+	if m.frameValid {
+		return m.frame
+	}
+	m.frame, m.frameValid = m.draw(), true
+	return m.frame
+}
+
+// draw lays the whole screen out.
+func (m *Model) draw() tea.View {
 	c := m.c
 	w, h := c.width, c.height
 	header := m.header()
@@ -695,20 +713,53 @@ func (m *Model) fullHelpKeys() [][]key.Binding {
 // fit makes s exactly h lines of at most w cells: long lines are cut with
 // an ellipsis, missing lines are blank.
 func fit(s string, w, h int) string {
+	lines, _ := fitted(strings.Split(s, "\n"), w, h)
+	return strings.Join(lines, "\n")
+}
+
+// fitted is fit on lines, handing back each line's width as well: a
+// line's width is measured grapheme by grapheme, and a frame that
+// measured each line once to fit it need not measure it again to frame
+// it.
+func fitted(lines []string, w, h int) ([]string, []int) {
 	if h <= 0 {
-		return ""
+		return nil, nil
 	}
-	lines := strings.Split(s, "\n")
 	if len(lines) > h {
 		lines = lines[:h]
 	}
+	widths := make([]int, h)
 	for i, l := range lines {
-		if lipgloss.Width(l) > w {
+		widths[i] = lipgloss.Width(l)
+		if widths[i] > w {
 			lines[i] = ansi.Truncate(l, w, "…")
+			widths[i] = lipgloss.Width(lines[i])
 		}
 	}
 	for len(lines) < h {
 		lines = append(lines, "")
 	}
-	return strings.Join(lines, "\n")
+	return lines, widths
+}
+
+// boxed frames lines in a w×h rounded box drawn in edge, a cell of
+// padding inside each side: exactly h lines of exactly w cells, the
+// lines fitted (cut, or padded with blank lines) to the h-2 inside. It
+// draws what lipgloss draws for a rounded border with Padding(0, 1),
+// without measuring and wrapping every line again: the desk draws its
+// boxes at every frame, and Bubble Tea draws a frame after every message.
+func boxed(edge lipgloss.Style, lines []string, w, h int) []string {
+	if h < 2 || w < 4 {
+		return nil
+	}
+	on, off, _ := strings.Cut(edge.Render("x"), "x")
+	side := on + "│" + off
+	// A line may hold several (a hint wrapped to the width).
+	inner, widths := fitted(strings.Split(strings.Join(lines, "\n"), "\n"), w-4, h-2)
+	out := make([]string, 0, h)
+	out = append(out, on+"╭"+strings.Repeat("─", w-2)+"╮"+off)
+	for i, l := range inner {
+		out = append(out, side+" "+l+strings.Repeat(" ", w-4-widths[i])+" "+side)
+	}
+	return append(out, on+"╰"+strings.Repeat("─", w-2)+"╯"+off)
 }

@@ -22,13 +22,13 @@ func (c *testClock) now() time.Time          { return c.t }
 func (c *testClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	m     *Model
 	store *store.Store
 	clk   *testClock
 }
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t testing.TB) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "dropin.db"))
 	if err != nil {
@@ -38,7 +38,7 @@ func openStore(t *testing.T) *store.Store {
 	return st
 }
 
-func newHarness(t *testing.T, w, h int, lang i18n.Lang) *harness {
+func newHarness(t testing.TB, w, h int, lang i18n.Lang) *harness {
 	t.Helper()
 	st := openStore(t)
 	clk := &testClock{t: time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)}
@@ -115,7 +115,17 @@ func (h *harness) press(s string) {
 
 func (h *harness) special(code rune) { h.key(tea.KeyPressMsg{Code: code}) }
 
-func (h *harness) screen() string { return ansi.Strip(h.m.View().Content) }
+// screen is what the terminal shows. The frame kept between messages
+// must be the one the model would draw now: a screen test that saw a
+// stale frame would pass on what the desk no longer shows.
+func (h *harness) screen() string {
+	h.t.Helper()
+	shown := h.m.View().Content
+	if now := h.m.draw().Content; shown != now {
+		h.t.Fatalf("the frame shown is stale:\n%s\nwhere the desk now draws:\n%s", ansi.Strip(shown), ansi.Strip(now))
+	}
+	return ansi.Strip(shown)
+}
 
 func (h *harness) card() store.Device {
 	h.t.Helper()

@@ -45,32 +45,28 @@ func (d *deskScreen) view(w, h int) string {
 		}
 		cardH = h - actH
 	}
-	card := d.box(d.cardLines(cardW-4, cardH-2), cardW, cardH, !d.serialFocused)
-	var act string
+	edge := d.c.styles.Box.Blurred
+	if !d.serialFocused {
+		edge = d.c.styles.Box.Focused
+	}
+	card := boxed(edge, d.cardLines(cardW-4, cardH-2), cardW, cardH)
+	var act []string
 	if actH >= 3 {
-		act = d.box(d.activityLines(actW-4, actH-2), actW, actH, false)
+		if d.activity.lines == nil || d.activity.w != actW || d.activity.h != actH {
+			d.activity = drawnBox{w: actW, h: actH, lines: boxed(d.c.styles.Box.Blurred, d.activityLines(actW-4, actH-2), actW, actH)}
+		}
+		act = d.activity.lines
 	}
-	var body string
-	if side {
-		body = lipgloss.JoinHorizontal(lipgloss.Top, card, act)
-	} else if act != "" {
-		body = lipgloss.JoinVertical(lipgloss.Left, card, act)
+	body := card
+	if side && act != nil {
+		// Both boxes are exactly as tall, each line exactly as wide.
+		for i := range card {
+			card[i] += act[i] // card is this frame's own: act is kept
+		}
 	} else {
-		body = card
+		body = append(card, act...)
 	}
-	return top + "\n" + body
-}
-
-// box frames exactly h-2 lines of content in a w×h rounded box.
-func (d *deskScreen) box(lines []string, w, h int, focused bool) string {
-	if h < 2 || w < 4 {
-		return ""
-	}
-	style := d.c.styles.Box.Blurred
-	if focused {
-		style = d.c.styles.Box.Focused
-	}
-	return style.Width(w).Render(fit(strings.Join(lines, "\n"), w-4, h-2))
+	return top + "\n" + strings.Join(body, "\n")
 }
 
 func (d *deskScreen) cardLines(w, h int) []string {

@@ -25,13 +25,14 @@ import (
 // its own file (dialog*.go); the card is drawn in card.go.
 type deskScreen struct {
 	c             *common
-	input         textinput.Model // the serial
-	serialFocused bool            // keys go into the serial field
-	dlg           dialog          // the dialog open over the card, or nil
-	card          *store.Card     // the open tablet
-	serial        string          // the serial on screen; results for any other are stale
-	saving        bool            // a write is under way; step keys wait for it
-	recent        []store.Activity
+	input         textinput.Model  // the serial
+	serialFocused bool             // keys go into the serial field
+	dlg           dialog           // the dialog open over the card, or nil
+	card          *store.Card      // the open tablet
+	serial        string           // the serial on screen; results for any other are stale
+	saving        bool             // a write is under way; step keys wait for it
+	recent        []store.Activity // set with showRecent
+	activity      drawnBox         // recent, drawn
 
 	lastModel  string             // offered again when registering the next unknown tablet
 	keptChecks map[string][5]bool // ticks of checklists a scan interrupted, by serial
@@ -93,7 +94,23 @@ func newDeskScreen(c *common) deskScreen {
 	return d
 }
 
-func (d *deskScreen) restyle() { d.input.SetStyles(d.c.styles.Input) }
+func (d *deskScreen) restyle() {
+	d.input.SetStyles(d.c.styles.Input)
+	d.activity = drawnBox{}
+}
+
+// showRecent puts the desk's recent activity on screen.
+func (d *deskScreen) showRecent(recent []store.Activity) {
+	d.recent, d.activity = recent, drawnBox{}
+}
+
+// drawnBox is a box as last drawn, kept while what it shows and its size
+// are the same: recent activity moves only when something is saved,
+// and is drawn again at every frame.
+type drawnBox struct {
+	w, h  int
+	lines []string
+}
 
 func (d *deskScreen) resize() { d.input.SetWidth(min(30, max(10, d.c.width-30))) }
 

@@ -69,6 +69,7 @@ func TestFullHelpFitsEightyColumns(t *testing.T) {
 		for _, s := range []screen{screenDesk, screenOverview, screenBatch, screenImport, screenSettings, screenEquipment} {
 			h.m.screen = s
 			h.m.fullHelp = true
+			h.m.frameValid = false // set here, not by a key
 			view := h.screen()
 			for _, grp := range h.m.fullHelpKeys() {
 				for _, b := range grp {

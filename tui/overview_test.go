@@ -20,7 +20,7 @@ import (
 
 // smallRoster imports testdata/roster-small.csv: 7 officials in Levanger
 // and Verdal, one of them a municipal employee, and checks two tablets in.
-func smallRoster(t *testing.T, st *store.Store) {
+func smallRoster(t testing.TB, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	by := store.Actor{Station: "skranke-1", Staff: "KN"}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dropin/store"
+	"dropin/tui/i18n"
 )
 
 // BenchmarkScanToCard: in the real Bubble Tea program, a serial typed at
@@ -95,4 +96,27 @@ func scanBenchStore(b *testing.B) (*store.Store, []string) {
 		b.Fatal(err)
 	}
 	return st, serials
+}
+
+// BenchmarkDeskFrame: one frame of the desk drawn whole, with a tablet's
+// card and the recent activity beside it (120×36). Bubble Tea asks for a
+// frame after every message that reaches a screen, so this is paid at
+// every step: at a scan's Enter, again when the check-in is saved, and
+// for each answer that follows.
+//
+//	go test ./tui -run '^$' -bench DeskFrame
+func BenchmarkDeskFrame(b *testing.B) {
+	h := newHarness(b, 120, 36, i18n.Bokmal)
+	h.store.SetClock(h.clk.now) // today's activity is the desk's today
+	smallRoster(b, h.store)
+	h.scan("SDWBWB126WZR")
+	h.send(refreshTickMsg{})
+	if h.m.desk.card == nil || len(h.m.desk.recent) == 0 {
+		b.Fatalf("no card or no recent activity:\n%s", h.screen())
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		h.m.frameValid = false
+		h.m.View()
+	}
 }

@@ -16,7 +16,8 @@ type Styles struct {
 		Title, Station, Tab lipgloss.Style
 	}
 	Box struct {
-		Focused, Blurred, Title lipgloss.Style
+		Focused, Blurred lipgloss.Style // the edge of a rounded box (see boxed)
+		Title            lipgloss.Style
 	}
 	Card struct {
 		Serial, Model, Name, Label, Value, Muted, Account, AccountWarn, Next lipgloss.Style
@@ -57,8 +58,8 @@ func NewStyles(isDark bool) Styles {
 	s.Header.Station = lipgloss.NewStyle().Foreground(muted)
 	s.Header.Tab = lipgloss.NewStyle().Bold(true).Foreground(onBadge).Background(accent).Padding(0, 1)
 
-	s.Box.Focused = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1)
-	s.Box.Blurred = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(border).Padding(0, 1)
+	s.Box.Focused = lipgloss.NewStyle().Foreground(accent)
+	s.Box.Blurred = lipgloss.NewStyle().Foreground(border)
 	s.Box.Title = lipgloss.NewStyle().Bold(true).Foreground(muted)
 
 	s.Card.Serial = lipgloss.NewStyle().Bold(true).Foreground(fg)
