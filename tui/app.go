@@ -717,6 +717,26 @@ func fit(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// breakAt lays s out in lines of at most w cells, breaking only at sep
+// (which stays at the end of the line it breaks): a row of counts
+// ("24 of 40 in · 43 others · 1 unknown") wraps whole counts to the next
+// line instead of losing the last ones to fit's ellipsis. A part wider
+// than w alone is left for fit to cut.
+func breakAt(s, sep string, w int) []string {
+	parts := strings.Split(s, sep)
+	var lines []string
+	line := parts[0]
+	for _, p := range parts[1:] {
+		if ansi.StringWidth(line+sep+p) > w {
+			lines = append(lines, strings.TrimRight(line+sep, " "))
+			line = p
+			continue
+		}
+		line += sep + p
+	}
+	return append(lines, line)
+}
+
 // fitted is fit on lines, handing back each line's width as well: a
 // line's width is measured grapheme by grapheme, and a frame that
 // measured each line once to fit it need not measure it again to frame

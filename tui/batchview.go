@@ -24,7 +24,10 @@ func (b *batchScreen) view(w, h int) string {
 			if i == b.cursor {
 				mark, style = "› ", st.Form.Selected
 			}
-			out = append(out, " "+style.Render(mark+BatchTitle(t, bt)), "     "+st.Card.Muted.Render(BatchCounts(t, bt)))
+			out = append(out, " "+style.Render(mark+BatchTitle(t, bt)))
+			for _, l := range breakAt(BatchCounts(t, bt), " · ", w-5) {
+				out = append(out, "     "+st.Card.Muted.Render(l))
+			}
 		}
 		return strings.Join(out, "\n")
 	case batchNew:
@@ -36,11 +39,16 @@ func (b *batchScreen) view(w, h int) string {
 		return strings.Join(out, "\n")
 	}
 
-	counts := " " + st.Card.Value.Render(BatchCounts(t, b.batch))
+	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)))
 	if w >= 100 { // the bar only where the numbers still fit beside it
-		counts = " " + st.Card.Account.Render(bar(b.batch.Collected, b.batch.Expected)) + counts
+		out = append(out, " "+st.Card.Account.Render(bar(b.batch.Collected, b.batch.Expected))+" "+st.Card.Value.Render(BatchCounts(t, b.batch)))
+	} else {
+		// Narrow, the counts wrap whole: the last ones (unknown, read
+		// twice, invalid) are what the secretariat acts on.
+		for _, l := range breakAt(BatchCounts(t, b.batch), " · ", w-1) {
+			out = append(out, " "+st.Card.Value.Render(l))
+		}
 	}
-	out = append(out, " "+st.Card.Name.Render(BatchTitle(t, b.batch)), counts)
 	switch {
 	case b.state == batchIntake:
 		out = append(out, " "+st.Form.Label.Render(t.T("batch.scan"))+" "+b.input.View())

@@ -60,3 +60,27 @@ func TestBatchFailureFieldShowsWhatIsTyped(t *testing.T) {
 	h.wantScreen("› TJYHCY68QHGJ skjerm knust")
 	h.fitsTheTerminal(80, 24)
 }
+
+// At 80 columns the batch's counts wrap whole: the last of them
+// (unknown, read twice, invalid) were cut off with an ellipsis, on the
+// open batch and in the list of batches.
+func TestBatchCountsWrapWholeAt80(t *testing.T) {
+	for _, lang := range []i18n.Lang{i18n.Bokmal, i18n.Swedish, i18n.English} {
+		h := newHarness(t, 80, 24, lang)
+		smallRoster(t, h.store)
+		ctx := context.Background()
+		b, err := h.store.OpenBatch(ctx, store.BatchSpec{Name: "Kommunestyret, 2. april"}, h.m.c.actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.store.ReadBatch(ctx, b.ID, []string{"TJYHCY68QHGJ", "TJYHCY68QHGJ", "UNKNOWN0001", "#%&"}, h.m.c.actor())
+		h.m.screen = screenBatch
+		h.run(h.m.batch.open())
+		invalid := i18n.New(lang).T("batch.counts", 1, 3, 33, 0, 1, 1, 1)
+		last := invalid[strings.LastIndex(invalid, "· ")+2:]
+		h.wantScreen(last)
+		h.special('\r')
+		h.wantScreen(last)
+		h.fitsTheTerminal(80, 24)
+	}
+}
