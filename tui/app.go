@@ -718,17 +718,22 @@ func fit(s string, w, h int) string {
 }
 
 // breakAt lays s out in lines of at most w cells, breaking only at sep
-// (which stays at the end of the line it breaks): a row of counts
+// (whose mark stays at the end of the line it breaks): a row of counts
 // ("24 of 40 in · 43 others · 1 unknown") wraps whole counts to the next
 // line instead of losing the last ones to fit's ellipsis. A part wider
 // than w alone is left for fit to cut.
 func breakAt(s, sep string, w int) []string {
 	parts := strings.Split(s, sep)
+	tail := strings.TrimRight(sep, " ") // what ends a line broken after a part
 	var lines []string
 	line := parts[0]
-	for _, p := range parts[1:] {
-		if ansi.StringWidth(line+sep+p) > w {
-			lines = append(lines, strings.TrimRight(line+sep, " "))
+	for i, p := range parts[1:] {
+		need := ansi.StringWidth(line + sep + p)
+		if i < len(parts)-2 {
+			need += ansi.StringWidth(tail) // this line may end in it
+		}
+		if need > w {
+			lines = append(lines, line+tail)
 			line = p
 			continue
 		}

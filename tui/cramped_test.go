@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -82,5 +83,25 @@ func TestBatchCountsWrapWholeAt80(t *testing.T) {
 		h.special('\r')
 		h.wantScreen(last)
 		h.fitsTheTerminal(80, 24)
+	}
+}
+
+func TestBreakAtKeepsEachPartWhole(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		w    int
+		want []string
+	}{
+		{"a · b · c", 80, []string{"a · b · c"}},
+		{"24 av 40 inn · 43 andre · 1 ukjente", 26, []string{"24 av 40 inn · 43 andre ·", "1 ukjente"}},
+		{"09–10 3 · 10–11 5 · 11–12 1", 8, []string{"09–10 3 ·", "10–11 5 ·", "11–12 1"}}, // a part wider than w is fit's to cut
+		{"æøå · ÆØÅ", 5, []string{"æøå ·", "ÆØÅ"}},
+		// The mark that ends a broken line fits too: "a · bb ·" is 8.
+		{"a · bb · c", 7, []string{"a ·", "bb · c"}},
+		{"a · bb · c", 8, []string{"a · bb ·", "c"}},
+	} {
+		if got := breakAt(c.s, " · ", c.w); !slices.Equal(got, c.want) {
+			t.Errorf("breakAt(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
+		}
 	}
 }

@@ -540,17 +540,27 @@ func (v *visitsScreen) reportLines(w int) []string {
 		return st.Card.Label.Render(label+" ") + t.T(i18n.One("visit.report.spread", s.N), t.Minutes(s.Median), t.Minutes(s.P90), s.N)
 	}
 	lines = append(lines, spread(t.T("visit.report.waiting"), r.Waiting), spread(t.T("visit.report.handling"), r.Handling))
-	// Hours of the day, as a row of counts: when to staff the desk.
+	// Hours of the day, as a row of counts: when to staff the desk. An
+	// hour is written as the hour it spans ("09–10 3"): "09:3" read as
+	// a time of day. The row wraps whole hours, all of them on screen.
 	var hours []string
 	for h, n := range r.ByHour {
 		if n > 0 {
-			hours = append(hours, fmt.Sprintf("%02d:%d", h, n))
+			hours = append(hours, fmt.Sprintf("%02d–%02d %d", h, h+1, n))
 		}
 	}
 	if len(hours) == 0 {
 		hours = []string{"–"}
 	}
-	lines = append(lines, st.Card.Label.Render(t.T("visit.report.hours")+" ")+strings.Join(hours, "  "))
+	label := t.T("visit.report.hours") + " "
+	indent := ansi.StringWidth(label)
+	for i, l := range breakAt(strings.Join(hours, " · "), " · ", w-indent) {
+		if i == 0 {
+			lines = append(lines, st.Card.Label.Render(label)+l)
+		} else {
+			lines = append(lines, strings.Repeat(" ", indent)+l)
+		}
+	}
 	list := func(label string, ts []store.Tally, word func(string) string) {
 		var parts []string
 		for _, x := range ts {

@@ -137,7 +137,8 @@ func TestWalkInAtTheKeys(t *testing.T) {
 
 	// The report counts them.
 	h.press("r")
-	h.wantScreen("Besøk i dag", "2 besøk · 1 tatt imot · 1 gikk · 0 på møter", "Emner: Innlogging og kontoer 2")
+	h.wantScreen("Besøk i dag", "2 besøk · 1 tatt imot · 1 gikk · 0 på møter", "Emner: Innlogging og kontoer 2",
+		"Per time: 09–10 2") // "09:2" read as a time of day
 	h.press("2")
 	h.wantScreen("Besøk siste 7 dager", "2 besøk")
 }
