@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -190,7 +189,8 @@ func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 		if last != 0 {
 			c.RemindedAt = HLC(last).Time()
 		}
-		if err := json.Unmarshal([]byte(seats), &c.Seats); err != nil {
+		var err error
+		if c.Seats, err = seatsOf(seats); err != nil {
 			return c, fmt.Errorf("seats of %s: %w", c.OfficialID, err)
 		}
 		return c, nil
