@@ -784,7 +784,7 @@ func boxed(edge lipgloss.Style, lines []string, w, h int) []string {
 	out := make([]string, 0, h)
 	out = append(out, on+"╭"+strings.Repeat("─", w-2)+"╮"+off)
 	for i, l := range inner {
-		out = append(out, side+" "+l+strings.Repeat(" ", w-4-widths[i])+" "+side)
+		out = append(out, side+" "+l+strings.Repeat(" ", max(0, w-4-widths[i]))+" "+side)
 	}
 	return append(out, on+"╰"+strings.Repeat("─", w-2)+"╯"+off)
 }

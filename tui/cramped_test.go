@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -102,6 +104,25 @@ func TestBreakAtKeepsEachPartWhole(t *testing.T) {
 	} {
 		if got := breakAt(c.s, " · ", c.w); !slices.Equal(got, c.want) {
 			t.Errorf("breakAt(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
+		}
+	}
+}
+
+// A box is exactly as wide and tall as asked, whatever its lines: wide
+// letters, a line too long, more lines than fit, an empty box.
+func TestBoxedIsExactlyItsSize(t *testing.T) {
+	edge := NewStyles(true).Box.Focused
+	for _, lines := range [][]string{nil, {"æøå"}, {strings.Repeat("漢", 50)}, {"a\nb", "c"}, slices.Repeat([]string{"x"}, 40)} {
+		for _, size := range [][2]int{{4, 2}, {20, 5}, {37, 12}} {
+			box := boxed(edge, lines, size[0], size[1])
+			if len(box) != size[1] {
+				t.Errorf("%q in %v: %d lines", lines, size, len(box))
+			}
+			for _, l := range box {
+				if w := ansi.StringWidth(l); w != size[0] {
+					t.Errorf("%q in %v: a line %d wide: %q", lines, size, w, ansi.Strip(l))
+				}
+			}
 		}
 	}
 }
