@@ -79,17 +79,39 @@ func (s *Store) IssueReceipt(ctx context.Context, serial, kind string, by Actor,
 // promisedReceipt issues, in the caller's transaction, the receipt that
 // the newest of the events added (evs[from:]) promises, if a receipter is
 // set and one does. It returns the events with the receipt's.
+//
+// A hand-in receipt names the official who signs it and the account they
+// log in with now. A tablet received with no official linked (a serial
+// the desk registers as it comes in, an official then found by name) is
+// owed its hand-in receipt: it is issued when an official is linked while
+// the tablet is still received. (It was issued at once, naming nobody,
+// and that was the slip the official signed and took home.) A link while
+// the tablet is received also gives a new hand-in receipt where the
+// first named another official: the one the official signs is theirs.
 func (s *Store) promisedReceipt(ctx context.Context, tx wtx, serial string, evs []Event, from int, by Actor) (*ReceiptRecord, []Event, error) {
 	if s.receipter == nil {
 		return nil, evs, nil
 	}
 	for i := len(evs) - 1; i >= from; i-- {
-		kind, ok := s.receipter.Promised(evs[i].Kind)
+		step := evs[i].Kind
+		promises := step
+		if step == KindLinked {
+			promises = KindReceived // the hand-in's, if the tablet is being handed in
+		}
+		kind, ok := s.receipter.Promised(promises)
 		if !ok {
 			continue
 		}
-		step := evs[i].Kind
-		rec, evs, err := s.issueReceipt(ctx, tx, serial, kind, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
+		card, err := cardOf(ctx, tx, serial, evs)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case step == KindLinked && card.Device.Status != Received,
+			step == KindReceived && card.Official == nil:
+			return nil, evs, nil
+		}
+		rec, evs, err := s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
 			return s.receipter.Make(kind, number, issued, c, by)
 		})
 		if err != nil {
@@ -107,6 +129,11 @@ func (s *Store) issueReceipt(ctx context.Context, tx wtx, serial, kind string, e
 	if err != nil {
 		return ReceiptRecord{}, nil, err
 	}
+	return s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, make)
+}
+
+// issueReceiptFor is issueReceipt for the card the events make, read.
+func (s *Store) issueReceiptFor(ctx context.Context, tx wtx, serial, kind string, card Card, evs []Event, by Actor, make MakeReceipt) (ReceiptRecord, []Event, error) {
 	if !card.Device.Known {
 		return ReceiptRecord{}, nil, &Refusal{Code: RefuseUnknown, Kind: KindReceipt}
 	}

@@ -273,7 +273,7 @@ func TestDamageInsideIsFoundBeforeAnyWrite(t *testing.T) {
 }
 
 // testReceipter promises a hand-in receipt for every check-in; fail makes
-// the receipt fail.
+// the receipt fail. Its content names the official, as a real one does.
 type testReceipter struct{ fail error }
 
 func (r testReceipter) Promised(k Kind) (string, bool) { return "I", k == KindReceived }
@@ -281,7 +281,11 @@ func (r testReceipter) MakeVisit(number int, issued time.Time, vc VisitCard, by 
 	return nil, "", errors.New("the test receipter makes no visit receipts")
 }
 func (r testReceipter) Make(kind string, number int, issued time.Time, c Card, by Actor) (json.RawMessage, string, error) {
-	return json.RawMessage(`{"serial":"` + c.Device.Serial + `"}`), "R1.TOKEN", r.fail
+	official := ""
+	if c.Official != nil {
+		official = c.Official.ID
+	}
+	return json.RawMessage(`{"serial":"` + c.Device.Serial + `","official":"` + official + `"}`), "R1.TOKEN", r.fail
 }
 
 // The receipt a step promises is made in the step's transaction: there is
@@ -290,8 +294,10 @@ func (r testReceipter) Make(kind string, number int, issued time.Time, c Card, b
 func TestAStepAndItsReceiptCommitTogether(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	official := officialIn(t, s, "Kommunestyret")
 	s.SetReceipter(testReceipter{})
-	card, err := s.Register(ctx, "DMPXK2ABC123", "iPad", "", desk)
+	card, err := s.Register(ctx, "DMPXK2ABC123", "iPad", official, desk)
 	if err != nil || card.Receipt == nil || card.Receipt.Number != 1 || card.Receipt.Kind != "I" {
 		t.Fatalf("register: %+v %v", card.Receipt, err)
 	}
@@ -304,16 +310,56 @@ func TestAStepAndItsReceiptCommitTogether(t *testing.T) {
 	}
 
 	s.SetReceipter(testReceipter{fail: errors.New("no key")})
-	if _, err := s.Register(ctx, "R52NXYGSKYS", "Galaxy", "", desk); err == nil {
+	if _, err := s.Register(ctx, "GALAXY00001", "Galaxy", official, desk); err == nil {
 		t.Fatal("a check-in whose receipt failed was saved")
 	}
-	if c, _ := s.Card(ctx, "R52NXYGSKYS"); c.Device.Known {
+	if c, _ := s.Card(ctx, "GALAXY00001"); c.Device.Known {
 		t.Fatal("the refused check-in left the tablet registered")
 	}
 	recs, _ := s.ReceiptsOfStation(ctx, desk.Station)
 	if len(recs) != 1 {
 		t.Fatalf("receipts: %+v", recs)
 	}
+}
+
+// A hand-in receipt names the official who signs it. A serial the desk
+// registers as it comes in has no official yet: its receipt is owed, and
+// issued when one is linked while the tablet is received (it was issued
+// at once, naming nobody). A link that corrects the official while the
+// tablet is received gives a new one; a link later in the tablet's
+// upgrade does not.
+func TestAHandInReceiptNamesItsOfficial(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	first, second := officialIn(t, s, "Kommunestyret"), officialIn(t, s, "Formannskapet")
+	s.SetReceipter(testReceipter{})
+
+	card, err := s.Register(ctx, "DMPXK2ABC123", "iPad", "", desk)
+	if err != nil || card.Receipt != nil {
+		t.Fatalf("registered with nobody linked: receipt %+v, %v", card.Receipt, err)
+	}
+	if card, err = s.Link(ctx, "DMPXK2ABC123", first, desk); err != nil || card.Receipt == nil || card.Receipt.Number != 1 ||
+		!strings.Contains(string(card.Receipt.Content), first) {
+		t.Fatalf("linked: receipt %+v, %v", card.Receipt, err)
+	}
+	if card, err = s.Link(ctx, "DMPXK2ABC123", second, desk); err != nil || card.Receipt == nil || card.Receipt.Number != 2 ||
+		!strings.Contains(string(card.Receipt.Content), second) {
+		t.Fatalf("linked to another while received: receipt %+v, %v", card.Receipt, err)
+	}
+	s.Step(ctx, "DMPXK2ABC123", KindUpgrading, Input{}, desk)
+	if card, err = s.Link(ctx, "DMPXK2ABC123", first, desk); err != nil || card.Receipt != nil {
+		t.Fatalf("linked while upgrading: receipt %+v, %v", card.Receipt, err)
+	}
+	// A tablet of the roster, its official known, has its receipt at once.
+	var serial string
+	if err := s.read.QueryRow(`SELECT serial FROM devices WHERE official_id = ? AND status = 'expected'`, first).Scan(&serial); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.CheckIn(ctx, serial, desk); err != nil || res.Card.Receipt == nil || res.Card.Receipt.Number != 3 {
+		t.Fatalf("check-in of %s: receipt %+v, %v", serial, res.Card.Receipt, err)
+	}
+	assertRebuildKeeps(t, s)
 }
 
 // The desk's store speaks to the central store through the wire types

@@ -378,6 +378,9 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 	t := d.c.t
 	if msg.err != nil {
 		if errors.Is(msg.err, store.ErrNoReceipt) {
+			if c := d.card; c != nil && c.Official == nil && c.Device.Status == store.Received {
+				return flashCmd(flashInfo, t.T("receipt.owed"))
+			}
 			return flashCmd(flashInfo, t.T("receipt.none"))
 		}
 		d.c.log.Error("receipt", "serial", msg.serial, "err", msg.err)

@@ -43,6 +43,34 @@ func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 	}
 }
 
+// The hand-in receipt of a tablet registered at the desk names the
+// official who signs it: it is made when the official is linked, and
+// until then the card and the print key say so. It was made at once,
+// naming nobody, and printed before the name was picked.
+func TestARegisteredTabletsReceiptWaitsForItsOfficial(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	withReceipts(t, h, receipt.Printer{})
+	kari(t, h.store)
+	h.scan("DMPXK2ABC123")
+	h.press("iPad")
+	h.special(tea.KeyEnter)
+	h.wantScreen("✓ Lagret", "Kvitteringen lages når en folkevalgt er koblet til (l).")
+	if h.m.desk.card.Receipts != 0 {
+		t.Fatalf("%d receipts before the official was linked", h.m.desk.card.Receipts)
+	}
+	h.special(tea.KeyEscape) // link later
+	h.press("p")
+	h.wantScreen("Ingen kvittering ennå: den lages når en folkevalgt er koblet til (l).")
+	h.press("l")
+	h.press("kari")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Kvittering 1 lagret")
+	recs, _ := h.store.ReceiptsOf(context.Background(), "DMPXK2ABC123")
+	if len(recs) != 1 || !strings.Contains(string(recs[0].Content), "Kari Nordmann") {
+		t.Fatalf("receipts: %+v", recs)
+	}
+}
+
 func TestStepsToFirstLoginWithChecklist(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	o := kari(t, h.store)
