@@ -76,6 +76,47 @@ func (s *Store) IssueReceipt(ctx context.Context, serial, kind string, by Actor,
 	return rec, err
 }
 
+// IssueOwedReceipt gives a tablet received with no official linked the
+// hand-in receipt it owes, as it stands, naming nobody: the desk asks for
+// it when whoever hands the tablet in must leave with a slip though nobody
+// on the roster can be linked yet. A link while the tablet is still
+// received then gives a new receipt naming the official. ErrNoReceipt
+// when none is owed: an official is linked, the tablet is not received,
+// or it has its hand-in receipt already.
+func (s *Store) IssueOwedReceipt(ctx context.Context, serial string, by Actor) (ReceiptRecord, error) {
+	var rec ReceiptRecord
+	err := s.inTx(ctx, func(tx wtx) error {
+		if s.receipter == nil {
+			return ErrNoReceipt
+		}
+		kind, ok := s.receipter.Promised(KindReceived)
+		if !ok {
+			return ErrNoReceipt
+		}
+		evs, err := subjectEvents(ctx, tx, serial)
+		if err != nil {
+			return err
+		}
+		card, err := cardOf(ctx, tx, serial, evs)
+		if err != nil {
+			return err
+		}
+		if card.Official != nil || card.Device.Status != Received {
+			return ErrNoReceipt
+		}
+		for _, e := range evs {
+			if e.Kind == KindReceipt && e.Cycle == card.Device.Cycle {
+				return ErrNoReceipt // this hand-in has its receipt
+			}
+		}
+		rec, _, err = s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
+			return s.receipter.Make(kind, number, issued, c, by)
+		})
+		return err
+	})
+	return rec, err
+}
+
 // promisedReceipt issues, in the caller's transaction, the receipt that
 // the newest of the events added (evs[from:]) promises, if a receipter is
 // set and one does. It returns the events with the receipt's.

@@ -347,6 +347,10 @@ func TestAHandInReceiptNamesItsOfficial(t *testing.T) {
 		!strings.Contains(string(card.Receipt.Content), second) {
 		t.Fatalf("linked to another while received: receipt %+v, %v", card.Receipt, err)
 	}
+	// Nothing is owed once an official is linked.
+	if _, err := s.IssueOwedReceipt(ctx, "DMPXK2ABC123", desk); !errors.Is(err, ErrNoReceipt) {
+		t.Fatalf("owed receipt of a linked tablet: %v", err)
+	}
 	s.Step(ctx, "DMPXK2ABC123", KindUpgrading, Input{}, desk)
 	if card, err = s.Link(ctx, "DMPXK2ABC123", first, desk); err != nil || card.Receipt != nil {
 		t.Fatalf("linked while upgrading: receipt %+v, %v", card.Receipt, err)
@@ -358,6 +362,21 @@ func TestAHandInReceiptNamesItsOfficial(t *testing.T) {
 	}
 	if res, err := s.CheckIn(ctx, serial, desk); err != nil || res.Card.Receipt == nil || res.Card.Receipt.Number != 3 {
 		t.Fatalf("check-in of %s: receipt %+v, %v", serial, res.Card.Receipt, err)
+	}
+	// Where nobody can be linked, the desk asks for the receipt as the
+	// tablet stands: once.
+	if _, err := s.Register(ctx, "GALAXY00002", "Galaxy", "", desk); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.IssueOwedReceipt(ctx, "GALAXY00002", desk)
+	if err != nil || rec.Number != 4 || !strings.Contains(string(rec.Content), `"official":""`) {
+		t.Fatalf("owed receipt: %+v %v", rec, err)
+	}
+	if _, err := s.IssueOwedReceipt(ctx, "GALAXY00002", desk); !errors.Is(err, ErrNoReceipt) {
+		t.Fatalf("a second owed receipt: %v", err)
+	}
+	if card, err := s.Link(ctx, "GALAXY00002", second, desk); err != nil || card.Receipt == nil || card.Receipt.Number != 5 {
+		t.Fatalf("linked after a receipt without a name: %+v %v", card.Receipt, err)
 	}
 	assertRebuildKeeps(t, s)
 }

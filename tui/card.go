@@ -131,7 +131,7 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		}
 	} else {
 		lines = append(lines, st.Card.Muted.Render(t.T("card.noofficial")))
-		if dev.Status == store.Received && dev.Kind == store.Tablet {
+		if d.owesReceipt() {
 			// The hand-in receipt names its official: it is made when one is linked.
 			lines = append(lines, st.Card.AccountWarn.Render(t.T("card.receiptowed")))
 		}

@@ -321,14 +321,57 @@ func (d *deskScreen) fileFor(serial string, r store.ReceiptRecord) tea.Cmd {
 	if rs == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		files, err := rs.Render(t, r)
-		msg := receiptMsg{serial: serial, rec: r, files: files, issued: true, err: err}
-		if err == nil && rs.Printer.Name != "" {
-			msg.printed = true
-			msg.job, msg.printErr = rs.Print(context.Background(), t, r, files)
+	return func() tea.Msg { return fileReceipt(rs, t, serial, r) }
+}
+
+// fileReceipt writes the files of a receipt just issued, and prints it if
+// a printer is set; it runs in a command.
+func fileReceipt(rs *station.Receipts, t i18n.Catalog, serial string, r store.ReceiptRecord) receiptMsg {
+	files, err := rs.Render(t, r)
+	msg := receiptMsg{serial: serial, rec: r, files: files, issued: true, err: err}
+	if err == nil && rs.Printer.Name != "" {
+		msg.printed = true
+		msg.job, msg.printErr = rs.Print(context.Background(), t, r, files)
+	}
+	return msg
+}
+
+// owesReceipt reports whether the open tablet waits for an official to
+// be linked before its hand-in receipt is made: received, nobody linked,
+// and no receipt since it came in.
+func (d *deskScreen) owesReceipt() bool {
+	c := d.card
+	if c == nil || c.Official != nil || c.Device.Status != store.Received || c.Device.Kind != store.Tablet {
+		return false
+	}
+	for _, e := range c.Timeline {
+		if e.Kind == store.KindReceipt && e.Cycle == c.Device.Cycle {
+			return false
 		}
-		return msg
+	}
+	return true
+}
+
+// printOwed prints the hand-in receipt of a tablet no official is linked
+// to: made now, naming nobody, when it has none (whoever handed it in
+// leaves with a slip though nobody on the roster could be linked);
+// else the one it has.
+func (d *deskScreen) printOwed() tea.Cmd {
+	rs := d.c.receipts
+	if rs == nil {
+		return nil
+	}
+	st, t, serial, by := d.c.store, d.c.t, d.serial, d.c.deskActor()
+	reprint := d.reprint(false)
+	return func() tea.Msg {
+		rec, err := st.IssueOwedReceipt(context.Background(), serial, by)
+		switch {
+		case errors.Is(err, store.ErrNoReceipt):
+			return reprint() // it has its receipt: print that
+		case err != nil:
+			return receiptMsg{serial: serial, err: err}
+		}
+		return fileReceipt(rs, t, serial, rec)
 	}
 }
 
@@ -378,9 +421,6 @@ func (d *deskScreen) receiptDone(msg receiptMsg) tea.Cmd {
 	t := d.c.t
 	if msg.err != nil {
 		if errors.Is(msg.err, store.ErrNoReceipt) {
-			if c := d.card; c != nil && c.Official == nil && c.Device.Status == store.Received {
-				return flashCmd(flashInfo, t.T("receipt.owed"))
-			}
 			return flashCmd(flashInfo, t.T("receipt.none"))
 		}
 		d.c.log.Error("receipt", "serial", msg.serial, "err", msg.err)
@@ -557,6 +597,9 @@ func (d *deskScreen) cardKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keys.Type):
 		return d.focusInput()
 	case key.Matches(msg, keys.Print):
+		if d.owesReceipt() {
+			return d.printOwed()
+		}
 		return d.reprint(false)
 	case key.Matches(msg, keys.Receipt):
 		return d.reprint(true)
@@ -609,8 +652,11 @@ func (d *deskScreen) shortHelp() []key.Binding {
 	case store.Returned:
 		b = append(b, k.Card.Reset)
 	}
-	if d.c.receipts != nil && d.card.Receipts > 0 {
+	switch {
+	case d.c.receipts != nil && d.card.Receipts > 0:
 		b = append(b, k.Card.Print, k.Card.Receipt, k.Card.Sign)
+	case d.c.receipts != nil && d.owesReceipt():
+		b = append(b, k.Card.Print) // without a name, if none can be linked
 	}
 	return append(b, k.Card.Type, k.Card.Close)
 }

@@ -45,8 +45,10 @@ func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 
 // The hand-in receipt of a tablet registered at the desk names the
 // official who signs it: it is made when the official is linked, and
-// until then the card and the print key say so. It was made at once,
-// naming nobody, and printed before the name was picked.
+// until then the card says so (it was made at once, naming nobody, and
+// printed before the name was picked). Where nobody can be linked, p
+// gives whoever handed it in a receipt without a name; linking later
+// gives the named one.
 func TestARegisteredTabletsReceiptWaitsForItsOfficial(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	withReceipts(t, h, receipt.Printer{})
@@ -54,20 +56,27 @@ func TestARegisteredTabletsReceiptWaitsForItsOfficial(t *testing.T) {
 	h.scan("DMPXK2ABC123")
 	h.press("iPad")
 	h.special(tea.KeyEnter)
-	h.wantScreen("✓ Lagret", "Kvitteringen lages når en folkevalgt er koblet til (l).")
+	owed := "Kvitteringen lages når en folkevalgt kobles til (l); p gir en uten navn."
+	h.wantScreen("✓ Lagret", owed)
 	if h.m.desk.card.Receipts != 0 {
 		t.Fatalf("%d receipts before the official was linked", h.m.desk.card.Receipts)
 	}
 	h.special(tea.KeyEscape) // link later
+	if k := helpKeys(h.m.shortHelpKeys()); !k["p"] {
+		t.Errorf("a tablet owed its receipt is not offered p: %v", k)
+	}
 	h.press("p")
-	h.wantScreen("Ingen kvittering ennå: den lages når en folkevalgt er koblet til (l).")
+	h.wantScreen("Kvittering 1 lagret")
+	if strings.Contains(h.screen(), owed) {
+		t.Fatalf("the card still says the receipt waits:\n%s", h.screen())
+	}
 	h.press("l")
 	h.press("kari")
 	h.special(tea.KeyEnter)
-	h.wantScreen("Kvittering 1 lagret")
+	h.wantScreen("Kvittering 2 lagret")
 	recs, _ := h.store.ReceiptsOf(context.Background(), "DMPXK2ABC123")
-	if len(recs) != 1 || !strings.Contains(string(recs[0].Content), "Kari Nordmann") {
-		t.Fatalf("receipts: %+v", recs)
+	if len(recs) != 2 || !strings.Contains(string(recs[0].Content), "Kari Nordmann") || strings.Contains(string(recs[1].Content), "Kari Nordmann") {
+		t.Fatalf("receipts, newest first: %+v", recs)
 	}
 }
 
