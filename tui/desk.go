@@ -105,8 +105,8 @@ func (d *deskScreen) showRecent(recent []store.Activity) {
 }
 
 // drawnBox is a box as last drawn, kept while what it shows and its size
-// are the same: recent activity moves only when something is saved,
-// and is drawn again at every frame.
+// stay the same: recent activity changes only when something is saved,
+// and the desk is drawn at every frame.
 type drawnBox struct {
 	w, h  int
 	lines []string
