@@ -133,7 +133,7 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		lines = append(lines, st.Card.Muted.Render(t.T("card.noofficial")))
 		if d.owesReceipt() {
 			// The hand-in receipt names its official: it is made when one is linked.
-			lines = append(lines, st.Card.AccountWarn.Render(t.T("card.receiptowed")))
+			lines = append(lines, st.Card.AccountWarn.Width(w).Render(t.T("card.receiptowed"))) // wrapped, never cut
 		}
 	}
 	lines = append(lines, d.custodyLines(w)...)

@@ -50,14 +50,14 @@ func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 // gives whoever handed it in a receipt without a name; linking later
 // gives the named one.
 func TestARegisteredTabletsReceiptWaitsForItsOfficial(t *testing.T) {
-	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h := newHarness(t, 120, 36, i18n.Bokmal) // the card beside recent activity: 68 columns
 	withReceipts(t, h, receipt.Printer{})
 	kari(t, h.store)
 	h.scan("DMPXK2ABC123")
 	h.press("iPad")
 	h.special(tea.KeyEnter)
-	owed := "Kvitteringen lages når en folkevalgt kobles til (l); p gir en uten navn."
-	h.wantScreen("✓ Lagret", owed)
+	owed := "Kvitteringen lages når en folkevalgt kobles til (l); p gir en uten"
+	h.wantScreen("✓ Lagret", owed, "│ navn.") // wrapped in the card's 68 columns, not cut
 	if h.m.desk.card.Receipts != 0 {
 		t.Fatalf("%d receipts before the official was linked", h.m.desk.card.Receipts)
 	}
