@@ -130,15 +130,17 @@ func (d *deskScreen) cardLines(w, h int) []string {
 			lines = append(lines, line, "  "+hint) // the address matters most: never cut it for the hint
 		}
 	} else {
-		lines = append(lines, st.Card.Muted.Render(t.T("card.noofficial")))
+		// What to do, wrapped to the card (56 columns beside recent
+		// activity at 100), never cut off where it says it.
+		lines = append(lines, st.Card.Muted.Width(w).Render(t.T("card.noofficial")))
 		if d.owesReceipt() {
 			// The hand-in receipt names its official: it is made when one is linked.
-			lines = append(lines, st.Card.AccountWarn.Width(w).Render(t.T("card.receiptowed"))) // wrapped, never cut
+			lines = append(lines, st.Card.AccountWarn.Width(w).Render(t.T("card.receiptowed")))
 		}
 	}
 	lines = append(lines, d.custodyLines(w)...)
 	if dev.Status == store.Failed {
-		lines = append(lines, st.Flash.Error.Render(t.T("card.failure", scan.Clean(dev.FailureReason))))
+		lines = append(lines, st.Flash.Error.Width(w).Render(t.T("card.failure", scan.Clean(dev.FailureReason))))
 	}
 	if next, ok := store.NextStep(dev); ok {
 		lines = append(lines, st.Card.Label.Render(t.T("card.next")+" ")+st.Card.Next.Render("[space] → "+nextText(t, dev, next)))

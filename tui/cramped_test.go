@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"dropin/receipt"
 	"dropin/store"
 	"dropin/tui/i18n"
 )
@@ -125,4 +127,22 @@ func TestBoxedIsExactlyItsSize(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Beside recent activity the card is 56 columns wide at 100: what it
+// says to do wraps there, and nothing of it is cut off.
+func TestTheCardWrapsWhatToDoBesideRecentActivity(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Swedish)
+	withReceipts(t, h, receipt.Printer{})
+	h.scan("DMPXK2ABC123")
+	h.press("Galaxy Tab")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEscape)
+	h.wantScreen("Ingen förtroendevald kopplad: l kopplar, i lämnar ut", "enheten.", "p ger", "ett utan namn.")
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.HasPrefix(l, "│") && strings.Contains(l, "…") {
+			t.Errorf("a line of the card is cut: %q", l)
+		}
+	}
+	h.fitsTheTerminal(100, 30)
 }
