@@ -145,4 +145,18 @@ func TestTheCardWrapsWhatToDoBesideRecentActivity(t *testing.T) {
 		}
 	}
 	h.fitsTheTerminal(100, 30)
+
+	// The first-login checklist's title says how to tick, at its end.
+	o := kari(t, h.store)
+	if _, err := h.store.Register(context.Background(), "R52NXYGSKYS", "iPad", o.ID, h.m.c.actor()); err != nil {
+		t.Fatal(err)
+	}
+	h.scan("R52NXYGSKYS")
+	h.press("   ")
+	h.wantScreen("bockar av):", "5 [ ] Agenda Live")
+	for _, l := range strings.Split(h.screen(), "\n") {
+		if strings.HasPrefix(l, "│") && strings.Contains(l, "…") && !strings.Contains(l, "││") {
+			t.Errorf("a line of the card is cut: %q", l)
+		}
+	}
 }

@@ -74,9 +74,10 @@ func (c *checklistDialog) help(k KeyMap) []key.Binding {
 	return []key.Binding{k.Form.Toggle, k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
 }
 
-func (c *checklistDialog) lines(d *deskScreen, _, _ int) []string {
+func (c *checklistDialog) lines(d *deskScreen, w, _ int) []string {
 	st, t := d.c.styles, d.c.t
-	lines := []string{"", st.Form.Label.Render(t.T("checklist.title"))}
+	// The title wraps: its end says how to tick (56 columns beside recent activity).
+	lines := []string{"", st.Form.Label.Width(w).Render(t.T("checklist.title"))}
 	for i, item := range store.Checklist {
 		box := "[ ]"
 		if c.checked[i] {

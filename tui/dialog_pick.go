@@ -108,13 +108,13 @@ func (p *pickDialog) help(k KeyMap) []key.Binding {
 	return []key.Binding{k.Form.Up, k.Form.Down, k.Form.Confirm, k.Form.Cancel}
 }
 
-func (p *pickDialog) lines(d *deskScreen, _, _ int) []string {
+func (p *pickDialog) lines(d *deskScreen, w, _ int) []string {
 	st, t := d.c.styles, d.c.t
 	label := t.T("link.label")
 	if p.forIssue {
 		label = t.T("issue.label", t.Device(d.card.Device.Kind))
 	}
-	lines := []string{"", st.Form.Label.Render(label), p.name.View()}
+	lines := []string{"", st.Form.Label.Width(w).Render(label), p.name.View()}
 	if len(p.results) == 0 {
 		lines = append(lines, st.Form.Hint.Render(t.T("link.none")))
 	}

@@ -193,13 +193,14 @@ func (d *deskScreen) signed(msg signedMsg) tea.Cmd {
 
 // lines draws the pad: the title, the hint, the drawing in braille
 // (2×4 dots a cell) with each stroke's samples joined by lines.
-func (p *signPad) lines(d *deskScreen, _, _ int) []string {
+func (p *signPad) lines(d *deskScreen, w, _ int) []string {
 	st, t := d.c.styles, d.c.t
 	head := st.Card.Name.Render(t.T("sign.title", p.rec.Number)) + st.Card.Muted.Render(" · "+scan.Clean(p.who))
 	if p.byName {
-		return []string{head, st.Form.Hint.Render(t.T("sign.typed.hint")), "", st.Form.Label.Render(t.T("sign.typed.label")), p.name.View()}
+		// The hint wraps: its end says how to accept and how to go back.
+		return []string{head, st.Form.Hint.Width(w).Render(t.T("sign.typed.hint")), "", st.Form.Label.Render(t.T("sign.typed.label")), p.name.View()}
 	}
-	lines := []string{head, st.Form.Hint.Render(t.T("sign.hint"))}
+	lines := []string{head, st.Form.Hint.Width(w).Render(t.T("sign.hint"))}
 	for _, row := range braille(p.strokes) {
 		lines = append(lines, st.Card.Value.Render(row))
 	}

@@ -135,6 +135,7 @@ func TestSignByTypingTheName(t *testing.T) {
 	h.scan("R52NXYGSKYS")
 	h.press("s")
 	h.press("n")
+	h.wantScreen("Enter godtar, Esc", "tilbake til tegning.") // the hint's end wraps, not cut
 	h.press("Kari Nordmann")
 	h.special(tea.KeyEnter)
 	h.wantScreen("Navnet stemmer ikke med kvitteringen (Øystein Aasen).")
