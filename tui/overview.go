@@ -298,7 +298,10 @@ func (o *overviewScreen) view(w, h int) string {
 	}
 	if o.confirmRemind {
 		send, call, recent := remind.Tally(o.remindPlan, false)
-		out = append(out, st.Card.AccountWarn.Render(" "+ansi.Truncate(t.T("remind.confirm", send, call, recent), max(10, w-2), "…")))
+		// The question wraps: its end says which key sends and which cancels.
+		for _, l := range strings.Split(st.Card.AccountWarn.Width(max(10, w-2)).Render(t.T("remind.confirm", send, call, recent)), "\n") {
+			out = append(out, " "+l)
+		}
 	} else {
 		out = append(out, st.Box.Title.Render(" "+t.T("overview.chase", len(o.visible)))+st.Card.Muted.Render("  "+filters)+search)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+
 	"dropin/store/remind"
 	"dropin/store/remind/smtptest"
 	"dropin/tui/i18n"
@@ -47,6 +49,11 @@ func TestRemindFromTheChaseList(t *testing.T) {
 			h.press("p")
 			h.wantScreen(c.ask)
 			h.fitsTheTerminal(80, 24)
+			// Narrower, the question wraps: its end says which key cancels.
+			h.send(tea.WindowSizeMsg{Width: 60, Height: 24})
+			h.wantScreen("n avbryter")
+			h.fitsTheTerminal(60, 24)
+			h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 			if len(srv.Messages()) != 0 {
 				t.Fatal("sent before the yes")
 			}
