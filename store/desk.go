@@ -62,6 +62,21 @@ func (c Card) UsesPrimary() bool {
 	return c.Official != nil && c.Account() == c.Official.EmailPrimary
 }
 
+// OwesReceipt reports whether the tablet waits for an official to be
+// linked before its hand-in receipt is made (see promisedReceipt): a
+// tablet received with nobody linked and no receipt since it came in.
+func (c Card) OwesReceipt() bool {
+	if c.Official != nil || c.Device.Status != Received || c.Device.Kind != Tablet {
+		return false
+	}
+	for _, e := range c.Timeline {
+		if e.Kind == KindReceipt && e.Cycle == c.Device.Cycle {
+			return false
+		}
+	}
+	return true
+}
+
 // CheckInResult is what a scan at the desk did.
 type CheckInResult struct {
 	Card    Card

@@ -101,17 +101,10 @@ func (s *Store) IssueOwedReceipt(ctx context.Context, serial string, by Actor) (
 		if err != nil {
 			return err
 		}
-		if card.Official != nil || card.Device.Status != Received {
+		if !card.OwesReceipt() {
 			return ErrNoReceipt
 		}
-		for _, e := range evs {
-			if e.Kind == KindReceipt && e.Cycle == card.Device.Cycle {
-				return ErrNoReceipt // this hand-in has its receipt
-			}
-		}
-		rec, _, err = s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
-			return s.receipter.Make(kind, number, issued, c, by)
-		})
+		rec, _, err = s.issuePromised(ctx, tx, serial, kind, card, evs, by)
 		return err
 	})
 	return rec, err
@@ -152,9 +145,7 @@ func (s *Store) promisedReceipt(ctx context.Context, tx wtx, serial string, evs 
 			step == KindReceived && card.Official == nil:
 			return nil, evs, nil
 		}
-		rec, evs, err := s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
-			return s.receipter.Make(kind, number, issued, c, by)
-		})
+		rec, evs, err := s.issuePromised(ctx, tx, serial, kind, card, evs, by)
 		if err != nil {
 			return nil, nil, fmt.Errorf("receipt for %s: %w", step, err)
 		}
@@ -171,6 +162,13 @@ func (s *Store) issueReceipt(ctx context.Context, tx wtx, serial, kind string, e
 		return ReceiptRecord{}, nil, err
 	}
 	return s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, make)
+}
+
+// issuePromised issues a receipt a step promises, made by the receipter.
+func (s *Store) issuePromised(ctx context.Context, tx wtx, serial, kind string, card Card, evs []Event, by Actor) (ReceiptRecord, []Event, error) {
+	return s.issueReceiptFor(ctx, tx, serial, kind, card, evs, by, func(number int, issued time.Time, c Card) (json.RawMessage, string, error) {
+		return s.receipter.Make(kind, number, issued, c, by)
+	})
 }
 
 // issueReceiptFor is issueReceipt for the card the events make, read.

@@ -337,20 +337,8 @@ func fileReceipt(rs *station.Receipts, t i18n.Catalog, serial string, r store.Re
 }
 
 // owesReceipt reports whether the open tablet waits for an official to
-// be linked before its hand-in receipt is made: received, nobody linked,
-// and no receipt since it came in.
-func (d *deskScreen) owesReceipt() bool {
-	c := d.card
-	if c == nil || c.Official != nil || c.Device.Status != store.Received || c.Device.Kind != store.Tablet {
-		return false
-	}
-	for _, e := range c.Timeline {
-		if e.Kind == store.KindReceipt && e.Cycle == c.Device.Cycle {
-			return false
-		}
-	}
-	return true
-}
+// be linked before its hand-in receipt is made (store.Card.OwesReceipt).
+func (d *deskScreen) owesReceipt() bool { return d.card != nil && d.card.OwesReceipt() }
 
 // printOwed prints the hand-in receipt of a tablet no official is linked
 // to: made now, naming nobody, when it has none (whoever handed it in
