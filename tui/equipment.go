@@ -34,6 +34,7 @@ type equipmentScreen struct {
 	cursor   int
 	offset   int
 	visible  []int // indexes into rows for the official views
+	hasW     int   // the has column's width over visible (see columns)
 
 	approving *store.EquipmentRow // the official whose approval is being typed
 	body      string              // the body whose chair approves
@@ -150,6 +151,15 @@ func (e *equipmentScreen) refilter() {
 		}
 		e.visible = append(e.visible, i)
 	}
+	// The has column is as wide as the widest it holds in the whole list
+	// (so it does not move as the list scrolls), at most 24: before the
+	// devices are handed out it holds only "-", and what is missing gets
+	// the room. Measured here, when the list changes, not at every frame.
+	e.hasW = lipgloss.Width(e.c.t.T("equip.col.has"))
+	for _, i := range e.visible {
+		e.hasW = max(e.hasW, lipgloss.Width(e.hasText(e.rows[i])))
+	}
+	e.hasW = min(e.hasW, 24)
 	e.cursor = min(e.cursor, max(0, e.length()-1))
 }
 
@@ -371,16 +381,10 @@ func (e *equipmentScreen) hasText(r store.EquipmentRow) string {
 	return strings.Join(has, ", ")
 }
 
-// columns are the widths of the name, body and has columns. The has
-// column is as wide as the widest it holds in the whole list (so it does
-// not move as the list scrolls), at most 24: before the devices are
-// handed out it holds only "-", and what is missing gets the room.
+// columns are the widths of the name, body and has columns; the has
+// column's is measured over the list by refilter.
 func (e *equipmentScreen) columns(w int) (name, body, has int) {
-	has = lipgloss.Width(e.c.t.T("equip.col.has"))
-	for _, i := range e.visible {
-		has = max(has, lipgloss.Width(e.hasText(e.rows[i])))
-	}
-	return min(24, max(16, w/4)), min(30, max(16, w/5)), min(has, 24)
+	return min(24, max(16, w/4)), min(30, max(16, w/5)), e.hasW
 }
 
 // cell is s cut or padded to exactly w columns.
