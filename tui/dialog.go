@@ -1,9 +1,8 @@
 package tui
 
 import (
-	"strings"
-
 	"context"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"

@@ -380,8 +380,6 @@ func (v *visitsScreen) export() tea.Cmd {
 	})
 }
 
-// TopicText is a topic in words: the topics file's, else the catalog's for
-// a code dropin knows, else the code.
 // DayText is a report's day (kept as yyyy-mm-dd) as the language writes
 // it: 07.12.2026 in bokmål, 2026-12-07 in Swedish, 7 Dec 2026 in English;
 // short, a day and a month.
@@ -413,6 +411,8 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return s, "", false
 }
 
+// TopicText is a topic in words: the topics file's, else the catalog's for
+// a code dropin knows, else the code.
 func TopicText(t i18n.Catalog, topics *store.Topics, code string) string {
 	if w := topics.Words(code); w != "" {
 		return scan.Clean(w)
@@ -425,7 +425,6 @@ func TopicText(t i18n.Catalog, topics *store.Topics, code string) string {
 	return scan.Clean(code)
 }
 
-// meetingDay is a meeting's day (yyyy-mm-dd) as the desk writes dates.
 func (v *visitsScreen) view(w, h int) string {
 	// One column of margin on the left, as every other screen has.
 	w--
