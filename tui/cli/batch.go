@@ -66,6 +66,16 @@ func (a *app) completeBatch(cmd *cobra.Command, args []string, _ string) ([]stri
 	return names, cobra.ShellCompDirectiveNoFileComp
 }
 
+// scopeInWords says a municipality or a body the roster does not have
+// (a batch's scope, a reminder's filter) in the desk's words, with what
+// the roster has; any other error is err.
+func scopeInWords(t i18n.Catalog, err error) error {
+	if scope := (*store.ScopeError)(nil); errors.As(err, &scope) {
+		return errors.New(tui.ScopeText(t, scope))
+	}
+	return err
+}
+
 func (a *app) batchImportCmd() *cobra.Command {
 	var name, itDate, municipality, body string
 	cmd := &cobra.Command{
@@ -101,11 +111,8 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 			if errors.Is(err, store.ErrNoBatch) || err == nil && b.Closed {
 				b, err = st.OpenBatch(ctx, store.BatchSpec{Name: name, ITDate: itDate, Municipality: municipality, Body: body}, by)
 			}
-			if scope := (*store.ScopeError)(nil); errors.As(err, &scope) {
-				return errors.New(tui.ScopeText(t, scope))
-			}
 			if err != nil {
-				return err
+				return scopeInWords(t, err)
 			}
 			reads, err := st.ReadBatch(ctx, b.ID, raws, by)
 			if err != nil {

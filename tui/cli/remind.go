@@ -135,11 +135,8 @@ why, and the message for the first; it sends nothing.`,
 			// "levanger" is Levanger; a municipality or body the roster
 			// does not have is said so, not "nobody to remind".
 			f.Municipality, f.Body, err = st.ResolveScope(ctx, f.Municipality, f.Body)
-			if scope := (*store.ScopeError)(nil); errors.As(err, &scope) {
-				return errors.New(tui.ScopeText(t, scope))
-			}
 			if err != nil {
-				return err
+				return scopeInWords(t, err)
 			}
 			list, err := st.Outstanding(ctx)
 			if err != nil {
