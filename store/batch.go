@@ -141,7 +141,7 @@ func (s *Store) openBatch(ctx context.Context, spec BatchSpec, by Actor) (string
 	}
 	id := batchPrefix + uuid.Must(uuid.NewV7()).String()
 	err := s.inTx(ctx, func(tx wtx) error {
-		mun, body, err := batchScope(ctx, tx, strings.TrimSpace(scan.Clean(spec.Municipality)), strings.TrimSpace(scan.Clean(spec.Body)))
+		mun, body, err := batchScope(ctx, tx, spec.Municipality, spec.Body)
 		if err != nil {
 			return err
 		}
@@ -160,14 +160,14 @@ func (s *Store) openBatch(ctx context.Context, spec BatchSpec, by Actor) (string
 // aside), and gives them as the roster spells them; one the roster does
 // not have is a *ScopeError naming what it has.
 func (s *Store) ResolveScope(ctx context.Context, municipality, body string) (string, string, error) {
-	return batchScope(ctx, s.read, strings.TrimSpace(scan.Clean(municipality)), strings.TrimSpace(scan.Clean(body)))
+	return batchScope(ctx, s.read, municipality, body)
 }
 
-// batchScope finds a batch's municipality and body on the roster, as the
-// roster spells them.
+// batchScope finds a batch's municipality and body, as typed, on the
+// roster, as the roster spells them.
 func batchScope(ctx context.Context, q querier, mun, body string) (string, string, error) {
 	find := func(typed string, isMun bool, query string, args ...any) (string, error) {
-		if typed == "" {
+		if typed = strings.TrimSpace(scan.Clean(typed)); typed == "" {
 			return "", nil
 		}
 		known, err := queryStrings(ctx, q, query, args...)
