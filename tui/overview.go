@@ -15,6 +15,7 @@ import (
 	"dropin/store"
 	"dropin/store/export"
 	"dropin/store/remind"
+	"dropin/tui/i18n"
 )
 
 // overviewScreen is the secretariat's picture: coverage by municipality
@@ -33,6 +34,7 @@ type overviewScreen struct {
 	searching bool
 	offset    int // first list row shown
 	visible   []store.Chase
+	orders    [][]int // the chase list's order under each of store.ChaseSorts, made with the list
 
 	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
 
@@ -41,9 +43,10 @@ type overviewScreen struct {
 }
 
 type overviewMsg struct {
-	seq int
-	ov  store.Overview
-	err error
+	seq    int
+	ov     store.Overview
+	orders [][]int // the new chase list's orders; nil when it is the same
+	err    error
 }
 
 func newOverviewScreen(c *common) overviewScreen {
@@ -63,13 +66,19 @@ func (o *overviewScreen) typing() bool { return o.searching || o.confirmRemind }
 // request is dropped.
 func (o *overviewScreen) load() tea.Cmd {
 	o.seq++
-	seq, st, have := o.seq, o.c.store, o.chaseVersion
+	seq, st, have, lang := o.seq, o.c.store, o.chaseVersion, o.c.t.Lang
 	if !o.loaded {
 		have = -1
 	}
 	return func() tea.Msg {
 		ov, err := st.LoadOverview(context.Background(), have)
-		return overviewMsg{seq: seq, ov: ov, err: err}
+		if err != nil || ov.ChaseSame {
+			return overviewMsg{seq: seq, ov: ov, err: err}
+		}
+		// Sorted here, off the event loop, in every order the s key
+		// offers: on a county's first morning every tablet is still to
+		// chase, and a search then only matches.
+		return overviewMsg{seq: seq, ov: ov, orders: chaseOrders(ov.Chase, lang)}
 	}
 }
 
@@ -88,7 +97,7 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 		store.SortCoverage(msg.ov.Lines, o.c.t.Compare)
 		o.lines, o.total, o.loaded = msg.ov.Lines, msg.ov.Total, true
 		if !msg.ov.ChaseSame { // the list changed: take it
-			o.chase, o.chaseVersion = msg.ov.Chase, msg.ov.ChaseVersion
+			o.chase, o.chaseVersion, o.orders = msg.ov.Chase, msg.ov.ChaseVersion, msg.orders
 		}
 		o.refilter()
 		return nil
@@ -203,12 +212,42 @@ func (o *overviewScreen) bodies() []string {
 	return store.CoverageBodies(o.lines, o.mun, o.c.t.Compare)
 }
 
-// refilter applies the filters, the name search and the sort to the
-// chase list.
+// refilter applies the filters and the name search to the chase list in
+// the order chosen, which was made with the list: no sorting here, at
+// every key of a search.
 func (o *overviewScreen) refilter() {
-	f := store.ChaseFilter{Municipality: o.mun, Body: o.body, Query: o.search.Value(), Sort: store.ChaseSorts[o.sortBy]}
-	o.visible = store.FilterChase(o.chase, f, o.c.t.Compare, o.visible[:0])
+	f := store.ChaseFilter{Municipality: o.mun, Body: o.body, Query: o.search.Value()}
+	if len(o.orders) != len(store.ChaseSorts) || (len(o.chase) > 0 && len(o.orders[0]) != len(o.chase)) {
+		o.orders = chaseOrders(o.chase, o.c.t.Lang) // a list set without its orders
+	}
+	match := f.Matcher()
+	o.visible = o.visible[:0]
+	for _, at := range o.orders[o.sortBy] {
+		if c := o.chase[at]; match(c) {
+			o.visible = append(o.visible, c)
+		}
+	}
 	o.offset = min(o.offset, max(0, len(o.visible)-1))
+}
+
+// chaseOrders is list's order under each of store.ChaseSorts, with sort
+// keys in lang's order.
+func chaseOrders(list []store.Chase, lang i18n.Lang) [][]int {
+	keys := i18n.NewKeys(lang)
+	memo := make(map[string]string, len(list))
+	key := func(s string) string { // each name's key once, for the three orders
+		k, ok := memo[s]
+		if !ok {
+			k = keys.Key(s)
+			memo[s] = k
+		}
+		return k
+	}
+	out := make([][]int, len(store.ChaseSorts))
+	for i, by := range store.ChaseSorts {
+		out[i] = store.OrderChase(list, by, key)
+	}
+	return out
 }
 
 func (o *overviewScreen) shortHelp() []key.Binding {

@@ -105,6 +105,26 @@ func TestOverviewFiltersSortAndSearch(t *testing.T) {
 		t.Fatalf("search: %s", got)
 	}
 	h.wantScreen("Åse Moen", "Eldrerådet (Medlem)", "948 14 829", "ase.moen@levanger.kommune.no")
+	h.press("/")
+	h.special(tea.KeyEscape) // the search cleared
+	h.press("s")             // by municipality, then name
+	if got := names(); got != "Tone Ekle, Åse Moen, Arne Nordmann, Bjørg Brenne" {
+		t.Fatalf("by municipality: %s", got)
+	}
+	h.press("/")
+	h.press("n") // a search keeps the order chosen
+	if got := names(); got != "Tone Ekle, Åse Moen, Arne Nordmann, Bjørg Brenne" {
+		t.Fatalf("by municipality, searched for n: %s", got)
+	}
+	h.press("e")
+	if got := names(); got != "Tone Ekle, Arne Nordmann, Bjørg Brenne" {
+		t.Fatalf("by municipality, searched for ne: %s", got)
+	}
+	h.special(tea.KeyEscape)
+	h.press("ss") // by body, then by name again
+	if got := names(); got != "Arne Nordmann, Bjørg Brenne, Tone Ekle, Åse Moen" {
+		t.Fatalf("by name again: %s", got)
+	}
 	// A scan on the overview goes to the desk.
 	h.scan("TJYHCY68QHGJ")
 	if h.m.screen != screenDesk || h.card().Status != store.Received {

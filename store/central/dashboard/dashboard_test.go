@@ -78,7 +78,7 @@ func TestDashboardEqualsDesk(t *testing.T) {
 			if f.Sort == "" {
 				f.Sort = "name"
 			}
-			want := store.FilterChase(ov.Chase, f, cat.Compare, nil)
+			want := store.FilterChase(ov.Chase, f, i18n.NewKeys(cat.Lang).Key, nil)
 			_, doc := w.get(c, "/chase?"+q.Encode())
 			got := rows(byID(doc, "chase"))
 			if len(want) == 0 {
@@ -429,7 +429,7 @@ func TestChaseDownloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := store.ChaseFilter{Body: "Kommunestyret", Sort: "name"}
-	want := store.FilterChase(ov.Chase, f, i18n.New(i18n.Bokmal).Compare, nil)
+	want := store.FilterChase(ov.Chase, f, i18n.NewKeys(i18n.Bokmal).Key, nil)
 
 	xlsx, _ := pageBody(t, c, w.url+"/chase.xlsx?body=Kommunestyret")
 	if xlsx.status != http.StatusOK || !strings.Contains(xlsx.header.Get("Content-Disposition"), "utestaende-") {

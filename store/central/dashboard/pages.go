@@ -285,7 +285,7 @@ func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store,
 	if err != nil {
 		return nil, err
 	}
-	store.SortChase(list, by, t.Compare)
+	store.SortChase(list, by, i18n.NewKeys(t.Lang).Key)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.tenants == nil {
