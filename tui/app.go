@@ -425,7 +425,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.screen = screenDesk
 		case m.screen == screenVisits && m.visits.form.stage == stageWho,
 			m.screen == screenOverview && m.overview.searching,
-			m.screen == screenEquipment && m.equipment.approving != nil,
+			m.screen == screenEquipment && (m.equipment.approving != nil || m.equipment.searching),
 			m.screen == screenSettings:
 			// A burst into a search or a name: a device's serial, or text
 			// (a paste in a terminal without bracketed paste). Only the

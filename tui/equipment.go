@@ -1,10 +1,10 @@
 package tui
 
 import (
+	"cmp"
 	"context"
-	"dropin/receipt/station"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -13,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"dropin/receipt/station"
 	"dropin/scan"
 	"dropin/store"
 	"dropin/store/export"
@@ -23,22 +24,43 @@ import (
 // official what the rules entitle them to, what they have and what is
 // missing; the term-end list of who holds what; the help and training
 // asked for at deliveries. A body chair's approval is recorded here.
+//
+// A county lists 100,000 officials: the list is sorted and each row's
+// words made in the load's command, off the event loop; a key filters
+// by index and a frame draws only the rows on screen.
 type equipmentScreen struct {
 	c        *common
 	view_    equipView
-	rows     []store.EquipmentRow
-	holders  []store.Holding
+	rows     []store.EquipmentRow // in the language's name order
+	items    []equipItem          // rows' words, made with them
+	holders  []store.Holding      // in the language's name order
 	requests []store.RequestRow
+	folds    [2][]string       // the holders' and the requests' names folded, for the search
+	munOf    map[string]string // an official's municipality, for the holders' and requests' filter
+	muns     []string          // the municipalities, in the language's order
 	loaded   bool
 	seq      int
 	cursor   int
 	offset   int
-	visible  []int // indexes into rows for the official views
+	visible  []int // indexes into the view's list (rows, holders or requests) that pass the filters
 	hasW     int   // the has column's width over visible (see columns)
+
+	mun       string // filter: "" for all
+	search    textinput.Model
+	searching bool
 
 	approving *store.EquipmentRow // the official whose approval is being typed
 	body      string              // the body whose chair approves
 	approver  textinput.Model
+}
+
+// equipItem is what a row of the official views shows and is searched
+// by, made once a load.
+type equipItem struct {
+	fold   string // the name folded ("oystein" finds Øystein)
+	bodies string // the bodies they sit in, cleaned, on one line
+	has    string // the devices they have, "-" for none
+	hasW   int    // has's width in cells
 }
 
 type equipView int
@@ -53,8 +75,12 @@ const (
 type equipmentMsg struct {
 	seq      int
 	rows     []store.EquipmentRow
+	items    []equipItem
 	holders  []store.Holding
 	requests []store.RequestRow
+	folds    [2][]string
+	munOf    map[string]string
+	muns     []string
 	err      error
 }
 
@@ -69,31 +95,100 @@ func newEquipmentScreen(c *common) equipmentScreen {
 	in.Prompt = "› "
 	in.CharLimit = 80
 	in.SetStyles(c.styles.Input)
-	return equipmentScreen{c: c, approver: in}
+	search := textinput.New()
+	search.Prompt = ""
+	search.CharLimit = 60
+	search.SetWidth(20)
+	search.SetStyles(c.styles.Input)
+	return equipmentScreen{c: c, approver: in, search: search}
 }
 
-func (e *equipmentScreen) restyle()     { e.approver.SetStyles(e.c.styles.Input) }
-func (e *equipmentScreen) typing() bool { return e.approving != nil }
+func (e *equipmentScreen) restyle() {
+	e.approver.SetStyles(e.c.styles.Input)
+	e.search.SetStyles(e.c.styles.Input)
+}
+func (e *equipmentScreen) typing() bool { return e.approving != nil || e.searching }
 func (e *equipmentScreen) open() tea.Cmd {
 	return e.load()
 }
 
+// load reads the three lists and readies them in the command: sorted in
+// the language's order by keys made once, each row's words made. On a
+// county that is seconds of reading and a second of sorting, none of it
+// on the event loop; an answer older than the last request is dropped.
 func (e *equipmentScreen) load() tea.Cmd {
 	e.seq++
-	seq, st := e.seq, e.c.store
+	seq, st, lang := e.seq, e.c.store, e.c.t.Lang
 	return func() tea.Msg {
 		ctx := context.Background()
-		rows, err := st.Equipment(ctx)
-		if err != nil {
-			return equipmentMsg{seq: seq, err: err}
-		}
-		holders, err := st.Holders(ctx)
+		rows, holders, err := st.EquipmentAndHolders(ctx)
 		if err != nil {
 			return equipmentMsg{seq: seq, err: err}
 		}
 		reqs, err := st.Requests(ctx, false)
-		return equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, err: err}
+		if err != nil {
+			return equipmentMsg{seq: seq, err: err}
+		}
+		return readyEquipment(seq, lang, rows, holders, reqs)
 	}
+}
+
+// readyEquipment sorts what load read and makes its words, with a
+// catalog and sort keys of its own (a collator is one goroutine's).
+func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders []store.Holding, reqs []store.RequestRow) equipmentMsg {
+	t, keys := i18n.New(lang), i18n.NewKeys(lang)
+	memo := map[string]string{}
+	key := func(s string) string {
+		k, ok := memo[s]
+		if !ok {
+			k = keys.Key(s)
+			memo[s] = k
+		}
+		return k
+	}
+	rows = sortedBy(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) })
+	holders = sortedBy(holders, func(h store.Holding) string { return key(h.Official) })
+	msg := equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, munOf: make(map[string]string, len(rows))}
+	msg.items = make([]equipItem, len(rows))
+	for i, r := range rows {
+		var bodies []string
+		for _, s := range r.Official.Seats {
+			bodies = append(bodies, s.Body)
+		}
+		has := hasText(t, r)
+		msg.items[i] = equipItem{fold: store.Fold(r.Official.Name), bodies: scan.Clean(strings.Join(bodies, ", ")), has: has, hasW: lipgloss.Width(has)}
+		msg.munOf[r.Official.ID] = r.Official.Municipality
+	}
+	seen := map[string]bool{"": true}
+	for _, r := range rows {
+		if m := r.Official.Municipality; !seen[m] {
+			seen[m] = true
+			msg.muns = append(msg.muns, m)
+		}
+	}
+	msg.muns = sortedBy(msg.muns, key)
+	for _, h := range holders {
+		msg.folds[0] = append(msg.folds[0], store.Fold(h.Official))
+	}
+	for _, r := range reqs {
+		msg.folds[1] = append(msg.folds[1], store.Fold(r.Official))
+	}
+	return msg
+}
+
+// sortedBy sorts list stably by the keys key gives, each made once.
+func sortedBy[T any](list []T, key func(T) string) []T {
+	keys := make([]string, len(list))
+	order := make([]int, len(list))
+	for i, v := range list {
+		keys[i], order[i] = key(v), i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(strings.Compare(keys[a], keys[b]), cmp.Compare(a, b)) })
+	out := make([]T, len(list))
+	for i, at := range order {
+		out[i] = list[at]
+	}
+	return out
 }
 
 func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
@@ -106,10 +201,11 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return flashCmd(flashError, storeError(t, msg.err))
 		}
-		cmp := e.c.t.Compare
-		sort.SliceStable(msg.rows, func(i, j int) bool { return cmp(msg.rows[i].Official.Name, msg.rows[j].Official.Name) < 0 })
-		sort.SliceStable(msg.holders, func(i, j int) bool { return cmp(msg.holders[i].Official, msg.holders[j].Official) < 0 })
-		e.rows, e.holders, e.requests, e.loaded = msg.rows, msg.holders, msg.requests, true
+		e.rows, e.items, e.holders, e.requests, e.loaded = msg.rows, msg.items, msg.holders, msg.requests, true
+		e.folds, e.munOf, e.muns = msg.folds, msg.munOf, msg.muns
+		if !slices.Contains(e.muns, e.mun) {
+			e.mun = ""
+		}
 		e.refilter()
 		return nil
 	case equipSavedMsg:
@@ -123,6 +219,11 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 		}
 		return e.key(msg)
 	}
+	if e.searching {
+		var cmd tea.Cmd
+		e.search, cmd = e.search.Update(msg)
+		return cmd
+	}
 	return nil
 }
 
@@ -133,38 +234,82 @@ func equipRefusal(c *common, err error) string {
 	return RefusalText(c.t, err)
 }
 
-func (e *equipmentScreen) length() int {
+func (e *equipmentScreen) length() int { return len(e.visible) }
+
+// refilter lists the view's rows that pass the municipality and the name
+// search, in the order loaded. It matches by index: no row is copied,
+// sorted or drawn here.
+func (e *equipmentScreen) refilter() {
+	words := strings.Fields(store.Fold(e.search.Value()))
+	pass := func(official, fold string) bool {
+		if e.mun != "" && e.munOf[official] != e.mun {
+			return false
+		}
+		for _, w := range words {
+			if !strings.Contains(fold, w) {
+				return false
+			}
+		}
+		return true
+	}
+	e.visible = e.visible[:0]
 	switch e.view_ {
 	case equipHolders:
-		return len(e.holders)
-	case equipRequests:
-		return len(e.requests)
-	}
-	return len(e.visible)
-}
-
-func (e *equipmentScreen) refilter() {
-	e.visible = e.visible[:0]
-	for i, r := range e.rows {
-		if e.view_ == equipMissing && len(r.Missing) == 0 && len(r.Entitlement.Pending) == 0 {
-			continue
+		for i, h := range e.holders {
+			if pass(h.OfficialID, e.folds[0][i]) {
+				e.visible = append(e.visible, i)
+			}
 		}
-		e.visible = append(e.visible, i)
+	case equipRequests:
+		for i, r := range e.requests {
+			if pass(r.OfficialID, e.folds[1][i]) {
+				e.visible = append(e.visible, i)
+			}
+		}
+	default:
+		for i, r := range e.rows {
+			if e.view_ == equipMissing && len(r.Missing) == 0 && len(r.Entitlement.Pending) == 0 {
+				continue
+			}
+			if pass(r.Official.ID, e.items[i].fold) {
+				e.visible = append(e.visible, i)
+			}
+		}
 	}
-	// The has column is as wide as the widest it holds in the whole list
+	// The has column is as wide as the widest it holds in the list shown
 	// (so it does not move as the list scrolls), at most 24: before the
 	// devices are handed out it holds only "-", and what is missing gets
-	// the room. Measured here, when the list changes, not at every frame.
+	// the room.
 	e.hasW = lipgloss.Width(e.c.t.T("equip.col.has"))
-	for _, i := range e.visible {
-		e.hasW = max(e.hasW, lipgloss.Width(e.hasText(e.rows[i])))
+	if e.view_ == equipAll || e.view_ == equipMissing {
+		for _, i := range e.visible {
+			e.hasW = max(e.hasW, e.items[i].hasW)
+		}
 	}
 	e.hasW = min(e.hasW, 24)
 	e.cursor = min(e.cursor, max(0, e.length()-1))
+	e.offset = min(e.offset, e.cursor)
 }
 
 func (e *equipmentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 	k, t := e.c.keys, e.c.t
+	if e.searching {
+		switch {
+		case key.Matches(msg, k.Form.Confirm), key.Matches(msg, k.Form.Cancel):
+			e.searching = false
+			e.search.Blur()
+			if key.Matches(msg, k.Form.Cancel) {
+				e.search.Reset()
+				e.refilter()
+			}
+			return nil
+		}
+		var cmd tea.Cmd
+		e.search, cmd = e.search.Update(msg)
+		e.cursor, e.offset = 0, 0
+		e.refilter()
+		return cmd
+	}
 	switch {
 	case msg.String() >= "1" && msg.String() <= "4":
 		e.view_, e.cursor, e.offset = equipView(msg.String()[0]-'1'), 0, 0
@@ -177,6 +322,13 @@ func (e *equipmentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		e.cursor = min(max(0, e.length()-1), e.cursor+10)
 	case key.Matches(msg, k.Overview.PageUp):
 		e.cursor = max(0, e.cursor-10)
+	case key.Matches(msg, k.Overview.Municipality):
+		e.mun = cycle(e.muns, e.mun)
+		e.cursor, e.offset = 0, 0
+		e.refilter()
+	case key.Matches(msg, k.Overview.Search):
+		e.searching = true
+		return e.search.Focus()
 	case key.Matches(msg, k.Overview.Refresh):
 		return e.load()
 	case key.Matches(msg, k.Overview.Export):
@@ -193,10 +345,10 @@ func (e *equipmentScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 		e.approver.Reset()
 		return e.approver.Focus()
 	case key.Matches(msg, k.Equipment.Done):
-		if e.view_ != equipRequests || len(e.requests) == 0 {
+		if e.view_ != equipRequests || len(e.visible) == 0 {
 			return nil
 		}
-		rq := e.requests[e.cursor]
+		rq := e.requests[e.visible[e.cursor]]
 		st, by := e.c.store, e.c.actor()
 		text := t.T("requests.done", scan.Clean(rq.Official))
 		return func() tea.Msg {
@@ -211,12 +363,18 @@ func (e *equipmentScreen) export() tea.Cmd {
 	t := e.c.t
 	switch e.view_ {
 	case equipHolders:
-		hs := append([]store.Holding(nil), e.holders...)
+		hs := make([]store.Holding, len(e.visible))
+		for i, v := range e.visible {
+			hs[i] = e.holders[v]
+		}
 		return e.c.saveWorkbook(t.T("file.holders"), func(words export.Words) []export.Table {
 			return []export.Table{export.HoldersOf(words, hs)}
 		})
 	case equipRequests:
-		rs := append([]store.RequestRow(nil), e.requests...)
+		rs := make([]store.RequestRow, len(e.visible))
+		for i, v := range e.visible {
+			rs[i] = e.requests[v]
+		}
 		return e.c.saveWorkbook(t.T("file.requests"), func(words export.Words) []export.Table {
 			return []export.Table{export.RequestsOf(words, rs)}
 		})
@@ -268,7 +426,10 @@ func (e *equipmentScreen) shortHelp() []key.Binding {
 	if e.approving != nil {
 		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
 	}
-	b := []key.Binding{k.Equipment.Views, k.Form.Up, k.Form.Down}
+	if e.searching {
+		return []key.Binding{k.Form.Confirm, k.Form.Cancel}
+	}
+	b := []key.Binding{k.Equipment.Views, k.Overview.Search, k.Overview.Municipality, k.Form.Up, k.Form.Down}
 	switch e.view_ {
 	case equipRequests:
 		b = append(b, k.Equipment.Done)
@@ -281,7 +442,7 @@ func (e *equipmentScreen) shortHelp() []key.Binding {
 func (e *equipmentScreen) fullHelp() [][]key.Binding {
 	k := e.c.keys
 	return [][]key.Binding{
-		{k.Equipment.Views, k.Equipment.Approve, k.Equipment.Done, k.Overview.Refresh, k.Overview.Export},
+		{k.Equipment.Views, k.Overview.Search, k.Overview.Municipality, k.Equipment.Approve, k.Equipment.Done, k.Overview.Refresh, k.Overview.Export},
 		{k.Form.Up, k.Form.Down, k.Overview.PageUp, k.Overview.PageDown},
 	}
 }
@@ -289,7 +450,7 @@ func (e *equipmentScreen) fullHelp() [][]key.Binding {
 func (e *equipmentScreen) view(w, h int) string {
 	st, t := e.c.styles, e.c.t
 	if !e.loaded {
-		return st.Card.Muted.Render(" " + t.T("overview.loading"))
+		return st.Card.Muted.Render(" " + t.T("equip.loading"))
 	}
 	var tabs []string
 	for i, name := range []string{"equip.view.all", "equip.view.missing", "equip.view.holders", "equip.view.requests"} {
@@ -306,74 +467,76 @@ func (e *equipmentScreen) view(w, h int) string {
 			" "+st.Form.Hint.Width(w-2).Render(t.T("approve.hint")))
 		return strings.Join(out, "\n")
 	}
-	var lines []string
+	filter := st.Card.Muted.Render("  " + t.T("equip.filter", orAll(t, e.mun)))
+	if e.searching || e.search.Value() != "" {
+		filter += st.Card.Muted.Render(" · "+t.T("overview.search")+" ") + e.search.View()
+	}
+	var line func(i int) string
 	switch e.view_ {
 	case equipAll, equipMissing:
-		lines = e.officialLines(w)
-		nameW, bodyW, hasW := e.columns(w)
-		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.count", len(e.visible)), len(e.visible))),
-			st.Card.Label.Render("  "+cell(t.T("equip.col.name"), nameW)+" "+cell(t.T("equip.col.body"), bodyW)+" "+cell(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
+		nameW, munW, bodyW, hasW := e.columns(w)
+		head := "  " + cell(t.T("equip.col.name"), nameW) + " "
+		if munW > 0 {
+			head += cell(t.T("equip.col.municipality"), munW) + " "
+		}
+		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.count", len(e.visible)), len(e.visible)))+filter,
+			st.Card.Label.Render(head+cell(t.T("equip.col.body"), bodyW)+" "+cell(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
+		line = func(i int) string { return e.officialLine(i, w) }
 	case equipHolders:
-		lines = e.holderLines(w)
-		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.holders", len(e.holders)), len(e.holders))))
+		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.holders", len(e.visible)), len(e.visible)))+filter)
+		line = func(i int) string { return e.holderLine(e.holders[i], w) }
 	case equipRequests:
-		lines = e.requestLines(w)
-		out = append(out, st.Box.Title.Render(" "+t.T("equip.requests", len(e.requests))))
+		out = append(out, st.Box.Title.Render(" "+t.T("equip.requests", len(e.visible)))+filter)
+		line = func(i int) string { return e.requestLine(e.requests[i], w) }
 	}
-	if len(lines) == 0 {
+	if len(e.visible) == 0 {
 		out = append(out, " "+st.Card.Muted.Render(t.T("equip.empty")))
 		return strings.Join(out, "\n")
 	}
-	// Each entry is lines[i]; keep the cursor's entry on screen.
+	// Keep the cursor's row on screen, and draw only the rows shown.
 	rows := max(1, h-len(out))
 	e.offset = min(e.offset, e.cursor)
 	if e.cursor >= e.offset+rows {
 		e.offset = e.cursor - rows + 1
 	}
-	for i := e.offset; i < len(lines) && i < e.offset+rows; i++ {
-		line := ansi.Truncate(lines[i], w-3, "…")
+	for i := e.offset; i < len(e.visible) && i < e.offset+rows; i++ {
+		l := ansi.Truncate(line(e.visible[i]), w-3, "…")
 		if i == e.cursor {
-			out = append(out, st.Form.Selected.Render("›")+" "+line)
+			out = append(out, st.Form.Selected.Render("›")+" "+l)
 		} else {
-			out = append(out, "  "+line)
+			out = append(out, "  "+l)
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
-// officialLines: name, body, what they have, and what is missing or
-// waiting for approval.
-func (e *equipmentScreen) officialLines(w int) []string {
+// officialLine: row i's name, municipality (where there is room), bodies,
+// what they have, and what is missing or waits for an approval.
+func (e *equipmentScreen) officialLine(i, w int) string {
 	st, t := e.c.styles, e.c.t
-	nameW, bodyW, hasW := e.columns(w)
-	var out []string
-	for _, i := range e.visible {
-		r := e.rows[i]
-		var bodies []string
-		for _, s := range r.Official.Seats {
-			bodies = append(bodies, s.Body)
-		}
-		status := st.Status[store.FirstLogin].Render("✓")
-		switch {
-		case len(r.Missing) > 0:
-			status = st.Status[store.Failed].Render(t.T("equip.missing", deviceList(e.c, r.Missing)))
-		case len(r.Entitlement.Pending) > 0 && len(r.Entitlement.Kinds) == 0:
-			status = st.Status[store.Expected].Render(t.T("equip.awaits", scan.Clean(r.Entitlement.Pending[0].Body)))
-		case len(r.Entitlement.Kinds) == 0 && len(r.Has) == 0:
-			status = st.Card.Muted.Render("-")
-		}
-		out = append(out, cell(scan.Clean(r.Official.Name), nameW)+" "+
-			st.Card.Muted.Render(cell(scan.Clean(strings.Join(bodies, ", ")), bodyW))+" "+
-			cell(e.hasText(r), hasW)+" "+status)
+	r, it := e.rows[i], e.items[i]
+	nameW, munW, bodyW, hasW := e.columns(w)
+	status := st.Status[store.FirstLogin].Render("✓")
+	switch {
+	case len(r.Missing) > 0:
+		status = st.Status[store.Failed].Render(t.T("equip.missing", deviceList(e.c, r.Missing)))
+	case len(r.Entitlement.Pending) > 0 && len(r.Entitlement.Kinds) == 0:
+		status = st.Status[store.Expected].Render(t.T("equip.awaits", scan.Clean(r.Entitlement.Pending[0].Body)))
+	case len(r.Entitlement.Kinds) == 0 && len(r.Has) == 0:
+		status = st.Card.Muted.Render("-")
 	}
-	return out
+	line := cell(scan.Clean(r.Official.Name), nameW) + " "
+	if munW > 0 {
+		line += st.Card.Muted.Render(cell(scan.Clean(r.Official.Municipality), munW)) + " "
+	}
+	return line + st.Card.Muted.Render(cell(it.bodies, bodyW)) + " " + cell(it.has, hasW) + " " + status
 }
 
 // hasText is the devices an official has, "-" for none.
-func (e *equipmentScreen) hasText(r store.EquipmentRow) string {
+func hasText(t i18n.Catalog, r store.EquipmentRow) string {
 	var has []string
 	for _, h := range r.Has {
-		has = append(has, e.c.t.Device(h.Kind))
+		has = append(has, t.Device(h.Kind))
 	}
 	if len(has) == 0 {
 		return "-"
@@ -381,41 +544,35 @@ func (e *equipmentScreen) hasText(r store.EquipmentRow) string {
 	return strings.Join(has, ", ")
 }
 
-// columns are the widths of the name, body and has columns; the has
-// column's is measured over the list by refilter.
-func (e *equipmentScreen) columns(w int) (name, body, has int) {
-	return min(24, max(16, w/4)), min(30, max(16, w/5)), e.hasW
+// columns are the widths of the name, municipality (0: no room, below
+// 100 columns), body and has columns; the has column's is measured over
+// the list by refilter.
+func (e *equipmentScreen) columns(w int) (name, mun, body, has int) {
+	if w >= 100 {
+		mun = 14
+	}
+	return min(24, max(16, w/4)), mun, min(30, max(16, w/5)), e.hasW
 }
 
 // cell is s cut or padded to exactly w columns.
 func cell(s string, w int) string { return pad(ansi.Truncate(s, w, "…"), w) }
 
-// holderLines: the term-end list.
-func (e *equipmentScreen) holderLines(w int) []string {
+// holderLine: a line of the term-end list.
+func (e *equipmentScreen) holderLine(h store.Holding, w int) string {
 	st, t := e.c.styles, e.c.t
 	nameW := min(24, max(14, w/4))
-	var out []string
-	for _, h := range e.holders {
-		line := pad(ansi.Truncate(scan.Clean(h.Official), nameW, "…"), nameW) + " " +
-			pad(t.Device(h.Kind), 13) + " " + pad(scan.Clean(h.Serial), 14) + " " +
-			// The phone first: at the term's end it is what the list is for;
-			// the day is enough of when.
-			st.Card.Muted.Render(scan.Clean(store.PhoneText(h.Phone))+" · "+t.T("equip.since", t.DayMonth(h.Since)))
-		out = append(out, line)
-	}
-	return out
+	return pad(ansi.Truncate(scan.Clean(h.Official), nameW, "…"), nameW) + " " +
+		pad(t.Device(h.Kind), 13) + " " + pad(scan.Clean(h.Serial), 14) + " " +
+		// The phone first: at the term's end it is what the list is for;
+		// the day is enough of when.
+		st.Card.Muted.Render(scan.Clean(store.PhoneText(h.Phone))+" · "+t.T("equip.since", t.DayMonth(h.Since)))
 }
 
-// requestLines: open help and training requests, oldest first.
-func (e *equipmentScreen) requestLines(w int) []string {
+// requestLine: an open help or training request.
+func (e *equipmentScreen) requestLine(r store.RequestRow, w int) string {
 	st, t := e.c.styles, e.c.t
 	nameW := min(24, max(14, w/4))
-	var out []string
-	for _, r := range e.requests {
-		line := st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(ansi.Truncate(scan.Clean(r.Official), nameW, "…"), nameW) + " " +
-			station.RequestText(t, station.RequestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
-			st.Card.Muted.Render(" · "+scan.Clean(store.PhoneText(r.Phone))+" · "+t.Device(r.Kind))
-		out = append(out, line)
-	}
-	return out
+	return st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(ansi.Truncate(scan.Clean(r.Official), nameW, "…"), nameW) + " " +
+		station.RequestText(t, station.RequestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
+		st.Card.Muted.Render(" · "+scan.Clean(store.PhoneText(r.Phone))+" · "+t.Device(r.Kind))
 }

@@ -155,14 +155,10 @@ func TestEquipmentScreenApprovesAndLists(t *testing.T) {
 	h.wantScreen("1 alla", "69 förtroendevalda", "Namn", "Saknas / status", "väntar på Valnämnden")
 	h.fitsTheTerminal(80, 24)
 	h.press("2")
-	for i, v := range h.m.equipment.visible {
-		if h.m.equipment.rows[v].Official.Name == "Anna Hägg" {
-			for range i {
-				h.special(tea.KeyDown)
-			}
-			break
-		}
-	}
+	h.press("/")
+	h.press("anna hagg") // diacritics aside
+	h.special(tea.KeyEnter)
+	h.wantScreen("1 förtroendevald  kommun: alla · sök: anna hagg", "Anna Hägg", "väntar på Valnämnden")
 	h.press("a")
 	h.wantScreen("Anna Hägg i Valnämnden: vem godkände (ordföranden)?")
 	h.press("Gun Ordförande")
@@ -171,13 +167,27 @@ func TestEquipmentScreenApprovesAndLists(t *testing.T) {
 	if _, err := h.store.Issue(ctx, "TAB0000001", "anna.hagg@ockero.se", store.Request{Training: true}, by); err != nil {
 		t.Fatalf("issue after approval: %v", err)
 	}
+	h.store.RegisterKind(ctx, "LAP0000001", "MacBook Air 13", store.Laptop, "", by)
+	if _, err := h.store.Issue(ctx, "LAP0000001", "lars.hagg@ockero.se", store.Request{Help: true}, by); err != nil {
+		t.Fatalf("issue a laptop to the presidium: %v", err)
+	}
 	h.run(h.m.equipment.load())
-	h.press("3")
-	h.wantScreen("1 enhet ute hos förtroendevalda", "Anna Hägg", "surfplatta", "TAB0000001")
+	h.press("3") // the search stays: both Häggs hold a device
+	h.press("/")
+	h.special(tea.KeyEscape)
+	h.wantScreen("2 enheter ute hos förtroendevalda", "Anna Hägg", "surfplatta", "TAB0000001", "Lars Hägg", "LAP0000001")
 	h.press("4")
-	h.wantScreen("1 öppna önskemål", "Anna Hägg", "önskar utbildning")
+	h.wantScreen("2 öppna önskemål", "Anna Hägg", "önskar utbildning", "Lars Hägg")
+	// Ticked off under a search: the request shown, not the list's first.
+	h.press("/")
+	h.press("lars")
+	h.special(tea.KeyEnter)
+	h.wantScreen("1 öppna önskemål om hjälp och utbildning  kommun: alla · sök: lars", "Lars Hägg")
 	h.press("d")
-	h.wantScreen("önskemålet från Anna Hägg är klart", "0 öppna önskemål")
+	h.wantScreen("önskemålet från Lars Hägg är klart")
+	h.press("/")
+	h.special(tea.KeyEscape)
+	h.wantScreen("1 öppna önskemål", "Anna Hägg", "önskar utbildning")
 }
 
 // The delivery form in Swedish at 80x24, through the real program loop.
@@ -221,4 +231,51 @@ func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
 	t.Helper()
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), text) },
 		teatest.WithDuration(3*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+// The Equipment screen of a county lists every official: m narrows it to
+// a municipality (shown in its own column where there is room), / to the
+// names that hold every word typed, in each of its views, and Esc in the
+// search gives the whole list back.
+func TestEquipmentScreenNarrowsByMunicipalityAndName(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.m.screen = screenEquipment
+	h.run(h.m.equipment.open())
+	names := func() string {
+		var n []string
+		for _, v := range h.m.equipment.visible {
+			n = append(n, h.m.equipment.rows[v].Official.Name)
+		}
+		return strings.Join(n, ", ")
+	}
+	h.wantScreen("7 folkevalgte  kommune: alle", "Navn", "Kommune", "Levanger", "Verdal")
+	if got := names(); got != "Arne Nordmann, Bjørg Brenne, Hege Skjærvø, Siri Lund, Tone Ekle, Øystein Aasen, Åse Moen" {
+		t.Fatalf("in Norwegian order: %s", got)
+	}
+	h.press("m")
+	h.wantScreen("4 folkevalgte  kommune: Levanger")
+	if got := names(); got != "Siri Lund, Tone Ekle, Øystein Aasen, Åse Moen" {
+		t.Fatalf("Levanger: %s", got)
+	}
+	h.press("/")
+	h.press("oy")
+	h.wantScreen("1 folkevalgt  kommune: Levanger · søk: oy", "Øystein Aasen", "Levanger", "Kommunestyret, Form…")
+	h.special(tea.KeyEnter)
+	h.press("3") // who holds what: the same official
+	h.wantScreen("1 enhet ute hos folkevalgte  kommune: Levanger · søk: oy", "Øystein Aasen", "R52NXYGSKYS")
+	h.press("m") // Verdal: nobody there is called that
+	h.wantScreen("0 enheter ute hos folkevalgte  kommune: Verdal · søk: oy", "Ingenting her.")
+	h.press("/")
+	h.special(tea.KeyEscape)
+	h.wantScreen("3 enheter ute hos folkevalgte  kommune: Verdal", "Hege Skjærvø", "SDWBWB126WZR")
+	h.press("m")
+	h.press("1")
+	h.wantScreen("7 folkevalgte  kommune: alle")
+	// At 80 columns the municipality gives its room to the rest.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.fitsTheTerminal(80, 24)
+	if s := h.screen(); strings.Contains(s, "Kommune ") || strings.Contains(s, "Verdal") {
+		t.Fatalf("a municipality column at 80 columns:\n%s", s)
+	}
 }
