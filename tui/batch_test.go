@@ -304,9 +304,16 @@ func TestANewBatchForOneMunicipality(t *testing.T) {
 	if b.Municipality != "Levanger" || b.Expected == 0 {
 		t.Fatalf("the batch: %+v", b)
 	}
+	var names []string
 	for _, c := range h.m.batch.missing {
 		if c.Municipality != "Levanger" {
 			t.Fatalf("%s of %s is missing from Levanger's batch", c.Name, c.Municipality)
 		}
+		names = append(names, c.Name)
+	}
+	// In the way a Norwegian reads a list: Ø after Z, and Aa as Å, last.
+	if got := strings.Join(names, ", "); !strings.HasPrefix(got, "Arne Nordmann, Eirik Strand, ") ||
+		!strings.HasSuffix(got, ", Stian Fløan, Ståle Olsen, Tone Brenne, Tone Ekle, Tone Larsen, Tone Sandvik, Tor Okkenhaug, Tor Skjærvø, Trond Andersen, Trond Garnes, Vegard Haugen, Vegard Skjærvø, Øystein Okkenhaug, Øystein Aasen") {
+		t.Fatalf("missing, in name order: %s", got)
 	}
 }
