@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -174,33 +177,76 @@ func (s *Store) ChaseVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
-// Outstanding lists the officials to chase, by name: their tablet is on
-// the roster and still expected. Officials gone from the roster are left
-// out, and so are employees, who go through their unit.
+// Outstanding lists the officials to chase, by name (folded), then
+// official and serial: their tablet is on the roster and still expected.
+// Officials gone from the roster are left out, and so are employees, who
+// go through their unit.
+//
+// The list is kept by triggers (migration 0011). It is read through in
+// its stored order and sorted here, the reminders joined from a map: on a
+// county's first morning, 100,000 to chase, walking its index in name
+// order read the table a row at a time, at twice the time.
 func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
-	// Kept by triggers (migration 0011), in name order by its index.
-	out, err := queryRows(ctx, s.read, func(row scanFunc) (Chase, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("outstanding: %w", err)
+	}
+	defer tx.Rollback()
+	type reminded struct {
+		count int
+		last  int64
+	}
+	reminders := map[string]reminded{}
+	err = eachRow(ctx, tx, func(row scanFunc) error {
+		var id string
+		var r reminded
+		if err := row(&id, &r.count, &r.last); err != nil {
+			return err
+		}
+		reminders[id] = r
+		return nil
+	}, `SELECT official_id, count, last_hlc FROM reminders`)
+	if err != nil {
+		return nil, fmt.Errorf("outstanding: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM chase`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("outstanding: %w", err)
+	}
+	list := make([]Chase, 0, n)
+	err = eachRow(ctx, tx, func(row scanFunc) error {
 		var c Chase
 		var seats string
-		var last int64
-		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats, &c.Reminded, &last, &c.Folded); err != nil {
-			return c, err
+		if err := row(&c.OfficialID, &c.Name, &c.Municipality, &c.Phone, &c.Email, &c.Serial, &c.Model, &seats, &c.Folded); err != nil {
+			return err
 		}
-		if last != 0 {
-			c.RemindedAt = HLC(last).Time()
+		if r, ok := reminders[c.OfficialID]; ok {
+			c.Reminded = r.count
+			if r.last != 0 {
+				c.RemindedAt = HLC(r.last).Time()
+			}
 		}
 		var err error
 		if c.Seats, err = seatsOf(seats); err != nil {
-			return c, fmt.Errorf("seats of %s: %w", c.OfficialID, err)
+			return fmt.Errorf("seats of %s: %w", c.OfficialID, err)
 		}
-		return c, nil
-	}, `
-SELECT c.official_id, c.name, c.municipality, c.phone, c.email, c.serial, c.model, c.seats,
-       coalesce(r.count, 0), coalesce(r.last_hlc, 0), c.fold
-FROM chase c LEFT JOIN reminders r ON r.official_id = c.official_id
-ORDER BY c.fold, c.official_id, c.serial`)
+		list = append(list, c)
+		return nil
+	}, `SELECT official_id, name, municipality, phone, email, serial, model, seats, fold FROM chase NOT INDEXED`)
 	if err != nil {
 		return nil, fmt.Errorf("outstanding: %w", err)
+	}
+	order := make([]int, len(list))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		x, y := &list[a], &list[b]
+		return cmp.Or(strings.Compare(x.Folded, y.Folded), strings.Compare(x.OfficialID, y.OfficialID), strings.Compare(x.Serial, y.Serial))
+	})
+	out := make([]Chase, len(list))
+	for i, at := range order {
+		out[i] = list[at]
 	}
 	return out, nil
 }

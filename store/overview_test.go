@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -45,10 +47,36 @@ func TestCoverageAndOutstanding(t *testing.T) {
 	if len(chase) != 80 {
 		t.Fatalf("%d to chase, want 83-3 = 80", len(chase))
 	}
-	for _, c := range chase {
-		if c.Serial == "R52NXYGSKYS" || c.Phone == "" || c.Email == "" || len(c.Seats) == 0 {
+	for i, c := range chase {
+		if c.Serial == "R52NXYGSKYS" || c.Phone == "" || c.Email == "" || len(c.Seats) == 0 || c.Folded != Fold(c.Name) || c.Reminded != 0 {
 			t.Fatalf("bad chase line %+v", c)
 		}
+		if i > 0 {
+			p := chase[i-1]
+			if cmp.Or(strings.Compare(p.Folded, c.Folded), strings.Compare(p.OfficialID, c.OfficialID), strings.Compare(p.Serial, c.Serial)) >= 0 {
+				t.Fatalf("not in folded name order: %q (%s) before %q (%s)", p.Name, p.Serial, c.Name, c.Serial)
+			}
+		}
 	}
-
+	// A reminder sent shows on its official's line, with when.
+	who := chase[len(chase)/2]
+	if err := s.Reminded(ctx, who.OfficialID, "email", who.Email, "first", desk); err != nil {
+		t.Fatal(err)
+	}
+	chase, err = s.Outstanding(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range chase {
+		want := 0
+		if c.OfficialID == who.OfficialID {
+			want = 1
+			if c.RemindedAt.IsZero() {
+				t.Fatal("reminded, but not when")
+			}
+		}
+		if c.Reminded != want {
+			t.Fatalf("%s reminded %d times, want %d", c.Name, c.Reminded, want)
+		}
+	}
 }
