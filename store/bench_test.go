@@ -303,3 +303,32 @@ func BenchmarkCheckInAgainstBare(b *testing.B) {
 	b.ReportMetric(float64(inserts.Microseconds())/float64(b.N), "bare-µs/op")
 	b.ReportMetric(float64(checkIns)/float64(inserts), "ratio")
 }
+
+// BenchmarkOutstandingFirstMorning reads the list to chase on the first
+// morning of a roster of 100,000 officials and tablets (BenchRoster),
+// none handed in yet and a tenth on the employees' track: 90,000 to
+// chase, what the Oversikt and the dashboard read whenever the list
+// changes.
+//
+//	go test ./store -run '^$' -bench OutstandingFirstMorning -benchtime 10x
+func BenchmarkOutstandingFirstMorning(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "morning.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ros, err := ParseRoster(bytes.NewReader(BenchRoster(200_000)))
+	if err != nil || len(ros.Errors) > 0 {
+		b.Fatalf("%v %v", err, ros.Errors)
+	}
+	if _, err := s.Import(ctx, ros, desk, false); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		list, err := s.Outstanding(ctx)
+		if err != nil || len(list) != 90_000 {
+			b.Fatalf("%d to chase: %v", len(list), err)
+		}
+	}
+}
