@@ -136,16 +136,7 @@ func (e *equipmentScreen) load() tea.Cmd {
 // readyEquipment sorts what load read and makes its words, with a
 // catalog and sort keys of its own (a collator is one goroutine's).
 func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders []store.Holding, reqs []store.RequestRow) equipmentMsg {
-	t, keys := i18n.New(lang), i18n.NewKeys(lang)
-	memo := map[string]string{}
-	key := func(s string) string {
-		k, ok := memo[s]
-		if !ok {
-			k = keys.Key(s)
-			memo[s] = k
-		}
-		return k
-	}
+	t, key := i18n.New(lang), i18n.NewKeys(lang).Key
 	rows = sortedBy(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) })
 	holders = sortedBy(holders, func(h store.Holding) string { return key(h.Official) })
 	msg := equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, munOf: make(map[string]string, len(rows))}

@@ -231,18 +231,9 @@ func (o *overviewScreen) refilter() {
 }
 
 // chaseOrders is list's order under each of store.ChaseSorts, with sort
-// keys in lang's order.
+// keys in lang's order, each name's made once for the three.
 func chaseOrders(list []store.Chase, lang i18n.Lang) [][]int {
-	keys := i18n.NewKeys(lang)
-	memo := make(map[string]string, len(list))
-	key := func(s string) string { // each name's key once, for the three orders
-		k, ok := memo[s]
-		if !ok {
-			k = keys.Key(s)
-			memo[s] = k
-		}
-		return k
-	}
+	key := i18n.NewKeys(lang).Key
 	out := make([][]int, len(store.ChaseSorts))
 	for i, by := range store.ChaseSorts {
 		out[i] = store.OrderChase(list, by, key)

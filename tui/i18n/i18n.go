@@ -90,11 +90,14 @@ func (c Catalog) Compare(a, b string) int {
 // says 0. Sorting a long list by keys made once is far cheaper than
 // comparing each pair with the collator (100,000 names: 1 s of Compare
 // against a tenth of that), and the keys can be made off the event loop:
-// a Keys has a collator of its own and is for one goroutine.
+// a Keys has a collator of its own and is for one goroutine. It keeps
+// each text's key, so a list sorted by several columns, or again, makes
+// each once.
 type Keys struct {
 	coll *collate.Collator
 	buf  collate.Buffer
 	out  []byte
+	made map[string]string
 }
 
 // NewKeys makes sort keys in l's order.
@@ -102,7 +105,7 @@ func NewKeys(l Lang) *Keys {
 	if _, ok := tags[l]; !ok {
 		l = Bokmal
 	}
-	return &Keys{coll: collate.New(tags[l], collate.IgnoreCase)}
+	return &Keys{coll: collate.New(tags[l], collate.IgnoreCase), made: map[string]string{}}
 }
 
 // Key is s's sort key: the collation key of its letters (see Compare),
@@ -110,6 +113,9 @@ func NewKeys(l Lang) *Keys {
 // 0x00 0x01 and ends in 0x00 0x00, which sorts below anything a longer
 // key goes on with, so the second only breaks ties.
 func (k *Keys) Key(s string) string {
+	if key, ok := k.made[s]; ok {
+		return key
+	}
 	k.out = k.out[:0]
 	for _, b := range k.coll.KeyFromString(&k.buf, letters(s)) {
 		k.out = append(k.out, b)
@@ -121,7 +127,9 @@ func (k *Keys) Key(s string) string {
 	k.buf.Reset()
 	k.out = append(k.out, k.coll.KeyFromString(&k.buf, s)...)
 	k.buf.Reset()
-	return string(k.out)
+	key := string(k.out)
+	k.made[s] = key
+	return key
 }
 
 // letters is s from its first letter or digit on.
