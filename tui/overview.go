@@ -347,14 +347,24 @@ func (o *overviewScreen) view(w, h int) string {
 		nameCol, phoneCol = 22, 14
 		bodyCol = max(10, w-nameCol-phoneCol-12)
 	}
+	// Where the list spans municipalities, each official's: from 120
+	// columns, and from 100 when sorted by municipality (the e-mail at
+	// the end then gives way), so the order is seen.
+	munCol := 0
+	if o.mun == "" && (w >= 120 || !narrow && store.ChaseSorts[o.sortBy] == "municipality") {
+		munCol = 14
+	}
 	for i := o.offset; i < len(o.visible) && i < o.offset+rows; i++ {
 		c := o.visible[i]
 		bodies := c.Bodies()
 		if narrow {
 			bodies = bodyNames(c)
 		}
-		line := " " + st.Card.Name.Render(pad(ansi.Truncate(scan.Clean(c.Name), nameCol, "…"), nameCol)) + " " +
-			st.Card.Value.Render(pad(ansi.Truncate(scan.Clean(bodies), bodyCol, "…"), bodyCol)) + " " +
+		line := " " + st.Card.Name.Render(pad(ansi.Truncate(scan.Clean(c.Name), nameCol, "…"), nameCol)) + " "
+		if munCol > 0 {
+			line += st.Card.Muted.Render(pad(ansi.Truncate(scan.Clean(c.Municipality), munCol, "…"), munCol)) + " "
+		}
+		line += st.Card.Value.Render(pad(ansi.Truncate(scan.Clean(bodies), bodyCol, "…"), bodyCol)) + " " +
 			st.Card.Value.Render(pad(scan.Clean(store.PhoneText(c.Phone)), phoneCol)) + " "
 		switch r := t.Reminded(c.Reminded, c.RemindedAt); {
 		case r != "" && narrow:

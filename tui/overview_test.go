@@ -107,9 +107,24 @@ func TestOverviewFiltersSortAndSearch(t *testing.T) {
 	h.wantScreen("Åse Moen", "Eldrerådet (Medlem)", "948 14 829", "ase.moen@levanger.kommune.no")
 	h.press("/")
 	h.special(tea.KeyEscape) // the search cleared
-	h.press("s")             // by municipality, then name
+	lineOf := func(name string) string {
+		for _, l := range strings.Split(h.screen(), "\n") {
+			if strings.Contains(l, name) {
+				return l
+			}
+		}
+		t.Fatalf("no line of %s:\n%s", name, h.screen())
+		return ""
+	}
+	if l := lineOf("Tone Ekle"); strings.Contains(l, "Levanger") {
+		t.Fatalf("a municipality at 100 columns sorted by name: %q", l)
+	}
+	h.press("s") // by municipality, then name
 	if got := names(); got != "Tone Ekle, Åse Moen, Arne Nordmann, Bjørg Brenne" {
 		t.Fatalf("by municipality: %s", got)
+	}
+	if l := lineOf("Bjørg Brenne"); !strings.Contains(l, "Verdal") {
+		t.Fatalf("sorted by municipality, the line does not show it: %q", l)
 	}
 	h.press("/")
 	h.press("n") // a search keeps the order chosen
