@@ -224,15 +224,16 @@ func approvedBy(apps []Approval) func(string) bool {
 
 // Holding is a device an official has.
 type Holding struct {
-	Serial     string
-	Model      string
-	Kind       DeviceKind
-	Custody    Custody
-	Since      time.Time // when it was issued (or first known, for a roster's tablet)
-	OfficialID string
-	Official   string // name
-	Phone      string
-	Seats      []Seat
+	Serial       string
+	Model        string
+	Kind         DeviceKind
+	Custody      Custody
+	Since        time.Time // when it was issued (or first known, for a roster's tablet)
+	OfficialID   string
+	Official     string // name
+	Municipality string
+	Phone        string
+	Seats        []Seat
 }
 
 func holdingsOf(ctx context.Context, q querier, official string) ([]Holding, error) {
@@ -275,7 +276,7 @@ func (s *Store) Equipment(ctx context.Context) ([]EquipmentRow, error) {
 // holder's seats. An official gone from the roster is listed too: what
 // they hold is what the list is for.
 func (s *Store) Holders(ctx context.Context) ([]Holding, error) {
-	_, hs, err := s.EquipmentAndHolders(ctx)
+	_, hs, err := s.equipment(ctx, false)
 	return hs, err
 }
 
@@ -285,6 +286,11 @@ func (s *Store) Holders(ctx context.Context) ([]Holding, error) {
 // devices found through their custody index, a row at a time in a table
 // keyed by serial, took three times as long as the table read through.
 func (s *Store) EquipmentAndHolders(ctx context.Context) ([]EquipmentRow, []Holding, error) {
+	return s.equipment(ctx, true)
+}
+
+// equipment reads the holders, and with rows every official's row too.
+func (s *Store) equipment(ctx context.Context, withRows bool) ([]EquipmentRow, []Holding, error) {
 	rules := s.Rules()
 	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
@@ -324,10 +330,6 @@ func (s *Store) EquipmentAndHolders(ctx context.Context) ([]EquipmentRow, []Hold
 	if err != nil {
 		return nil, nil, fmt.Errorf("equipment: %w", err)
 	}
-	approvals, err := queryRows(ctx, tx, scanApproval, `SELECT `+approvalColumns+` FROM approvals ORDER BY official_id, body`)
-	if err != nil {
-		return nil, nil, fmt.Errorf("equipment: %w", err)
-	}
 	holders, err := queryRows(ctx, tx, func(row scanFunc) (Holding, error) {
 		var h Holding
 		var hlc int64
@@ -336,7 +338,7 @@ func (s *Store) EquipmentAndHolders(ctx context.Context) ([]EquipmentRow, []Hold
 		}
 		h.Since = HLC(hlc).Time()
 		if i, ok := byID[h.OfficialID]; ok {
-			h.Official, h.Phone, h.Seats = offs[i].Name, offs[i].Phone, offs[i].Seats
+			h.Official, h.Municipality, h.Phone, h.Seats = offs[i].Name, offs[i].Municipality, offs[i].Phone, offs[i].Seats
 		}
 		return h, nil
 	}, `SELECT serial, model, kind, custody, custody_hlc, official_id FROM devices
@@ -368,6 +370,13 @@ WHERE +custody IN ('issued', 'held') AND official_id <> ''`)
 		sorted[i] = holders[at]
 	}
 	holders = sorted
+	if !withRows {
+		return nil, holders, nil
+	}
+	approvals, err := queryRows(ctx, tx, scanApproval, `SELECT `+approvalColumns+` FROM approvals ORDER BY official_id, body`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("equipment: %w", err)
+	}
 	rows := make([]EquipmentRow, 0, len(offs))
 	index := make(map[string]int, len(offs))
 	for _, o := range offs {

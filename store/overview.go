@@ -177,6 +177,15 @@ func (s *Store) ChaseVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
+// LogHead moves whenever an event is written to this store's log (its
+// last row's number): a cache of anything projected from the log, kept
+// while it stands still, is still true. One look-up, at any size.
+func (s *Store) LogHead(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.read.QueryRowContext(ctx, `SELECT coalesce(max(rowid), 0) FROM events`).Scan(&v)
+	return v, err
+}
+
 // Outstanding lists the officials to chase, by name (folded), then
 // official and serial: their tablet is on the roster and still expected.
 // Officials gone from the roster are left out, and so are employees, who

@@ -135,6 +135,31 @@ func BenchmarkChaseFirstPageCold(b *testing.B) {
 	}
 }
 
+// BenchmarkEquipmentPage: the first 100 of the county's 100,000 devices
+// out with officials, in name order (the list read and sorted once per
+// change of the log, then matched), as the page's own refresh asks for
+// it every few seconds.
+func BenchmarkEquipmentPage(b *testing.B) {
+	_, h, ck := countyWorld(b)
+	serve(b, h, ck, "/equipment")
+	for b.Loop() {
+		serve(b, h, ck, "/equipment")
+	}
+}
+
+// BenchmarkEquipmentPageCold: the same, the first time after the log
+// moved: every holder read and sorted again.
+func BenchmarkEquipmentPageCold(b *testing.B) {
+	_, dash, ck := countyServer(b)
+	h := dash.Handler()
+	for b.Loop() {
+		dash.holders.mu.Lock()
+		dash.holders.tenants = nil
+		dash.holders.mu.Unlock()
+		serve(b, h, ck, "/equipment")
+	}
+}
+
 // BenchmarkCatchUp10k: a desk pushes 10,000 new events (a batch of
 // reads of tablets not on the roster) and the county's mirror takes them
 // in: pulled from PostgreSQL and projected.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,22 @@ func TestInABrowser(t *testing.T) {
 		shot(t, ctx, "phone-"+strings.ReplaceAll(p, "/", "-"))
 	}
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+
+	// Who holds what, searched from its form: the names that hold the
+	// words typed, diacritics and all.
+	do(t, ctx, chromedp.Navigate(w.url+"/equipment"), chromedp.WaitVisible(chromedp.CSS("#holders-heading")))
+	all := textOf(t, ctx, "#holders-heading")
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`form.filters input[name="q"]`), "øystein"),
+		chromedp.Click(chromedp.CSS(`form.filters button`)), chromedp.WaitVisible(chromedp.CSS("#holders")))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("holders-heading").textContent !== `+jsString(all),
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the search did not narrow who holds what (%q): %v", all, err)
+	}
+	names := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("#holders tbody th")).map(th => th.textContent)`)
+	if len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return !strings.HasPrefix(n, "Øystein") }) {
+		t.Fatalf("searched for øystein, the list shows %q", names)
+	}
+	shot(t, ctx, "equipment-searched")
 
 	// The page follows the desks by itself; what is typed stays.
 	do(t, ctx, chromedp.Navigate(w.url+"/chase?municipality=Levanger"), chromedp.WaitVisible(chromedp.CSS("#chase-heading")),

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -489,5 +491,83 @@ func TestDisagreementsOnTheDashboard(t *testing.T) {
 	_, doc = w.get(c, "/device/R52NXYGSKYS")
 	if byID(doc, "conflicts") != nil {
 		t.Fatal("a tablet nobody disagreed about shows a disagreement")
+	}
+}
+
+// The term-end list of who holds what is paged, a hundred devices at a
+// time, in the language's name order, and narrows to a municipality and
+// to the names holding every word searched (diacritics aside), the
+// filters kept from page to page.
+func TestTheTermEndListPagesAndNarrows(t *testing.T) {
+	w := newWorld(t)
+	d := w.desk("county-1", "county")
+	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(500))) // 250 officials with a tablet each, in 40 municipalities
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.Import(context.Background(), ros, d.by, false); err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	c := w.login("fylke", w.viewer("fylke", "county"))
+	cat := i18n.New(i18n.Bokmal)
+	var names []string
+	for page, want := range []string{"Viser 1–100 av 250", "Viser 101–200 av 250", "Viser 201–250 av 250"} {
+		u := "/equipment"
+		if page > 0 {
+			u += fmt.Sprintf("?page=%d", page)
+		}
+		_, doc := w.get(c, u)
+		if got := text(byID(doc, "holders-heading")); got != "250 enheter ute hos folkevalgte" {
+			t.Fatalf("%s: heading %q", u, got)
+		}
+		if got := text(findClass(doc, "paging")); !strings.HasPrefix(got, want) {
+			t.Fatalf("%s: %q, want %q", u, got, want)
+		}
+		for _, r := range rows(byID(doc, "holders")) {
+			names = append(names, r[0])
+		}
+	}
+	if len(names) != 250 || !slices.IsSortedFunc(names, cat.Compare) {
+		t.Fatalf("%d devices over the pages, in name order: %v", len(names), slices.IsSortedFunc(names, cat.Compare))
+	}
+	_, doc := w.get(c, "/equipment?municipality=Kommune+3")
+	got := rows(byID(doc, "holders"))
+	if text(byID(doc, "holders-heading")) != "7 enheter ute hos folkevalgte" || len(got) != 7 {
+		t.Fatalf("Kommune 3: %q, %d rows", text(byID(doc, "holders-heading")), len(got))
+	}
+	for _, r := range got {
+		if r[1] != "Kommune 3" {
+			t.Fatalf("a device of %s under Kommune 3", r[1])
+		}
+	}
+	for q, want := range map[string]string{"oystein as 249": "Øystein Ås 249", "ås 24&municipality=Kommune+9": "Øystein Ås 249"} {
+		_, doc := w.get(c, "/equipment?q="+strings.ReplaceAll(q, " ", "+"))
+		if got := rows(byID(doc, "holders")); len(got) != 1 || got[0][0] != want || got[0][5] != "TAB00000249" {
+			t.Fatalf("q=%s: %q", q, got)
+		}
+	}
+	_, doc = w.get(c, "/equipment?q=zzz")
+	if text(byID(doc, "holders-heading")) != "0 enheter ute hos folkevalgte" || !strings.Contains(text(doc), "Ingenting her.") {
+		t.Fatalf("nothing found: %q", text(byID(doc, "holders-heading")))
+	}
+	// The next page keeps the filters.
+	_, doc = w.get(c, "/equipment?q=%C3%B8ystein")
+	next := findClass(doc, "paging")
+	if !strings.Contains(renderHTML(next), "page=1") || !strings.Contains(renderHTML(next), "q=%C3%B8ystein") {
+		t.Fatalf("the next page's link: %s", renderHTML(next))
+	}
+	// A tablet handed back at a desk leaves the list once the desk has
+	// synced: the list kept between requests is not kept past a change.
+	if _, err := d.st.Return(context.Background(), "TAB00000249", store.ReturnTermEnd, d.by); err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	_, doc = w.get(c, "/equipment?q=249")
+	if got := text(byID(doc, "holders-heading")); got != "0 enheter ute hos folkevalgte" {
+		t.Fatalf("after the return: %q", got)
+	}
+	if _, doc = w.get(c, "/equipment"); text(byID(doc, "holders-heading")) != "249 enheter ute hos folkevalgte" {
+		t.Fatalf("after the return: %q", text(byID(doc, "holders-heading")))
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -328,26 +328,29 @@ func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
 	if len(list) > 0 {
 		d.Shown = t.T("web.chase.page", from+1, to, len(list))
 	}
-	link := func(path string, page int) string {
-		q := r.URL.Query()
-		q.Del("lang")
-		q.Del("page")
-		if page > 0 {
-			q.Set("page", strconv.Itoa(page))
-		}
-		if len(q) == 0 {
-			return path
-		}
-		return path + "?" + q.Encode()
-	}
 	if pageNo > 0 {
-		d.Prev = link("/chase", pageNo-1)
+		d.Prev = pageLink(r, "/chase", pageNo-1)
 	}
 	if to < len(list) {
-		d.Next = link("/chase", pageNo+1)
+		d.Next = pageLink(r, "/chase", pageNo+1)
 	}
-	d.CSV, d.Excel = link("/chase.csv", 0), link("/chase.xlsx", 0)
+	d.CSV, d.Excel = pageLink(r, "/chase.csv", 0), pageLink(r, "/chase.xlsx", 0)
 	s.render(w, r, v, "chase", http.StatusOK, d)
+}
+
+// pageLink is path with the request's filters and page (0: the first,
+// left out); the language is the session's, not the link's.
+func pageLink(r *http.Request, path string, page int) string {
+	q := r.URL.Query()
+	q.Del("lang")
+	q.Del("page")
+	if page > 0 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
 }
 
 // ---- Desks
@@ -444,8 +447,25 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request, v *visit) {
 
 // ---- Equipment
 
+// holdersPage is how many devices a page of the term-end list shows: a
+// county's 100,000 in one page would be a document no browser wants.
+const holdersPage = 100
+
 type holderRow struct {
-	Name, Bodies, Phone, Device, Serial, Model, Custody, Since string
+	Name, Municipality, Bodies, Phone, Device, Serial, Model, Custody, Since string
+}
+
+// equipmentData is the term-end list: who holds what, narrowed to a
+// municipality and the names holding every word searched, a page at a
+// time.
+type equipmentData struct {
+	Heading        string
+	Query          string
+	Municipalities []option
+	Rows           []holderRow
+	None           bool // no device is out with anyone
+	Shown          string
+	Prev, Next     string
 }
 
 func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -453,19 +473,132 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	if st == nil {
 		return
 	}
-	hs, err := st.Holders(r.Context())
+	list, err := s.holders.sorted(r.Context(), v.viewer.Tenant, st, v.t.Lang)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
 	}
-	t := v.t
-	sort.SliceStable(hs, func(i, j int) bool { return t.Compare(hs[i].Official, hs[j].Official) < 0 })
-	rows := make([]holderRow, len(hs))
-	for i, h := range hs {
-		rows[i] = holderRow{Name: scan.Clean(h.Official), Bodies: scan.Clean(store.SeatsText(h.Seats)), Phone: scan.Clean(store.PhoneText(h.Phone)), Device: t.Device(h.Kind),
-			Serial: h.Serial, Model: scan.Clean(h.Model), Custody: t.Custody(h.Custody), Since: t.Date(h.Since.In(s.o.Location))}
+	t, q := v.t, r.URL.Query()
+	mun := q.Get("municipality")
+	d := equipmentData{Query: q.Get("q"), None: len(list.rows) == 0}
+	d.Municipalities = append(d.Municipalities, option{Value: "", Label: t.T("overview.all"), Selected: mun == ""})
+	for _, m := range list.municipalities {
+		d.Municipalities = append(d.Municipalities, option{Value: m, Label: scan.Clean(m), Selected: m == mun})
 	}
-	s.render(w, r, v, "equipment", http.StatusOK, rows)
+	words := strings.Fields(store.Fold(d.Query))
+	var shown []int
+	for i, h := range list.rows {
+		if mun != "" && h.Municipality != mun {
+			continue
+		}
+		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(list.folds[i], w) }) {
+			shown = append(shown, i)
+		}
+	}
+	d.Heading = t.T(i18n.One("equip.holders", len(shown)), len(shown))
+	pageNo, _ := strconv.Atoi(q.Get("page"))
+	pageNo = max(0, min(pageNo, (len(shown)-1)/holdersPage))
+	from, to := pageNo*holdersPage, min(len(shown), (pageNo+1)*holdersPage)
+	for _, i := range shown[from:to] {
+		h := list.rows[i]
+		d.Rows = append(d.Rows, holderRow{Name: scan.Clean(h.Official), Municipality: scan.Clean(h.Municipality), Bodies: scan.Clean(store.SeatsText(h.Seats)),
+			Phone: scan.Clean(store.PhoneText(h.Phone)), Device: t.Device(h.Kind), Serial: h.Serial, Model: scan.Clean(h.Model),
+			Custody: t.Custody(h.Custody), Since: t.Date(h.Since.In(s.o.Location))})
+	}
+	if len(shown) > 0 {
+		d.Shown = t.T("web.chase.page", from+1, to, len(shown))
+	}
+	if pageNo > 0 {
+		d.Prev = pageLink(r, "/equipment", pageNo-1)
+	}
+	if to < len(shown) {
+		d.Next = pageLink(r, "/equipment", pageNo+1)
+	}
+	s.render(w, r, v, "equipment", http.StatusOK, d)
+}
+
+// holdersCache keeps each tenant's term-end list, read and sorted once
+// per language until the tenant's log moves (store.LogHead): the page
+// refreshes itself every few seconds, and a county's 100,000 holders take
+// a second to read. Warmed, as the chase list is, when a mirror takes in
+// events.
+type holdersCache struct {
+	mu      sync.Mutex
+	tenants map[string]*holdersEntry
+}
+
+type holdersEntry struct {
+	head  int64
+	langs map[i18n.Lang]*holderList
+}
+
+// holderList is the holders in one language's name order, each name
+// folded for the search, and their municipalities in that order.
+type holderList struct {
+	rows           []store.Holding
+	folds          []string
+	municipalities []string
+}
+
+func (c *holdersCache) sorted(ctx context.Context, tenant string, st *store.Store, lang i18n.Lang) (*holderList, error) {
+	head, err := st.LogHead(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if e := c.tenants[tenant]; e != nil && e.head == head {
+		if l := e.langs[lang]; l != nil {
+			c.mu.Unlock()
+			return l, nil
+		}
+	}
+	c.mu.Unlock()
+	hs, err := st.Holders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := i18n.NewKeys(lang).Key
+	slices.SortStableFunc(hs, func(a, b store.Holding) int { return strings.Compare(key(a.Official), key(b.Official)) })
+	l := &holderList{rows: hs, folds: make([]string, len(hs))}
+	seen := map[string]bool{"": true}
+	for i, h := range hs {
+		l.folds[i] = store.Fold(h.Official)
+		if !seen[h.Municipality] {
+			seen[h.Municipality] = true
+			l.municipalities = append(l.municipalities, h.Municipality)
+		}
+	}
+	slices.SortFunc(l.municipalities, func(a, b string) int { return strings.Compare(key(a), key(b)) })
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tenants == nil {
+		c.tenants = map[string]*holdersEntry{}
+	}
+	e := c.tenants[tenant]
+	if e == nil || e.head != head {
+		e = &holdersEntry{head: head, langs: map[i18n.Lang]*holderList{}}
+		c.tenants[tenant] = e
+	}
+	e.langs[lang] = l
+	return l, nil
+}
+
+// warm reads and sorts a tenant's list again, in every language asked
+// for before, after its mirror took in events.
+func (c *holdersCache) warm(ctx context.Context, tenant string, st *store.Store) {
+	c.mu.Lock()
+	var langs []i18n.Lang
+	if e := c.tenants[tenant]; e != nil {
+		for l := range e.langs {
+			langs = append(langs, l)
+		}
+	}
+	c.mu.Unlock()
+	for _, l := range langs {
+		if _, err := c.sorted(ctx, tenant, st, l); err != nil {
+			return
+		}
+	}
 }
 
 // ---- A tablet

@@ -26,6 +26,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"dropin/store"
 	"dropin/store/central"
 	"dropin/tui/i18n"
 )
@@ -57,11 +58,12 @@ type Options struct {
 
 // Server serves the dashboard.
 type Server struct {
-	o      Options
-	pages  map[string]*template.Template
-	login  *template.Template
-	limit  *limiter
-	chases chaseCache
+	o       Options
+	pages   map[string]*template.Template
+	login   *template.Template
+	limit   *limiter
+	chases  chaseCache
+	holders holdersCache
 }
 
 const (
@@ -86,7 +88,10 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, pages: map[string]*template.Template{}, limit: newLimiter()}
 	if o.Mirrors != nil {
-		o.Mirrors.changed = s.chases.warm
+		o.Mirrors.changed = func(ctx context.Context, tenant string, st *store.Store) {
+			s.chases.warm(ctx, tenant, st)
+			s.holders.warm(ctx, tenant, st)
+		}
 	}
 	base, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

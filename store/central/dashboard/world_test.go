@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,33 @@ func byID(n *html.Node, id string) *html.Node {
 		}
 	}
 	return nil
+}
+
+// findClass is the first element under n with class among its classes.
+func findClass(n *html.Node, class string) *html.Node {
+	if n.Type == html.ElementNode {
+		for _, a := range n.Attr {
+			if a.Key == "class" && slices.Contains(strings.Fields(a.Val), class) {
+				return n
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if f := findClass(c, class); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// renderHTML is n written back as HTML ("" for none).
+func renderHTML(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	var b strings.Builder
+	html.Render(&b, n)
+	return b.String()
 }
 
 // text is an element's text as a browser shows it, spaces folded.
