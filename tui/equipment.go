@@ -40,6 +40,8 @@ type equipmentScreen struct {
 	muns     []string          // the municipalities, in the language's order
 	loaded   bool
 	seq      int
+	loading  bool // a load is running
+	again    bool // and something changed since it started: one more when it ends
 	cursor   int
 	offset   int
 	visible  []int // indexes into the view's list (rows, holders or requests) that pass the filters
@@ -116,7 +118,13 @@ func (e *equipmentScreen) open() tea.Cmd {
 // the language's order by keys made once, each row's words made. On a
 // county that is seconds of reading and a second of sorting, none of it
 // on the event loop; an answer older than the last request is dropped.
+// One load runs at a time; changes while it runs ask for one more.
 func (e *equipmentScreen) load() tea.Cmd {
+	if e.loading {
+		e.again = true
+		return nil
+	}
+	e.loading = true
 	e.seq++
 	seq, st, lang := e.seq, e.c.store, e.c.t.Lang
 	return func() tea.Msg {
@@ -189,8 +197,14 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.seq != e.seq {
 			return nil
 		}
+		e.loading = false
+		var next tea.Cmd
+		if e.again {
+			e.again = false
+			next = e.load()
+		}
 		if msg.err != nil {
-			return flashCmd(flashError, storeError(t, msg.err))
+			return tea.Batch(next, flashCmd(flashError, storeError(t, msg.err)))
 		}
 		e.rows, e.items, e.holders, e.requests, e.loaded = msg.rows, msg.items, msg.holders, msg.requests, true
 		e.folds, e.munOf, e.muns = msg.folds, msg.munOf, msg.muns
@@ -198,7 +212,7 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 			e.mun = ""
 		}
 		e.refilter()
-		return nil
+		return next
 	case equipSavedMsg:
 		if msg.err != nil {
 			return flashCmd(flashError, equipRefusal(e.c, msg.err))

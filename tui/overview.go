@@ -37,6 +37,8 @@ type overviewScreen struct {
 	orders    [][]int // the chase list's order under each of store.ChaseSorts, made with the list
 
 	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
+	loading      bool  // a load is running
+	again        bool  // and something changed since it started: one more when it ends
 
 	remindPlan    []remind.Recipient // a reminder waiting for the user's yes
 	confirmRemind bool
@@ -63,8 +65,15 @@ func (o *overviewScreen) restyle() { o.search.SetStyles(o.c.styles.Input) }
 func (o *overviewScreen) typing() bool { return o.searching || o.confirmRemind }
 
 // load reads coverage and the chase list; an answer older than the last
-// request is dropped.
+// request is dropped. One load runs at a time: on a county's first
+// morning a load is a second of work, and changes that come faster (a
+// sync every few seconds) ask for one more when it ends, not one each.
 func (o *overviewScreen) load() tea.Cmd {
+	if o.loading {
+		o.again = true
+		return nil
+	}
+	o.loading = true
 	o.seq++
 	seq, st, have, lang := o.seq, o.c.store, o.chaseVersion, o.c.t.Lang
 	if !o.loaded {
@@ -88,9 +97,15 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 		if msg.seq != o.seq {
 			return nil
 		}
+		o.loading = false
+		var next tea.Cmd
+		if o.again {
+			o.again = false
+			next = o.load()
+		}
 		if msg.err != nil {
 			o.c.log.Error("overview", "err", msg.err)
-			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
+			return tea.Batch(next, flashCmd(flashError, o.c.t.T("error.read", errText(msg.err))))
 		}
 		// Municipalities and bodies in the language's order: Åfjord after
 		// Aure in bokmål, as the secretariat reads a list.
@@ -100,7 +115,7 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 			o.chase, o.chaseVersion, o.orders = msg.ov.Chase, msg.ov.ChaseVersion, msg.orders
 		}
 		o.refilter()
-		return nil
+		return next
 	case remindPlanMsg:
 		if msg.err != nil {
 			o.c.log.Error("remind plan", "err", msg.err)

@@ -255,3 +255,37 @@ func TestTheOverviewOfARosterWithoutTablets(t *testing.T) {
 		t.Fatal("with tablets the overview counts them")
 	}
 }
+
+// One load of the overview runs at a time: changes that come while it
+// runs (a sync every few seconds, on a county a load is a second) ask for
+// one more load when it ends, not one each, and what they changed shows.
+func TestTheOverviewLoadsOneAtATime(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.m.screen = screenOverview
+	msg := h.m.overview.load()() // read, its answer not yet taken
+	if _, err := h.store.CheckIn(context.Background(), "TJYHCY68QHGJ", store.Actor{Station: "skranke-2", Staff: "AB"}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(changedMsg{})
+	h.send(changedMsg{})
+	if h.m.overview.load() != nil {
+		t.Fatal("a second load started while one ran")
+	}
+	_, next := h.m.Update(msg)
+	if next == nil {
+		t.Fatal("the changes while it ran asked for no load")
+	}
+	h.run(next)
+	for _, c := range h.m.overview.visible {
+		if c.Serial == "TJYHCY68QHGJ" {
+			t.Fatal("the tablet checked in while the overview loaded is still to chase")
+		}
+	}
+	if h.m.overview.loading || h.m.overview.again {
+		t.Fatal("a load is still marked running")
+	}
+	if h.m.overview.load() == nil {
+		t.Fatal("no load starts once the last has ended")
+	}
+}
