@@ -36,7 +36,7 @@ type equipmentScreen struct {
 	holders  []store.Holding      // in the language's name order
 	requests []store.RequestRow
 	folds    [2][]string       // the holders' and the requests' names folded, for the search
-	munOf    map[string]string // an official's municipality, for the holders' and requests' filter
+	munOf    map[string]string // an official's municipality, for the requests' filter
 	muns     []string          // the municipalities, in the language's order
 	loaded   bool
 	seq      int
@@ -246,8 +246,8 @@ func (e *equipmentScreen) length() int { return len(e.visible) }
 // sorted or drawn here.
 func (e *equipmentScreen) refilter() {
 	words := strings.Fields(store.Fold(e.search.Value()))
-	pass := func(official, fold string) bool {
-		if e.mun != "" && e.munOf[official] != e.mun {
+	pass := func(municipality, fold string) bool {
+		if e.mun != "" && municipality != e.mun {
 			return false
 		}
 		for _, w := range words {
@@ -261,13 +261,13 @@ func (e *equipmentScreen) refilter() {
 	switch e.view_ {
 	case equipHolders:
 		for i, h := range e.holders {
-			if pass(h.OfficialID, e.folds[0][i]) {
+			if pass(h.Municipality, e.folds[0][i]) {
 				e.visible = append(e.visible, i)
 			}
 		}
 	case equipRequests:
 		for i, r := range e.requests {
-			if pass(r.OfficialID, e.folds[1][i]) {
+			if pass(e.munOf[r.OfficialID], e.folds[1][i]) {
 				e.visible = append(e.visible, i)
 			}
 		}
@@ -276,7 +276,7 @@ func (e *equipmentScreen) refilter() {
 			if e.view_ == equipMissing && len(r.Missing) == 0 && len(r.Entitlement.Pending) == 0 {
 				continue
 			}
-			if pass(r.Official.ID, e.items[i].fold) {
+			if pass(r.Official.Municipality, e.items[i].fold) {
 				e.visible = append(e.visible, i)
 			}
 		}
