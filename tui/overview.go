@@ -223,6 +223,33 @@ func cycle(all []string, cur string) string {
 
 func (o *overviewScreen) municipalities() []string { return store.CoverageMunicipalities(o.lines) }
 
+// coverageShown is the coverage the screen has rows for: the chosen
+// municipality's line and its bodies'; else every line where they fit,
+// and where they do not and there are several municipalities, each
+// municipality's own line (its bodies are m away), so a county's forty
+// are not cut after the second's bodies.
+func (o *overviewScreen) coverageShown(rows int) []store.Coverage {
+	if o.mun != "" {
+		var out []store.Coverage
+		for _, l := range o.lines {
+			if l.Municipality == o.mun {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	if len(o.lines) <= rows || len(o.municipalities()) < 2 {
+		return o.lines
+	}
+	var out []store.Coverage
+	for _, l := range o.lines {
+		if l.Body == "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func (o *overviewScreen) bodies() []string {
 	return store.CoverageBodies(o.lines, o.mun, o.c.t.Compare)
 }
@@ -309,11 +336,13 @@ func (o *overviewScreen) view(w, h int) string {
 		// say so, and where that work is followed.
 		out = append(out, st.Form.Hint.Width(w).PaddingLeft(1).Render(t.T("overview.notablets")))
 	}
-	covRows := max(1, min(len(o.lines), h/2-2))
-	for i, l := range o.lines {
+	covRows := max(1, h/2-2)
+	lines := o.coverageShown(covRows)
+	covRows = min(len(lines), covRows)
+	for i, l := range lines {
 		if i >= covRows {
-			more := t.T("overview.more", len(o.lines)-covRows)
-			if len(o.lines)-covRows == 1 {
+			more := t.T("overview.more", len(lines)-covRows)
+			if len(lines)-covRows == 1 {
 				more = t.T("overview.more.one")
 			}
 			out = append(out, st.Card.Muted.Render(" "+more))

@@ -223,7 +223,10 @@ func TestTheOverviewCountsTheLinesItLeftOut(t *testing.T) {
 	said := map[string]bool{}
 	for height := 14; height <= 30; height++ {
 		h := newHarness(t, 80, height, i18n.Bokmal)
-		smallRoster(t, h.store)
+		// One municipality and its seven bodies: a table that is cut.
+		if _, _, err := h.store.ImportFile(context.Background(), "../store/testdata/roster-levanger.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+			t.Fatal(err)
+		}
 		h.special(tea.KeyTab)
 		screen := ansi.Strip(h.m.View().Content)
 		if strings.Contains(screen, "… og 1 linjer til") {
@@ -287,5 +290,42 @@ func TestTheOverviewLoadsOneAtATime(t *testing.T) {
 	}
 	if h.m.overview.load() == nil {
 		t.Fatal("no load starts once the last has ended")
+	}
+}
+
+// Where a county's lines do not fit, the coverage shows each
+// municipality's own line, not the first two with their bodies and the
+// rest cut; m shows the one chosen with its bodies, and only it.
+func TestTheOverviewFollowsTheMunicipalityChosen(t *testing.T) {
+	h := newHarness(t, 80, 16, i18n.Bokmal) // room for six of the seven lines
+	smallRoster(t, h.store)
+	h.special(tea.KeyTab)
+	coverage := func() string {
+		s := ansi.Strip(h.m.View().Content)
+		return s[strings.Index(s, "Kommune / organ"):strings.Index(s, "Å følge opp")]
+	}
+	c := coverage()
+	if !strings.Contains(c, " Levanger ") || !strings.Contains(c, " Verdal ") || strings.Contains(c, "Kommunestyret") || strings.Contains(c, "… og") {
+		t.Fatalf("the municipalities' own lines, and nothing cut:\n%s", c)
+	}
+	h.press("m")
+	c = coverage()
+	for _, want := range []string{" Levanger ", "  Eldrerådet", "  Formannskapet", "  Kommunestyret"} {
+		if !strings.Contains(c, want) {
+			t.Fatalf("Levanger chosen, its coverage lacks %q:\n%s", want, c)
+		}
+	}
+	if strings.Contains(c, "Verdal") {
+		t.Fatalf("Levanger chosen, Verdal is still shown:\n%s", c)
+	}
+	h.press("m")
+	if c = coverage(); !strings.Contains(c, " Verdal ") || strings.Contains(c, "Levanger") || !strings.Contains(c, "  Kommunestyret") {
+		t.Fatalf("Verdal chosen:\n%s", c)
+	}
+	// A bigger terminal has room for every line again.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 30})
+	h.press("m")
+	if c = coverage(); !strings.Contains(c, " Levanger ") || !strings.Contains(c, " Verdal ") || strings.Count(c, "Kommunestyret") != 2 {
+		t.Fatalf("all, with room:\n%s", c)
 	}
 }
