@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -77,6 +78,56 @@ func TestCoverageAndOutstanding(t *testing.T) {
 		}
 		if c.Reminded != want {
 			t.Fatalf("%s reminded %d times, want %d", c.Name, c.Reminded, want)
+		}
+	}
+}
+
+// OfficialsAndReminders reads, a few hundred a query, what Official and
+// RemindersOf read one at a time: the same officials with their seats and
+// the same reminders, over the chunks' seams, and nobody for an unknown id.
+func TestOfficialsAndRemindersReadAsOneByOne(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	ros, err := ParseRoster(strings.NewReader(string(BenchRoster(1300)))) // 650 officials, two seats each
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Import(ctx, ros, desk, false); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.Outstanding(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range list {
+		ids = append(ids, c.OfficialID)
+	}
+	ids = append(ids, "nobody@nowhere.no")
+	for _, i := range []int{3, 499, 500, len(ids) - 2} {
+		if err := s.Reminded(ctx, ids[i], "email", "x@y.no", "first", desk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offs, sent, err := s.OfficialsAndReminders(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(offs) != len(ids)-1 || len(sent) != 4 {
+		t.Fatalf("%d officials of %d ids, %d reminded", len(offs), len(ids), len(sent))
+	}
+	for _, id := range ids {
+		one, err := s.Official(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := offs[id]
+		if (one == nil) == ok || one != nil && !reflect.DeepEqual(*one, got) {
+			t.Fatalf("%s: one by one %+v, together %+v", id, one, got)
+		}
+		r, err := s.RemindersOf(ctx, id)
+		if err != nil || !reflect.DeepEqual(r, sent[id]) {
+			t.Fatalf("%s: reminders one by one %+v, together %+v (%v)", id, r, sent[id], err)
 		}
 	}
 }

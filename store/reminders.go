@@ -87,6 +87,75 @@ ON CONFLICT (official_id) DO UPDATE SET count = excluded.count, last_hlc = exclu
 	return nil
 }
 
+// OfficialsAndReminders reads the officials of ids, with their seats, and
+// what each has been sent, in one snapshot and a few hundred ids a query.
+// An id that names nobody is left out. A reminder plan for a county's
+// first morning (90,000 to chase) read them two queries an official:
+// 12 s before the question "send?" could be asked.
+func (s *Store) OfficialsAndReminders(ctx context.Context, ids []string) (map[string]Official, map[string]Reminders, error) {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("read officials: %w", err)
+	}
+	defer tx.Rollback()
+	offs := make(map[string]Official, len(ids))
+	sent := map[string]Reminders{}
+	const chunk = 500
+	for from := 0; from < len(ids); from += chunk {
+		part := ids[from:min(len(ids), from+chunk)]
+		in := "(?" + strings.Repeat(", ?", len(part)-1) + ")"
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		err := eachRow(ctx, tx, func(row scanFunc) error {
+			var o Official
+			var emp, rem int
+			if err := row(&o.ID, &o.Name, &o.Municipality, &o.EmailPrimary, &o.EmailSecondary, &o.Phone, &emp, &rem); err != nil {
+				return err
+			}
+			o.Employee, o.Removed = emp == 1, rem == 1
+			offs[o.ID] = o
+			return nil
+		}, `SELECT id, name, municipality, email_primary, email_secondary, phone, employee, removed FROM officials WHERE id IN `+in, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read officials: %w", err)
+		}
+		err = eachRow(ctx, tx, func(row scanFunc) error {
+			var id string
+			var st Seat
+			if err := row(&id, &st.Body, &st.Role); err != nil {
+				return err
+			}
+			if o, ok := offs[id]; ok {
+				o.Seats = append(o.Seats, st)
+				offs[id] = o
+			}
+			return nil
+		}, `SELECT official_id, body, role FROM seats WHERE official_id IN `+in+` ORDER BY official_id, pos`, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read seats: %w", err)
+		}
+		err = eachRow(ctx, tx, func(row scanFunc) error {
+			var id string
+			var r Reminders
+			var last int64
+			if err := row(&id, &r.Count, &last, &r.Address, &r.Channel); err != nil {
+				return err
+			}
+			if last != 0 {
+				r.Last = HLC(last).Time()
+			}
+			sent[id] = r
+			return nil
+		}, `SELECT official_id, count, last_hlc, address, channel FROM reminders WHERE official_id IN `+in, args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read reminders: %w", err)
+		}
+	}
+	return offs, sent, nil
+}
+
 // RemindersOf is what one official has been sent.
 func (s *Store) RemindersOf(ctx context.Context, official string) (Reminders, error) {
 	return remindersOf(ctx, s.read, official)

@@ -94,28 +94,33 @@ func Valid(s string) bool {
 func Plan(ctx context.Context, st *store.Store, list []store.Chase, every time.Duration, now time.Time) ([]Recipient, error) {
 	var out []Recipient
 	at := map[string]int{}
+	ids := make([]string, 0, len(list))
 	for _, c := range list {
-		if i, ok := at[c.OfficialID]; ok {
+		if _, ok := at[c.OfficialID]; !ok {
+			at[c.OfficialID] = -1
+			ids = append(ids, c.OfficialID)
+		}
+	}
+	// Read now, not taken from the chase rows: the list may be older than
+	// a run that just mailed them, here or at a desk that synced.
+	offs, sent, err := st.OfficialsAndReminders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range list {
+		if i := at[c.OfficialID]; i >= 0 {
 			out[i].Serials = append(out[i].Serials, c.Serial)
 			out[i].Models = append(out[i].Models, c.Model)
 			continue
 		}
-		o, err := st.Official(ctx, c.OfficialID)
-		if err != nil {
-			return nil, err
-		}
-		if o == nil {
+		o, ok := offs[c.OfficialID]
+		if !ok {
 			continue
 		}
-		// Read now, not taken from the chase row: the list may be older
-		// than a run that just mailed them, here or at a desk that synced.
-		last, err := st.RemindersOf(ctx, o.ID)
-		if err != nil {
-			return nil, err
-		}
+		last := sent[o.ID]
 		// Everyone on the chase list still has their tablet: not upgraded.
-		addr, why := Choose(*o, store.Expected)
-		r := Recipient{Official: *o, Serials: []string{c.Serial}, Models: []string{c.Model}, Address: addr, Why: why, Last: last,
+		addr, why := Choose(o, store.Expected)
+		r := Recipient{Official: o, Serials: []string{c.Serial}, Models: []string{c.Model}, Address: addr, Why: why, Last: last,
 			Recent: last.Count > 0 && now.Sub(last.Last) < every}
 		at[c.OfficialID] = len(out)
 		out = append(out, r)
