@@ -34,6 +34,7 @@ type overviewScreen struct {
 	searching bool
 	offset    int // first list row shown
 	visible   []store.Chase
+	shown     shownAs // what visible was made of: a search typed further narrows it
 	orders    [][]int // the chase list's order under each of store.ChaseSorts, made with the list
 
 	chaseVersion int64 // the store's version of chase: a refresh keeps it while unchanged
@@ -257,19 +258,52 @@ func (o *overviewScreen) bodies() []string {
 // refilter applies the filters and the name search to the chase list in
 // the order chosen, which was made with the list: no sorting here, at
 // every key of a search.
+//
+// A search typed further (what was typed before, folded, begins what is
+// typed now) can only take rows away: it matches what is shown, not the
+// whole list.
 func (o *overviewScreen) refilter() {
 	f := store.ChaseFilter{Municipality: o.mun, Body: o.body, Query: o.search.Value()}
 	if len(o.orders) != len(store.ChaseSorts) || (len(o.chase) > 0 && len(o.orders[0]) != len(o.chase)) {
 		o.orders = chaseOrders(o.chase, o.c.t.Lang) // a list set without its orders
 	}
 	match := f.Matcher()
-	o.visible = o.visible[:0]
-	for _, at := range o.orders[o.sortBy] {
-		if c := o.chase[at]; match(c) {
-			o.visible = append(o.visible, c)
+	now := shownAs{list: o.chase, mun: o.mun, body: o.body, sortBy: o.sortBy, query: store.Fold(f.Query)}
+	if now.narrows(o.shown) {
+		kept := o.visible[:0]
+		for _, c := range o.visible {
+			if match(c) {
+				kept = append(kept, c)
+			}
+		}
+		o.visible = kept
+	} else {
+		o.visible = o.visible[:0]
+		for _, at := range o.orders[o.sortBy] {
+			if c := o.chase[at]; match(c) {
+				o.visible = append(o.visible, c)
+			}
 		}
 	}
+	o.shown = now
 	o.offset = min(o.offset, max(0, len(o.visible)-1))
+}
+
+// shownAs is what the shown chase list was made of: the list, the
+// filters, the order and the search folded.
+type shownAs struct {
+	list      []store.Chase
+	mun, body string
+	sortBy    int
+	query     string
+}
+
+// narrows says whether what is shown under was holds every row now
+// would show, in now's order: the same list, filters and order, and a
+// search that only grew.
+func (now shownAs) narrows(was shownAs) bool {
+	same := len(now.list) == len(was.list) && len(now.list) > 0 && &now.list[0] == &was.list[0]
+	return same && now.mun == was.mun && now.body == was.body && now.sortBy == was.sortBy && strings.HasPrefix(now.query, was.query)
 }
 
 // chaseOrders is list's order under each of store.ChaseSorts, with sort

@@ -329,3 +329,46 @@ func TestTheOverviewFollowsTheMunicipalityChosen(t *testing.T) {
 		t.Fatalf("all, with room:\n%s", c)
 	}
 }
+
+// A search typed further narrows what is shown instead of matching the
+// whole list again; at every key, taken back or typed on, in every order
+// and under a municipality, it shows what matching the whole list shows.
+func TestAChaseSearchNarrowsAsTheWholeListWould(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal)
+	h.m.screen = screenOverview
+	list := countyChase(3000)
+	h.send(overviewMsg{seq: h.m.overview.seq, ov: store.Overview{Chase: list, ChaseVersion: 1}, orders: chaseOrders(list, i18n.Bokmal)})
+	o := &h.m.overview
+	check := func(step string) {
+		t.Helper()
+		f := store.ChaseFilter{Municipality: o.mun, Body: o.body, Query: o.search.Value(), Sort: store.ChaseSorts[o.sortBy]}
+		want := store.FilterChase(list, f, i18n.NewKeys(i18n.Bokmal).Key, nil)
+		if len(want) != len(o.visible) {
+			t.Fatalf("%s (%q): %d shown, the whole list gives %d", step, f.Query, len(o.visible), len(want))
+		}
+		for i := range want {
+			if want[i].OfficialID != o.visible[i].OfficialID {
+				t.Fatalf("%s (%q): row %d is %s, the whole list gives %s", step, f.Query, i, o.visible[i].Name, want[i].Name)
+			}
+		}
+	}
+	h.press("/")
+	for _, r := range "øystein aa 1" {
+		h.press(string(r))
+		check("typed")
+	}
+	for range 4 {
+		h.special(tea.KeyBackspace)
+		check("taken back")
+	}
+	h.press("s1")
+	check("typed on")
+	h.special(tea.KeyEnter)
+	h.press("s") // by body
+	check("sorted by body")
+	h.press("m")
+	check("one municipality")
+	h.press("/")
+	h.press("2")
+	check("typed under a municipality")
+}
