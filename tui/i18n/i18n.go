@@ -69,7 +69,14 @@ func New(l Lang) Catalog {
 	if !ok {
 		l, m = Bokmal, nb
 	}
-	return Catalog{Lang: l, m: m, coll: collate.New(tags[l], collate.IgnoreCase), num: message.NewPrinter(numberTags[l])}
+	return Catalog{Lang: l, m: m, coll: collator(l), num: message.NewPrinter(numberTags[l])}
+}
+
+// collator orders text as a reader of l does: case aside, and numbers by
+// their value ("Kommune 2" before "Kommune 10", "Varamedlem 9" before
+// "Varamedlem 10").
+func collator(l Lang) *collate.Collator {
+	return collate.New(tags[l], collate.IgnoreCase, collate.Numeric)
 }
 
 // Compare orders names the way the language does: in bokmål Æ, Ø and Å
@@ -105,7 +112,7 @@ func NewKeys(l Lang) *Keys {
 	if _, ok := tags[l]; !ok {
 		l = Bokmal
 	}
-	return &Keys{coll: collate.New(tags[l], collate.IgnoreCase), made: map[string]string{}}
+	return &Keys{coll: collator(l), made: map[string]string{}}
 }
 
 // Key is s's sort key: the collation key of its letters (see Compare),

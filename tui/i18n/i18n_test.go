@@ -66,6 +66,26 @@ func TestSwedishSortsÅÄÖLast(t *testing.T) {
 	}
 }
 
+// Numbers in names sort by their value, in every language, by Compare and
+// by Keys alike.
+func TestNumbersInNamesSortByValue(t *testing.T) {
+	want := []string{"Kommune 2", "Kommune 9", "Kommune 10", "Kommune 100", "Varamedlem 1", "Varamedlem 12"}
+	for _, lang := range Langs {
+		c, k := New(lang), NewKeys(lang)
+		got := slices.Clone(want)
+		slices.Reverse(got)
+		sort.SliceStable(got, func(i, j int) bool { return c.Compare(got[i], got[j]) < 0 })
+		if !slices.Equal(got, want) {
+			t.Errorf("%s by Compare: %q", lang, got)
+		}
+		slices.Reverse(got)
+		sort.SliceStable(got, func(i, j int) bool { return k.Key(got[i]) < k.Key(got[j]) })
+		if !slices.Equal(got, want) {
+			t.Errorf("%s by Keys: %q", lang, got)
+		}
+	}
+}
+
 // Numbers and dates in each language's form.
 func TestNumbersAndDatesByLocale(t *testing.T) {
 	at := time.Date(2026, 11, 23, 9, 5, 0, 0, time.UTC)
