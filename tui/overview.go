@@ -123,7 +123,7 @@ func (o *overviewScreen) update(msg tea.Msg) tea.Cmd {
 			return flashCmd(flashError, o.c.t.T("error.read", errText(msg.err)))
 		}
 		o.remindPlan, o.confirmRemind = msg.plan, true
-		return nil
+		return flashCmd(flashNone, "") // the question is asked: what it waited for is done
 	case remindDoneMsg:
 		return o.reminded(msg)
 	case tea.KeyPressMsg:

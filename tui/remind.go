@@ -10,6 +10,7 @@ import (
 	"dropin/scan"
 	"dropin/store"
 	"dropin/store/remind"
+	"dropin/tui/i18n"
 )
 
 // Reminding is how the desk sends reminders from the chase list: the
@@ -45,10 +46,12 @@ func (o *overviewScreen) askRemind() tea.Cmd {
 	}
 	shown := append([]store.Chase(nil), o.visible...)
 	st, every, now := o.c.store, o.c.remind.Every, o.c.now()
-	return func() tea.Msg {
+	// On a county the plan reads tens of thousands of officials (a second
+	// or more): say what is happening until the question replaces it.
+	return tea.Batch(flashCmd(flashInfo, t.T(i18n.One("remind.planning", len(shown)), len(shown))), func() tea.Msg {
 		plan, err := remind.Plan(context.Background(), st, shown, every, now)
 		return remindPlanMsg{plan: plan, err: err}
-	}
+	})
 }
 
 // sendReminders sends the confirmed plan, off the update loop.

@@ -27,12 +27,12 @@ func reminding(t *testing.T, srv *smtptest.Server) *Reminding {
 // server to the officials shown, and the list says who was reminded.
 func TestRemindFromTheChaseList(t *testing.T) {
 	for _, c := range []struct {
-		lang             i18n.Lang
-		ask, done, shown string
+		lang                       i18n.Lang
+		planning, ask, done, shown string
 	}{
-		{i18n.Bokmal, "Sende påminnelse til 2? 0 må ringes, 0 nylig påminnet. y sender, n avbryter",
+		{i18n.Bokmal, "Finner adressene til 2 folkevalgte …", "Sende påminnelse til 2? 0 må ringes, 0 nylig påminnet. y sender, n avbryter",
 			"Sendte 2 påminnelser; 0 avvist, 0 må ringes, 0 påminnet nylig.", "påminnet 1 gang, "},
-		{i18n.Swedish, "Skicka påminnelse till 2? 0 ska ringas, 0 nyss påminda. y skickar, n avbryter",
+		{i18n.Swedish, "Hämtar adresserna till 2 förtroendevalda …", "Skicka påminnelse till 2? 0 ska ringas, 0 nyss påminda. y skickar, n avbryter",
 			"Skickade 2 påminnelser; 0 avvisade, 0 måste ringas, 0 påminda nyligen.", "påmind 1 gång, "},
 	} {
 		t.Run(string(c.lang), func(t *testing.T) {
@@ -46,8 +46,22 @@ func TestRemindFromTheChaseList(t *testing.T) {
 			srv := smtptest.Start(t, nil)
 			h.m.c.remind = reminding(t, srv)
 			h.press("m") // Levanger: two to chase
+			// While the plan is read (a county's takes a second), the
+			// flash line says so; the question then takes its place.
+			var planning string
+			if batch, ok := h.m.overview.askRemind()().(tea.BatchMsg); ok {
+				if f, ok := batch[0]().(flashMsg); ok {
+					planning = f.text
+				}
+			}
+			if planning != c.planning {
+				t.Fatalf("while planning: %q, want %q", planning, c.planning)
+			}
 			h.press("p")
 			h.wantScreen(c.ask)
+			if h.m.flash.text != "" {
+				t.Fatalf("the question is asked, the flash still says %q", h.m.flash.text)
+			}
 			h.fitsTheTerminal(80, 24)
 			// Narrower, the question wraps: its end says which key cancels.
 			h.send(tea.WindowSizeMsg{Width: 60, Height: 24})
