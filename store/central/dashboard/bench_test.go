@@ -153,10 +153,20 @@ func BenchmarkEquipmentPageCold(b *testing.B) {
 	_, dash, ck := countyServer(b)
 	h := dash.Handler()
 	for b.Loop() {
-		dash.holders.mu.Lock()
-		dash.holders.tenants = nil
-		dash.holders.mu.Unlock()
+		dash.holderLists.mu.Lock()
+		dash.holderLists.tenants = nil
+		dash.holderLists.mu.Unlock()
 		serve(b, h, ck, "/equipment")
+	}
+}
+
+// BenchmarkBatchesPage: the county's 160 batches with their counts, kept
+// until the mirror's log moves, as the page's own refresh asks for it.
+func BenchmarkBatchesPage(b *testing.B) {
+	_, h, ck := countyWorld(b)
+	serve(b, h, ck, "/batches")
+	for b.Loop() {
+		serve(b, h, ck, "/batches")
 	}
 }
 

@@ -108,6 +108,37 @@ func TestDashboardEqualsDesk(t *testing.T) {
 	if after := text(byID(doc, "total")); after == before {
 		t.Fatalf("the total stayed %q after a check-in was synced", after)
 	}
+
+	// The batches page says what the desk says, and is read again (not
+	// kept) once a read in a batch has been synced.
+	batchRows := func() [][]string {
+		t.Helper()
+		_, doc := w.get(c, "/batches")
+		got := rows(byID(doc, "batches"))
+		bs, err := a.st.Batches(ctx)
+		if err != nil || len(got) != len(bs) || len(bs) == 0 {
+			t.Fatalf("%d batch rows, the desk has %d (%v)", len(got), len(bs), err)
+		}
+		for i, bt := range bs {
+			if want := fmt.Sprintf("%d / %d (%d %%)", bt.Collected, bt.Expected, store.Percent(bt.Collected, bt.Expected)); got[i][4] != want {
+				t.Fatalf("batch %s: %q, the desk says %q", bt.Name, got[i][4], want)
+			}
+		}
+		return got
+	}
+	first := batchRows()
+	bs, _ := a.st.Batches(ctx)
+	left, err := a.st.Sample(ctx, store.Expected, 1)
+	if err != nil || len(left) == 0 {
+		t.Fatalf("no expected tablet left: %v", err)
+	}
+	if _, err := a.st.ReadBatch(ctx, bs[0].ID, left, a.by); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	if again := batchRows(); again[0][4] == first[0][4] {
+		t.Fatalf("the batch's count stayed %q after a read was synced", again[0][4])
+	}
 }
 
 // A viewer sees one tenant: another tenant's officials never show, and

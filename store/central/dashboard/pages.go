@@ -423,7 +423,7 @@ func (s *Server) batches(w http.ResponseWriter, r *http.Request, v *visit) {
 	if st == nil {
 		return
 	}
-	list, err := st.Batches(r.Context())
+	list, err := s.batchList(r.Context(), v.viewer.Tenant, st)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -473,7 +473,7 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	if st == nil {
 		return
 	}
-	list, err := s.holders.sorted(r.Context(), v.viewer.Tenant, st, v.t.Lang)
+	list, err := s.holders(r.Context(), v.viewer.Tenant, st, v.t.Lang)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -517,19 +517,66 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	s.render(w, r, v, "equipment", http.StatusOK, d)
 }
 
-// holdersCache keeps each tenant's term-end list, read and sorted once
-// per language until the tenant's log moves (store.LogHead): the page
-// refreshes itself every few seconds, and a county's 100,000 holders take
-// a second to read. Warmed, as the chase list is, when a mirror takes in
-// events.
-type holdersCache struct {
+// logCache keeps a value per tenant and key (a language, say) until the
+// tenant's log moves (store.LogHead, one look-up): a page that refreshes
+// itself every few seconds works out a county's list once per change,
+// not once per refresh. Warmed, as the chase list is, when a mirror takes
+// in events.
+type logCache[T any] struct {
 	mu      sync.Mutex
-	tenants map[string]*holdersEntry
+	tenants map[string]*logEntry[T]
 }
 
-type holdersEntry struct {
-	head  int64
-	langs map[i18n.Lang]*holderList
+type logEntry[T any] struct {
+	head int64
+	vals map[string]T
+}
+
+// get is the tenant's value for key, made by make when the log moved
+// since it was made, or it never was.
+func (c *logCache[T]) get(ctx context.Context, tenant, key string, st *store.Store, make func() (T, error)) (T, error) {
+	var zero T
+	head, err := st.LogHead(ctx)
+	if err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	if e := c.tenants[tenant]; e != nil && e.head == head {
+		if v, ok := e.vals[key]; ok {
+			c.mu.Unlock()
+			return v, nil
+		}
+	}
+	c.mu.Unlock()
+	v, err := make()
+	if err != nil {
+		return zero, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tenants == nil {
+		c.tenants = map[string]*logEntry[T]{}
+	}
+	e := c.tenants[tenant]
+	if e == nil || e.head != head {
+		e = &logEntry[T]{head: head, vals: map[string]T{}}
+		c.tenants[tenant] = e
+	}
+	e.vals[key] = v
+	return v, nil
+}
+
+// keys are the keys a tenant's values were asked for, to warm again.
+func (c *logCache[T]) keys(tenant string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	if e := c.tenants[tenant]; e != nil {
+		for k := range e.vals {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // holderList is the holders in one language's name order, each name
@@ -540,64 +587,48 @@ type holderList struct {
 	municipalities []string
 }
 
-func (c *holdersCache) sorted(ctx context.Context, tenant string, st *store.Store, lang i18n.Lang) (*holderList, error) {
-	head, err := st.LogHead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	if e := c.tenants[tenant]; e != nil && e.head == head {
-		if l := e.langs[lang]; l != nil {
-			c.mu.Unlock()
-			return l, nil
+// holders is the tenant's term-end list in lang's order, read and sorted
+// once per change of its log: a county's 100,000 take a second to read.
+func (s *Server) holders(ctx context.Context, tenant string, st *store.Store, lang i18n.Lang) (*holderList, error) {
+	return s.holderLists.get(ctx, tenant, string(lang), st, func() (*holderList, error) {
+		hs, err := st.Holders(ctx)
+		if err != nil {
+			return nil, err
 		}
-	}
-	c.mu.Unlock()
-	hs, err := st.Holders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := i18n.NewKeys(lang).Key
-	slices.SortStableFunc(hs, func(a, b store.Holding) int { return strings.Compare(key(a.Official), key(b.Official)) })
-	l := &holderList{rows: hs, folds: make([]string, len(hs))}
-	seen := map[string]bool{"": true}
-	for i, h := range hs {
-		l.folds[i] = store.Fold(h.Official)
-		if !seen[h.Municipality] {
-			seen[h.Municipality] = true
-			l.municipalities = append(l.municipalities, h.Municipality)
+		key := i18n.NewKeys(lang).Key
+		slices.SortStableFunc(hs, func(a, b store.Holding) int { return strings.Compare(key(a.Official), key(b.Official)) })
+		l := &holderList{rows: hs, folds: make([]string, len(hs))}
+		seen := map[string]bool{"": true}
+		for i, h := range hs {
+			l.folds[i] = store.Fold(h.Official)
+			if !seen[h.Municipality] {
+				seen[h.Municipality] = true
+				l.municipalities = append(l.municipalities, h.Municipality)
+			}
 		}
-	}
-	slices.SortFunc(l.municipalities, func(a, b string) int { return strings.Compare(key(a), key(b)) })
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tenants == nil {
-		c.tenants = map[string]*holdersEntry{}
-	}
-	e := c.tenants[tenant]
-	if e == nil || e.head != head {
-		e = &holdersEntry{head: head, langs: map[i18n.Lang]*holderList{}}
-		c.tenants[tenant] = e
-	}
-	e.langs[lang] = l
-	return l, nil
+		slices.SortFunc(l.municipalities, func(a, b string) int { return strings.Compare(key(a), key(b)) })
+		return l, nil
+	})
 }
 
-// warm reads and sorts a tenant's list again, in every language asked
-// for before, after its mirror took in events.
-func (c *holdersCache) warm(ctx context.Context, tenant string, st *store.Store) {
-	c.mu.Lock()
-	var langs []i18n.Lang
-	if e := c.tenants[tenant]; e != nil {
-		for l := range e.langs {
-			langs = append(langs, l)
-		}
-	}
-	c.mu.Unlock()
-	for _, l := range langs {
-		if _, err := c.sorted(ctx, tenant, st, l); err != nil {
+// batchList is the tenant's batches with their counts, read once per
+// change of its log: each of a county's 160 batches counts its reads
+// against the roster (1.5 s in all).
+func (s *Server) batchList(ctx context.Context, tenant string, st *store.Store) ([]store.Batch, error) {
+	return s.batchLists.get(ctx, tenant, "", st, func() ([]store.Batch, error) { return st.Batches(ctx) })
+}
+
+// warm makes again, after a tenant's mirror took in events, the lists
+// viewers asked for before: the next page finds them ready.
+func (s *Server) warm(ctx context.Context, tenant string, st *store.Store) {
+	s.chases.warm(ctx, tenant, st)
+	for _, lang := range s.holderLists.keys(tenant) {
+		if _, err := s.holders(ctx, tenant, st, i18n.Lang(lang)); err != nil {
 			return
 		}
+	}
+	if len(s.batchLists.keys(tenant)) > 0 {
+		s.batchList(ctx, tenant, st)
 	}
 }
 

@@ -58,12 +58,13 @@ type Options struct {
 
 // Server serves the dashboard.
 type Server struct {
-	o       Options
-	pages   map[string]*template.Template
-	login   *template.Template
-	limit   *limiter
-	chases  chaseCache
-	holders holdersCache
+	o           Options
+	pages       map[string]*template.Template
+	login       *template.Template
+	limit       *limiter
+	chases      chaseCache
+	holderLists logCache[*holderList]
+	batchLists  logCache[[]store.Batch]
 }
 
 const (
@@ -88,10 +89,7 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{o: o, pages: map[string]*template.Template{}, limit: newLimiter()}
 	if o.Mirrors != nil {
-		o.Mirrors.changed = func(ctx context.Context, tenant string, st *store.Store) {
-			s.chases.warm(ctx, tenant, st)
-			s.holders.warm(ctx, tenant, st)
-		}
+		o.Mirrors.changed = s.warm
 	}
 	base, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html")
 	if err != nil {
