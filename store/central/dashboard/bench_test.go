@@ -170,6 +170,16 @@ func BenchmarkBatchesPage(b *testing.B) {
 	}
 }
 
+// BenchmarkProgressPage: the county's chart of collection by day, its
+// days kept until the mirror's log moves.
+func BenchmarkProgressPage(b *testing.B) {
+	_, h, ck := countyWorld(b)
+	serve(b, h, ck, "/progress")
+	for b.Loop() {
+		serve(b, h, ck, "/progress")
+	}
+}
+
 // BenchmarkCatchUp10k: a desk pushes 10,000 new events (a batch of
 // reads of tablets not on the roster) and the county's mirror takes them
 // in: pulled from PostgreSQL and projected.

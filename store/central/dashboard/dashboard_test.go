@@ -126,7 +126,15 @@ func TestDashboardEqualsDesk(t *testing.T) {
 		}
 		return got
 	}
-	first := batchRows()
+	chart := func() string {
+		t.Helper()
+		page, err := pageBody(t, c, w.url+"/progress")
+		if err != nil || !strings.Contains(page.body, "<figure>") {
+			t.Fatalf("the progress page: %v", err)
+		}
+		return page.body[strings.Index(page.body, "<figure>"):strings.Index(page.body, "</figure>")]
+	}
+	first, firstChart := batchRows(), chart()
 	bs, _ := a.st.Batches(ctx)
 	left, err := a.st.Sample(ctx, store.Expected, 1)
 	if err != nil || len(left) == 0 {
@@ -138,6 +146,9 @@ func TestDashboardEqualsDesk(t *testing.T) {
 	a.sync()
 	if again := batchRows(); again[0][4] == first[0][4] {
 		t.Fatalf("the batch's count stayed %q after a read was synced", again[0][4])
+	}
+	if chart() == firstChart {
+		t.Fatal("the progress chart stayed as it was after a tablet was collected and synced")
 	}
 }
 

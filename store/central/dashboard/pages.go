@@ -630,6 +630,9 @@ func (s *Server) warm(ctx context.Context, tenant string, st *store.Store) {
 	if len(s.batchLists.keys(tenant)) > 0 {
 		s.batchList(ctx, tenant, st)
 	}
+	if len(s.progressDays.keys(tenant)) > 0 {
+		s.progressDays.get(ctx, tenant, "", st, func() ([]store.DayProgress, error) { return st.Progress(ctx, s.o.Location) })
+	}
 }
 
 // ---- A tablet

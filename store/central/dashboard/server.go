@@ -58,13 +58,14 @@ type Options struct {
 
 // Server serves the dashboard.
 type Server struct {
-	o           Options
-	pages       map[string]*template.Template
-	login       *template.Template
-	limit       *limiter
-	chases      chaseCache
-	holderLists logCache[*holderList]
-	batchLists  logCache[[]store.Batch]
+	o            Options
+	pages        map[string]*template.Template
+	login        *template.Template
+	limit        *limiter
+	chases       chaseCache
+	holderLists  logCache[*holderList]
+	batchLists   logCache[[]store.Batch]
+	progressDays logCache[[]store.DayProgress]
 }
 
 const (
