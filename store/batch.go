@@ -607,8 +607,9 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 
 // expectedFor counts the tablets a batch expects: every tablet of an
 // official still on the roster, but the employees'; with a municipality,
-// of its officials; with a body, of the officials who sit in it. On a
-// county it reads every tablet.
+// of its officials; with a body, of the officials who sit in it. A
+// laptop, a phone or a stock tablet follows the lifecycle, not the
+// migration, and no batch expects it. On a county it reads every tablet.
 func (s *Store) expectedFor(ctx context.Context, b Batch) (int, error) {
 	var n int
 	q, args := countExpected(b)
@@ -620,7 +621,7 @@ func (s *Store) expectedFor(ctx context.Context, b Batch) (int, error) {
 // expected counts only the expected, so what a batch took in is counted
 // by the same query, narrowed to its reads.
 func countExpected(b Batch) (string, []any) {
-	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status != 'employee-track'`
+	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status NOT IN ('employee-track', 'lifecycle')`
 	var args []any
 	if b.Municipality != "" {
 		q += ` AND o.municipality = ?`
