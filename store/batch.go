@@ -613,15 +613,26 @@ func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
 func (s *Store) expectedFor(ctx context.Context, b Batch) (int, error) {
 	var n int
 	q, args := countExpected(b)
+	if b.Municipality == "" && b.Body == "" {
+		// Every tablet on the roster: the devices read through against
+		// the officials' ids as one list takes less than half the time of
+		// a look-up in officials for each (0.26 s against 0.61 s on a
+		// county). The scoped counts look up fewer, and keep the join.
+		q = `SELECT count(*) FROM devices d WHERE ` + expectedStatus + ` AND +d.official_id IN (SELECT id FROM officials WHERE removed = 0)`
+	}
 	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
 	return n, err
 }
+
+// expectedStatus is the devices a batch can expect: on the migration's
+// ladder, neither on the employees' track nor in the lifecycle.
+const expectedStatus = `d.status NOT IN ('employee-track', 'lifecycle')`
 
 // countExpected counts the tablets a batch expects; a percentage of the
 // expected counts only the expected, so what a batch took in is counted
 // by the same query, narrowed to its reads.
 func countExpected(b Batch) (string, []any) {
-	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND d.status NOT IN ('employee-track', 'lifecycle')`
+	q := `SELECT count(*) FROM devices d JOIN officials o ON o.id = d.official_id WHERE o.removed = 0 AND ` + expectedStatus
 	var args []any
 	if b.Municipality != "" {
 		q += ` AND o.municipality = ?`
