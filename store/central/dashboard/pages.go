@@ -219,7 +219,7 @@ func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]
 	}
 	store.SortCoverage(lines, v.t.Compare)
 	f := chaseFilter(r.URL.Query())
-	sorted, err := s.chases.sorted(r.Context(), v.viewer.Tenant, st, v.t, f.Sort)
+	sorted, err := s.chaseSorted(r.Context(), v.viewer.Tenant, st, v.t.Lang, f.Sort)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return nil, nil, store.ChaseFilter{}, false
@@ -230,74 +230,19 @@ func (s *Server) chaseList(w http.ResponseWriter, r *http.Request, v *visit) ([]
 	return store.MatchChase(sorted, f, nil), lines, f, true
 }
 
-// chaseCache keeps each tenant's chase list, sorted once per language and
-// order, until the store's chase version moves: a county's 30,000 names
-// are not sorted under a collator on every request, only matched.
-type chaseCache struct {
-	mu      sync.Mutex
-	tenants map[string]*chaseEntry
-}
-
-type chaseEntry struct {
-	version int64
-	sorted  map[string][]store.Chase // by language and order
-}
-
-// warm sorts a tenant's list again, in every language and order asked
-// for before, after its mirror took in new events: the next page finds
-// it ready instead of sorting a county's names while the viewer waits.
-func (c *chaseCache) warm(ctx context.Context, tenant string, st *store.Store) {
-	c.mu.Lock()
-	var keys []string
-	if e := c.tenants[tenant]; e != nil {
-		for k := range e.sorted {
-			keys = append(keys, k)
-		}
-	}
-	c.mu.Unlock()
-	for _, k := range keys {
-		lang, by, _ := strings.Cut(k, "/")
-		l, err := i18n.Parse(lang)
+// chaseSorted is the tenant's chase list in lang's order by one of
+// store.ChaseSorts, sorted once per change of the list (its own version,
+// store.ChaseVersion): a county's names are not sorted on every request,
+// only matched.
+func (s *Server) chaseSorted(ctx context.Context, tenant string, st *store.Store, lang i18n.Lang, by string) ([]store.Chase, error) {
+	return s.chases.get(ctx, tenant, string(lang)+"/"+by, st, func() ([]store.Chase, error) {
+		list, err := st.Outstanding(ctx)
 		if err != nil {
-			continue
+			return nil, err
 		}
-		if _, err := c.sorted(ctx, tenant, st, i18n.New(l), by); err != nil {
-			return
-		}
-	}
-}
-
-func (c *chaseCache) sorted(ctx context.Context, tenant string, st *store.Store, t i18n.Catalog, by string) ([]store.Chase, error) {
-	version, err := st.ChaseVersion(ctx)
-	if err != nil {
-		return nil, err
-	}
-	key := string(t.Lang) + "/" + by
-	c.mu.Lock()
-	if e := c.tenants[tenant]; e != nil && e.version == version {
-		if list, ok := e.sorted[key]; ok {
-			c.mu.Unlock()
-			return list, nil
-		}
-	}
-	c.mu.Unlock()
-	list, err := st.Outstanding(ctx)
-	if err != nil {
-		return nil, err
-	}
-	store.SortChase(list, by, i18n.NewKeys(t.Lang).Key)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tenants == nil {
-		c.tenants = map[string]*chaseEntry{}
-	}
-	e := c.tenants[tenant]
-	if e == nil || e.version != version {
-		e = &chaseEntry{version: version, sorted: map[string][]store.Chase{}}
-		c.tenants[tenant] = e
-	}
-	e.sorted[key] = list
-	return list, nil
+		store.SortChase(list, by, i18n.NewKeys(lang).Key)
+		return list, nil
+	})
 }
 
 func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -517,31 +462,36 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	s.render(w, r, v, "equipment", http.StatusOK, d)
 }
 
-// logCache keeps a value per tenant and key (a language, say) until the
-// tenant's log moves (store.LogHead, one look-up): a page that refreshes
-// itself every few seconds works out a county's list once per change,
-// not once per refresh. Warmed, as the chase list is, when a mirror takes
-// in events.
-type logCache[T any] struct {
+// listCache keeps a value per tenant and key (a language, an order) until
+// the tenant's version moves: by default its log's head (store.LogHead,
+// one look-up), for the chase list the list's own version. A page that
+// refreshes itself every few seconds works out a county's list once per
+// change, not once per refresh. Warmed when a mirror takes in events.
+type listCache[T any] struct {
+	version func(*store.Store, context.Context) (int64, error) // nil: (*store.Store).LogHead
 	mu      sync.Mutex
-	tenants map[string]*logEntry[T]
+	tenants map[string]*listEntry[T]
 }
 
-type logEntry[T any] struct {
-	head int64
-	vals map[string]T
+type listEntry[T any] struct {
+	version int64
+	vals    map[string]T
 }
 
-// get is the tenant's value for key, made by make when the log moved
+// get is the tenant's value for key, made by make when the version moved
 // since it was made, or it never was.
-func (c *logCache[T]) get(ctx context.Context, tenant, key string, st *store.Store, make func() (T, error)) (T, error) {
+func (c *listCache[T]) get(ctx context.Context, tenant, key string, st *store.Store, make func() (T, error)) (T, error) {
 	var zero T
-	head, err := st.LogHead(ctx)
+	versionOf := c.version
+	if versionOf == nil {
+		versionOf = (*store.Store).LogHead
+	}
+	version, err := versionOf(st, ctx)
 	if err != nil {
 		return zero, err
 	}
 	c.mu.Lock()
-	if e := c.tenants[tenant]; e != nil && e.head == head {
+	if e := c.tenants[tenant]; e != nil && e.version == version {
 		if v, ok := e.vals[key]; ok {
 			c.mu.Unlock()
 			return v, nil
@@ -555,11 +505,11 @@ func (c *logCache[T]) get(ctx context.Context, tenant, key string, st *store.Sto
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.tenants == nil {
-		c.tenants = map[string]*logEntry[T]{}
+		c.tenants = map[string]*listEntry[T]{}
 	}
 	e := c.tenants[tenant]
-	if e == nil || e.head != head {
-		e = &logEntry[T]{head: head, vals: map[string]T{}}
+	if e == nil || e.version != version {
+		e = &listEntry[T]{version: version, vals: map[string]T{}}
 		c.tenants[tenant] = e
 	}
 	e.vals[key] = v
@@ -567,7 +517,7 @@ func (c *logCache[T]) get(ctx context.Context, tenant, key string, st *store.Sto
 }
 
 // keys are the keys a tenant's values were asked for, to warm again.
-func (c *logCache[T]) keys(tenant string) []string {
+func (c *listCache[T]) keys(tenant string) []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []string
@@ -618,20 +568,34 @@ func (s *Server) batchList(ctx context.Context, tenant string, st *store.Store) 
 	return s.batchLists.get(ctx, tenant, "", st, func() ([]store.Batch, error) { return st.Batches(ctx) })
 }
 
+// progressDays is the tenant's marks day by day, read once per change of
+// its log: a county's million events, not at every refresh of the chart.
+func (s *Server) progressDays(ctx context.Context, tenant string, st *store.Store) ([]store.DayProgress, error) {
+	return s.days.get(ctx, tenant, "", st, func() ([]store.DayProgress, error) { return st.Progress(ctx, s.o.Location) })
+}
+
 // warm makes again, after a tenant's mirror took in events, the lists
-// viewers asked for before: the next page finds them ready.
+// viewers asked for before: the next page finds them ready instead of
+// working out a county's list while the viewer waits.
 func (s *Server) warm(ctx context.Context, tenant string, st *store.Store) {
-	s.chases.warm(ctx, tenant, st)
+	for _, k := range s.chases.keys(tenant) {
+		lang, by, _ := strings.Cut(k, "/")
+		if _, err := s.chaseSorted(ctx, tenant, st, i18n.Lang(lang), by); err != nil {
+			return
+		}
+	}
 	for _, lang := range s.holderLists.keys(tenant) {
 		if _, err := s.holders(ctx, tenant, st, i18n.Lang(lang)); err != nil {
 			return
 		}
 	}
 	if len(s.batchLists.keys(tenant)) > 0 {
-		s.batchList(ctx, tenant, st)
+		if _, err := s.batchList(ctx, tenant, st); err != nil {
+			return
+		}
 	}
-	if len(s.progressDays.keys(tenant)) > 0 {
-		s.progressDays.get(ctx, tenant, "", st, func() ([]store.DayProgress, error) { return st.Progress(ctx, s.o.Location) })
+	if len(s.days.keys(tenant)) > 0 {
+		s.progressDays(ctx, tenant, st)
 	}
 }
 

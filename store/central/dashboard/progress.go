@@ -43,11 +43,7 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request, v *visit) {
 	if st == nil {
 		return
 	}
-	// Each tablet's marks, day by day: a county's million events read
-	// once per change of the log, not at every refresh of the chart.
-	days, err := s.progressDays.get(r.Context(), v.viewer.Tenant, "", st, func() ([]store.DayProgress, error) {
-		return st.Progress(r.Context(), s.o.Location)
-	})
+	days, err := s.progressDays(r.Context(), v.viewer.Tenant, st)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return

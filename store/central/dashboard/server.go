@@ -58,14 +58,14 @@ type Options struct {
 
 // Server serves the dashboard.
 type Server struct {
-	o            Options
-	pages        map[string]*template.Template
-	login        *template.Template
-	limit        *limiter
-	chases       chaseCache
-	holderLists  logCache[*holderList]
-	batchLists   logCache[[]store.Batch]
-	progressDays logCache[[]store.DayProgress]
+	o           Options
+	pages       map[string]*template.Template
+	login       *template.Template
+	limit       *limiter
+	chases      listCache[[]store.Chase] // by language and order, until the chase list's version moves
+	holderLists listCache[*holderList]   // by language, until the log moves
+	batchLists  listCache[[]store.Batch]
+	days        listCache[[]store.DayProgress]
 }
 
 const (
@@ -89,6 +89,7 @@ func New(o Options) (*Server, error) {
 		o.Refresh = 5 * time.Second
 	}
 	s := &Server{o: o, pages: map[string]*template.Template{}, limit: newLimiter()}
+	s.chases.version = (*store.Store).ChaseVersion
 	if o.Mirrors != nil {
 		o.Mirrors.changed = s.warm
 	}
