@@ -250,7 +250,7 @@ func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
 	if !ok {
 		return
 	}
-	t, q := v.t, r.URL.Query()
+	t := v.t
 	d := chaseData{Heading: t.T("overview.chase", len(list)), Query: f.Query, Empty: len(list) == 0}
 	d.Municipalities = append(d.Municipalities, option{Value: "", Label: t.T("overview.all"), Selected: f.Municipality == ""})
 	for _, m := range store.CoverageMunicipalities(lines) {
@@ -263,24 +263,40 @@ func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
 	for _, so := range store.ChaseSorts {
 		d.Sorts = append(d.Sorts, option{Value: so, Label: t.T("overview.sort." + so), Selected: so == f.Sort})
 	}
-	pageNo, _ := strconv.Atoi(q.Get("page"))
-	pageNo = max(0, min(pageNo, (len(list)-1)/chasePage))
-	from, to := pageNo*chasePage, min(len(list), (pageNo+1)*chasePage)
-	for _, c := range list[from:to] {
+	pg := paged(r, t, "/chase", len(list), chasePage)
+	for _, c := range list[pg.from:pg.to] {
 		d.Rows = append(d.Rows, chaseRow{Name: scan.Clean(c.Name), Municipality: scan.Clean(c.Municipality), Bodies: scan.Clean(c.Bodies()),
 			Phone: scan.Clean(store.PhoneText(c.Phone)), Email: scan.Clean(c.Email), Serial: c.Serial, Reminded: t.Reminded(c.Reminded, c.RemindedAt.In(s.o.Location))})
 	}
-	if len(list) > 0 {
-		d.Shown = t.T("web.chase.page", from+1, to, len(list))
-	}
-	if pageNo > 0 {
-		d.Prev = pageLink(r, "/chase", pageNo-1)
-	}
-	if to < len(list) {
-		d.Next = pageLink(r, "/chase", pageNo+1)
-	}
+	d.Shown, d.Prev, d.Next = pg.shown, pg.prev, pg.next
 	d.CSV, d.Excel = pageLink(r, "/chase.csv", 0), pageLink(r, "/chase.xlsx", 0)
 	s.render(w, r, v, "chase", http.StatusOK, d)
+}
+
+// page is one page of a list of n rows: the rows from and to, what it
+// shows in words ("Viser 101–200 av 250"; "" for an empty list), and the
+// links to the pages either side ("" where there is none).
+type page struct {
+	from, to          int
+	shown, prev, next string
+}
+
+// paged is the page the request asks for (?page=, 0 the first, a page
+// past the last the last) of n rows, size to a page, at path.
+func paged(r *http.Request, t i18n.Catalog, path string, n, size int) page {
+	no, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	no = max(0, min(no, (n-1)/size))
+	pg := page{from: no * size, to: min(n, (no+1)*size)}
+	if n > 0 {
+		pg.shown = t.T("web.chase.page", pg.from+1, pg.to, n)
+	}
+	if no > 0 {
+		pg.prev = pageLink(r, path, no-1)
+	}
+	if pg.to < n {
+		pg.next = pageLink(r, path, no+1)
+	}
+	return pg
 }
 
 // pageLink is path with the request's filters and page (0: the first,
@@ -441,24 +457,14 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 		}
 	}
 	d.Heading = t.T(i18n.One("equip.holders", len(shown)), len(shown))
-	pageNo, _ := strconv.Atoi(q.Get("page"))
-	pageNo = max(0, min(pageNo, (len(shown)-1)/holdersPage))
-	from, to := pageNo*holdersPage, min(len(shown), (pageNo+1)*holdersPage)
-	for _, i := range shown[from:to] {
+	pg := paged(r, t, "/equipment", len(shown), holdersPage)
+	for _, i := range shown[pg.from:pg.to] {
 		h := list.rows[i]
 		d.Rows = append(d.Rows, holderRow{Name: scan.Clean(h.Official), Municipality: scan.Clean(h.Municipality), Bodies: scan.Clean(store.SeatsText(h.Seats)),
 			Phone: scan.Clean(store.PhoneText(h.Phone)), Device: t.Device(h.Kind), Serial: h.Serial, Model: scan.Clean(h.Model),
 			Custody: t.Custody(h.Custody), Since: t.Date(h.Since.In(s.o.Location))})
 	}
-	if len(shown) > 0 {
-		d.Shown = t.T("web.chase.page", from+1, to, len(shown))
-	}
-	if pageNo > 0 {
-		d.Prev = pageLink(r, "/equipment", pageNo-1)
-	}
-	if to < len(shown) {
-		d.Next = pageLink(r, "/equipment", pageNo+1)
-	}
+	d.Shown, d.Prev, d.Next = pg.shown, pg.prev, pg.next
 	s.render(w, r, v, "equipment", http.StatusOK, d)
 }
 
