@@ -220,11 +220,7 @@ func BenchmarkPullPages100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer src.Close()
-	ros, err := ParseRoster(bytes.NewReader(BenchRoster(100_000)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := src.Import(ctx, ros, desk, false); err != nil {
+	if err := src.ImportBenchRoster(ctx, 100_000, desk); err != nil {
 		b.Fatal(err)
 	}
 	evs, err := src.Outbox(ctx, 1_000_000)
@@ -318,11 +314,7 @@ func BenchmarkOutstandingFirstMorning(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	ros, err := ParseRoster(bytes.NewReader(BenchRoster(200_000)))
-	if err != nil || len(ros.Errors) > 0 {
-		b.Fatalf("%v %v", err, ros.Errors)
-	}
-	if _, err := s.Import(ctx, ros, desk, false); err != nil {
+	if err := s.ImportBenchRoster(ctx, 200_000, desk); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

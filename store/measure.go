@@ -115,6 +115,20 @@ func BenchRoster(n int) []byte {
 	return []byte(b.String())
 }
 
+// ImportBenchRoster imports BenchRoster(rows) into s: the county the
+// benchmarks and tests that need many officials start from.
+func (s *Store) ImportBenchRoster(ctx context.Context, rows int, by Actor) error {
+	ros, err := ParseRoster(bytes.NewReader(BenchRoster(rows)))
+	if err != nil {
+		return err
+	}
+	if len(ros.Errors) > 0 {
+		return fmt.Errorf("the bench roster does not read: %v", ros.Errors)
+	}
+	_, err = s.Import(ctx, ros, by, false)
+	return err
+}
+
 // MeasureImport times parsing and importing a roster of rows rows into a
 // new database in dir, as `dropin import` does.
 func MeasureImport(ctx context.Context, dir string, rows int) (time.Duration, error) {

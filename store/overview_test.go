@@ -88,11 +88,7 @@ func TestCoverageAndOutstanding(t *testing.T) {
 func TestOfficialsAndRemindersReadAsOneByOne(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	ros, err := ParseRoster(strings.NewReader(string(BenchRoster(1300)))) // 650 officials, two seats each
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Import(ctx, ros, desk, false); err != nil {
+	if err := s.ImportBenchRoster(ctx, 1300, desk); err != nil { // 650 officials, two seats each
 		t.Fatal(err)
 	}
 	list, err := s.Outstanding(ctx)

@@ -1,7 +1,6 @@
 package central
 
 import (
-	"bytes"
 	"context"
 	"path/filepath"
 	"strings"
@@ -30,11 +29,7 @@ func TestAPullPageWalksTheIndexOfATableThatJustGrew(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(100_000)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Import(ctx, ros, store.Actor{Station: "sekretariat", Staff: "T"}, false); err != nil {
+	if err := st.ImportBenchRoster(ctx, 100_000, store.Actor{Station: "sekretariat", Staff: "T"}); err != nil {
 		t.Fatal(err)
 	}
 	out, err := st.Outbox(ctx, 1_000_000)

@@ -76,11 +76,7 @@ func BenchmarkPlanFirstMorning(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	ros, err := store.ParseRoster(strings.NewReader(string(store.BenchRoster(200_000))))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := st.Import(ctx, ros, by, false); err != nil {
+	if err := st.ImportBenchRoster(ctx, 200_000, by); err != nil {
 		b.Fatal(err)
 	}
 	list, err := st.Outstanding(ctx)

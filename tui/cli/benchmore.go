@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -136,11 +135,7 @@ func (b *bench) sync(ctx context.Context, dsn string) error {
 		return err
 	}
 	defer src.Close()
-	ros, err := store.ParseRoster(strings.NewReader(string(store.BenchRoster(100_000))))
-	if err != nil {
-		return err
-	}
-	if _, err := src.Import(ctx, ros, store.Actor{Station: "sekretariat", Staff: "BN"}, false); err != nil {
+	if err := src.ImportBenchRoster(ctx, 100_000, store.Actor{Station: "sekretariat", Staff: "BN"}); err != nil {
 		return err
 	}
 	out, err := src.Outbox(ctx, 1_000_000)

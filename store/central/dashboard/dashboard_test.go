@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -543,11 +542,7 @@ func TestDisagreementsOnTheDashboard(t *testing.T) {
 func TestTheTermEndListPagesAndNarrows(t *testing.T) {
 	w := newWorld(t)
 	d := w.desk("county-1", "county")
-	ros, err := store.ParseRoster(bytes.NewReader(store.BenchRoster(500))) // 250 officials with a tablet each, in 40 municipalities
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.st.Import(context.Background(), ros, d.by, false); err != nil {
+	if err := d.st.ImportBenchRoster(context.Background(), 500, d.by); err != nil { // 250 officials with a tablet each, in 40 municipalities
 		t.Fatal(err)
 	}
 	d.sync()
