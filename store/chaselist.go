@@ -111,11 +111,7 @@ func (f ChaseFilter) Matcher() func(Chase) bool {
 // SortChase orders a chase list by one of ChaseSorts (then by name),
 // stably, by the sort keys key gives.
 func SortChase(list []Chase, by string, key func(string) string) {
-	sorted := make([]Chase, len(list))
-	for i, at := range OrderChase(list, by, key) {
-		sorted[i] = list[at]
-	}
-	copy(list, sorted)
+	copy(list, InOrder(list, OrderChase(list, by, key)))
 }
 
 // OrderChase is list's order by one of ChaseSorts (then by name), stable:
@@ -148,6 +144,34 @@ func OrderChase(list []Chase, by string, key func(string) string) []int {
 		order[i] = k.at
 	}
 	return order
+}
+
+// SortOrder is the positions 0 to n-1 sorted by cmp of two positions,
+// equal ones in position order: a list's order worked out on positions,
+// not by moving its rows, which for rows as wide as a chase line or a
+// holding is most of what a sort costs.
+func SortOrder(n int, cmp func(a, b int) int) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp(a, b); c != 0 {
+			return c
+		}
+		return a - b
+	})
+	return order
+}
+
+// InOrder is list's rows in order (positions, as SortOrder gives them),
+// in a new slice.
+func InOrder[T any](list []T, order []int) []T {
+	out := make([]T, len(order))
+	for i, at := range order {
+		out[i] = list[at]
+	}
+	return out
 }
 
 // HasBody says whether the official sits in body.

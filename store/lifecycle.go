@@ -354,22 +354,16 @@ WHERE +custody IN ('issued', 'held') AND official_id <> ''`)
 		byID[o.ID] = i
 	}
 	place := make([]int, len(holders))
-	order := make([]int, len(holders))
 	for i, h := range holders {
-		place[i], order[i] = -1, i
+		place[i] = -1
 		if at, ok := byID[h.OfficialID]; ok {
 			place[i] = at
 		}
 	}
-	slices.SortFunc(order, func(a, b int) int {
+	holders = InOrder(holders, SortOrder(len(holders), func(a, b int) int {
 		ha, hb := &holders[a], &holders[b]
 		return cmp.Or(cmp.Compare(place[a], place[b]), strings.Compare(ha.OfficialID, hb.OfficialID), strings.Compare(ha.Serial, hb.Serial))
-	})
-	sorted := make([]Holding, len(holders))
-	for i, at := range order {
-		sorted[i] = holders[at]
-	}
-	holders = sorted
+	}))
 	if !withRows {
 		return nil, holders, nil
 	}

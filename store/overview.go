@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -245,19 +244,10 @@ func (s *Store) Outstanding(ctx context.Context) ([]Chase, error) {
 	if err != nil {
 		return nil, fmt.Errorf("outstanding: %w", err)
 	}
-	order := make([]int, len(list))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int {
+	return InOrder(list, SortOrder(len(list), func(a, b int) int {
 		x, y := &list[a], &list[b]
 		return cmp.Or(strings.Compare(x.Folded, y.Folded), strings.Compare(x.OfficialID, y.OfficialID), strings.Compare(x.Serial, y.Serial))
-	})
-	out := make([]Chase, len(list))
-	for i, at := range order {
-		out[i] = list[at]
-	}
-	return out, nil
+	})), nil
 }
 
 // DayProgress is how many tablets reached each mark on one day: handed

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -149,6 +148,7 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 	holders = sortedBy(holders, func(h store.Holding) string { return key(h.Official) })
 	msg := equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, munOf: make(map[string]string, len(rows))}
 	msg.items = make([]equipItem, len(rows))
+	seen := map[string]bool{"": true}
 	for i, r := range rows {
 		var bodies []string
 		for _, s := range r.Official.Seats {
@@ -157,9 +157,6 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 		has := hasText(t, r)
 		msg.items[i] = equipItem{fold: store.Fold(r.Official.Name), bodies: scan.Clean(strings.Join(bodies, ", ")), has: has, hasW: lipgloss.Width(has)}
 		msg.munOf[r.Official.ID] = r.Official.Municipality
-	}
-	seen := map[string]bool{"": true}
-	for _, r := range rows {
 		if m := r.Official.Municipality; !seen[m] {
 			seen[m] = true
 			msg.muns = append(msg.muns, m)
@@ -178,16 +175,10 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 // sortedBy sorts list stably by the keys key gives, each made once.
 func sortedBy[T any](list []T, key func(T) string) []T {
 	keys := make([]string, len(list))
-	order := make([]int, len(list))
 	for i, v := range list {
-		keys[i], order[i] = key(v), i
+		keys[i] = key(v)
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Or(strings.Compare(keys[a], keys[b]), cmp.Compare(a, b)) })
-	out := make([]T, len(list))
-	for i, at := range order {
-		out[i] = list[at]
-	}
-	return out
+	return store.InOrder(list, store.SortOrder(len(list), func(a, b int) int { return strings.Compare(keys[a], keys[b]) }))
 }
 
 func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {

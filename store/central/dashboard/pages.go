@@ -552,7 +552,11 @@ func (s *Server) holders(ctx context.Context, tenant string, st *store.Store, la
 			return nil, err
 		}
 		key := i18n.NewKeys(lang).Key
-		slices.SortStableFunc(hs, func(a, b store.Holding) int { return strings.Compare(key(a.Official), key(b.Official)) })
+		names := make([]string, len(hs))
+		for i, h := range hs {
+			names[i] = key(h.Official)
+		}
+		hs = store.InOrder(hs, store.SortOrder(len(hs), func(a, b int) int { return strings.Compare(names[a], names[b]) }))
 		l := &holderList{rows: hs, folds: make([]string, len(hs))}
 		seen := map[string]bool{"": true}
 		for i, h := range hs {
