@@ -77,6 +77,10 @@ type Read struct {
 	Class   ReadClass
 	Reason  scan.Reason // for an invalid read
 	Undone  bool
+	// Official is the name of the official the tablet read is theirs, as
+	// the roster spells it (may hold anything: clean it before showing);
+	// empty for a tablet of no one's and for an invalid read.
+	Official string
 	// For a cut-off read (Reason scan.ReasonCutOff), Serial is the known
 	// serial it most likely is; nothing was registered.
 }
@@ -251,13 +255,14 @@ func (s *Store) ReadBatch(ctx context.Context, batchID string, raws []string, by
 type fileOfReads struct {
 	members map[string]bool    // serials the batch took in (memberRead)
 	events  map[string][]Event // each serial read, its events
+	names   map[string]string  // each serial read that is someone's, its official's name
 }
 
 // readFile reads, for raws, what fileOfReads holds: only what the reads
 // name, since a scan at the batch screen is a file of one and a batch can
 // hold thousands.
 func readFile(ctx context.Context, tx wtx, batchID string, raws []string) (*fileOfReads, error) {
-	f := &fileOfReads{members: map[string]bool{}, events: map[string][]Event{}}
+	f := &fileOfReads{members: map[string]bool{}, events: map[string][]Event{}, names: map[string]string{}}
 	var serials []string
 	for _, raw := range raws {
 		if _, serial, err := parseRead(raw); err == nil {
@@ -279,6 +284,20 @@ WHERE serial IN (SELECT value FROM json_each(?)) AND batch_id = ? AND `+memberRe
 	}
 	for _, e := range evs { // (each projection puts a subject's events in order itself)
 		f.events[e.Subject] = append(f.events[e.Subject], e)
+	}
+	// A read takes a tablet in; it never links one to an official, so
+	// whose each is can be read before the reads.
+	err = eachRow(ctx, tx, func(row scanFunc) error {
+		var serial, name string
+		if err := row(&serial, &name); err != nil {
+			return err
+		}
+		f.names[serial] = name
+		return nil
+	}, `SELECT d.serial, o.name FROM devices d JOIN officials o ON o.id = d.official_id
+WHERE d.serial IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("the tablets read: %w", err)
 	}
 	return f, nil
 }
@@ -326,7 +345,11 @@ func (s *Store) readOne(ctx context.Context, tx wtx, batchID, raw string, by Act
 	if err := applyBatchEvent(ctx, tx, e); err != nil {
 		return Read{}, err
 	}
-	return Read{EventID: e.ID, At: e.Time(), Raw: raw, Serial: p.Serial, Class: p.Class, Reason: scan.Reason(p.Reason)}, nil
+	r := Read{EventID: e.ID, At: e.Time(), Raw: raw, Serial: p.Serial, Class: p.Class, Reason: scan.Reason(p.Reason)}
+	if p.Class != ReadInvalid {
+		r.Official = file.names[p.Serial]
+	}
+	return r, nil
 }
 
 // memberRead is the rule for a batch's members: its reads that took a
@@ -719,13 +742,18 @@ func (s *Store) Reads(ctx context.Context, batchID string, limit int) ([]Read, e
 		var hlc int64
 		var class string
 		var reason int
-		if err := row(&r.EventID, &hlc, &r.Raw, &r.Serial, &class, &reason, &r.Undone); err != nil {
+		if err := row(&r.EventID, &hlc, &r.Raw, &r.Serial, &class, &reason, &r.Undone, &r.Official); err != nil {
 			return r, err
 		}
 		r.At, r.Class, r.Reason = HLC(hlc).Time(), ReadClass(class), scan.Reason(reason)
+		if r.Class == ReadInvalid {
+			r.Official = "" // a cut-off read names the serial it likely is, nothing was taken in
+		}
 		return r, nil
-	}, `SELECT event_id, hlc, raw, serial, class, reason, undone FROM batch_reads
-WHERE batch_id = ? ORDER BY hlc DESC LIMIT ?`, batchID, limit)
+	}, `SELECT r.event_id, r.hlc, r.raw, r.serial, r.class, r.reason, r.undone, coalesce(o.name, '')
+FROM (SELECT * FROM batch_reads WHERE batch_id = ? ORDER BY hlc DESC LIMIT ?) r
+LEFT JOIN devices d ON d.serial = r.serial LEFT JOIN officials o ON o.id = d.official_id
+ORDER BY r.hlc DESC`, batchID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("batch reads: %w", err)
 	}

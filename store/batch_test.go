@@ -482,3 +482,46 @@ func TestABatchDoesNotExpectALaptop(t *testing.T) {
 		t.Fatalf("in the list: %+v %v", list, err)
 	}
 }
+
+// The secretariat sees whose tablet each read took in, at once and when
+// the batch is opened again; a tablet of no one's, and a read refused,
+// name no one.
+func TestAReadNamesWhoseTabletItIs(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "Kommunestyret"}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raws := []string{"R52NXYGSKYS", "356nf6xzzf", "R52NXYGSKYS", "2HHQPVS88F", "356NF"}
+	reads, err := s.ReadBatch(ctx, b.ID, raws, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		class    ReadClass
+		official string
+	}{{ReadNew, "Øystein Aasen"}, {ReadNew, "Jan Erik Hagen"}, {ReadDuplicate, "Øystein Aasen"}, {ReadUnknown, ""}, {ReadInvalid, ""}}
+	for i, w := range want {
+		if reads[i].Class != w.class || reads[i].Official != w.official {
+			t.Errorf("read %q: %s naming %q, want %s naming %q", raws[i], reads[i].Class, reads[i].Official, w.class, w.official)
+		}
+	}
+	again, err := s.Reads(ctx, b.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != len(want) {
+		t.Fatalf("%d reads listed, want %d", len(again), len(want))
+	}
+	for i, r := range again { // newest first
+		w := want[len(want)-1-i]
+		if r.Class != w.class || r.Official != w.official {
+			t.Errorf("listed read %q: %s naming %q, want %s naming %q", r.Raw, r.Class, r.Official, w.class, w.official)
+		}
+	}
+	if again, _ := s.Reads(ctx, b.ID, 2); len(again) != 2 || again[0].Raw != "356NF" {
+		t.Fatalf("the latest two reads: %+v", again)
+	}
+}

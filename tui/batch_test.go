@@ -51,7 +51,8 @@ func TestBatchIntakeOfTheSampleScans(t *testing.T) {
 	if b.New != 67 || b.Duplicates != 3 || b.Unknown != 1 || b.Invalid != 1 {
 		t.Fatalf("counts: %+v", b)
 	}
-	h.wantScreen("67 av 94 ventede inn (71 %)", "0 andre · 1 ukjente · 3 lest to ganger · 1 ugyldige", "Mangler fortsatt (27)")
+	h.wantScreen("67 av 94 ventede inn (71 %)", "0 andre · 1 ukjente · 3 lest to ganger · 1 ugyldige", "Mangler fortsatt (27)",
+		"RZWXBQ49ZH: ny i bunken, mottatt · Solveig Andersen") // whose the last one is
 	var refused bool
 	for _, l := range h.m.batch.lines {
 		refused = refused || l.read.Class == store.ReadInvalid && l.read.Raw == "356NF"

@@ -95,10 +95,16 @@ func ReadText(t i18n.Catalog, r store.Read) string {
 	switch r.Class {
 	case store.ReadInvalid:
 		return t.T("read.invalid", scan.Clean(r.Raw), reasonText(t, r.Reason, r.Serial))
-	case store.ReadDuplicate:
-		return t.T("read.duplicate", r.Serial)
 	case store.ReadUnknown:
 		return t.T("read.unknown", r.Serial)
 	}
-	return t.T("read.new", r.Serial)
+	text := t.T("read.new", r.Serial)
+	if r.Class == store.ReadDuplicate {
+		text = t.T("read.duplicate", r.Serial)
+	}
+	if r.Official != "" {
+		// Whose it is, last: where the line is cut, the outcome stays.
+		text += " · " + scan.Clean(r.Official)
+	}
+	return text
 }

@@ -91,7 +91,7 @@ func (b *batchScreen) view(w, h int) string {
 			if i < len(right) {
 				r = right[i]
 			}
-			out = append(out, pad(l, lw)+r)
+			out = append(out, pad(l, lw-1)+" "+r) // a gap, however long the read's line
 		}
 	} else {
 		half := rest * 3 / 5
