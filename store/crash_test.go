@@ -74,6 +74,13 @@ func TestCrashChild(t *testing.T) {
 		fmt.Println("ERR", err)
 		os.Exit(1)
 	}
+	// Ready once writes can go: they wait for the check of every page
+	// that opening starts, which under the race detector alone can take
+	// longer than the parent's longest wait.
+	if err := s.Health(ctx); err != nil {
+		fmt.Println("ERR", err)
+		os.Exit(1)
+	}
 	fmt.Println("READY")
 	by := Actor{Station: "crash", Staff: "KN"}
 	fail := func(err error) {
@@ -237,7 +244,7 @@ func killLoop(t *testing.T, path, mode string, longest time.Duration, env func()
 		// time, whichever comes first, so kills land mid-transaction too.
 		// The time counts from the child's READY: on a loaded machine its
 		// start-up alone can take longer than the longest wait, and a
-		// kill before the store is open tests nothing.
+		// kill before the store can write tests nothing.
 		killAfter := 1 + rng.IntN(40)
 		wait := 5*time.Millisecond + time.Duration(rng.Int64N(int64(longest)))
 		var deadline <-chan time.Time

@@ -59,8 +59,9 @@ func (h *harness) send(msg tea.Msg) {
 }
 
 // run executes cmd the way the runtime would and feeds its messages back.
-// Commands that have not answered within a second are timers (the scanner's
-// flush, the refresh tick); unit tests move time themselves and drop them.
+// Commands that have not answered within cmdCutoff (a second; longer under
+// the race detector) are timers (the roster's rescan, the refresh tick);
+// unit tests move time themselves and drop them.
 func (h *harness) run(cmd tea.Cmd) {
 	if cmd == nil {
 		return
@@ -78,7 +79,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		default:
 			h.send(msg)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(cmdCutoff):
 	}
 }
 
