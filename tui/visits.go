@@ -486,7 +486,7 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 		lines = append(lines, "  "+st.Card.Value.Render(scan.Clean(m.Name))+st.Card.Muted.Render(" · "+TopicText(t, v.c.store.Topics(), m.Topic)+
 			" · "+t.T("visit.since", m.Called.Local().Format("15:04"), t.Minutes(now.Sub(m.Called)))))
 		if m.Note != "" {
-			lines = append(lines, "  "+st.Card.Muted.Render("«"+scan.Clean(m.Note)+"»"))
+			lines = append(lines, "  "+st.Card.Muted.Render(t.T("visit.note.quoted", scan.Clean(m.Note))))
 		}
 		if len(m.Devices) > 0 {
 			var ds []string
