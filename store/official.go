@@ -250,6 +250,54 @@ func (s *Store) PutOfficial(ctx context.Context, o Official, by Actor) error {
 	})
 }
 
+// SearchOfficialsBy is SearchOfficials in a reader's order: key is a
+// language's sort key of a name (i18n.Keys). The officials found come in
+// its order: first those whose name begins with q as typed (case aside:
+// "å" finds Åse before Arne), then those whose folded name begins with
+// q's ("ase" finds Åse), then those with a word that does.
+//
+// The folded order the search reads in puts Åse among the A's, where a
+// reader of bokmål or Swedish looks for her after Z: so it reads a window
+// of several times limit in that order, sorts the window by key and keeps
+// limit. Where the window holds every match (a desk's roster, or a few
+// letters typed on a county's), that is exact; on a county's roster a
+// letter or two typed can match more than the window holds, and names
+// that fold beyond it are not among those shown until more is typed.
+func (s *Store) SearchOfficialsBy(ctx context.Context, q string, limit int, key func(string) string) ([]Official, error) {
+	out, err := s.SearchOfficials(ctx, q, max(limit*searchWindow, 64))
+	if err != nil {
+		return nil, err
+	}
+	typed := strings.ToLower(strings.Join(strings.Fields(q), " "))
+	folded := strings.Join(strings.Fields(Fold(q)), " ")
+	type ranked struct {
+		group int // 0: begins with q as typed; 1: folded; 2: a word does
+		key   string
+	}
+	ranks := make(map[string]ranked, len(out))
+	for _, o := range out {
+		r := ranked{group: 2, key: key(o.Name)}
+		switch {
+		case strings.HasPrefix(strings.ToLower(o.Name), typed):
+			r.group = 0
+		case strings.HasPrefix(Fold(o.Name), folded):
+			r.group = 1
+		}
+		ranks[o.ID] = r
+	}
+	slices.SortStableFunc(out, func(a, b Official) int {
+		ra, rb := ranks[a.ID], ranks[b.ID]
+		if ra.group != rb.group {
+			return ra.group - rb.group
+		}
+		return strings.Compare(ra.key, rb.key)
+	})
+	return out[:min(limit, len(out))], nil
+}
+
+// searchWindow: how many times what is shown SearchOfficialsBy reads.
+const searchWindow = 8
+
 // SearchOfficials finds officials whose name holds every word of q,
 // ignoring case and diacritics ("oystein" finds "Øystein"). An empty q
 // lists officials by name. Officials gone from the roster are left out.

@@ -10,6 +10,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store"
+	"dropin/tui/i18n"
 )
 
 // pickDialog finds an official by name as the user types, for linking the
@@ -38,9 +39,9 @@ func (d *deskScreen) openPick(forIssue bool) tea.Cmd {
 // search looks officials up by what is typed.
 func (p *pickDialog) search(d *deskScreen) tea.Cmd {
 	p.seq++
-	seq, st, q := p.seq, d.c.store, p.name.Value()
+	seq, st, q, lang := p.seq, d.c.store, p.name.Value(), d.c.t.Lang
 	return func() tea.Msg {
-		res, err := st.SearchOfficials(context.Background(), q, 8)
+		res, err := st.SearchOfficialsBy(context.Background(), q, 8, i18n.NewKeys(lang).Key)
 		return searchedMsg{seq: seq, results: res, err: err}
 	}
 }

@@ -731,9 +731,9 @@ func (f *visitForm) focus() tea.Cmd {
 
 func (f *visitForm) search(v *visitsScreen) tea.Cmd {
 	f.seq++
-	seq, st, q := f.seq, v.c.store, f.field.Value()
+	seq, st, q, lang := f.seq, v.c.store, f.field.Value(), v.c.t.Lang
 	return func() tea.Msg {
-		res, err := st.SearchOfficials(context.Background(), q, 6)
+		res, err := st.SearchOfficialsBy(context.Background(), q, 6, i18n.NewKeys(lang).Key)
 		return visitSearchedMsg{seq: seq, results: res, err: err}
 	}
 }

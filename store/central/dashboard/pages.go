@@ -658,7 +658,7 @@ func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) 
 			return
 		}
 	}
-	officials, err := st.SearchOfficials(ctx, q, 20)
+	officials, err := st.SearchOfficialsBy(ctx, q, 20, i18n.NewKeys(t.Lang).Key)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
