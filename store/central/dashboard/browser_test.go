@@ -166,6 +166,17 @@ func TestInABrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("svg.chart polyline").length`); n < 3 {
 		t.Fatalf("the chart draws %d lines, want collected, upgraded and first login", n)
 	}
+	// Every word on the chart is inside the picture, as chromium lays it
+	// out (the rotated axis title aside: its box is before its turn).
+	if out := eval[string](t, ctx, `[...document.querySelectorAll("svg.chart text:not([transform])")].filter(e => {
+		const b = e.getBBox(), w = document.querySelector("svg.chart").viewBox.baseVal.width;
+		return b.x < 0 || b.x + b.width > w;
+	}).map(e => e.textContent).join(" | ")`); out != "" {
+		t.Errorf("words cut off at the chart's edge: %s", out)
+	}
+	if eval[int](t, ctx, `document.querySelectorAll("svg.chart text.cutover").length`) != 1 {
+		t.Errorf("the chart does not mark the cut-over")
+	}
 
 	// A phone: the pages fit its width (tables scroll inside themselves).
 	for _, p := range []string{"overview", "chase", "progress", "device/R52NXYGSKYS"} {

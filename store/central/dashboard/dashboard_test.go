@@ -440,7 +440,7 @@ func TestProgressProjection(t *testing.T) {
 	p := buildProgress(cat, days, 100, now, time.Date(2026, 4, 14, 15, 30, 0, 0, oslo), oslo)
 	notes := strings.Join(p.Notes, "\n")
 	for _, want := range []string{"Tempo siste 7 dager: 4,0 nettbrett per dag.", "Med dette tempoet er alle samlet inn 16.04.2026.",
-		"Overgang 14.04.2026 kl. 15.30", "Det rekker ikke til overgangen: med dagens tempo mangler 8 da."} {
+		"Overgang 14.04.2026 kl. 15.30", "Det rekker ikke til overgangen: med dagens tempo mangler det ennå 8 nettbrett da."} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
@@ -450,9 +450,18 @@ func TestProgressProjection(t *testing.T) {
 			t.Errorf("the chart lacks %s", want)
 		}
 	}
+	if !strings.Contains(string(p.Chart), `text-anchor="end" font-size="12" fill="#b91c1c">Overgang 14.04.2026`) {
+		t.Errorf("the cut-over's label, well into the chart, stands left of its line")
+	}
 	p = buildProgress(cat, days, 100, now, time.Date(2026, 4, 30, 15, 30, 0, 0, oslo), oslo)
 	if !strings.Contains(strings.Join(p.Notes, "\n"), "Det rekker til overgangen.") {
 		t.Errorf("a late cut-over is met: %q", p.Notes)
+	}
+	// A cut-over on the chart's first days: its label, right of the line,
+	// stays inside the picture (the browser test measures it).
+	p = buildProgress(cat, days, 100, now, time.Date(2026, 4, 1, 15, 30, 0, 0, oslo), oslo)
+	if !strings.Contains(string(p.Chart), `text-anchor="start" font-size="12" fill="#b91c1c">Overgang 01.04.2026`) {
+		t.Errorf("the cut-over's label at the chart's left edge: %s", p.Chart)
 	}
 	p = buildProgress(cat, nil, 10, now, time.Time{}, oslo)
 	if p.Empty == "" || !strings.Contains(strings.Join(p.Notes, "\n"), "Ingen overgangsdato") {

@@ -156,6 +156,10 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 	return d
 }
 
+// cutoverLabelRoom is the width the cut-over's label needs left of its
+// line ("Övergång 14.04.2026" at 12 px is about 120).
+const cutoverLabelRoom = 150.0
+
 // chartSVG draws the running totals as lines over days, with axes, the
 // cut-over as a red line and the projection dashed. Only numbers and the
 // catalog's words go in, each escaped.
@@ -201,7 +205,13 @@ func chartSVG(t i18n.Catalog, first, today, end, eta time.Time, expected int, li
 		c := dayIndex(first, cutover.In(loc))
 		if c >= 0 && c <= span {
 			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`, x(c), top, x(c), bottom, colorCutover)
-			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="12" fill="%s">%s</text>`, x(c)-4, top+12, colorCutover,
+			// Its label left of the line, or right of it where the line
+			// stands too near the chart's left edge for the words.
+			lx, anchor := x(c)-4, "end"
+			if x(c) < left+cutoverLabelRoom {
+				lx, anchor = x(c)+4, "start"
+			}
+			fmt.Fprintf(&b, `<text class="cutover" x="%.1f" y="%.1f" text-anchor="%s" font-size="12" fill="%s">%s</text>`, lx, top+12, anchor, colorCutover,
 				esc(t.T("web.progress.cutover", t.Date(cutover.In(loc)))))
 		}
 	}

@@ -61,8 +61,11 @@ func newWorld(t testing.TB) *world {
 	t.Cleanup(c.Close)
 	w := &world{t: t, c: c, mirrors: NewMirrors(filepath.Join(t.TempDir(), "mirror"), c, nil)}
 	t.Cleanup(w.mirrors.Close)
+	// The cut-over is tomorrow afternoon, as on a migration's last day:
+	// on the chart, the desks' work of today, then the cut-over.
+	y, m, d := time.Now().In(oslo).AddDate(0, 0, 1).Date()
 	dash, err := New(Options{Auth: c, Mirrors: w.mirrors, Location: oslo,
-		Cutover: time.Date(2026, 4, 14, 15, 30, 0, 0, oslo), Refresh: 500 * time.Millisecond})
+		Cutover: time.Date(y, m, d, 15, 30, 0, 0, oslo), Refresh: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
