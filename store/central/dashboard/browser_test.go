@@ -179,13 +179,22 @@ func TestInABrowser(t *testing.T) {
 	}
 
 	// A phone: the pages fit its width (tables scroll inside themselves).
-	for _, p := range []string{"overview", "chase", "progress", "device/R52NXYGSKYS"} {
+	for _, p := range []string{"overview", "chase", "progress", "equipment", "device?q=aasen", "device/R52NXYGSKYS"} {
 		do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 			chromedp.Navigate(w.url+"/"+p), chromedp.WaitVisible(chromedp.CSS("h1")))
 		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 			t.Errorf("%s is wider than a phone", p)
 		}
-		shot(t, ctx, "phone-"+strings.ReplaceAll(p, "/", "-"))
+		// The page links scroll sideways; the one open is in sight.
+		if !eval[bool](t, ctx, `(() => {
+			const a = document.querySelector("nav.pages a[aria-current]");
+			if (!a) return false;
+			const n = a.parentElement.getBoundingClientRect(), r = a.getBoundingClientRect();
+			return r.left >= n.left - 1 && r.right <= n.right + 1;
+		})()`) {
+			t.Errorf("%s: its own link is scrolled out of sight", p)
+		}
+		shot(t, ctx, "phone-"+strings.NewReplacer("?", "-", "=", "-", "/", "-").Replace(p))
 	}
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 

@@ -2,6 +2,15 @@
 // (the filters are in its address) and replaces only its live part, so
 // nothing typed in a field is lost. A session that ended shows the login.
 "use strict";
+// On a phone the page links scroll sideways: the page open is shown.
+(function () {
+  const here = document.querySelector("nav.pages a[aria-current]");
+  const nav = here && here.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) {
+    const at = here.getBoundingClientRect().left - nav.getBoundingClientRect().left + nav.scrollLeft;
+    nav.scrollLeft = at - (nav.clientWidth - here.offsetWidth) / 2;
+  }
+})();
 (function () {
   const live = document.getElementById("live");
   if (!live) return;
