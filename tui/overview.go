@@ -251,6 +251,20 @@ func (o *overviewScreen) coverageShown(rows int) []store.Coverage {
 	return out
 }
 
+// summary is the headline: the whole count, or the municipality chosen
+// with m, as the table under it shows.
+func (o *overviewScreen) summary() string {
+	t, tot := o.c.t, o.total
+	if o.mun != "" {
+		for _, l := range o.lines {
+			if l.Municipality == o.mun && l.Body == "" {
+				return t.T("overview.total.of", scan.Clean(o.mun), l.Collected(), l.Total(), store.Percent(l.Collected(), l.Total()))
+			}
+		}
+	}
+	return t.T("overview.total", tot.Collected(), tot.Total(), store.Percent(tot.Collected(), tot.Total()))
+}
+
 func (o *overviewScreen) bodies() []string {
 	return store.CoverageBodies(o.lines, o.mun, o.c.t.Compare)
 }
@@ -352,9 +366,7 @@ func (o *overviewScreen) view(w, h int) string {
 	}
 	var out []string
 	title := st.Box.Title.Render(" " + t.T("overview.coverage"))
-	tot := o.total
-	summary := st.Card.Name.Render(t.T("overview.total", tot.Collected(), tot.Total(), store.Percent(tot.Collected(), tot.Total())))
-	out = append(out, spread(title, summary+" ", w))
+	out = append(out, spread(title, st.Card.Name.Render(o.summary())+" ", w))
 
 	// name | bar | % | expected received upgrading upgraded logged-in failed employee
 	nameW := max(12, w-barWidth-5-7*6-3)

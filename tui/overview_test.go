@@ -59,7 +59,7 @@ func TestOverviewEndToEnd(t *testing.T) {
 		t.Fatalf("filter %q, want Levanger", fm.overview.mun)
 	}
 	out := ansi.Strip(fm.View().Content)
-	for _, want := range []string{"2 av 6 samlet inn, 33 %", "Tone Ekle", "Åse Moen", "kommune: Levanger"} {
+	for _, want := range []string{"Levanger: 1 av 3 samlet inn, 33 %", "Tone Ekle", "Åse Moen", "kommune: Levanger"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("overview lacks %q", want)
 		}
@@ -89,9 +89,29 @@ func TestOverviewFiltersSortAndSearch(t *testing.T) {
 	if got := names(); got != "Arne Nordmann, Bjørg Brenne, Tone Ekle, Åse Moen" {
 		t.Fatalf("to chase, in Norwegian order: %s", got)
 	}
+	tot := h.m.overview.total
+	whole := fmt.Sprintf("%d av %d samlet inn", tot.Collected(), tot.Total())
+	h.wantScreen(whole)
 	h.press("mm") // Levanger, then Verdal
 	if got := names(); got != "Arne Nordmann, Bjørg Brenne" {
 		t.Fatalf("Verdal: %s", got)
+	}
+	// The headline follows the municipality chosen, as the table does.
+	found := false
+	for _, l := range h.m.overview.lines {
+		if l.Municipality == "Verdal" && l.Body == "" {
+			found = true
+			if l.Total() == tot.Total() {
+				t.Fatalf("the test needs Verdal's count to differ from the whole's")
+			}
+			h.wantScreen(fmt.Sprintf("Verdal: %d av %d samlet inn, %d %%", l.Collected(), l.Total(), store.Percent(l.Collected(), l.Total())))
+		}
+	}
+	if !found {
+		t.Fatal("no coverage line for Verdal")
+	}
+	if strings.Contains(h.screen(), whole) {
+		t.Fatalf("Verdal chosen, the headline still counts the whole:\n%s", h.screen())
 	}
 	h.press("b") // the first body in Verdal: Formannskapet
 	if got := names(); got != "Arne Nordmann" {

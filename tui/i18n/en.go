@@ -130,6 +130,7 @@ var en = map[string]string{
 	"overview.loading":            "Loading the overview …",
 	"overview.coverage":           "Coverage by municipality and body",
 	"overview.total":              "%d of %d collected, %d%%",
+	"overview.total.of":           "%s: %d of %d collected, %d%%",
 	"overview.col.name":           "Municipality / body",
 	"overview.col.expected":       "Exp.",
 	"overview.col.received":       "Recv.",

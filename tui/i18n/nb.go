@@ -130,6 +130,7 @@ var nb = map[string]string{
 	"overview.loading":            "Henter oversikten …",
 	"overview.coverage":           "Dekning per kommune og organ",
 	"overview.total":              "%d av %d samlet inn, %d %%",
+	"overview.total.of":           "%s: %d av %d samlet inn, %d %%",
 	"overview.col.name":           "Kommune / organ",
 	"overview.col.expected":       "Forv.",
 	"overview.col.received":       "Mott.",

@@ -130,6 +130,7 @@ var sv = map[string]string{
 	"overview.loading":            "Hämtar översikten …",
 	"overview.coverage":           "Täckning per kommun och organ",
 	"overview.total":              "%d av %d insamlade, %d %%",
+	"overview.total.of":           "%s: %d av %d insamlade, %d %%",
 	"overview.col.name":           "Kommun / organ",
 	"overview.col.expected":       "Förv.",
 	"overview.col.received":       "Mott.",
