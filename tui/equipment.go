@@ -144,8 +144,11 @@ func (e *equipmentScreen) load() tea.Cmd {
 // catalog and sort keys of its own (a collator is one goroutine's).
 func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders []store.Holding, reqs []store.RequestRow) equipmentMsg {
 	t, key := i18n.New(lang), i18n.NewKeys(lang).Key
-	rows = sortedBy(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) })
-	holders = sortedBy(holders, func(h store.Holding) string { return key(h.Official) })
+	// Namesakes (a county has many an Anne Bakken) by their municipality.
+	rows = sortedBy(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) },
+		func(r store.EquipmentRow) string { return key(r.Official.Municipality) })
+	holders = sortedBy(holders, func(h store.Holding) string { return key(h.Official) },
+		func(h store.Holding) string { return key(h.Municipality) })
 	msg := equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, munOf: make(map[string]string, len(rows))}
 	msg.items = make([]equipItem, len(rows))
 	seen := map[string]bool{"": true}
@@ -172,13 +175,26 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 	return msg
 }
 
-// sortedBy sorts list stably by the keys key gives, each made once.
-func sortedBy[T any](list []T, key func(T) string) []T {
+// sortedBy sorts list stably by the keys key gives, each made once, and
+// where two are equal by the keys of then (a second column), if given.
+func sortedBy[T any](list []T, key func(T) string, then ...func(T) string) []T {
 	keys := make([]string, len(list))
 	for i, v := range list {
 		keys[i] = key(v)
 	}
-	return store.InOrder(list, store.SortOrder(len(list), func(a, b int) int { return strings.Compare(keys[a], keys[b]) }))
+	var ties []string
+	if len(then) > 0 {
+		ties = make([]string, len(list))
+		for i, v := range list {
+			ties[i] = then[0](v)
+		}
+	}
+	return store.InOrder(list, store.SortOrder(len(list), func(a, b int) int {
+		if c := strings.Compare(keys[a], keys[b]); c != 0 || ties == nil {
+			return c
+		}
+		return strings.Compare(ties[a], ties[b])
+	}))
 }
 
 func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {

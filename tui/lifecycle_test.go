@@ -279,3 +279,43 @@ func TestEquipmentScreenNarrowsByMunicipalityAndName(t *testing.T) {
 		t.Fatalf("a municipality column at 80 columns:\n%s", s)
 	}
 }
+
+// Namesakes on the Equipment screen come by their municipality, in
+// both its lists: a county has many an Anne Bakken.
+func TestEquipmentScreenListsNamesakesByMunicipality(t *testing.T) {
+	h := newHarness(t, 120, 30, i18n.Bokmal)
+	ctx := context.Background()
+	seat := []store.Seat{{Body: "Kommunfullmäktige", Role: "Ledamot i kommunfullmäktige"}} // a tablet by the rules
+	for _, o := range []store.Official{ // in id order, Verdal's first
+		{ID: "a.hansen@verdal.kommune.no", Name: "Kari Hansen", Municipality: "Verdal", EmailPrimary: "a.hansen@verdal.kommune.no", Seats: seat},
+		{ID: "b.hansen@levanger.kommune.no", Name: "Kari Hansen", Municipality: "Levanger", EmailPrimary: "b.hansen@levanger.kommune.no", Seats: seat},
+	} {
+		if err := h.store.PutOfficial(ctx, o, h.m.c.actor()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for serial, official := range map[string]string{"TAB0000001": "a.hansen@verdal.kommune.no", "TAB0000002": "b.hansen@levanger.kommune.no"} {
+		if _, err := h.store.RegisterKind(ctx, serial, "iPad", store.Tablet, "", h.m.c.actor()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.store.Issue(ctx, serial, official, store.Request{}, h.m.c.actor()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.m.screen = screenEquipment
+	h.run(h.m.equipment.open())
+	var muns []string
+	for _, v := range h.m.equipment.visible {
+		muns = append(muns, h.m.equipment.rows[v].Official.Municipality)
+	}
+	if got := strings.Join(muns, ", "); got != "Levanger, Verdal" {
+		t.Fatalf("namesakes by municipality: %s", got)
+	}
+	var held []string
+	for _, hd := range h.m.equipment.holders {
+		held = append(held, hd.Municipality)
+	}
+	if got := strings.Join(held, ", "); got != "Levanger, Verdal" {
+		t.Fatalf("who holds what, namesakes by municipality: %s", got)
+	}
+}
