@@ -127,3 +127,28 @@ func TestOfficialsAndRemindersReadAsOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// Namesakes on the chase list come by their municipality, whichever way
+// it is sorted: a county has many an Anne Bakken.
+func TestChaseNamesakesByMunicipality(t *testing.T) {
+	seats := []Seat{{Body: "Kommunestyret", Role: "Medlem"}}
+	list := []Chase{ // in the store's order (by id), Verdal's first
+		{OfficialID: "a.bakken@verdal.kommune.no", Name: "Anne Bakken", Municipality: "Verdal", Seats: seats},
+		{OfficialID: "b.bakken@levanger.kommune.no", Name: "Anne Bakken", Municipality: "Levanger", Seats: seats},
+		{OfficialID: "arne@frosta.kommune.no", Name: "Arne Berg", Municipality: "Frosta", Seats: seats},
+	}
+	same := func(s string) string { return s }
+	for _, by := range ChaseSorts {
+		var got []string
+		for _, at := range OrderChase(list, by, same) {
+			got = append(got, list[at].Name+" "+list[at].Municipality)
+		}
+		want := "Anne Bakken Levanger, Anne Bakken Verdal, Arne Berg Frosta"
+		if by == "municipality" {
+			want = "Arne Berg Frosta, Anne Bakken Levanger, Anne Bakken Verdal"
+		}
+		if strings.Join(got, ", ") != want {
+			t.Errorf("by %s: %s", by, strings.Join(got, ", "))
+		}
+	}
+}
