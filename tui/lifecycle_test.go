@@ -286,7 +286,7 @@ func TestEquipmentScreenListsNamesakesByMunicipality(t *testing.T) {
 	h := newHarness(t, 120, 30, i18n.Bokmal)
 	ctx := context.Background()
 	seat := []store.Seat{{Body: "Kommunfullmäktige", Role: "Ledamot i kommunfullmäktige"}} // a tablet by the rules
-	for _, o := range []store.Official{ // in id order, Verdal's first
+	for _, o := range []store.Official{                                                    // in id order, Verdal's first
 		{ID: "a.hansen@verdal.kommune.no", Name: "Kari Hansen", Municipality: "Verdal", EmailPrimary: "a.hansen@verdal.kommune.no", Seats: seat},
 		{ID: "b.hansen@levanger.kommune.no", Name: "Kari Hansen", Municipality: "Levanger", EmailPrimary: "b.hansen@levanger.kommune.no", Seats: seat},
 	} {
