@@ -285,8 +285,9 @@ func TestEquipmentScreenNarrowsByMunicipalityAndName(t *testing.T) {
 func TestEquipmentScreenListsNamesakesByMunicipality(t *testing.T) {
 	h := newHarness(t, 120, 30, i18n.Bokmal)
 	ctx := context.Background()
-	seat := []store.Seat{{Body: "Kommunfullmäktige", Role: "Ledamot i kommunfullmäktige"}} // a tablet by the rules
-	for _, o := range []store.Official{                                                    // in id order, Verdal's first
+	// A seat the rules give a tablet; in id order, Verdal's official first.
+	seat := []store.Seat{{Body: "Kommunfullmäktige", Role: "Ledamot i kommunfullmäktige"}}
+	for _, o := range []store.Official{
 		{ID: "a.hansen@verdal.kommune.no", Name: "Kari Hansen", Municipality: "Verdal", EmailPrimary: "a.hansen@verdal.kommune.no", Seats: seat},
 		{ID: "b.hansen@levanger.kommune.no", Name: "Kari Hansen", Municipality: "Levanger", EmailPrimary: "b.hansen@levanger.kommune.no", Seats: seat},
 	} {
