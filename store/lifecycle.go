@@ -236,6 +236,20 @@ type Holding struct {
 	Seats        []Seat
 }
 
+// HoldersInOrder is the term-end list in a reader's order: by the name's
+// sort key (key, a language's: i18n.Keys), namesakes by municipality,
+// then as they came. The desk's Utstyr screen and the dashboard show it
+// so.
+func HoldersInOrder(hs []Holding, key func(string) string) []Holding {
+	names, muns := make([]string, len(hs)), make([]string, len(hs))
+	for i, h := range hs {
+		names[i], muns[i] = key(h.Official), key(h.Municipality)
+	}
+	return InOrder(hs, SortOrder(len(hs), func(a, b int) int {
+		return cmp.Or(strings.Compare(names[a], names[b]), strings.Compare(muns[a], muns[b]))
+	}))
+}
+
 func holdingsOf(ctx context.Context, q querier, official string) ([]Holding, error) {
 	out, err := queryRows(ctx, q, func(row scanFunc) (Holding, error) {
 		h := Holding{OfficialID: official}

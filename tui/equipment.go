@@ -147,8 +147,7 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 	// Namesakes (a county has many an Anne Bakken) by their municipality.
 	rows = sortedBy(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) },
 		func(r store.EquipmentRow) string { return key(r.Official.Municipality) })
-	holders = sortedBy(holders, func(h store.Holding) string { return key(h.Official) },
-		func(h store.Holding) string { return key(h.Municipality) })
+	holders = store.HoldersInOrder(holders, key)
 	msg := equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, munOf: make(map[string]string, len(rows))}
 	msg.items = make([]equipItem, len(rows))
 	seen := map[string]bool{"": true}

@@ -552,11 +552,7 @@ func (s *Server) holders(ctx context.Context, tenant string, st *store.Store, la
 			return nil, err
 		}
 		key := i18n.NewKeys(lang).Key
-		names := make([]string, len(hs))
-		for i, h := range hs {
-			names[i] = key(h.Official)
-		}
-		hs = store.InOrder(hs, store.SortOrder(len(hs), func(a, b int) int { return strings.Compare(names[a], names[b]) }))
+		hs = store.HoldersInOrder(hs, key)
 		l := &holderList{rows: hs, folds: make([]string, len(hs))}
 		seen := map[string]bool{"": true}
 		for i, h := range hs {
