@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +27,22 @@ func TestSeedSmallCounty(t *testing.T) {
 	if total.Total()+total.Counts[EmployeeTrack] != 3000 || total.Collected() < 2000 || total.Counts[HandedBack] < 1500 ||
 		total.Counts[Failed] == 0 || total.Counts[Expected] == 0 || total.Counts[Upgrading]+total.Counts[Upgraded]+total.Counts[FirstLogin] == 0 {
 		t.Fatalf("coverage %+v", total)
+	}
+	// Each batch collects its municipality's tablets, as a secretariat
+	// opens one, and took in no other's.
+	batches, err := s.Batches(ctx)
+	if err != nil || len(batches) != rep.Batches {
+		t.Fatalf("%d batches listed of %d: %v", len(batches), rep.Batches, err)
+	}
+	lines, _, err := s.Coverage(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range batches {
+		i := slices.IndexFunc(lines, func(l Coverage) bool { return l.Municipality == b.Municipality && l.Body == "" })
+		if b.Municipality == "" || !strings.HasPrefix(b.Name, b.Municipality+", runde ") || i < 0 || b.Expected != lines[i].Total() || b.Others() != 0 {
+			t.Fatalf("batch %q: municipality %q, expects %d, %d others", b.Name, b.Municipality, b.Expected, b.Others())
+		}
 	}
 	assertRebuildKeeps(t, s)
 	// After a rebuild the coverage triggers are back: a step still counts.

@@ -52,7 +52,7 @@ func scanBenchStore(b *testing.B) (*store.Store, []string) {
 	path := os.Getenv("DROPIN_BENCH_DB")
 	if path == "" {
 		if cache, err := os.UserCacheDir(); err == nil {
-			path = filepath.Join(cache, "dropin", "bench-100000-1000000-1.db")
+			path = filepath.Join(cache, "dropin", store.BenchCounty.CacheName())
 		}
 	}
 	db := filepath.Join(b.TempDir(), "dropin.db")

@@ -42,9 +42,9 @@ func (a *app) benchCmd() *cobra.Command {
 			return b.run(cmd.Context(), db, cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().IntVar(&opt.Tablets, "tablets", 100_000, "officials and tablets in the county")
+	cmd.Flags().IntVar(&opt.Tablets, "tablets", store.BenchCounty.Tablets, "officials and tablets in the county")
 	cmd.Flags().IntVar(&opt.Events, "events", 0, "events in the log (default 10 per tablet)")
-	cmd.Flags().Uint64Var(&opt.Seed, "seed", 1, "the generator's seed")
+	cmd.Flags().Uint64Var(&opt.Seed, "seed", store.BenchCounty.Seed, "the generator's seed")
 	cmd.Flags().IntVar(&runs, "runs", 5, "start-ups to measure (the median counts)")
 	cmd.Flags().StringVar(&benchDB, "bench-db", "", "the seeded `database` (default: a cached one in the user's cache folder)")
 	cmd.Flags().StringVar(&pg, "pg", a.getenv("DROPIN_PG"), "a PostgreSQL `DSN` to measure push and pull on (a database is made there and dropped; env DROPIN_PG)")
@@ -81,7 +81,7 @@ func (b *bench) county(ctx context.Context, db string, opt store.SeedOptions, pr
 		if err != nil {
 			return "", err
 		}
-		db = filepath.Join(cache, "dropin", fmt.Sprintf("bench-%d-%d-%d.db", opt.Tablets, opt.Events, opt.Seed))
+		db = filepath.Join(cache, "dropin", opt.CacheName())
 	}
 	if _, err := os.Stat(db); !errors.Is(err, os.ErrNotExist) {
 		took, _ := os.ReadFile(db + ".seeded")

@@ -16,7 +16,7 @@ import (
 // The dashboard's figures on a county: 100,000 tablets and 1,000,000
 // events, the database `dropin bench` seeds once and caches. Run
 //
-//	go run . bench        # seeds ~/.cache/dropin/bench-100000-1000000-1.db once
+//	go run . bench        # seeds ~/.cache/dropin/bench-100000-1000000-1-v2.db once
 //	go test ./store/central/dashboard -run '^$' -bench . -benchtime 20x
 //
 // (PostgreSQL on 127.0.0.1:5432 as for the tests; DROPIN_BENCH_DB names
@@ -31,7 +31,7 @@ func county(b *testing.B) string {
 	if err != nil {
 		b.Skip(err)
 	}
-	p := filepath.Join(cache, "dropin", "bench-100000-1000000-1.db")
+	p := filepath.Join(cache, "dropin", store.BenchCounty.CacheName())
 	if _, err := os.Stat(p); err != nil {
 		b.Skipf("no county at %s: run `go run . bench` once to seed it, or set DROPIN_BENCH_DB", p)
 	}
