@@ -662,6 +662,25 @@ func (s *Store) expectedFor(ctx context.Context, b Batch) (int, error) {
 	return n, err
 }
 
+// expectedByMunicipality counts, into expected (keyed as Batches keys
+// its scopes), the tablets a batch for each municipality expects: what
+// countExpected counts for each, in one read.
+func (s *Store) expectedByMunicipality(ctx context.Context, expected map[[2]string]int) error {
+	q, _ := countExpected(Batch{})
+	q = strings.Replace(q, `SELECT count(*)`, `SELECT o.municipality, count(*)`, 1) + ` GROUP BY o.municipality`
+	return eachRow(ctx, s.read, func(row scanFunc) error {
+		var mun string
+		var n int
+		if err := row(&mun, &n); err != nil {
+			return err
+		}
+		if mun != "" {
+			expected[[2]string{mun, ""}] = n
+		}
+		return nil
+	}, q)
+}
+
 // expectedStatus is the devices a batch can expect: on the migration's
 // ladder, neither on the employees' track nor in the lifecycle.
 const expectedStatus = `d.status NOT IN ('employee-track', 'lifecycle')`
@@ -726,17 +745,31 @@ func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
 	}
 	// Batches of one scope expect the same tablets: counted once a list,
 	// not once a batch (160 batches on a county took a minute).
+	// A county's batches are each for a municipality: those are counted
+	// for every municipality in one read (forty reads of all the
+	// officials took 1.6 s).
 	expected := map[[2]string]int{}
+	counted := false
 	expectedFor := func(ctx context.Context, b Batch) (int, error) {
 		key := [2]string{b.Municipality, b.Body}
-		n, ok := expected[key]
-		if !ok {
-			var err error
-			if n, err = s.expectedFor(ctx, b); err != nil {
+		if n, ok := expected[key]; ok {
+			return n, nil
+		}
+		if b.Municipality != "" && b.Body == "" && !counted {
+			counted = true
+			if err := s.expectedByMunicipality(ctx, expected); err != nil {
 				return 0, err
 			}
-			expected[key] = n
+			if _, ok := expected[key]; !ok {
+				expected[key] = 0 // a municipality with no tablet expected
+			}
+			return expected[key], nil
 		}
+		n, err := s.expectedFor(ctx, b)
+		if err != nil {
+			return 0, err
+		}
+		expected[key] = n
 		return n, nil
 	}
 	out := make([]Batch, 0, len(ids))

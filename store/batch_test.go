@@ -450,6 +450,31 @@ WHERE o.municipality = ? AND d.status != 'employee-track' AND EXISTS (SELECT 1 F
 	if err != nil || again.Municipality != "Levanger" || again.Body != "Kommunestyret" || again.Expected != levanger {
 		t.Fatalf("after a rebuild: %+v %v", again, err)
 	}
+
+	// The list counts every municipality's batches in one read: the same
+	// numbers as each batch counted alone.
+	for _, mun := range []string{"Verdal", "Levanger", "Verdal"} {
+		b, err := s.OpenBatch(ctx, BatchSpec{Name: mun + " alle", Municipality: mun}, desk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ReadBatch(ctx, b.ID, []string{"R52NXYGSKYS"}, desk); err != nil { // Levanger's
+			t.Fatal(err)
+		}
+	}
+	list, err := s.Batches(ctx)
+	if err != nil || len(list) != 5 {
+		t.Fatalf("%d batches: %v", len(list), err)
+	}
+	for _, b := range list {
+		alone, err := s.Batch(ctx, b.ID)
+		if err != nil || alone.Expected != b.Expected || alone.Collected != b.Collected || alone.New != b.New {
+			t.Fatalf("%s in the list: expects %d, took in %d of them; alone: %d, %d (%v)", b.Name, b.Expected, b.Collected, alone.Expected, alone.Collected, err)
+		}
+		if b.Municipality == "Verdal" && (b.Expected == 0 || b.Collected != 0 || b.Others() != b.New) {
+			t.Fatalf("Verdal's batch counts Levanger's tablet as its own: %+v", b)
+		}
+	}
 }
 
 // A laptop issued to an official follows the lifecycle, not the
