@@ -87,7 +87,7 @@ func MatchChase(list []Chase, f ChaseFilter, out []Chase) []Chase {
 // name (Outstanding fills it from the table); a row without one is
 // folded as it is matched.
 func (f ChaseFilter) Matcher() func(Chase) bool {
-	words := strings.Fields(Fold(f.Query))
+	words := NewNameQuery(f.Query)
 	return func(c Chase) bool {
 		if f.Municipality != "" && c.Municipality != f.Municipality {
 			return false
@@ -99,12 +99,7 @@ func (f ChaseFilter) Matcher() func(Chase) bool {
 		if name == "" && len(words) > 0 {
 			name = Fold(c.Name)
 		}
-		for _, w := range words {
-			if !strings.Contains(name, w) {
-				return false
-			}
-		}
-		return true
+		return words.Matches(name)
 	}
 }
 

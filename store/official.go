@@ -350,6 +350,26 @@ func (s *Store) searchRows(ctx context.Context, q string, args ...any) ([]Offici
 	return out, nil
 }
 
+// NameQuery is a name search as typed, folded into its words: a name
+// matches when its folded form (Fold) holds every word, anywhere ("oy
+// aas" finds Øystein Aasen). The Oversikt's list, the Utstyr screen and
+// the dashboard's lists search names so.
+type NameQuery []string
+
+// NewNameQuery folds q into its words.
+func NewNameQuery(q string) NameQuery { return strings.Fields(Fold(q)) }
+
+// Matches says whether folded, a name folded with Fold, holds every word
+// of the query (an empty query matches every name).
+func (w NameQuery) Matches(folded string) bool {
+	for _, x := range w {
+		if !strings.Contains(folded, x) {
+			return false
+		}
+	}
+	return true
+}
+
 // nameWords are a name's words, folded, as the search index keeps them.
 func nameWords(name string) []string {
 	return strings.FieldsFunc(Fold(name), func(r rune) bool { return r == ' ' || r == '-' })

@@ -251,17 +251,9 @@ func (e *equipmentScreen) length() int { return len(e.visible) }
 // search, in the order loaded. It matches by index: no row is copied,
 // sorted or drawn here.
 func (e *equipmentScreen) refilter() {
-	words := strings.Fields(store.Fold(e.search.Value()))
+	words := store.NewNameQuery(e.search.Value())
 	pass := func(municipality, fold string) bool {
-		if e.mun != "" && municipality != e.mun {
-			return false
-		}
-		for _, w := range words {
-			if !strings.Contains(fold, w) {
-				return false
-			}
-		}
-		return true
+		return (e.mun == "" || municipality == e.mun) && words.Matches(fold)
 	}
 	e.visible = e.visible[:0]
 	switch e.view_ {

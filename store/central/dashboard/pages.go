@@ -446,13 +446,10 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	for _, m := range list.municipalities {
 		d.Municipalities = append(d.Municipalities, option{Value: m, Label: scan.Clean(m), Selected: m == mun})
 	}
-	words := strings.Fields(store.Fold(d.Query))
+	words := store.NewNameQuery(d.Query)
 	var shown []int
 	for i, h := range list.rows {
-		if mun != "" && h.Municipality != mun {
-			continue
-		}
-		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(list.folds[i], w) }) {
+		if (mun == "" || h.Municipality == mun) && words.Matches(list.folds[i]) {
 			shown = append(shown, i)
 		}
 	}
