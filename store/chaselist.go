@@ -163,6 +163,27 @@ func SortOrder(n int, cmp func(a, b int) int) []int {
 	return order
 }
 
+// InKeyOrder is list sorted by the texts keys gives each row (sort keys
+// in a language's order, as i18n.Keys makes them): by the first, where
+// equal by the next, then as they came. Each row's keys are made once.
+func InKeyOrder[T any](list []T, keys ...func(T) string) []T {
+	cols := make([][]string, len(keys))
+	for k, key := range keys {
+		cols[k] = make([]string, len(list))
+		for i, v := range list {
+			cols[k][i] = key(v)
+		}
+	}
+	return InOrder(list, SortOrder(len(list), func(a, b int) int {
+		for _, col := range cols {
+			if c := strings.Compare(col[a], col[b]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}))
+}
+
 // InOrder is list's rows in order (positions, as SortOrder gives them),
 // in a new slice.
 func InOrder[T any](list []T, order []int) []T {

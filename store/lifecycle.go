@@ -241,13 +241,7 @@ type Holding struct {
 // then as they came. The desk's Utstyr screen and the dashboard show it
 // so.
 func HoldersInOrder(hs []Holding, key func(string) string) []Holding {
-	names, muns := make([]string, len(hs)), make([]string, len(hs))
-	for i, h := range hs {
-		names[i], muns[i] = key(h.Official), key(h.Municipality)
-	}
-	return InOrder(hs, SortOrder(len(hs), func(a, b int) int {
-		return cmp.Or(strings.Compare(names[a], names[b]), strings.Compare(muns[a], muns[b]))
-	}))
+	return InKeyOrder(hs, func(h Holding) string { return key(h.Official) }, func(h Holding) string { return key(h.Municipality) })
 }
 
 func holdingsOf(ctx context.Context, q querier, official string) ([]Holding, error) {

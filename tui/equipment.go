@@ -145,7 +145,7 @@ func (e *equipmentScreen) load() tea.Cmd {
 func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders []store.Holding, reqs []store.RequestRow) equipmentMsg {
 	t, key := i18n.New(lang), i18n.NewKeys(lang).Key
 	// Namesakes (a county has many an Anne Bakken) by their municipality.
-	rows = sortedBy(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) },
+	rows = store.InKeyOrder(rows, func(r store.EquipmentRow) string { return key(r.Official.Name) },
 		func(r store.EquipmentRow) string { return key(r.Official.Municipality) })
 	holders = store.HoldersInOrder(holders, key)
 	msg := equipmentMsg{seq: seq, rows: rows, holders: holders, requests: reqs, munOf: make(map[string]string, len(rows))}
@@ -164,7 +164,7 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 			msg.muns = append(msg.muns, m)
 		}
 	}
-	msg.muns = sortedBy(msg.muns, key)
+	msg.muns = store.InKeyOrder(msg.muns, key)
 	for _, h := range holders {
 		msg.folds[0] = append(msg.folds[0], store.Fold(h.Official))
 	}
@@ -172,28 +172,6 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 		msg.folds[1] = append(msg.folds[1], store.Fold(r.Official))
 	}
 	return msg
-}
-
-// sortedBy sorts list stably by the keys key gives, each made once, and
-// where two are equal by the keys of then (a second column), if given.
-func sortedBy[T any](list []T, key func(T) string, then ...func(T) string) []T {
-	keys := make([]string, len(list))
-	for i, v := range list {
-		keys[i] = key(v)
-	}
-	var ties []string
-	if len(then) > 0 {
-		ties = make([]string, len(list))
-		for i, v := range list {
-			ties[i] = then[0](v)
-		}
-	}
-	return store.InOrder(list, store.SortOrder(len(list), func(a, b int) int {
-		if c := strings.Compare(keys[a], keys[b]); c != 0 || ties == nil {
-			return c
-		}
-		return strings.Compare(ties[a], ties[b])
-	}))
 }
 
 func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {

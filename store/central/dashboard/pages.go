@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -559,7 +558,7 @@ func (s *Server) holders(ctx context.Context, tenant string, st *store.Store, la
 				l.municipalities = append(l.municipalities, h.Municipality)
 			}
 		}
-		slices.SortFunc(l.municipalities, func(a, b string) int { return strings.Compare(key(a), key(b)) })
+		l.municipalities = store.InKeyOrder(l.municipalities, key)
 		return l, nil
 	})
 }
