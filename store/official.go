@@ -269,7 +269,7 @@ func (s *Store) SearchOfficialsBy(ctx context.Context, q string, limit int, key 
 		return nil, err
 	}
 	typed := strings.ToLower(strings.Join(strings.Fields(q), " "))
-	folded := strings.Join(strings.Fields(Fold(q)), " ")
+	folded := searchPrefix(q)
 	type ranked struct {
 		group int // 0: begins with q as typed; 1: folded; 2: a word does
 		key   string
@@ -295,6 +295,11 @@ func (s *Store) SearchOfficialsBy(ctx context.Context, q string, limit int, key 
 	return out[:min(limit, len(out))], nil
 }
 
+// searchPrefix is what the folded names a search finds first begin
+// with: q folded, its words one space apart. SearchOfficialsBy ranks by
+// the same prefix SearchOfficials reads by.
+func searchPrefix(q string) string { return strings.Join(strings.Fields(Fold(q)), " ") }
+
 // searchWindow: how many times what is shown SearchOfficialsBy reads.
 const searchWindow = 8
 
@@ -306,7 +311,7 @@ func (s *Store) SearchOfficials(ctx context.Context, q string, limit int) ([]Off
 	// Nils Nilsson first), in name order straight from the index; then
 	// names where every typed word begins a word of the name ("nordmann",
 	// "kari nord", "oystein" for Øystein, "aase" for Åse).
-	prefix := strings.Join(strings.Fields(Fold(q)), " ")
+	prefix := searchPrefix(q)
 	out, err := s.searchRows(ctx, `SELECT id, name, municipality, email_primary, email_secondary, phone FROM officials
 WHERE fold >= ? AND fold < ? AND removed = 0 ORDER BY fold, id LIMIT ?`, prefix, prefix+"\U0010FFFF", limit)
 	words := nameWords(q)
