@@ -104,6 +104,30 @@ func serve(b *testing.B, h http.Handler, ck *http.Cookie, path string) int {
 	return rec.Body.Len()
 }
 
+// servedWarm serves path on the county again and again, as the page's own
+// refresh asks for it, after one request that makes what it keeps.
+func servedWarm(b *testing.B, path string) {
+	_, h, ck := countyWorld(b)
+	serve(b, h, ck, path)
+	for b.Loop() {
+		serve(b, h, ck, path)
+	}
+}
+
+// servedCold serves path on the county, each time after cache was
+// emptied, as the first request after the list moved.
+func servedCold[T any](b *testing.B, path string, cache func(*Server) *listCache[T]) {
+	_, dash, ck := countyServer(b)
+	h := dash.Handler()
+	c := cache(dash)
+	for b.Loop() {
+		c.mu.Lock()
+		c.tenants = nil
+		c.mu.Unlock()
+		serve(b, h, ck, path)
+	}
+}
+
 // BenchmarkOverviewPage: the overview of a county, from the request to
 // the last byte, the mirror's catch-up (a query to PostgreSQL) included.
 func BenchmarkOverviewPage(b *testing.B) {
@@ -125,60 +149,28 @@ func BenchmarkChaseFirstPage(b *testing.B) {
 // BenchmarkChaseFirstPageCold: the same, the first time after the list
 // changed: the county's list read and sorted under the collator again.
 func BenchmarkChaseFirstPageCold(b *testing.B) {
-	_, dash, ck := countyServer(b)
-	h := dash.Handler()
-	for b.Loop() {
-		dash.chases.mu.Lock()
-		dash.chases.tenants = nil
-		dash.chases.mu.Unlock()
-		serve(b, h, ck, "/chase")
-	}
+	servedCold(b, "/chase", func(s *Server) *listCache[[]store.Chase] { return &s.chases })
 }
 
 // BenchmarkEquipmentPage: the first 100 of the county's 100,000 devices
 // out with officials, in name order (the list read and sorted once per
 // change of the log, then matched), as the page's own refresh asks for
 // it every few seconds.
-func BenchmarkEquipmentPage(b *testing.B) {
-	_, h, ck := countyWorld(b)
-	serve(b, h, ck, "/equipment")
-	for b.Loop() {
-		serve(b, h, ck, "/equipment")
-	}
-}
+func BenchmarkEquipmentPage(b *testing.B) { servedWarm(b, "/equipment") }
 
 // BenchmarkEquipmentPageCold: the same, the first time after the log
 // moved: every holder read and sorted again.
 func BenchmarkEquipmentPageCold(b *testing.B) {
-	_, dash, ck := countyServer(b)
-	h := dash.Handler()
-	for b.Loop() {
-		dash.holderLists.mu.Lock()
-		dash.holderLists.tenants = nil
-		dash.holderLists.mu.Unlock()
-		serve(b, h, ck, "/equipment")
-	}
+	servedCold(b, "/equipment", func(s *Server) *listCache[*holderList] { return &s.holderLists })
 }
 
 // BenchmarkBatchesPage: the county's 160 batches with their counts, kept
 // until the mirror's log moves, as the page's own refresh asks for it.
-func BenchmarkBatchesPage(b *testing.B) {
-	_, h, ck := countyWorld(b)
-	serve(b, h, ck, "/batches")
-	for b.Loop() {
-		serve(b, h, ck, "/batches")
-	}
-}
+func BenchmarkBatchesPage(b *testing.B) { servedWarm(b, "/batches") }
 
 // BenchmarkProgressPage: the county's chart of collection by day, its
 // days kept until the mirror's log moves.
-func BenchmarkProgressPage(b *testing.B) {
-	_, h, ck := countyWorld(b)
-	serve(b, h, ck, "/progress")
-	for b.Loop() {
-		serve(b, h, ck, "/progress")
-	}
-}
+func BenchmarkProgressPage(b *testing.B) { servedWarm(b, "/progress") }
 
 // BenchmarkCatchUp10k: a desk pushes 10,000 new events (a batch of
 // reads of tablets not on the roster) and the county's mirror takes them
