@@ -138,17 +138,13 @@ func (s *Store) OfficialsAndReminders(ctx context.Context, ids []string) (map[st
 		}
 		err = eachRow(ctx, tx, func(row scanFunc) error {
 			var id string
-			var r Reminders
-			var last int64
-			if err := row(&id, &r.Count, &last, &r.Address, &r.Channel); err != nil {
+			r, err := scanReminders(row, &id)
+			if err != nil {
 				return err
-			}
-			if last != 0 {
-				r.Last = HLC(last).Time()
 			}
 			sent[id] = r
 			return nil
-		}, `SELECT official_id, count, last_hlc, address, channel FROM reminders WHERE official_id IN `+in, args...)
+		}, `SELECT official_id, `+remindersColumns+` FROM reminders WHERE official_id IN `+in, args...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read reminders: %w", err)
 		}
@@ -161,18 +157,29 @@ func (s *Store) RemindersOf(ctx context.Context, official string) (Reminders, er
 	return remindersOf(ctx, s.read, official)
 }
 
-const remindedSQL = `SELECT count, last_hlc, address, channel FROM reminders WHERE official_id = ?`
+// remindersColumns are what scanReminders reads, in its order.
+const remindersColumns = `count, last_hlc, address, channel`
 
-func remindersOf(ctx context.Context, q querier, official string) (Reminders, error) {
+const remindedSQL = `SELECT ` + remindersColumns + ` FROM reminders WHERE official_id = ?`
+
+// scanReminders reads a row of remindersColumns, after the columns
+// before reads into (the official's id, where a query lists several).
+func scanReminders(row scanFunc, before ...any) (Reminders, error) {
 	var r Reminders
 	var last int64
-	err := q.QueryRowContext(ctx, remindedSQL, official).
-		Scan(&r.Count, &last, &r.Address, &r.Channel)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Reminders{}, nil
+	if err := row(append(before, &r.Count, &last, &r.Address, &r.Channel)...); err != nil {
+		return Reminders{}, err
 	}
 	if last != 0 {
 		r.Last = HLC(last).Time()
+	}
+	return r, nil
+}
+
+func remindersOf(ctx context.Context, q querier, official string) (Reminders, error) {
+	r, err := scanReminders(q.QueryRowContext(ctx, remindedSQL, official).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Reminders{}, nil
 	}
 	return r, err
 }
