@@ -456,12 +456,12 @@ func (e *equipmentScreen) view(w, h int) string {
 	switch e.view_ {
 	case equipAll, equipMissing:
 		nameW, munW, bodyW, hasW := e.columns(w)
-		head := "  " + cell(t.T("equip.col.name"), nameW) + " "
+		head := "  " + pad(t.T("equip.col.name"), nameW) + " "
 		if munW > 0 {
-			head += cell(t.T("equip.col.municipality"), munW) + " "
+			head += pad(t.T("equip.col.municipality"), munW) + " "
 		}
 		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.count", len(e.visible)), len(e.visible)))+filter,
-			st.Card.Label.Render(head+cell(t.T("equip.col.body"), bodyW)+" "+cell(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
+			st.Card.Label.Render(head+pad(t.T("equip.col.body"), bodyW)+" "+pad(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
 		line = func(i int) string { return e.officialLine(i, w) }
 	case equipHolders:
 		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.holders", len(e.visible)), len(e.visible)))+filter)
@@ -506,11 +506,11 @@ func (e *equipmentScreen) officialLine(i, w int) string {
 	case len(r.Entitlement.Kinds) == 0 && len(r.Has) == 0:
 		status = st.Card.Muted.Render("-")
 	}
-	line := cell(scan.Clean(r.Official.Name), nameW) + " "
+	line := pad(scan.Clean(r.Official.Name), nameW) + " "
 	if munW > 0 {
-		line += st.Card.Muted.Render(cell(scan.Clean(r.Official.Municipality), munW)) + " "
+		line += st.Card.Muted.Render(pad(scan.Clean(r.Official.Municipality), munW)) + " "
 	}
-	return line + st.Card.Muted.Render(cell(it.bodies, bodyW)) + " " + cell(it.has, hasW) + " " + status
+	return line + st.Card.Muted.Render(pad(it.bodies, bodyW)) + " " + pad(it.has, hasW) + " " + status
 }
 
 // hasText is the devices an official has, "-" for none.
@@ -535,14 +535,11 @@ func (e *equipmentScreen) columns(w int) (name, mun, body, has int) {
 	return min(24, max(16, w/4)), mun, min(30, max(16, w/5)), e.hasW
 }
 
-// cell is s cut or padded to exactly w columns.
-func cell(s string, w int) string { return pad(ansi.Truncate(s, w, "…"), w) }
-
 // holderLine: a line of the term-end list.
 func (e *equipmentScreen) holderLine(h store.Holding, w int) string {
 	st, t := e.c.styles, e.c.t
 	nameW := min(24, max(14, w/4))
-	return pad(ansi.Truncate(scan.Clean(h.Official), nameW, "…"), nameW) + " " +
+	return pad(scan.Clean(h.Official), nameW) + " " +
 		pad(t.Device(h.Kind), 13) + " " + pad(scan.Clean(h.Serial), 14) + " " +
 		// The phone first: at the term's end it is what the list is for;
 		// the day is enough of when.
@@ -553,7 +550,7 @@ func (e *equipmentScreen) holderLine(h store.Holding, w int) string {
 func (e *equipmentScreen) requestLine(r store.RequestRow, w int) string {
 	st, t := e.c.styles, e.c.t
 	nameW := min(24, max(14, w/4))
-	return st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(ansi.Truncate(scan.Clean(r.Official), nameW, "…"), nameW) + " " +
+	return st.Card.Muted.Render(t.DateTime(r.At)+"  ") + pad(scan.Clean(r.Official), nameW) + " " +
 		station.RequestText(t, station.RequestCodes(store.Request{Help: r.Help, Training: r.Training}), scan.Clean(r.Note)) +
 		st.Card.Muted.Render(" · "+scan.Clean(store.PhoneText(r.Phone))+" · "+t.Device(r.Kind))
 }

@@ -450,11 +450,11 @@ func (o *overviewScreen) view(w, h int) string {
 		if narrow {
 			bodies = bodyNames(c)
 		}
-		line := " " + st.Card.Name.Render(pad(ansi.Truncate(scan.Clean(c.Name), nameCol, "…"), nameCol)) + " "
+		line := " " + st.Card.Name.Render(pad(scan.Clean(c.Name), nameCol)) + " "
 		if munCol > 0 {
-			line += st.Card.Muted.Render(pad(ansi.Truncate(scan.Clean(c.Municipality), munCol, "…"), munCol)) + " "
+			line += st.Card.Muted.Render(pad(scan.Clean(c.Municipality), munCol)) + " "
 		}
-		line += st.Card.Value.Render(pad(ansi.Truncate(scan.Clean(bodies), bodyCol, "…"), bodyCol)) + " " +
+		line += st.Card.Value.Render(pad(scan.Clean(bodies), bodyCol)) + " " +
 			st.Card.Value.Render(pad(scan.Clean(store.PhoneText(c.Phone)), phoneCol)) + " "
 		switch r := t.Reminded(c.Reminded, c.RemindedAt); {
 		case r != "" && narrow:

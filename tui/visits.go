@@ -476,7 +476,7 @@ func (v *visitsScreen) queueLines(w, h int) []string {
 		if i == v.cursor {
 			mark = st.Form.Selected.Render("› ")
 		}
-		line := fmt.Sprintf("%s%2d  %s  %s  %s", mark, i+1, q.Arrived.Local().Format("15:04"), pad(ansi.Truncate(scan.Clean(q.Name), nameW, "…"), nameW),
+		line := fmt.Sprintf("%s%2d  %s  %s  %s", mark, i+1, q.Arrived.Local().Format("15:04"), pad(scan.Clean(q.Name), nameW),
 			pad(TopicText(t, v.c.store.Topics(), q.Topic), topicW)) + st.Card.Muted.Render(" "+t.T("visit.waits", t.Minutes(now.Sub(q.Arrived))))
 		lines = append(lines, ansi.Truncate(line, w, "…"))
 	}
