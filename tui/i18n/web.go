@@ -87,6 +87,10 @@ var web = map[Lang]map[string]string{
 		"web.device.timeline":     "Tidslinje",
 		"web.device.noofficial":   "Ingen folkevalgt er koblet til.",
 		"web.device.results":      "Treff for «%s»",
+
+		// In the first week, the pace is of the days since the first intake.
+		"web.progress.pace.sofar":     "Tempo så langt (%d dager): %.1f nettbrett per dag.",
+		"web.progress.pace.sofar.one": "Tempo så langt (%d dag): %.1f nettbrett per dag.",
 	},
 	Swedish: {
 		"web.title":               "Migreringen",
@@ -171,6 +175,10 @@ var web = map[Lang]map[string]string{
 		"web.device.timeline":     "Tidslinje",
 		"web.device.noofficial":   "Ingen förtroendevald är kopplad.",
 		"web.device.results":      "Träffar för ”%s”",
+
+		// In the first week, the pace is of the days since the first intake.
+		"web.progress.pace.sofar":     "Takt hittills (%d dagar): %.1f surfplattor per dag.",
+		"web.progress.pace.sofar.one": "Takt hittills (%d dag): %.1f surfplattor per dag.",
 	},
 	English: {
 		"web.title":               "The migration",
@@ -255,6 +263,10 @@ var web = map[Lang]map[string]string{
 		"web.device.timeline":     "Timeline",
 		"web.device.noofficial":   "No official is linked.",
 		"web.device.results":      "Found for “%s”",
+
+		// In the first week, the pace is of the days since the first intake.
+		"web.progress.pace.sofar":     "Pace so far (%d days): %.1f tablets a day.",
+		"web.progress.pace.sofar.one": "Pace so far (%d day): %.1f tablets a day.",
 	},
 }
 

@@ -469,6 +469,37 @@ func TestProgressProjection(t *testing.T) {
 	}
 }
 
+// In a migration's first week the pace is of the days it has run, not a
+// week's worth of days: 60 in on its first day is 60 a day, and at that
+// pace the 180 expected are in on the third day, before a cut-over on
+// the fifth. Divided by seven, the page said it would not make it. A
+// quiet third day brings the pace down with it.
+func TestProgressFirstDays(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 4, d, 0, 0, 0, 0, oslo) }
+	cutover := time.Date(2026, 4, 5, 15, 30, 0, 0, oslo)
+	for _, c := range []struct {
+		lang  i18n.Lang
+		days  []store.DayProgress
+		now   time.Time
+		notes []string
+	}{
+		{i18n.Bokmal, []store.DayProgress{{Day: day(1), Collected: 60}}, time.Date(2026, 4, 1, 16, 0, 0, 0, oslo),
+			[]string{"Tempo så langt (1 dag): 60,0 nettbrett per dag.", "Med dette tempoet er alle samlet inn 03.04.2026.", "Det rekker til overgangen."}},
+		{i18n.Swedish, []store.DayProgress{{Day: day(1), Collected: 60}, {Day: day(2), Collected: 30}}, time.Date(2026, 4, 2, 16, 0, 0, 0, oslo),
+			[]string{"Takt hittills (2 dagar): 45,0 surfplattor per dag.", "2026-04-04", "Det hinns till övergången."}},
+		{i18n.English, []store.DayProgress{{Day: day(1), Collected: 60}}, time.Date(2026, 4, 3, 16, 0, 0, 0, oslo),
+			[]string{"Pace so far (3 days): 20.0 tablets a day.", "by 9 Apr 2026", "will not be met"}},
+	} {
+		p := buildProgress(i18n.New(c.lang), c.days, 180, c.now, cutover, oslo)
+		notes := strings.Join(p.Notes, "\n")
+		for _, want := range c.notes {
+			if !strings.Contains(notes, want) {
+				t.Errorf("%s, %s: the notes lack %q:\n%s", c.lang, c.now.Format("Jan 2"), want, notes)
+			}
+		}
+	}
+}
+
 // The downloads are the desk's exports of the list as filtered: the same
 // workbook (text cells, the desk's words) and the same CSV.
 func TestChaseDownloads(t *testing.T) {

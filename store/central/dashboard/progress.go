@@ -69,7 +69,8 @@ func dayIndex(a, b time.Time) int {
 }
 
 // buildProgress makes the chart and the sentences under it: the running
-// totals by day, the pace of the last seven days, when that pace has
+// totals by day, the pace of the last seven days (or of the days since
+// the first intake, where there are fewer), when that pace has
 // every tablet collected, and whether that is before the cut-over.
 func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, cutover time.Time, loc *time.Location) progressData {
 	var d progressData
@@ -102,16 +103,21 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 		upg[i] += upg[i-1]
 		login[i] += login[i-1]
 	}
+	// The pace is of the last seven days, or of the days since the first
+	// intake where there are fewer: on a migration's first day, a week's
+	// average would make the day's work a seventh of what it was, and the
+	// day it ends weeks later than it will.
 	collected := col[n-1]
-	week := collected
-	if n > 7 {
-		week -= col[n-8]
-	}
-	pace := float64(week) / 7
+	window := min(7, n-1)
+	pace := float64(collected-col[n-1-window]) / float64(window)
 	remaining := max(0, expected-collected)
 	end := today
 	var eta time.Time
-	d.Notes = append(d.Notes, t.T("web.progress.pace", pace))
+	if window == 7 {
+		d.Notes = append(d.Notes, t.T("web.progress.pace", pace))
+	} else {
+		d.Notes = append(d.Notes, t.T(i18n.One("web.progress.pace.sofar", window), window, pace))
+	}
 	switch {
 	case remaining == 0 && expected > 0:
 		d.Notes = append(d.Notes, t.T("web.progress.done"))
