@@ -71,7 +71,7 @@ func (o *overviewScreen) sendReminders() tea.Cmd {
 // reminded says how the run went; the list shows the new counts.
 func (o *overviewScreen) reminded(msg remindDoneMsg) tea.Cmd {
 	t := o.c.t
-	done := t.T("remind.done", msg.sum.Sent, msg.sum.Refused, msg.sum.Call, msg.sum.Recent)
+	done := t.T(i18n.One("remind.done", msg.sum.Sent), msg.sum.Sent, msg.sum.Refused, msg.sum.Call, msg.sum.Recent)
 	if msg.err != nil {
 		o.c.log.Error("remind", "err", msg.err)
 		text := errText(msg.err)

@@ -181,7 +181,7 @@ why, and the message for the first; it sends nothing.`,
 				}
 				return err
 			}
-			fmt.Fprintln(out, t.T("remind.done", sum.Sent, sum.Refused, sum.Call, sum.Recent))
+			fmt.Fprintln(out, t.T(i18n.One("remind.done", sum.Sent), sum.Sent, sum.Refused, sum.Call, sum.Recent))
 			return nil
 		},
 	}
@@ -218,7 +218,7 @@ func showPlan(out io.Writer, t i18n.Catalog, plan []remind.Recipient, f store.Ch
 		case r.Call():
 		case !r.Due(force):
 			left := every - int(time.Since(r.Last.Last).Hours()/24)
-			fmt.Fprintf(out, "  %-*s  %-*s  %s\n", nameW, name, addrW, addr, t.T("remind.recent", t.DayMonth(r.Last.Last), max(1, left)))
+			fmt.Fprintf(out, "  %-*s  %-*s  %s\n", nameW, name, addrW, addr, t.T(i18n.One("remind.recent", max(1, left)), t.DayMonth(r.Last.Last), max(1, left)))
 		default:
 			fmt.Fprintf(out, "  %-*s  %-*s  %s\n", nameW, name, addrW, addr, t.T("remind.why."+string(r.Why)))
 		}

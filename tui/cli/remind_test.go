@@ -68,6 +68,10 @@ func TestRemindCommand(t *testing.T) {
 	if !strings.Contains(out, "Sendte 0 påminnelser; 0 avvist, 0 må ringes, 4 påminnet nylig.") || len(srv.Messages()) != 4 {
 		t.Fatalf("a second run mailed again:\n%s", out)
 	}
+	out = c.do(0, append([]string{"remind", "--dry-run", "--body", "Kontrollutvalget", "--remind-every", "1"}, desk...)...)
+	if !strings.Contains(out, ", ikke igjen før om 1 dag (--force sender likevel)") {
+		t.Fatalf("reminded today, every day: one day to wait:\n%s", out)
+	}
 
 	xlsx := filepath.Join(dir, "sms.xlsx")
 	c.do(0, "export", "reminders", "--excel", "-o", xlsx)
