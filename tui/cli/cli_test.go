@@ -398,7 +398,7 @@ func TestSignaturesVerifyAndPurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = do(0, "purge", "signatures", "--before", time.Now().AddDate(0, 0, 1).Format("2006-01-02"))
-	if !strings.HasPrefix(got, "Fjernet signaturtegningen fra 1 kvitteringer") {
+	if !strings.HasPrefix(got, "Fjernet signaturtegningen fra 1 kvittering signert før ") || !strings.Contains(got, "At den ble signert") {
 		t.Fatalf("purge: %s", got)
 	}
 	st, _ = store.Open(ctx, db)

@@ -52,7 +52,7 @@ func (a *app) purgeCmd() *cobra.Command {
 					}
 				}
 			}
-			fmt.Fprintln(cmd.OutOrStdout(), t.T("purge.done", len(recs), t.DateLong(day)))
+			fmt.Fprintln(cmd.OutOrStdout(), t.T(i18n.One("purge.done", len(recs)), len(recs), t.DateLong(day)))
 			return nil
 		},
 	}

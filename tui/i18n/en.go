@@ -370,6 +370,7 @@ var en = map[string]string{
 	"sign.method.pad":        "signature on screen",
 	"sign.method.typed":      "typed the name",
 	"purge.done":             "Removed the signature drawing from %d receipts signed before %s. That they were signed, by whom and what, remains.",
+	"purge.done.one":         "Removed the signature drawing from %d receipt signed before %s. That it was signed, by whom and what, remains.",
 
 	"sync.done":          "Sent %d events, fetched %d.",
 	"sync.done.one":      "Sent %d event, fetched %d.",

@@ -370,6 +370,7 @@ var nb = map[string]string{
 	"sign.method.pad":        "signatur på skjerm",
 	"sign.method.typed":      "skrev navnet",
 	"purge.done":             "Fjernet signaturtegningen fra %d kvitteringer signert før %s. At de ble signert, av hvem og hva, står fortsatt.",
+	"purge.done.one":         "Fjernet signaturtegningen fra %d kvittering signert før %s. At den ble signert, av hvem og hva, står fortsatt.",
 
 	"sync.done":          "Sendt %d hendelser, hentet %d.",
 	"sync.done.one":      "Sendt %d hendelse, hentet %d.",

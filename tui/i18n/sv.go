@@ -370,6 +370,7 @@ var sv = map[string]string{
 	"sign.method.pad":        "signatur på skärm",
 	"sign.method.typed":      "skrev namnet",
 	"purge.done":             "Tog bort signaturteckningen från %d kvitton signerade före %s. Att de signerades, av vem och vad, finns kvar.",
+	"purge.done.one":         "Tog bort signaturteckningen från %d kvitto signerat före %s. Att det signerades, av vem och vad, finns kvar.",
 
 	"sync.done":          "Skickade %d händelser, hämtade %d.",
 	"sync.done.one":      "Skickade %d händelse, hämtade %d.",

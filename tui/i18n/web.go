@@ -88,9 +88,11 @@ var web = map[Lang]map[string]string{
 		"web.device.noofficial":   "Ingen folkevalgt er koblet til.",
 		"web.device.results":      "Treff for «%s»",
 
-		// In the first week, the pace is of the days since the first intake.
+		// The pace in the first week (of the days since the first intake), and
+		// one tablet short in the singular.
 		"web.progress.pace.sofar":     "Tempo så langt (%d dager): %.1f nettbrett per dag.",
 		"web.progress.pace.sofar.one": "Tempo så langt (%d dag): %.1f nettbrett per dag.",
+		"web.progress.late.one":       "Det rekker ikke til overgangen: med dagens tempo mangler det ennå %d nettbrett da.",
 	},
 	Swedish: {
 		"web.title":               "Migreringen",
@@ -176,9 +178,11 @@ var web = map[Lang]map[string]string{
 		"web.device.noofficial":   "Ingen förtroendevald är kopplad.",
 		"web.device.results":      "Träffar för ”%s”",
 
-		// In the first week, the pace is of the days since the first intake.
+		// The pace in the first week (of the days since the first intake), and
+		// one tablet short in the singular.
 		"web.progress.pace.sofar":     "Takt hittills (%d dagar): %.1f surfplattor per dag.",
 		"web.progress.pace.sofar.one": "Takt hittills (%d dag): %.1f surfplattor per dag.",
+		"web.progress.late.one":       "Det hinns inte till övergången: i dagens takt saknas det ännu %d surfplatta då.",
 	},
 	English: {
 		"web.title":               "The migration",
@@ -264,9 +268,11 @@ var web = map[Lang]map[string]string{
 		"web.device.noofficial":   "No official is linked.",
 		"web.device.results":      "Found for “%s”",
 
-		// In the first week, the pace is of the days since the first intake.
+		// The pace in the first week (of the days since the first intake), and
+		// one tablet short in the singular.
 		"web.progress.pace.sofar":     "Pace so far (%d days): %.1f tablets a day.",
 		"web.progress.pace.sofar.one": "Pace so far (%d day): %.1f tablets a day.",
+		"web.progress.late.one":       "The cut-over will not be met: at the current pace %d tablet will still be missing then.",
 	},
 }
 

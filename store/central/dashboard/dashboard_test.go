@@ -478,19 +478,24 @@ func TestProgressFirstDays(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 4, d, 0, 0, 0, 0, oslo) }
 	cutover := time.Date(2026, 4, 5, 15, 30, 0, 0, oslo)
 	for _, c := range []struct {
-		lang  i18n.Lang
-		days  []store.DayProgress
-		now   time.Time
-		notes []string
+		lang     i18n.Lang
+		days     []store.DayProgress
+		expected int
+		now      time.Time
+		cutover  time.Time
+		notes    []string
 	}{
-		{i18n.Bokmal, []store.DayProgress{{Day: day(1), Collected: 60}}, time.Date(2026, 4, 1, 16, 0, 0, 0, oslo),
+		{i18n.Bokmal, []store.DayProgress{{Day: day(1), Collected: 60}}, 180, time.Date(2026, 4, 1, 16, 0, 0, 0, oslo), cutover,
 			[]string{"Tempo så langt (1 dag): 60,0 nettbrett per dag.", "Med dette tempoet er alle samlet inn 03.04.2026.", "Det rekker til overgangen."}},
-		{i18n.Swedish, []store.DayProgress{{Day: day(1), Collected: 60}, {Day: day(2), Collected: 30}}, time.Date(2026, 4, 2, 16, 0, 0, 0, oslo),
+		{i18n.Swedish, []store.DayProgress{{Day: day(1), Collected: 60}, {Day: day(2), Collected: 30}}, 180, time.Date(2026, 4, 2, 16, 0, 0, 0, oslo), cutover,
 			[]string{"Takt hittills (2 dagar): 45,0 surfplattor per dag.", "2026-04-04", "Det hinns till övergången."}},
-		{i18n.English, []store.DayProgress{{Day: day(1), Collected: 60}}, time.Date(2026, 4, 3, 16, 0, 0, 0, oslo),
+		{i18n.English, []store.DayProgress{{Day: day(1), Collected: 60}}, 180, time.Date(2026, 4, 3, 16, 0, 0, 0, oslo), cutover,
 			[]string{"Pace so far (3 days): 20.0 tablets a day.", "by 9 Apr 2026", "will not be met"}},
+		// Slow, and one short at the cut-over: one tablet, not "1 tablets".
+		{i18n.English, []store.DayProgress{{Day: day(1), Collected: 3}}, 4, time.Date(2026, 4, 6, 10, 0, 0, 0, oslo), time.Date(2026, 4, 7, 12, 0, 0, 0, oslo),
+			[]string{"Pace so far (6 days): 0.5 tablets a day.", "by 8 Apr 2026", "at the current pace 1 tablet will still be missing then."}},
 	} {
-		p := buildProgress(i18n.New(c.lang), c.days, 180, c.now, cutover, oslo)
+		p := buildProgress(i18n.New(c.lang), c.days, c.expected, c.now, c.cutover, oslo)
 		notes := strings.Join(p.Notes, "\n")
 		for _, want := range c.notes {
 			if !strings.Contains(notes, want) {

@@ -140,7 +140,8 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 			if !eta.IsZero() && !eta.After(midnight(cut, loc)) {
 				d.Notes = append(d.Notes, t.T("web.progress.ontime"))
 			} else {
-				d.Notes = append(d.Notes, t.T("web.progress.late", max(1, min(remaining, short))))
+				n := max(1, min(remaining, short))
+				d.Notes = append(d.Notes, t.T(i18n.One("web.progress.late", n), n))
 			}
 		}
 		if midnight(cut, loc).After(end) {
