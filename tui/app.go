@@ -409,6 +409,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		// A tablet scanned on another screen: the desk takes it, unless
 		// a text field there has focus.
 		switch {
+		case m.screen == screenImport && !m.importer.typing() && LooksLikePath(msg.Code):
+			// Another roster dropped on the screen after a read: the
+			// import screen reads it, where the desk would refuse it.
+			return m.importer.update(msg)
 		case m.screen == screenOverview && !m.overview.typing(),
 			m.screen == screenEquipment && !m.equipment.typing(),
 			m.screen == screenImport && !m.importer.typing(),

@@ -467,7 +467,7 @@ func (e *equipmentScreen) view(w, h int) string {
 		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.holders", len(e.visible)), len(e.visible)))+filter)
 		line = func(i int) string { return e.holderLine(e.holders[i], w) }
 	case equipRequests:
-		out = append(out, st.Box.Title.Render(" "+t.T("equip.requests", len(e.visible)))+filter)
+		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.requests", len(e.visible)), len(e.visible)))+filter)
 		line = func(i int) string { return e.requestLine(e.requests[i], w) }
 	}
 	if len(e.visible) == 0 {

@@ -37,6 +37,11 @@ type importScreen struct {
 	pick    int    // the file picked, -1 for none
 	typed   string // what was in the field before a file was picked
 	listSeq int    // the listing asked for last; older answers are dropped
+
+	// read: the field holds the path of the last file read, untouched
+	// since. The next path pasted, dropped or typed takes its place, as a
+	// file dialog's selected name would, rather than being added to it.
+	read bool
 }
 
 // rosterFilesMsg is a listing of the folders; rescanMsg asks for the
@@ -80,6 +85,22 @@ func newImportScreen(c *common) importScreen {
 	in.SetWidth(60)
 	in.SetStyles(c.styles.Input)
 	return importScreen{c: c, path: in, pick: -1}
+}
+
+// anew makes the screen ask for the next path, the last one's summary
+// kept until that is read, and, with clear, an empty field. It returns
+// the field's focus.
+func (s *importScreen) anew(clear bool) tea.Cmd {
+	var focus tea.Cmd
+	if s.state != importAsk {
+		s.state = importAsk
+		focus = s.focus()
+	}
+	if clear {
+		s.path.SetValue("")
+	}
+	s.pick, s.read = -1, false
+	return focus
 }
 
 func (s *importScreen) restyle()     { s.path.SetStyles(s.c.styles.Input) }
@@ -130,6 +151,17 @@ func (s *importScreen) run(dryRun bool) tea.Cmd {
 		ros, rep, err := st.ImportFile(context.Background(), DroppedPath(typed), by, dryRun)
 		return importedMsg{seq: seq, dryRun: dryRun, ros: ros, rep: rep, err: err}
 	}
+}
+
+// LooksLikePath says whether a burst of keys (a file dropped on the
+// terminal, a paste without bracketed paste) is a path rather than a
+// serial: a serial has no slash, no backslash and no file name ending.
+// It is read from the text alone: Update asks it, and a look at the
+// disk could wait on a network share.
+func LooksLikePath(code string) bool {
+	lower := strings.ToLower(strings.Trim(strings.TrimSpace(code), `'"`))
+	return strings.ContainsAny(lower, `/\`) || strings.HasPrefix(lower, "file:") || strings.HasPrefix(lower, "~") ||
+		strings.HasSuffix(lower, ".csv") || strings.HasSuffix(lower, ".xlsx") || strings.HasSuffix(lower, ".txt")
 }
 
 // DroppedPath is the file a path field names, however it arrived: typed
@@ -199,12 +231,31 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 	keys := s.c.keys.Form
 	switch msg := msg.(type) {
 	case scan.Msg:
-		if s.state == importAsk {
-			// A pasted or scanned path: its own Enter reads the file.
-			insertText(&s.path, msg.Code)
-			return s.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		if s.state == importReading {
+			return flashCmd(flashInfo, s.c.t.T("import.busy"))
 		}
-		return nil
+		// A dropped, pasted or scanned path: a whole path, so it takes the
+		// place of what the field held (the last file read, after an
+		// import or a refusal), and its own Enter reads the file.
+		focus := s.anew(true)
+		s.path.SetValue(msg.Code)
+		s.path.CursorEnd()
+		return tea.Batch(focus, s.update(tea.KeyPressMsg{Code: tea.KeyEnter}))
+	case tea.PasteMsg:
+		// A file dropped on the terminal (which pastes its path) or a
+		// path pasted: after a read, it is the next file, the preview
+		// waiting for its y included. Enter reads it.
+		if s.state == importReading {
+			return flashCmd(flashInfo, s.c.t.T("import.busy"))
+		}
+		focus := s.anew(s.state != importAsk || s.read)
+		before := s.path.Value()
+		var cmd tea.Cmd
+		s.path, cmd = s.path.Update(msg)
+		if s.path.Value() != before {
+			s.pick = -1
+		}
+		return tea.Batch(focus, cmd)
 	case rosterFilesMsg:
 		if msg.seq != s.listSeq {
 			return nil
@@ -237,6 +288,7 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.summary, s.offset = ImportSummary(s.c.t, s.path.Value(), msg.ros, msg.rep, msg.err), 0
+		s.read = true
 		switch {
 		case msg.err != nil:
 			s.state = importBad
@@ -283,6 +335,12 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 				s.state = importAsk // the summary stays until the next read
 				return s.focus()
 			}
+			if msg.Text != "" && !key.Matches(msg, keys.Up, keys.Down) {
+				// Typing the next file's path: it starts afresh.
+				focus := s.anew(true)
+				s.path, _ = s.path.Update(msg)
+				return focus
+			}
 		}
 		switch {
 		case key.Matches(msg, keys.Up):
@@ -294,6 +352,15 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	if s.state == importAsk {
+		if k, ok := msg.(tea.KeyPressMsg); ok && s.read {
+			// The first key after a read: text starts the next path
+			// afresh; any other key (a backspace, an arrow) edits the
+			// one read, to read it again.
+			s.read = false
+			if k.Text != "" {
+				s.path.SetValue("")
+			}
+		}
 		before := s.path.Value()
 		var cmd tea.Cmd
 		s.path, cmd = s.path.Update(msg)
@@ -439,8 +506,8 @@ func ImportSummary(t i18n.Catalog, path string, ros *store.Roster, rep *store.Im
 		head = "import.dry"
 	}
 	out = append(out, "+"+t.T(head),
-		"  "+t.T("import.officials", len(rep.New), len(rep.Updated), rep.Unchanged),
-		"  "+t.T("import.tablets", rep.NewTablets, rep.Relinked, rep.ToEmployee, rep.FromEmployee))
+		"  "+t.T(i18n.One("import.officials", len(rep.New)), len(rep.New), len(rep.Updated), rep.Unchanged),
+		"  "+t.T(i18n.One("import.tablets", rep.NewTablets), rep.NewTablets, rep.Relinked, rep.ToEmployee, rep.FromEmployee))
 	if len(rep.Disappeared) > 0 {
 		out = append(out, "!"+t.T("import.gone", len(rep.Disappeared)))
 		for _, o := range rep.Disappeared {

@@ -182,12 +182,12 @@ func TestEquipmentScreenApprovesAndLists(t *testing.T) {
 	h.press("/")
 	h.press("lars")
 	h.special(tea.KeyEnter)
-	h.wantScreen("1 öppna önskemål om hjälp och utbildning  kommun: alla · sök: lars", "Lars Hägg")
+	h.wantScreen("1 öppet önskemål om hjälp och utbildning  kommun: alla · sök: lars", "Lars Hägg")
 	h.press("d")
 	h.wantScreen("önskemålet från Lars Hägg är klart")
 	h.press("/")
 	h.special(tea.KeyEscape)
-	h.wantScreen("1 öppna önskemål", "Anna Hägg", "önskar utbildning")
+	h.wantScreen("1 öppet önskemål", "Anna Hägg", "önskar utbildning")
 }
 
 // The delivery form in Swedish at 80x24, through the real program loop.

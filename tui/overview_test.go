@@ -194,6 +194,71 @@ func TestImportScreenPreviewsThenImports(t *testing.T) {
 	}
 }
 
+// After a file is read, the next one is dropped, pasted or typed on the
+// screen as it stands: it takes the last path's place in the field, not
+// added to its end, and is not taken for a tablet's serial. The shared
+// data's two rosters are imported one after the other so.
+func TestImportScreenTakesTheNextFile(t *testing.T) {
+	h := newHarness(t, 100, 30, i18n.Bokmal)
+	h.m.screen = screenImport
+	h.run(h.m.importer.open())
+	h.scan("testdata/roster-small.csv")
+	h.press("y")
+	h.wantScreen("Importert:", "7 nye folkevalgte")
+
+	// The list again with one official more: one new, in the singular.
+	small, err := os.ReadFile("testdata/roster-small.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := dir + "/one more.csv"
+	os.WriteFile(path, append(small, "Kari Vik;Verdal;Eldrerådet;Medlem;kari.vik@verdal.kommune.no;kari.vik@innherred-samkommune.no;90000001;Nei;KV12345678;iPad Air\n"...), 0o600)
+
+	// Dropped from a file manager (the terminal pastes it, quoted), then Enter.
+	h.send(tea.PasteMsg{Content: "'" + path + "'"})
+	if got := h.m.importer.path.Value(); got != "'"+path+"'" {
+		t.Fatalf("the field after a drop: %q", got)
+	}
+	h.special(tea.KeyEnter)
+	h.wantScreen("1 ny folkevalgt, 0 oppdatert, 7 uendret", "1 nytt nettbrett forventet, 0 koblet til en annen", "+ Kari Vik (Verdal)")
+
+	// Another dropped on the preview: it is read instead, nothing imported.
+	other := dir + "/other.csv"
+	os.WriteFile(other, small, 0o600)
+	h.send(tea.PasteMsg{Content: other})
+	h.special(tea.KeyEnter)
+	h.wantScreen("0 nye folkevalgte, 0 oppdatert, 7 uendret")
+	if res, _ := h.store.SearchOfficials(context.Background(), "kari vik", 10); len(res) != 0 {
+		t.Fatal("the preview a new file replaced was imported")
+	}
+
+	// Typed: the first letter starts the path afresh.
+	h.press("n")
+	h.press(path)
+	if got := h.m.importer.path.Value(); got != path {
+		t.Fatalf("the field typed after a read: %q", got)
+	}
+	h.special(tea.KeyEnter)
+	h.press("y")
+	h.wantScreen("Importert:", "1 ny folkevalgt")
+
+	// Scanned as keys ending in Enter (a terminal without bracketed
+	// paste): read at once, not checked in at the desk.
+	h.scan(other)
+	if h.m.screen != screenImport {
+		t.Fatalf("a path after an import went to screen %d", h.m.screen)
+	}
+	h.wantScreen("0 nye folkevalgte, 0 oppdatert, 7 uendret", "1 står ikke lenger på listen", "Kari Vik (Verdal")
+
+	// A key other than text edits the path read, to read it again.
+	h.press("n")
+	h.special(tea.KeyBackspace)
+	if got := h.m.importer.path.Value(); got != other[:len(other)-1] {
+		t.Fatalf("backspace after a read: %q", got)
+	}
+}
+
 func TestImportScreenShowsBadRows(t *testing.T) {
 	h := newHarness(t, 100, 30, i18n.Bokmal)
 	path := t.TempDir() + "/bad.csv"
@@ -235,6 +300,25 @@ func TestImportPathBurstIsReadByItsOwnEnter(t *testing.T) {
 	h.run(h.m.importer.open())
 	h.scan("testdata/roster-small.csv")
 	h.wantScreen("8 rader: 7 folkevalgte, 7 nettbrett", "Importere dette?")
+	// Under the preview, a tablet scanned is the desk's, as anywhere.
+	h.scan("R52NXYGSKYS")
+	if h.m.screen != screenDesk {
+		t.Fatalf("a serial scanned on the import screen went to screen %d, not the desk", h.m.screen)
+	}
+}
+
+// A burst is a path, for the import screen, by its shape alone: a serial
+// has no slash and no file name's ending.
+func TestLooksLikePath(t *testing.T) {
+	for code, want := range map[string]bool{
+		"/home/kari/Folkevalgte 2026.xlsx": true, `'/home/kari/liste.csv'`: true, `C:\Users\kari\liste.csv`: true,
+		"file:///home/kari/liste%202026.xlsx": true, "~/liste.csv": true, "liste.CSV": true, "Folkevalgte\\ 2026.xlsx": true,
+		"R52NXYGSKYS": false, "SDWBWB126WZR": false, "]C0R52NXYGSKYS": false, "nordmann": false, "": false,
+	} {
+		if got := LooksLikePath(code); got != want {
+			t.Errorf("LooksLikePath(%q) = %v, want %v", code, got, want)
+		}
+	}
 }
 
 // A coverage table cut to the screen says how many lines it left out, a
