@@ -459,6 +459,8 @@ type Activity struct {
 	Model    string
 	Official string // the official's name (a visit's: who came)
 	Batch    string // the batch's name, for a batch's events
+	Read     string // a batch read's class: new, duplicate, unknown or invalid
+	Raw      string // what the scanner typed, for an invalid read (clean before showing)
 	Staff    string
 	Undone   bool
 }
@@ -471,7 +473,7 @@ func (s *Store) Recent(ctx context.Context, station string, limit int) ([]Activi
 		var a Activity
 		var hlc int64
 		var kind string
-		if err := row(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Batch, &a.Staff, &a.Undone); err != nil {
+		if err := row(&hlc, &kind, &a.Serial, &a.Model, &a.Official, &a.Batch, &a.Read, &a.Raw, &a.Staff, &a.Undone); err != nil {
 			return a, err
 		}
 		a.At, a.Kind = HLC(hlc).Time(), Kind(kind)
@@ -486,7 +488,7 @@ WITH r AS (
 ), t AS (
   -- The device each step is about: a batch's read names it by its
   -- serial; a visit's and an approval's steps are about none.
-  SELECT r.*, v.name AS visitor, b.name AS batch,
+  SELECT r.*, v.name AS visitor, b.name AS batch, br.class AS read, CASE WHEN br.class = 'invalid' THEN br.raw END AS raw,
          CASE WHEN b.id IS NOT NULL THEN coalesce(br.serial, '')
               WHEN v.id IS NOT NULL OR r.subject LIKE 'approval:%' THEN ''
               ELSE r.subject END AS serial,
@@ -499,7 +501,8 @@ WITH r AS (
   LEFT JOIN batches b ON b.id = CASE WHEN r.subject LIKE 'batch:%' THEN r.subject END
   LEFT JOIN batch_reads br ON b.id IS NOT NULL AND br.batch_id = r.subject AND br.event_id = r.id
 )
-SELECT t.hlc, t.kind, t.serial, coalesce(d.model, ''), coalesce(t.visitor, o.name, oa.name, ''), coalesce(t.batch, ''), t.actor,
+SELECT t.hlc, t.kind, t.serial, coalesce(d.model, ''), coalesce(t.visitor, o.name, oa.name, ''), coalesce(t.batch, ''),
+       coalesce(t.read, ''), coalesce(t.raw, ''), t.actor,
        EXISTS (SELECT 1 FROM events u WHERE u.kind = 'undo' AND u.ref = t.id)
 FROM t
 LEFT JOIN devices d ON d.serial = t.serial

@@ -336,7 +336,7 @@ func TestRecentNamesVisitsBatchesAndApprovals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ReadBatch(ctx, b.ID, []string{"KARI00001"}, desk); err != nil {
+	if _, err := s.ReadBatch(ctx, b.ID, []string{"KARI00001", "KARI00001", "K1\x1b[2J"}, desk); err != nil {
 		t.Fatal(err)
 	}
 	v, err := s.OpenVisit(ctx, VisitInput{Name: "Per Ås", Topic: "teams"}, desk)
@@ -355,20 +355,25 @@ func TestRecentNamesVisitsBatchesAndApprovals(t *testing.T) {
 	}
 	var got []string
 	for _, a := range acts {
-		got = append(got, fmt.Sprintf("%s|%s|%s|%s", a.Kind, a.Serial, a.Official, a.Batch))
+		got = append(got, fmt.Sprintf("%s|%s|%s|%s|%s|%q", a.Kind, a.Serial, a.Official, a.Batch, a.Read, a.Raw))
 		if strings.Contains(a.Serial, ":") {
 			t.Errorf("%s names its subject's id %q", a.Kind, a.Serial)
 		}
 	}
+	// The second read and the garbled one say what they were: a read
+	// twice, and a refusal with what the scanner typed (the screen cleans
+	// it), never a device.
 	want := []string{
-		"approved||Kari Nordmann|",
-		"upgrading|KARI00001|Kari Nordmann|",
-		"visit-called||Per Ås|",
-		"visit-arrived||Per Ås|",
-		"batch-read|KARI00001|Kari Nordmann|Kommunestyret april",
-		"batch-opened|||Kommunestyret april",
-		"received|KARI00001|Kari Nordmann|",
-		"registered|KARI00001|Kari Nordmann|",
+		`approved||Kari Nordmann|||""`,
+		`upgrading|KARI00001|Kari Nordmann|||""`,
+		`visit-called||Per Ås|||""`,
+		`visit-arrived||Per Ås|||""`,
+		`batch-read|||Kommunestyret april|invalid|"K1\x1b[2J"`,
+		`batch-read|KARI00001|Kari Nordmann|Kommunestyret april|duplicate|""`,
+		`batch-read|KARI00001|Kari Nordmann|Kommunestyret april|new|""`,
+		`batch-opened|||Kommunestyret april||""`,
+		`received|KARI00001|Kari Nordmann|||""`,
+		`registered|KARI00001|Kari Nordmann|||""`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("recent:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

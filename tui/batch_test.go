@@ -318,3 +318,20 @@ func TestANewBatchForOneMunicipality(t *testing.T) {
 		t.Fatalf("missing, in name order: %s", got)
 	}
 }
+
+// The desk's recent activity says what each batch read was: one that
+// took nothing in is not "read in a batch", but read twice, or refused
+// with what the scanner typed.
+func TestTheDesksActivitySaysWhatABatchReadWas(t *testing.T) {
+	h := newHarness(t, 120, 36, i18n.Bokmal) // the desk with its activity beside the card
+	importLevanger(t, h.store)
+	h.openBatch("Kommunestyret, samlet inn 2. april")
+	h.scan("RZWXBQ49ZH")
+	h.scan("RZWXBQ49ZH")
+	h.scan("356NF") // a truncated read
+	for h.m.screen != screenDesk {
+		h.special(tea.KeyTab)
+	}
+	h.run(h.m.refresh())
+	h.wantScreen("RZWXBQ49ZH lest i bunke · Solveig", "RZWXBQ49ZH lest to ganger i bunke", "«356NF» avvist i bunke")
+}

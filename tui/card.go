@@ -218,6 +218,15 @@ func (d *deskScreen) activityLines(w, h int) []string {
 		if a.Serial != "" {
 			line += st.Card.Serial.Render(scan.Clean(a.Serial)) + " "
 		}
+		// A batch read that took nothing in says so: read twice, or
+		// refused (what the scanner typed, cleaned and cut short).
+		switch store.ReadClass(a.Read) {
+		case store.ReadDuplicate:
+			what = t.T("activity.read.duplicate")
+		case store.ReadInvalid:
+			line += st.Card.Muted.Render(t.T("activity.read.raw", ansi.Truncate(scan.Clean(a.Raw), 16, "…"))) + " "
+			what = t.T("activity.read.invalid")
+		}
 		line += style.Render(what)
 		for _, about := range []string{a.Official, a.Batch} {
 			if about != "" {

@@ -228,6 +228,9 @@ var en = map[string]string{
 	"read.duplicate":          "%s: read twice, skipped",
 	"read.unknown":            "%s: not on the roster, registered and flagged for follow-up",
 	"read.invalid":            "“%s” refused: %s",
+	"activity.read.duplicate": "read twice in a batch",
+	"activity.read.invalid":   "refused in a batch",
+	"activity.read.raw":       "“%s”",
 	"batch.bulk":              "%d moved on, %d failed, %d skipped (not where the step starts).",
 	"batch.closedmsg":         "The batch “%s” is closed.",
 

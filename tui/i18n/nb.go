@@ -228,6 +228,9 @@ var nb = map[string]string{
 	"read.duplicate":          "%s: lest to ganger, hoppet over",
 	"read.unknown":            "%s: ikke på listen, registrert og merket for oppfølging",
 	"read.invalid":            "«%s» avvist: %s",
+	"activity.read.duplicate": "lest to ganger i bunke",
+	"activity.read.invalid":   "avvist i bunke",
+	"activity.read.raw":       "«%s»",
 	"batch.bulk":              "%d tatt videre, %d feilet, %d hoppet over (ikke der steget starter).",
 	"batch.closedmsg":         "Bunken «%s» er lukket.",
 

@@ -228,6 +228,9 @@ var sv = map[string]string{
 	"read.duplicate":          "%s: läst två gånger, hoppades över",
 	"read.unknown":            "%s: inte på listan, registrerad och markerad för uppföljning",
 	"read.invalid":            "”%s” avvisad: %s",
+	"activity.read.duplicate": "läst två gånger i bunt",
+	"activity.read.invalid":   "avvisad i bunt",
+	"activity.read.raw":       "”%s”",
 	"batch.bulk":              "%d gick vidare, %d fel, %d hoppades över (inte där steget börjar).",
 	"batch.closedmsg":         "Bunten ”%s” är stängd.",
 
