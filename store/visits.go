@@ -646,6 +646,17 @@ func (s *Store) SetMeeting(ctx context.Context, m *Meeting) error {
 			return fmt.Errorf("meeting day %q: want yyyy-mm-dd", m.Day)
 		}
 		m.Body = strings.TrimSpace(m.Body)
+		// As the roster spells it, where it has the body: "kommunestyret"
+		// typed is the report's "Kommunestyret", one line with the
+		// visitors' own seats, not a second. A body not on the roster
+		// (its members not imported) is kept as typed.
+		var scope *ScopeError
+		switch _, body, err := batchScope(ctx, s.read, "", m.Body); {
+		case err == nil:
+			m.Body = body
+		case !errors.As(err, &scope):
+			return fmt.Errorf("meeting: %w", err)
+		}
 		v = string(mustJSON(m))
 	}
 	return s.SetSettings(ctx, map[string]string{SettingMeeting: v})

@@ -270,7 +270,9 @@ func TestMeetingMode(t *testing.T) {
 	if err := s.SetMeeting(ctx, &Meeting{Body: "31.12", Day: "14.4.2026"}); err == nil {
 		t.Fatal("a day that is not yyyy-mm-dd was taken")
 	}
-	if err := s.SetMeeting(ctx, &Meeting{Body: "Kommunfullmäktige", Day: "2026-04-20"}); err != nil {
+	// Typed in another case, the body is the roster's: one line in the
+	// report with the visitors' own seats.
+	if err := s.SetMeeting(ctx, &Meeting{Body: " kommunfullmaktige ", Day: "2026-04-20"}); err != nil {
 		t.Fatal(err)
 	}
 	at, _ := s.Arrive(ctx, VisitInput{Name: "A", Topic: "teams"}, desk)
@@ -281,6 +283,13 @@ func TestMeetingMode(t *testing.T) {
 	}
 	if m, _ := s.Meeting(ctx); m != nil {
 		t.Fatalf("meeting mode is still on: %+v", m)
+	}
+	// A body the roster does not have is kept as typed.
+	if err := s.SetMeeting(ctx, &Meeting{Body: "Bygdeutvalget Hönö", Day: "2026-04-21"}); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := s.Meeting(ctx); m == nil || m.Body != "Bygdeutvalget Hönö" {
+		t.Fatalf("a body not on the roster: %+v", m)
 	}
 }
 

@@ -917,12 +917,13 @@ func (f *visitForm) saveClose(v *visitsScreen) tea.Cmd {
 
 func (f *visitForm) saveMeeting(v *visitsScreen, m *store.Meeting) tea.Cmd {
 	t := v.c.t
-	text := t.T("visit.meeting.off")
-	if m != nil {
-		text = t.T("visit.meeting.on", scan.Clean(strings.TrimSpace(m.Body)), DayText(t, m.Day, false))
-	}
 	return v.save(func(ctx context.Context, st *store.Store, by store.Actor) visitSavedMsg {
-		return visitSavedMsg{text: text, err: st.SetMeeting(ctx, m)}
+		err := st.SetMeeting(ctx, m) // the body as the roster spells it
+		text := t.T("visit.meeting.off")
+		if m != nil {
+			text = t.T("visit.meeting.on", scan.Clean(m.Body), DayText(t, m.Day, false))
+		}
+		return visitSavedMsg{text: text, err: err}
 	})
 }
 
