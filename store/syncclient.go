@@ -38,6 +38,9 @@ const pullChunk = 1000
 // together.
 func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (SyncReport, error) {
 	var rep SyncReport
+	if err := CheckCentral(base); err != nil {
+		return rep, err
+	}
 	unlock, err := s.lockSync(ctx)
 	if err != nil {
 		return rep, err
@@ -53,6 +56,26 @@ func (s *Store) Sync(ctx context.Context, base, token string, hc *http.Client) (
 	waiting, err := s.Waiting(ctx)
 	rep.Pulled, rep.Waiting, rep.InSync, rep.At = pulled, waiting, inSync && waiting == 0, time.Now()
 	return rep, err
+}
+
+// BadAddressError is a central store's address that cannot be one: no
+// http:// or https://, or no host. Sent anyway, it fails as if the
+// network were down, and the desk would say so; it is a typo to mend in
+// the settings.
+type BadAddressError struct{ Address string }
+
+func (e *BadAddressError) Error() string {
+	return fmt.Sprintf("%q is not a central store's address (https://host)", e.Address)
+}
+
+// CheckCentral refuses an address of the central store that is not an
+// http or https URL with a host.
+func CheckCentral(base string) error {
+	u, err := url.Parse(strings.TrimSpace(base))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
+		return &BadAddressError{Address: base}
+	}
+	return nil
 }
 
 func client(hc *http.Client) *http.Client {

@@ -255,6 +255,14 @@ func (s *settingsScreen) save() tea.Cmd {
 	clean := func(in textinput.Model) string { return strings.TrimSpace(scan.Clean(in.Value())) }
 	printer, _ := s.knownQueue(clean(s.printer)) // spelt as CUPS spells it
 	msg := settingsSavedMsg{printer: printer, paper: s.paper, central: clean(s.central), token: clean(s.token)}
+	if msg.central != "" {
+		if err := store.CheckCentral(msg.central); err != nil {
+			// Nothing is saved: a typo here would read later as the
+			// network being down.
+			s.field = 2
+			return tea.Batch(s.focus(), flashCmd(flashError, SyncErrorText(s.c.t, err)))
+		}
+	}
 	st := s.c.store
 	return func() tea.Msg {
 		msg.err = st.SetSettings(context.Background(), map[string]string{

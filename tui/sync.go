@@ -120,6 +120,8 @@ func (m *Model) syncText() string {
 	switch {
 	case !s.on:
 		return ""
+	case errors.As(s.err, new(*store.BadAddressError)):
+		return t.T("bar.sync.badaddress")
 	case errors.Is(s.err, store.ErrRefused):
 		return t.T("bar.sync.refused")
 	case errors.Is(s.err, store.ErrRevoked):

@@ -1,9 +1,13 @@
 package tui
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"dropin/store"
 	"dropin/tui/i18n"
@@ -26,5 +30,46 @@ func TestStatusBarSaysHowSyncStands(t *testing.T) {
 	} {
 		h.send(tc.msg)
 		h.wantScreen(tc.want)
+	}
+}
+
+// An address that cannot be the central store's (a typo: no https://, or
+// no host) is said to be one, never that the network is down; the
+// settings screen does not save it.
+func TestAWrongCentralAddressIsCalledOne(t *testing.T) {
+	for addr, bad := range map[string]bool{"https://dropin.innherred.no": false, "http://127.0.0.1:8470/": false,
+		"htp:/dropin": true, "dropin.innherred.no": true, "https://": true, "https:///v1": true, "": true, "ftp://dropin": true} {
+		if err := store.CheckCentral(addr); (err != nil) != bad {
+			t.Errorf("CheckCentral(%q) = %v", addr, err)
+		}
+	}
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.m.sync.on = true
+	_, err := h.store.Sync(context.Background(), "dropin.innherred.no", "token", nil)
+	if got := SyncErrorText(h.m.c.t, err); !strings.HasPrefix(got, "«dropin.innherred.no» er ikke en adresse til sentrallageret: den begynner med https://") {
+		t.Fatalf("dropin sync says: %s", got)
+	}
+	h.send(syncedMsg{err: err, at: time.Now()})
+	h.wantScreen("synk: feil adresse, se Innstillinger")
+
+	h.m.screen = screenSettings
+	h.run(h.m.page().open())
+	h.special(tea.KeyDown)
+	h.special(tea.KeyDown)
+	h.press("htp:/dropin.innherred.no")
+	h.special(tea.KeyEnter)
+	h.wantScreen("«htp:/dropin.innherred.no» er ikke en adresse til")
+	if v, _ := h.store.Setting(context.Background(), store.SettingCentral); v != "" {
+		t.Fatalf("a wrong address was saved: %q", v)
+	}
+	h.special(tea.KeyHome)
+	h.special(tea.KeyDelete)
+	h.special(tea.KeyDelete)
+	h.special(tea.KeyDelete)
+	h.special(tea.KeyDelete)
+	h.press("https:/")
+	h.special(tea.KeyEnter)
+	if v, _ := h.store.Setting(context.Background(), store.SettingCentral); v != "https://dropin.innherred.no" {
+		t.Fatalf("the mended address saved as %q", v)
 	}
 }

@@ -10,7 +10,10 @@ import (
 
 // SyncErrorText says why a sync failed, in words a desk can act on.
 func SyncErrorText(t i18n.Catalog, err error) string {
+	var bad *store.BadAddressError
 	switch {
+	case errors.As(err, &bad):
+		return t.T("sync.badaddress", scan.Clean(bad.Address))
 	case errors.Is(err, store.ErrRefused):
 		return t.T("sync.refused")
 	case errors.Is(err, store.ErrRevoked):

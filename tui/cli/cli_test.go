@@ -531,6 +531,18 @@ func TestSyncWithNoCentralStoreSaysSo(t *testing.T) {
 	}
 }
 
+// dropin sync to an address that is not one (no https://) says so and
+// how to mend it, never that the central store is down.
+func TestSyncToAWrongAddressSaysSo(t *testing.T) {
+	var out, errb strings.Builder
+	db := filepath.Join(t.TempDir(), "d.db")
+	code := Run(context.Background(), "dev", []string{"sync", "--db", db, "--central", "dropin.innherred.no", "--token", "x"}, &out, &errb, env(nil))
+	if code != 1 || !strings.Contains(out.String(), "«dropin.innherred.no» er ikke en adresse til sentrallageret") ||
+		strings.Contains(out.String(), "Får ikke kontakt") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+}
+
 // freshPG makes an empty PostgreSQL database for one test.
 func freshPG(t *testing.T) string { return pgtest.NewDatabase(t) }
 

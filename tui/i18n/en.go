@@ -390,6 +390,7 @@ var en = map[string]string{
 	"sync.foreign.named": "The central store takes only this station's events: the token is %s's, and this database holds events of %s. Give this desk %s's token (Settings), or use a database of its own for each desk.",
 	"sync.conflict":      "The central store holds one of this desk's events with other content: the database was changed outside dropin or copied. Call IT; nothing was sent.",
 	"sync.toolarge":      "The central store refused a push as too large. Call IT (the service's limit).",
+	"sync.badaddress":    "“%s” is not an address of the central store: it starts with https:// (or http://) and has a host name, e.g. https://dropin.example.org. Mend it under Settings, or in --central (DROPIN_CENTRAL).",
 	"sync.failed":        "Could not sync: %s",
 	"sync.unreachable":   "The central store does not answer (the network, or the service is down). Work goes on and syncs when it answers.",
 	"sync.servererror":   "The central store answered with an error. Work goes on; try again later (the details are in the log).",
@@ -402,6 +403,7 @@ var en = map[string]string{
 	"bar.sync.offline":     "offline since %s, %d waiting",
 	"bar.sync.refused":     "sync refused: bad token",
 	"bar.sync.revoked":     "sync refused: token revoked",
+	"bar.sync.badaddress":  "sync: wrong address, see Settings",
 	"bar.sync.refusedpush": "sync refused: see dropin sync",
 	"bar.sync.starting":    "syncing …",
 

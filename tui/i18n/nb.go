@@ -390,6 +390,7 @@ var nb = map[string]string{
 	"sync.foreign.named": "Sentrallageret tar bare imot denne stasjonens hendelser: tokenet er for %s, og denne databasen har hendelser fra %s. Gi skranken tokenet for %s (Innstillinger), eller bruk en egen database for hver skranke.",
 	"sync.conflict":      "Sentrallageret har en av denne skrankens hendelser med annet innhold: databasen er endret utenom dropin eller kopiert. Kontakt IT; ingenting er sendt.",
 	"sync.toolarge":      "Sentrallageret avviste en sending som for stor. Kontakt IT (tjenestens grense).",
+	"sync.badaddress":    "«%s» er ikke en adresse til sentrallageret: den begynner med https:// (eller http://) og har et vertsnavn, f.eks. https://dropin.innherred.no. Rett den på Innstillinger, eller i --central (DROPIN_CENTRAL).",
 	"sync.failed":        "Kunne ikke synkronisere: %s",
 	"sync.unreachable":   "Får ikke kontakt med sentrallageret (nettet, eller tjenesten er nede). Arbeidet går videre og synkes når det svarer.",
 	"sync.servererror":   "Sentrallageret svarte med en feil. Arbeidet går videre; prøv igjen senere (detaljene står i loggen).",
@@ -402,6 +403,7 @@ var nb = map[string]string{
 	"bar.sync.offline":     "frakoblet siden %s, %d venter",
 	"bar.sync.refused":     "synk avvist: ugyldig token",
 	"bar.sync.revoked":     "synk avvist: token trukket tilbake",
+	"bar.sync.badaddress":  "synk: feil adresse, se Innstillinger",
 	"bar.sync.refusedpush": "synk avvist: se dropin sync",
 	"bar.sync.starting":    "synkroniserer …",
 

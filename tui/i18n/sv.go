@@ -390,6 +390,7 @@ var sv = map[string]string{
 	"sync.foreign.named": "Centrallagret tar bara emot den här stationens händelser: token gäller %s, och den här databasen har händelser från %s. Ge disken token för %s (Inställningar), eller använd en egen databas för varje disk.",
 	"sync.conflict":      "Centrallagret har en av diskens händelser med annat innehåll: databasen är ändrad utanför dropin eller kopierad. Kontakta IT; inget har skickats.",
 	"sync.toolarge":      "Centrallagret avvisade en sändning som för stor. Kontakta IT (tjänstens gräns).",
+	"sync.badaddress":    "”%s” är ingen adress till centrallagret: den börjar med https:// (eller http://) och har ett värdnamn, t.ex. https://dropin.ockero.se. Rätta den under Inställningar, eller i --central (DROPIN_CENTRAL).",
 	"sync.failed":        "Kunde inte synkronisera: %s",
 	"sync.unreachable":   "Får ingen kontakt med den centrala lagringen (nätet, eller tjänsten är nere). Arbetet fortsätter och synkas när den svarar.",
 	"sync.servererror":   "Den centrala lagringen svarade med ett fel. Arbetet fortsätter; försök igen senare (detaljerna står i loggen).",
@@ -402,6 +403,7 @@ var sv = map[string]string{
 	"bar.sync.offline":     "frånkopplad sedan %s, %d väntar",
 	"bar.sync.refused":     "synk avvisad: ogiltig token",
 	"bar.sync.revoked":     "synk avvisad: token återkallad",
+	"bar.sync.badaddress":  "synk: fel adress, se Inställningar",
 	"bar.sync.refusedpush": "synk avvisad: se dropin sync",
 	"bar.sync.starting":    "synkroniserar …",
 
