@@ -128,6 +128,10 @@ func (m *Model) syncText() string {
 		return t.T("bar.sync.revoked")
 	case errors.Is(s.err, store.ErrForeignEvents), errors.Is(s.err, store.ErrConflictingEvent), errors.Is(s.err, store.ErrTooLarge):
 		return t.T("bar.sync.refusedpush")
+	case errors.Is(s.err, store.ErrCentral):
+		// It answered, with an error (its database down, say): not the
+		// network, and nothing the desk can mend.
+		return t.T("bar.sync.failing", t.Clock(s.offlineSince), s.last.Waiting)
 	case s.err != nil:
 		return t.T("bar.sync.offline", t.Clock(s.offlineSince), s.last.Waiting)
 	case s.last.At.IsZero():

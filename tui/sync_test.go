@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,8 @@ func TestStatusBarSaysHowSyncStands(t *testing.T) {
 		{syncedMsg{rep: store.SyncReport{Waiting: 3, At: at}, at: at}, "3 venter på synk"},
 		{syncedMsg{err: errors.New("central store unreachable: connection refused"), at: at.Add(time.Minute)}, "frakoblet siden 09:31:00"},
 		{syncedMsg{err: errors.New("still down"), at: at.Add(5 * time.Minute)}, "frakoblet siden 09:31:00"}, // since the first failure
+		{syncedMsg{err: fmt.Errorf("%w: 503 Service Unavailable: could not store the events", store.ErrCentral), at: at.Add(6 * time.Minute)},
+			"sentrallageret feiler siden 09:31:00"}, // it answers, with an error: not the network
 		{syncedMsg{err: store.ErrRefused, at: at}, "synk avvist: ugyldig token"},
 		{syncedMsg{rep: store.SyncReport{InSync: true, At: at.Add(time.Hour)}, at: at.Add(time.Hour)}, "i synk 10:30:00"},
 	} {

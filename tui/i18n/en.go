@@ -401,6 +401,7 @@ var en = map[string]string{
 	"bar.sync.insync":      "in sync %s",
 	"bar.sync.waiting":     "%d waiting to sync",
 	"bar.sync.offline":     "offline since %s, %d waiting",
+	"bar.sync.failing":     "central store failing since %s, %d waiting",
 	"bar.sync.refused":     "sync refused: bad token",
 	"bar.sync.revoked":     "sync refused: token revoked",
 	"bar.sync.badaddress":  "sync: wrong address, see Settings",

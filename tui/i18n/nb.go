@@ -401,6 +401,7 @@ var nb = map[string]string{
 	"bar.sync.insync":      "i synk %s",
 	"bar.sync.waiting":     "%d venter på synk",
 	"bar.sync.offline":     "frakoblet siden %s, %d venter",
+	"bar.sync.failing":     "sentrallageret feiler siden %s, %d venter",
 	"bar.sync.refused":     "synk avvist: ugyldig token",
 	"bar.sync.revoked":     "synk avvist: token trukket tilbake",
 	"bar.sync.badaddress":  "synk: feil adresse, se Innstillinger",

@@ -401,6 +401,7 @@ var sv = map[string]string{
 	"bar.sync.insync":      "i synk %s",
 	"bar.sync.waiting":     "%d väntar på synk",
 	"bar.sync.offline":     "frånkopplad sedan %s, %d väntar",
+	"bar.sync.failing":     "centrallagret fel sedan %s, %d väntar",
 	"bar.sync.refused":     "synk avvisad: ogiltig token",
 	"bar.sync.revoked":     "synk avvisad: token återkallad",
 	"bar.sync.badaddress":  "synk: fel adress, se Inställningar",
