@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -704,7 +705,53 @@ func newMeetingForm(c *common, m *store.Meeting) *visitForm {
 		body, day = m.Body, m.Day
 	}
 	return &visitForm{kind: formMeeting, stage: stageBody, field: newField(c, 80, c.t.T("visit.meeting.placeholder"), body),
-		field2: newField(c, 10, "yyyy-mm-dd", day)}
+		field2: newField(c, 10, c.t.T("visit.meeting.day.ph"), DayField(c.t, day))}
+}
+
+// DayField is a day (yyyy-mm-dd) as a date field shows it for the
+// language to read and edit: 14.04.2026 in bokmål, as the rest of the
+// desk writes dates; as it is in Swedish and English.
+func DayField(t i18n.Catalog, day string) string {
+	if d, err := time.Parse(time.DateOnly, day); err == nil && t.Lang == i18n.Bokmal {
+		return d.Format("02.01.2006")
+	}
+	return day
+}
+
+// ParseDay reads a date as people type it at the desk: 2026-04-14, or
+// day and month with dots or a slash (14.4.2026, 14.4., 14.4, 14/4,
+// 14/4/2026), the year this year's when left out. It returns the day as
+// yyyy-mm-dd, and false for anything that is not a day of the calendar.
+func ParseDay(typed string, now time.Time) (string, bool) {
+	s := strings.TrimSpace(typed)
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d.Format(time.DateOnly), true
+	}
+	sep := "."
+	if strings.Contains(s, "/") {
+		sep = "/"
+	}
+	parts := strings.Split(strings.TrimSuffix(s, sep), sep)
+	if len(parts) < 2 || len(parts) > 3 {
+		return "", false
+	}
+	var n [3]int
+	n[2] = now.Year()
+	for i, p := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || v < 0 {
+			return "", false
+		}
+		n[i] = v
+	}
+	if len(parts) == 3 && len(strings.TrimSpace(parts[2])) != 4 {
+		return "", false // "14.4.26": which century is not guessed
+	}
+	d := time.Date(n[2], time.Month(n[1]), n[0], 12, 0, 0, 0, time.UTC)
+	if d.Day() != n[0] || int(d.Month()) != n[1] || d.Year() != n[2] {
+		return "", false // 31.4., 0.1.: no such day
+	}
+	return d.Format(time.DateOnly), true
 }
 
 func (f *visitForm) restyle(c *common) {
@@ -866,7 +913,11 @@ func (f *visitForm) confirm(v *visitsScreen) tea.Cmd {
 		f.stage = stageDay
 		return f.focus()
 	case stageDay:
-		return f.saveMeeting(v, &store.Meeting{Body: f.field.Value(), Day: strings.TrimSpace(f.field2.Value())})
+		day, ok := ParseDay(f.field2.Value(), v.c.now())
+		if !ok {
+			return flashCmd(flashError, v.c.t.T("visit.meeting.badday", scan.Clean(strings.TrimSpace(f.field2.Value()))))
+		}
+		return f.saveMeeting(v, &store.Meeting{Body: f.field.Value(), Day: day})
 	case stageNote:
 		if f.kind == formClose {
 			return f.saveClose(v)

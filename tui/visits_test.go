@@ -371,3 +371,46 @@ func queueNames(t *testing.T, st *store.Store) []string {
 	}
 	return out
 }
+
+// Meeting mode's date is typed as the desk writes dates: 15.4. is this
+// year's 15 April, 14.04.2026 is what the field holds to begin with, and
+// a day that is none is refused in words, the mode left as it was.
+func TestTheMeetingsDateIsTypedAsTheDeskWritesIt(t *testing.T) {
+	for typed, want := range map[string]string{"2026-04-15": "2026-04-15", "15.4.": "2026-04-15", "15.4": "2026-04-15", "15.04.2026": "2026-04-15",
+		"15/4": "2026-04-15", "15/4/2027": "2027-04-15", " 1.1. ": "2026-01-01"} {
+		if got, ok := ParseDay(typed, time.Date(2026, 4, 14, 9, 0, 0, 0, time.Local)); !ok || got != want {
+			t.Errorf("ParseDay(%q) = %q %v, want %q", typed, got, ok, want)
+		}
+	}
+	for _, typed := range []string{"31.4.", "0.1.", "15.4.26", "15", "i morgen", "2026-02-30", "15.13.", "1.2.3.4", "-1.4."} {
+		if got, ok := ParseDay(typed, time.Now()); ok {
+			t.Errorf("ParseDay(%q) = %q, want refused", typed, got)
+		}
+	}
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	smallRoster(t, h.store)
+	h.m.screen = screenVisits
+	h.run(h.m.page().open())
+	h.press("m")
+	h.press("kommunestyret")
+	h.special(tea.KeyEnter)
+	h.wantScreen("› 14.04.2026")
+	for range 10 {
+		h.special(tea.KeyBackspace)
+	}
+	h.press("31.4.")
+	h.special(tea.KeyEnter)
+	h.wantScreen("«31.4.» er ikke en dato: skriv den som 14.4.2026, 14.4. eller 2026-04-14.")
+	if m, _ := h.store.Meeting(context.Background()); m != nil {
+		t.Fatalf("a day that is none set meeting mode: %+v", m)
+	}
+	for range 5 {
+		h.special(tea.KeyBackspace)
+	}
+	h.press("15.4.")
+	h.special(tea.KeyEnter)
+	if m, _ := h.store.Meeting(context.Background()); m == nil || *m != (store.Meeting{Body: "Kommunestyret", Day: "2026-04-15"}) {
+		t.Fatalf("meeting: %+v", m)
+	}
+	h.wantScreen("møte: Kommunestyret 15.04.2026")
+}
