@@ -250,9 +250,13 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 				}
 				fmt.Fprintln(w, t.T("visit.meeting.off"))
 			case len(args) == 1:
-				m := &store.Meeting{Body: args[0], Day: day}
-				if m.Day == "" {
-					m.Day = time.Now().Format(time.DateOnly)
+				m := &store.Meeting{Body: args[0], Day: time.Now().Format(time.DateOnly)}
+				if day != "" {
+					d, ok := tui.ParseDay(day, time.Now()) // as the desk's form reads it
+					if !ok {
+						return usageError{cmd, errors.New(t.T("visit.meeting.badday", scan.Clean(day)))}
+					}
+					m.Day = d
 				}
 				if err := st.SetMeeting(ctx, m); err != nil {
 					if _, ok := store.IsRefusal(err); ok {
@@ -275,7 +279,7 @@ func (a *app) visitsMeetingCmd() *cobra.Command {
 			return nil
 		}),
 	}
-	cmd.Flags().StringVar(&day, "day", "", "the meeting's `day` (yyyy-mm-dd; default today)")
+	cmd.Flags().StringVar(&day, "day", "", "the meeting's `day` (2026-04-14, 14.4.2026 or 14.4.; default today)")
 	cmd.Flags().BoolVar(&off, "off", false, "the station is back at the desk in office hours")
 	return cmd
 }

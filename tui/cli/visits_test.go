@@ -29,7 +29,14 @@ func TestVisitsCommands(t *testing.T) {
 	if got := do(0, "visits", "meeting", "kommunfullmäktige", "--day", "2026-04-14"); !strings.Contains(got, "Møtemodus: Kommunfullmäktige 14.04.2026") { // as the roster spells it
 		t.Fatalf("meeting: %s", got)
 	}
-	do(2, "visits", "meeting", "KF", "--day", "14.4.2026")
+	// The day as the desk's form reads it; a day that is none, refused in words.
+	if got := do(0, "visits", "meeting", "Kommunfullmäktige", "--day", "14.4.2026"); !strings.Contains(got, "Møtemodus: Kommunfullmäktige 14.04.2026") {
+		t.Fatalf("meeting on 14.4.2026: %s", got)
+	}
+	do(2, "visits", "meeting", "KF", "--day", "31.4.")
+	if !strings.Contains(c.errb.String(), "«31.4.» er ikke en dato") {
+		t.Fatalf("a day that is none: %s", c.errb.String())
+	}
 
 	// The municipality's own topics, beside the database.
 	os.WriteFile(filepath.Join(dir, "topics.txt"), []byte("teams\nvpn ; VPN og fjerntilgang\n"), 0o600)
