@@ -26,9 +26,10 @@ func (a *app) purgeCmd() *cobra.Command {
 			if before == "" {
 				return usagef(cmd, "give --before YYYY-MM-DD")
 			}
-			day, err := time.ParseInLocation("2006-01-02", before, time.Local)
-			if err != nil {
-				return usagef(cmd, "--before %q: want a date as YYYY-MM-DD", before)
+			iso, ok := tui.ParseDay(before, time.Now()) // 2026-04-14, 14.4.2026, 14.4.
+			day, err := time.ParseInLocation(time.DateOnly, iso, time.Local)
+			if !ok || err != nil {
+				return usagef(cmd, "--before %q: want a date as YYYY-MM-DD (or 14.4.2026)", scan.Clean(before))
 			}
 			ctx := cmd.Context()
 			t, st, err := a.o.open(ctx)
@@ -56,7 +57,7 @@ func (a *app) purgeCmd() *cobra.Command {
 			return nil
 		},
 	}
-	sigs.Flags().StringVar(&before, "before", "", "remove strokes of signatures made before this `date` (YYYY-MM-DD, local time)")
+	sigs.Flags().StringVar(&before, "before", "", "remove strokes of signatures made before this `date` (YYYY-MM-DD or 14.4.2026, local time)")
 	return group(&cobra.Command{
 		Use:   "purge WHAT",
 		Short: "remove personal data that is kept no longer than needed",

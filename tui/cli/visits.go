@@ -32,16 +32,17 @@ func (a *app) visitsCmd() *cobra.Command {
 type span struct{ from, to string }
 
 func (s *span) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&s.from, "from", "", "the first `day` (yyyy-mm-dd; default 30 days before --to)")
-	cmd.Flags().StringVar(&s.to, "to", "", "the last `day` (yyyy-mm-dd; default today)")
+	cmd.Flags().StringVar(&s.from, "from", "", "the first `day` (yyyy-mm-dd or 14.4.2026; default 30 days before --to)")
+	cmd.Flags().StringVar(&s.to, "to", "", "the last `day` (yyyy-mm-dd or 14.4.2026; default today)")
 }
 
 // bounds are the span as [from, to) in local time.
 func (s span) bounds(now time.Time) (time.Time, time.Time, error) {
 	day := func(v string) (time.Time, error) {
-		d, err := time.ParseInLocation(time.DateOnly, v, time.Local)
-		if err != nil {
-			return d, fmt.Errorf("%q is not a day: write yyyy-mm-dd", scan.Clean(v))
+		iso, ok := tui.ParseDay(v, now) // as the desk's forms read a day
+		d, err := time.ParseInLocation(time.DateOnly, iso, time.Local)
+		if !ok || err != nil {
+			return d, fmt.Errorf("%q is not a day: write yyyy-mm-dd (or 14.4.2026)", scan.Clean(v))
 		}
 		return d, nil
 	}

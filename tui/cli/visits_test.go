@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -83,6 +84,12 @@ func TestVisitsCommands(t *testing.T) {
 		}
 	}
 	do(2, "visits", "report", "--from", "april")
+	// Days as the desk writes them: a span of one day that had none of
+	// the visits, which were made today.
+	yesterday := time.Now().AddDate(0, 0, -1)
+	if got := do(0, "visits", "report", "--from", yesterday.Format("2.1.2006"), "--to", yesterday.Format("02.01.2006")); !strings.Contains(got, "0 besøk") {
+		t.Fatalf("the report of yesterday: %s", got)
+	}
 	if got := do(0, "visits", "followups", "--lang", "en"); !strings.Contains(got, "Nils Nilsson  IT ticket INC0042  (KN, skranke-1)") {
 		t.Fatalf("follow-ups: %s", got)
 	}
