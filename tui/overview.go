@@ -427,7 +427,11 @@ func (o *overviewScreen) view(w, h int) string {
 	}
 	rows := h - len(out)
 	if len(o.visible) == 0 {
-		out = append(out, st.Card.Muted.Render(" "+t.T("overview.nochase")))
+		none := "overview.nochase"
+		if o.mun == "" && o.body == "" && strings.TrimSpace(o.search.Value()) == "" {
+			none = "overview.nochase.any" // no filter to blame
+		}
+		out = append(out, st.Card.Muted.Render(" "+t.T(none)))
 	}
 	nameCol, bodyCol, phoneCol := 22, 26, 14 // "+47 920 79 212"
 	narrow := w < 100

@@ -476,3 +476,21 @@ func TestAChaseSearchNarrowsAsTheWholeListWould(t *testing.T) {
 	h.press("2")
 	check("typed under a municipality")
 }
+
+// An empty list to chase blames the filters only where there are any:
+// on a new desk, or with every tablet in, nobody is to chase, full stop.
+func TestAnEmptyChaseListSaysWhy(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.m.screen = screenOverview
+	h.run(h.m.overview.open())
+	h.wantScreen("Ingen å følge opp.")
+	if strings.Contains(h.screen(), "med disse filtrene") {
+		t.Fatalf("no filter, yet the filters are blamed:\n%s", h.screen())
+	}
+	smallRoster(t, h.store)
+	h.run(h.m.overview.open())
+	h.press("/")
+	h.press("zzz")
+	h.special(tea.KeyEnter)
+	h.wantScreen("Ingen å følge opp med disse filtrene.")
+}

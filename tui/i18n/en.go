@@ -145,6 +145,7 @@ var en = map[string]string{
 	"overview.notablets":          "No tablets on the roster yet: the overview follows the tablets' upgrade. Equipment issued by role is followed under Equipment.",
 	"overview.chase":              "To chase (%d)",
 	"overview.nochase":            "Nobody to chase with these filters.",
+	"overview.nochase.any":        "Nobody to chase.",
 	"overview.filter":             "municipality: %s · body: %s · sorted by: %s",
 	"overview.all":                "all",
 	"overview.search":             "search:",

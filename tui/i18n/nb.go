@@ -145,6 +145,7 @@ var nb = map[string]string{
 	"overview.notablets":          "Ingen nettbrett på listen ennå: oversikten følger nettbrettenes oppgradering. Utstyr som deles ut etter rolle, følges under Utstyr.",
 	"overview.chase":              "Å følge opp (%d)",
 	"overview.nochase":            "Ingen å følge opp med disse filtrene.",
+	"overview.nochase.any":        "Ingen å følge opp.",
 	"overview.filter":             "kommune: %s · organ: %s · sortert: %s",
 	"overview.all":                "alle",
 	"overview.search":             "søk:",

@@ -145,6 +145,7 @@ var sv = map[string]string{
 	"overview.notablets":          "Inga surfplattor på förteckningen ännu: översikten följer surfplattornas uppgradering. Utrustning som lämnas ut efter roll följs under Utrustning.",
 	"overview.chase":              "Att följa upp (%d)",
 	"overview.nochase":            "Ingen att följa upp med de här filtren.",
+	"overview.nochase.any":        "Ingen att följa upp.",
 	"overview.filter":             "kommun: %s · organ: %s · sorterat: %s",
 	"overview.all":                "alla",
 	"overview.search":             "sök:",
