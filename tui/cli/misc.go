@@ -26,9 +26,8 @@ func (a *app) purgeCmd() *cobra.Command {
 			if before == "" {
 				return usagef(cmd, "give --before YYYY-MM-DD")
 			}
-			iso, ok := tui.ParseDay(before, time.Now()) // 2026-04-14, 14.4.2026, 14.4.
-			day, err := time.ParseInLocation(time.DateOnly, iso, time.Local)
-			if !ok || err != nil {
+			day, ok := localDay(before, time.Now())
+			if !ok {
 				return usagef(cmd, "--before %q: want a date as YYYY-MM-DD (or 14.4.2026)", scan.Clean(before))
 			}
 			ctx := cmd.Context()

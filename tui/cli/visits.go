@@ -36,12 +36,23 @@ func (s *span) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&s.to, "to", "", "the last `day` (yyyy-mm-dd or 14.4.2026; default today)")
 }
 
+// localDay is the start of a day typed on the command line, read as the
+// desk's forms read a day (tui.ParseDay: 2026-04-14, 14.4.2026, 14.4.),
+// in local time.
+func localDay(typed string, now time.Time) (time.Time, bool) {
+	iso, ok := tui.ParseDay(typed, now)
+	if !ok {
+		return time.Time{}, false
+	}
+	d, err := time.ParseInLocation(time.DateOnly, iso, time.Local)
+	return d, err == nil
+}
+
 // bounds are the span as [from, to) in local time.
 func (s span) bounds(now time.Time) (time.Time, time.Time, error) {
 	day := func(v string) (time.Time, error) {
-		iso, ok := tui.ParseDay(v, now) // as the desk's forms read a day
-		d, err := time.ParseInLocation(time.DateOnly, iso, time.Local)
-		if !ok || err != nil {
+		d, ok := localDay(v, now)
+		if !ok {
 			return d, fmt.Errorf("%q is not a day: write yyyy-mm-dd (or 14.4.2026)", scan.Clean(v))
 		}
 		return d, nil
