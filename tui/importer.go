@@ -237,7 +237,7 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 		// A dropped, pasted or scanned path: a whole path, so it takes the
 		// place of what the field held (the last file read, after an
 		// import or a refusal), and its own Enter reads the file.
-		focus := s.anew(true)
+		focus := s.anew(false)
 		s.path.SetValue(msg.Code)
 		s.path.CursorEnd()
 		return tea.Batch(focus, s.update(tea.KeyPressMsg{Code: tea.KeyEnter}))
@@ -336,10 +336,10 @@ func (s *importScreen) update(msg tea.Msg) tea.Cmd {
 				return s.focus()
 			}
 			if msg.Text != "" && !key.Matches(msg, keys.Up, keys.Down) {
-				// Typing the next file's path: it starts afresh.
-				focus := s.anew(true)
-				s.path, _ = s.path.Update(msg)
-				return focus
+				// Typing the next file's path: the field asks again, and
+				// its first key after a read starts the path afresh.
+				s.state = importAsk
+				return tea.Batch(s.focus(), s.update(msg))
 			}
 		}
 		switch {

@@ -242,6 +242,11 @@ func TestImportScreenTakesTheNextFile(t *testing.T) {
 	h.special(tea.KeyEnter)
 	h.press("y")
 	h.wantScreen("Importert:", "1 ny folkevalgt")
+	// Typed on an import's summary: the field asks again, afresh.
+	h.press("/x")
+	if got := h.m.importer.path.Value(); got != "/x" {
+		t.Fatalf("the field typed after an import: %q", got)
+	}
 
 	// Scanned as keys ending in Enter (a terminal without bracketed
 	// paste): read at once, not checked in at the desk.
