@@ -457,10 +457,10 @@ type Activity struct {
 	Kind     Kind
 	Serial   string // the device the step was about; "" for none
 	Model    string
-	Official string // the official's name (a visit's: who came)
-	Batch    string // the batch's name, for a batch's events
-	Read     string // a batch read's class: new, duplicate, unknown or invalid
-	Raw      string // what the scanner typed, for an invalid read (clean before showing)
+	Official string    // the official's name (a visit's: who came)
+	Batch    string    // the batch's name, for a batch's events
+	Read     ReadClass // a batch read's class; "" for any other step
+	Raw      string    // what the scanner typed, for an invalid read (clean before showing)
 	Staff    string
 	Undone   bool
 }

@@ -220,7 +220,7 @@ func (d *deskScreen) activityLines(w, h int) []string {
 		}
 		// A batch read that took nothing in says so: read twice, or
 		// refused (what the scanner typed, cleaned and cut short).
-		switch store.ReadClass(a.Read) {
+		switch a.Read {
 		case store.ReadDuplicate:
 			what = t.T("activity.read.duplicate")
 		case store.ReadInvalid:
