@@ -12,6 +12,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -65,7 +66,11 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name, scan.Clean(ue.err.Error()), name)
 		return ExitUsage
 	}
-	fmt.Fprintln(stderr, "dropin:", scan.Clean(err.Error()))
+	// An error of several lines (every setting a message lacks, say) is
+	// said a line each, each line cleaned of what a terminal would run.
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(stderr, "dropin:", scan.Clean(line))
+	}
 	return ExitFail
 }
 

@@ -66,14 +66,19 @@ func (r reminding) desk(t i18n.Catalog) (*tui.Reminding, error) {
 	return &tui.Reminding{Mailer: m, Template: tmpl, Settings: r.settings(), Every: time.Duration(r.every) * 24 * time.Hour}, nil
 }
 
-// check refuses a template that names a field nobody set.
+// check refuses a template that names a field nobody set, naming every
+// such field at once so one more run is enough to set them all.
 func (r reminding) check(t i18n.Catalog, tmpl *remind.Template) error {
+	var missing []string
 	for _, f := range []struct{ field, value string }{{"place", r.place}, {"hours", r.hours}, {"deadline", r.deadline}} {
 		if tmpl.Uses(f.field) && strings.TrimSpace(f.value) == "" {
-			return errors.New(t.T("remind.missing", f.field, f.field, strings.ToUpper(f.field)))
+			missing = append(missing, t.T("remind.missing", f.field, f.field, strings.ToUpper(f.field)))
 		}
 	}
-	return nil
+	if missing == nil {
+		return nil
+	}
+	return errors.New(strings.Join(missing, "\n"))
 }
 
 // template is --template's file, or the language's own.

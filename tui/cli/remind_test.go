@@ -20,6 +20,14 @@ func TestRemindCommand(t *testing.T) {
 	c.do(0, "import", filepath.Join(here, "../../store/testdata/roster-levanger.csv"))
 	desk := []string{"--remind-place", "1. etasje på rådhuset", "--remind-hours", "man–fre 08–15"}
 
+	// Every field the message needs and nobody set is named in one go.
+	c.do(1, "remind", "--dry-run")
+	for _, want := range []string{"dropin: Meldingen bruker {place}, men den er ikke satt: gi --remind-place (eller DROPIN_REMIND_PLACE).\n",
+		"\ndropin: Meldingen bruker {hours}, men den er ikke satt: gi --remind-hours", "\ndropin: Meldingen bruker {deadline}, men den er ikke satt: gi --remind-deadline"} {
+		if !strings.Contains(c.errb.String(), want) {
+			t.Errorf("nothing set: %q lacks %q", c.errb.String(), want)
+		}
+	}
 	if got := c.do(1, append([]string{"remind", "--dry-run", "--body", "Kontrollutvalget"}, desk...)...); got != "" ||
 		!strings.Contains(c.errb.String(), "Meldingen bruker {deadline}, men den er ikke satt: gi --remind-deadline") {
 		t.Fatalf("no deadline: %q", c.errb.String())
