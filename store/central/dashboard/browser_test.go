@@ -178,12 +178,25 @@ func TestInABrowser(t *testing.T) {
 		t.Errorf("the chart does not mark the cut-over")
 	}
 
-	// A phone: the pages fit its width (tables scroll inside themselves).
-	for _, p := range []string{"overview", "chase", "progress", "equipment", "device?q=aasen", "device/R52NXYGSKYS"} {
+	// A phone: the pages fit its width. A list is a card a row, each
+	// value under its column's name, none off the side; the coverage
+	// table scrolls sideways inside itself under its names.
+	for _, p := range []string{"overview", "chase", "progress", "equipment", "device?q=aasen", "device/R52NXYGSKYS", "batches"} {
 		do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 			chromedp.Navigate(w.url+"/"+p), chromedp.WaitVisible(chromedp.CSS("h1")))
 		if eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`) {
 			t.Errorf("%s is wider than a phone", p)
+		}
+		if wide := eval[[]string](t, ctx, `[...document.querySelectorAll("table.cards")].filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id)`); len(wide) > 0 {
+			t.Errorf("%s: lists %v run off the side of a phone", p, wide)
+		}
+		if p == "chase" {
+			if got := eval[string](t, ctx, `(() => {
+				const td = document.querySelector("#chase tbody td");
+				return getComputedStyle(td, "::before").content + " " + td.textContent;
+			})()`); !strings.HasPrefix(got, `"Telefon: " `) {
+				t.Errorf("a phone's chase list does not name what each value is: %q", got)
+			}
 		}
 		// The page links scroll sideways; the one open is in sight.
 		if !eval[bool](t, ctx, `(() => {
@@ -220,6 +233,9 @@ func TestInABrowser(t *testing.T) {
 	// The page follows the desks by itself; what is typed stays.
 	do(t, ctx, chromedp.Navigate(w.url+"/chase?municipality=Levanger"), chromedp.WaitVisible(chromedp.CSS("#chase-heading")),
 		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "Øys"))
+	if got := eval[string](t, ctx, `getComputedStyle(document.querySelector("#chase tbody td")).display`); got != "table-cell" {
+		t.Errorf("on a laptop the chase list is a table, its cells are %q", got)
+	}
 	before := textOf(t, ctx, "#chase-heading")
 	chased, _ := d.st.Outstanding(context.Background())
 	d.st.CheckIn(context.Background(), chased[0].Serial, d.by)
