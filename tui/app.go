@@ -402,7 +402,19 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case syncedMsg:
 		return m.synced(msg)
 	case settingsSavedMsg:
-		return m.settings.update(msg)
+		var was [2]string
+		if m.settings.target != nil {
+			was[0], was[1] = m.settings.target.Get()
+		}
+		cmd := m.settings.update(msg)
+		if t := m.settings.target; t != nil {
+			if url, token := t.Get(); [2]string{url, token} != was {
+				// Another central store, or none: what the bar said of the
+				// last one no longer holds. The loop syncs with it now.
+				m.sync = syncState{on: t.On()}
+			}
+		}
+		return cmd
 	case batchesMsg, batchLoadedMsg, batchCountsMsg, readsSavedMsg, readUndoneMsg, bulkDoneMsg:
 		return m.batch.update(msg)
 	case scan.Msg:

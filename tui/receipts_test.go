@@ -163,6 +163,31 @@ func TestSettingsChooseThePrinter(t *testing.T) {
 	if u, _ := h.store.Setting(ctx, store.SettingCentral); u != "http://127.0.0.1:8470" {
 		t.Fatalf("saved central %q", u)
 	}
+
+	// The desk started alone; given a central store it syncs at once (the
+	// loop is woken, not left to its next tick) and the bar says so.
+	select {
+	case <-target.changed:
+	default:
+		t.Fatal("the sync loop is not woken by the new central store")
+	}
+	h.wantScreen("synkroniserer …")
+	at := time.Date(2026, 4, 14, 9, 30, 0, 0, time.Local)
+	h.send(syncedMsg{rep: store.SyncReport{InSync: true, At: at}, at: at, url: "http://127.0.0.1:8470", token: "SECRETTOKEN"})
+	h.wantScreen("i synk 09:30:00")
+
+	// Cleared, the desk works alone: the bar says nothing of the store it
+	// left, and a round that began before is not taken for a new one.
+	h.special(tea.KeyUp) // from the token to the central store
+	for range len("http://127.0.0.1:8470") {
+		h.special(tea.KeyBackspace)
+	}
+	h.special(tea.KeyEnter)
+	h.wantScreen("✓ Lagret")
+	h.send(syncedMsg{rep: store.SyncReport{InSync: true, At: at}, at: at.Add(time.Minute), url: "http://127.0.0.1:8470", token: "SECRETTOKEN"})
+	if strings.Contains(h.screen(), "i synk") {
+		t.Fatalf("a desk that works alone speaks of sync:\n%s", h.screen())
+	}
 }
 
 // TestQuitRightAfterAScanKeepsTheReceipt: the check-in and its hand-in

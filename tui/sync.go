@@ -17,6 +17,9 @@ type syncedMsg struct {
 	err     error
 	at      time.Time
 	waiting int // after a failed round: this desk's events not yet pushed (-1: unknown)
+	// url and token are where the round synced; a round that began before
+	// the settings changed them says nothing of the new target.
+	url, token string
 }
 
 // syncState is what the status bar says about sync.
@@ -32,10 +35,13 @@ type syncState struct {
 type SyncTarget struct {
 	mu         sync.Mutex
 	url, token string
+	changed    chan struct{} // SyncLoop syncs at once when the target changes
 }
 
 // NewSyncTarget returns a target; empty means the desk works alone.
-func NewSyncTarget(url, token string) *SyncTarget { return &SyncTarget{url: url, token: token} }
+func NewSyncTarget(url, token string) *SyncTarget {
+	return &SyncTarget{url: url, token: token, changed: make(chan struct{}, 1)}
+}
 
 // Get returns the URL and token.
 func (t *SyncTarget) Get() (string, string) {
@@ -44,11 +50,19 @@ func (t *SyncTarget) Get() (string, string) {
 	return t.url, t.token
 }
 
-// Set changes them.
+// Set changes them, and a change wakes SyncLoop: a desk given its central
+// store on the settings screen syncs now, not at the next tick.
 func (t *SyncTarget) Set(url, token string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.url == url && t.token == token {
+		return
+	}
 	t.url, t.token = url, token
+	select {
+	case t.changed <- struct{}{}:
+	default: // a wake-up is already waiting
+	}
 }
 
 // On reports whether there is somewhere to sync.
@@ -76,7 +90,7 @@ func SyncLoop(ctx context.Context, send func(tea.Msg), st *store.Store, target *
 			if ctx.Err() != nil {
 				return
 			}
-			msg := syncedMsg{rep: rep, err: err, at: time.Now(), waiting: -1}
+			msg := syncedMsg{rep: rep, err: err, at: time.Now(), waiting: -1, url: url, token: token}
 			if err != nil { // read here, never in Update
 				if n, werr := st.Waiting(ctx); werr == nil {
 					msg.waiting = n
@@ -88,12 +102,19 @@ func SyncLoop(ctx context.Context, send func(tea.Msg), st *store.Store, target *
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-target.changed:
 		}
 	}
 }
 
 func (m *Model) synced(msg syncedMsg) tea.Cmd {
+	if t := m.settings.target; t != nil && msg.url != "" {
+		if url, token := t.Get(); url != msg.url || token != msg.token {
+			return nil // a round for the target the settings just replaced
+		}
+	}
 	s := &m.sync
+	s.on = true
 	s.err = msg.err
 	if msg.err != nil {
 		if s.offlineSince.IsZero() {

@@ -413,7 +413,7 @@ var en = map[string]string{
 	"settings.central.ph":   "e.g. https://dropin.example.org",
 	"settings.token":        "This desk's token",
 	"settings.token.ph":     "from dropin serve station add",
-	"settings.central.hint": "Empty: the desk works alone. Changes apply from the next sync.",
+	"settings.central.hint": "Empty: the desk works alone. Once saved, the desk syncs at once.",
 	"settings.station":      "This database is station %s. IT makes its token with",
 	"settings.syncfixed":    "The central store is set with --central or DROPIN_CENTRAL, which wins over what is saved here.",
 	"settings.key.field":    "field",

@@ -413,7 +413,7 @@ var nb = map[string]string{
 	"settings.central.ph":   "f.eks. https://dropin.innherred.no",
 	"settings.token":        "Skrankens token",
 	"settings.token.ph":     "fra dropin serve station add",
-	"settings.central.hint": "Tomt: skranken arbeider alene. Endringer gjelder fra neste synk.",
+	"settings.central.hint": "Tomt: skranken arbeider alene. Når det er lagret, synker skranken straks.",
 	"settings.station":      "Denne databasen er stasjonen %s. IT lager tokenet med",
 	"settings.syncfixed":    "Sentrallageret er satt med --central eller DROPIN_CENTRAL, som gjelder foran det som lagres her.",
 	"settings.key.field":    "felt",

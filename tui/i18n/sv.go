@@ -413,7 +413,7 @@ var sv = map[string]string{
 	"settings.central.ph":   "t.ex. https://dropin.ockero.se",
 	"settings.token":        "Diskens token",
 	"settings.token.ph":     "från dropin serve station add",
-	"settings.central.hint": "Tomt: disken arbetar ensam. Ändringar gäller från nästa synk.",
+	"settings.central.hint": "Tomt: disken arbetar ensam. När det är sparat synkar disken direkt.",
 	"settings.station":      "Den här databasen är stationen %s. IT skapar token med",
 	"settings.syncfixed":    "Centrallagret är satt med --central eller DROPIN_CENTRAL, som gäller före det som sparas här.",
 	"settings.key.field":    "fält",
