@@ -252,6 +252,25 @@ type Actor struct {
 	Visit string
 }
 
+// What a command run without --staff records as its actor: the command,
+// not a person's initials.
+const (
+	CommandImport  = "import" // dropin import: the roster
+	CommandBatch   = "batch"  // dropin batch: a file of reads, a batch's steps
+	CommandRemind  = "remind" // dropin remind: reminders sent
+	CommandApprove = "cli"    // dropin approve (recorded as "cli" since it came)
+)
+
+// IsCommand says whether an actor's Staff is a command's name rather
+// than someone's initials.
+func IsCommand(staff string) bool {
+	switch staff {
+	case CommandImport, CommandBatch, CommandRemind, CommandApprove:
+		return true
+	}
+	return false
+}
+
 // newEvent stamps an event with a fresh id and the next clock value.
 func (s *Store) newEvent(by Actor, kind Kind, subject string, cycle int, ref string, payload any) Event {
 	id, err := uuid.NewV7()

@@ -103,7 +103,7 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 			if err != nil {
 				return err
 			}
-			by, err := a.o.writer(ctx, st, "batch")
+			by, err := a.o.writer(ctx, st, store.CommandBatch)
 			if err != nil {
 				return err
 			}
@@ -196,7 +196,7 @@ func (a *app) batchStepCmd(use, short string) *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		return a.onBatch(cmd, args, func(t i18n.Catalog, st *store.Store, b store.Batch) error {
 			ctx, out := cmd.Context(), cmd.OutOrStdout()
-			by, err := a.o.writer(ctx, st, "batch")
+			by, err := a.o.writer(ctx, st, store.CommandBatch)
 			if err != nil {
 				return err
 			}

@@ -38,9 +38,9 @@ and the import changes nothing.`,
 				return err
 			}
 			defer st.Close()
-			by := a.o.actor("import")
+			by := a.o.actor(store.CommandImport)
 			if !dry {
-				if by, err = a.o.writer(ctx, st, "import"); err != nil {
+				if by, err = a.o.writer(ctx, st, store.CommandImport); err != nil {
 					return err
 				}
 			}

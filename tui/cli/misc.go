@@ -167,7 +167,7 @@ func (a *app) approveCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			actor, err := a.o.writer(ctx, st, "cli")
+			actor, err := a.o.writer(ctx, st, store.CommandApprove)
 			if err != nil {
 				return err
 			}

@@ -168,7 +168,7 @@ why, and the message for the first; it sends nothing.`,
 				}
 				return nil
 			}
-			by, err := a.o.writer(ctx, st, "remind")
+			by, err := a.o.writer(ctx, st, store.CommandRemind)
 			if err != nil {
 				return err
 			}

@@ -547,6 +547,29 @@ func TestChaseDownloads(t *testing.T) {
 	}
 }
 
+// The desks page names who worked at a desk today by their initials, and
+// what a command run without --staff did (the roster's import, a file of
+// batch reads) in words after them, never as if "import" were someone.
+func TestTheDesksPageTellsPeopleFromCommands(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	d := w.desk("levanger-1", "innherred")
+	if _, _, err := d.st.ImportFile(ctx, "../../testdata/roster-levanger.csv", store.Actor{Station: "levanger-1", Staff: store.CommandImport}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.st.CheckIn(ctx, "R52NXYGSKYS", d.by); err != nil {
+		t.Fatal(err)
+	}
+	d.sync()
+	c := w.login("ivar", w.viewer("ivar", "innherred"))
+	for lang, want := range map[string]string{"nb": "KN · kommandoer: import av liste", "sv": "KN · kommandon: import av förteckning", "en": "KN · commands: roster import"} {
+		_, doc := w.get(c, "/desks?lang="+lang)
+		if got := text(byID(doc, "desks")); !strings.Contains(got, want) || strings.Contains(got, "KN, import") {
+			t.Errorf("%s: the desks page says %q, want %q", lang, got, want)
+		}
+	}
+}
+
 // Two desks that disagreed about a tablet without seeing each other's
 // step: the desks page lists it and the tablet's page says it, as the
 // desks' cards do.

@@ -317,6 +317,7 @@ func pageLink(r *http.Request, path string, page int) string {
 
 type deskRow struct {
 	Name, LastSync, Staff string
+	Commands              string // what commands run without --staff did
 	Revoked               bool
 	Events                int
 }
@@ -351,7 +352,20 @@ func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 	var rows []deskRow
 	for _, sn := range stations {
 		d := today[sn.Name]
-		row := deskRow{Name: scan.Clean(sn.Name), Revoked: sn.Revoked, Events: d.Events, Staff: scan.Clean(strings.Join(d.Staff, ", ")), LastSync: v.t.T("web.desks.never")}
+		// People by their initials; what commands did without --staff
+		// (an import, a file of batch reads) in words, after them.
+		var people, commands []string
+		for _, a := range d.Staff {
+			if store.IsCommand(a) {
+				commands = append(commands, v.t.T("web.desks.cmd."+a))
+			} else {
+				people = append(people, a)
+			}
+		}
+		row := deskRow{Name: scan.Clean(sn.Name), Revoked: sn.Revoked, Events: d.Events, Staff: scan.Clean(strings.Join(people, ", ")), LastSync: v.t.T("web.desks.never")}
+		if commands != nil {
+			row.Commands = v.t.T("web.desks.commands", strings.Join(commands, ", "))
+		}
 		if !sn.LastSync.IsZero() {
 			row.LastSync = v.t.DateTime(sn.LastSync.In(s.o.Location))
 		}
