@@ -228,12 +228,27 @@ type Holding struct {
 	Model        string
 	Kind         DeviceKind
 	Custody      Custody
+	Status       Status    // where a roster's tablet is on the migration's ladder
 	Since        time.Time // when it was issued (or first known, for a roster's tablet)
 	OfficialID   string
 	Official     string // name
 	Municipality string
 	Phone        string
 	Seats        []Seat
+}
+
+// HandedIn says whether a device the official holds is with the desk,
+// the secretariat or IT for now: a roster's tablet handed in for its
+// upgrade and not yet handed back. It is still theirs.
+func (h Holding) HandedIn() bool {
+	if h.Custody != Held {
+		return false
+	}
+	switch h.Status {
+	case Received, Upgrading, Upgraded, FirstLogin, Failed:
+		return true
+	}
+	return false
 }
 
 // HoldersInOrder is the term-end list in a reader's order: by the name's
@@ -248,12 +263,12 @@ func holdingsOf(ctx context.Context, q querier, official string) ([]Holding, err
 	out, err := queryRows(ctx, q, func(row scanFunc) (Holding, error) {
 		h := Holding{OfficialID: official}
 		var hlc int64
-		if err := row(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc); err != nil {
+		if err := row(&h.Serial, &h.Model, &h.Kind, &h.Custody, &h.Status, &hlc); err != nil {
 			return h, err
 		}
 		h.Since = HLC(hlc).Time()
 		return h, nil
-	}, `SELECT serial, model, kind, custody, custody_hlc FROM devices
+	}, `SELECT serial, model, kind, custody, status, custody_hlc FROM devices
 WHERE official_id = ? AND custody IN ('issued', 'held') ORDER BY serial`, official)
 	if err != nil {
 		return nil, fmt.Errorf("read devices of %s: %w", official, err)
@@ -341,7 +356,7 @@ func (s *Store) equipment(ctx context.Context, withRows bool) ([]EquipmentRow, [
 	holders, err := queryRows(ctx, tx, func(row scanFunc) (Holding, error) {
 		var h Holding
 		var hlc int64
-		if err := row(&h.Serial, &h.Model, &h.Kind, &h.Custody, &hlc, &h.OfficialID); err != nil {
+		if err := row(&h.Serial, &h.Model, &h.Kind, &h.Custody, &h.Status, &hlc, &h.OfficialID); err != nil {
 			return h, err
 		}
 		h.Since = HLC(hlc).Time()
@@ -349,7 +364,7 @@ func (s *Store) equipment(ctx context.Context, withRows bool) ([]EquipmentRow, [
 			h.Official, h.Municipality, h.Phone, h.Seats = offs[i].Name, offs[i].Municipality, offs[i].Phone, offs[i].Seats
 		}
 		return h, nil
-	}, `SELECT serial, model, kind, custody, custody_hlc, official_id FROM devices
+	}, `SELECT serial, model, kind, custody, status, custody_hlc, official_id FROM devices
 WHERE +custody IN ('issued', 'held') AND official_id <> ''`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("holders: %w", err)

@@ -389,3 +389,59 @@ func FuzzParseRules(f *testing.F) {
 		}
 	})
 }
+
+// A roster's tablet handed in for its upgrade is still its official's on
+// the term-end list, and the list can say it is in: from the check-in
+// until it is handed back, failed included.
+func TestAHoldingInForItsUpgradeIsSaidToBe(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	by := Actor{Station: "skranke-1", Staff: "KN"}
+	in := func() map[Status]bool {
+		t.Helper()
+		hs, err := s.Holders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hs {
+			if h.Serial == "R52NXYGSKYS" {
+				return map[Status]bool{h.Status: h.HandedIn()}
+			}
+		}
+		t.Fatal("the official's tablet is not on the term-end list")
+		return nil
+	}
+	if got := in(); len(got) != 1 || got[Expected] {
+		t.Fatalf("before the check-in: %v", got)
+	}
+	if _, err := s.CheckIn(ctx, "R52NXYGSKYS", by); err != nil {
+		t.Fatal(err)
+	}
+	if got := in(); !got[Received] {
+		t.Fatalf("checked in: %v", got)
+	}
+	for _, k := range []Kind{KindUpgrading, KindUpgraded, KindFirstLogin} {
+		if _, err := s.Step(ctx, "R52NXYGSKYS", k, Input{Checklist: Checklist}, by); err != nil {
+			t.Fatal(err)
+		}
+		if got := in(); !got[Status(k)] {
+			t.Fatalf("after %s: %v", k, got)
+		}
+	}
+	if _, err := s.Step(ctx, "R52NXYGSKYS", KindFailed, Input{Reason: "skjermen"}, by); err != nil {
+		t.Fatal(err)
+	}
+	if got := in(); !got[Failed] {
+		t.Fatalf("failed: %v", got)
+	}
+	if _, err := s.Step(ctx, "R52NXYGSKYS", KindResolved, Input{}, by); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Step(ctx, "R52NXYGSKYS", KindHandedBack, Input{}, by); err != nil {
+		t.Fatal(err)
+	}
+	if got := in(); got[HandedBack] || len(got) != 1 {
+		t.Fatalf("handed back: %v", got)
+	}
+}

@@ -44,6 +44,7 @@ type equipmentScreen struct {
 	cursor   int
 	offset   int
 	visible  []int // indexes into the view's list (rows, holders or requests) that pass the filters
+	handedIn int   // of the holders visible, those in for their upgrade
 	hasW     int   // the has column's width over visible (see columns)
 
 	mun       string // filter: "" for all
@@ -233,12 +234,15 @@ func (e *equipmentScreen) refilter() {
 	pass := func(municipality, fold string) bool {
 		return (e.mun == "" || municipality == e.mun) && words.Matches(fold)
 	}
-	e.visible = e.visible[:0]
+	e.visible, e.handedIn = e.visible[:0], 0
 	switch e.view_ {
 	case equipHolders:
 		for i, h := range e.holders {
 			if pass(h.Municipality, e.folds[0][i]) {
 				e.visible = append(e.visible, i)
+				if h.HandedIn() {
+					e.handedIn++
+				}
 			}
 		}
 	case equipRequests:
@@ -464,7 +468,7 @@ func (e *equipmentScreen) view(w, h int) string {
 			st.Card.Label.Render(head+pad(t.T("equip.col.body"), bodyW)+" "+pad(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
 		line = func(i int) string { return e.officialLine(i, w) }
 	case equipHolders:
-		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.holders", len(e.visible)), len(e.visible)))+filter)
+		out = append(out, st.Box.Title.Render(" "+t.Holders(len(e.visible), e.handedIn))+filter)
 		line = func(i int) string { return e.holderLine(e.holders[i], w) }
 	case equipRequests:
 		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.requests", len(e.visible)), len(e.visible)))+filter)
@@ -543,7 +547,16 @@ func (e *equipmentScreen) holderLine(h store.Holding, w int) string {
 		pad(t.Device(h.Kind), 13) + " " + pad(scan.Clean(h.Serial), 14) + " " +
 		// The phone first: at the term's end it is what the list is for;
 		// the day is enough of when.
-		st.Card.Muted.Render(scan.Clean(store.PhoneText(h.Phone))+" · "+t.T("equip.since", t.DayMonth(h.Since)))
+		st.Card.Muted.Render(scan.Clean(store.PhoneText(h.Phone))+" · "+where(t, h))
+}
+
+// where is the end of a term-end line: since when the official has the
+// device, or that it is in for its upgrade, and at which step.
+func where(t i18n.Catalog, h store.Holding) string {
+	if h.HandedIn() {
+		return t.T("custody.handedin.short", t.Status(h.Status))
+	}
+	return t.T("equip.since", t.DayMonth(h.Since))
 }
 
 // requestLine: an open help or training request.

@@ -263,12 +263,13 @@ func TestEquipmentScreenNarrowsByMunicipalityAndName(t *testing.T) {
 	h.wantScreen("1 folkevalgt  kommune: Levanger · søk: oy", "Øystein Aasen", "Levanger", "Kommunestyret, Form…")
 	h.special(tea.KeyEnter)
 	h.press("3") // who holds what: the same official
-	h.wantScreen("1 enhet ute hos folkevalgte  kommune: Levanger · søk: oy", "Øystein Aasen", "R52NXYGSKYS")
+	// Checked in and with IT, his tablet is still his, and said to be in.
+	h.wantScreen("1 enhet ute hos folkevalgte · 1 inne til oppgradering  kommune: Levanger · søk: oy", "Øystein Aasen", "R52NXYGSKYS", "inne: oppgraderes")
 	h.press("m") // Verdal: nobody there is called that
 	h.wantScreen("0 enheter ute hos folkevalgte  kommune: Verdal · søk: oy", "Ingenting her.")
 	h.press("/")
 	h.special(tea.KeyEscape)
-	h.wantScreen("3 enheter ute hos folkevalgte  kommune: Verdal", "Hege Skjærvø", "SDWBWB126WZR")
+	h.wantScreen("3 enheter ute hos folkevalgte · 1 inne til oppgradering  kommune: Verdal", "Hege Skjærvø", "SDWBWB126WZR", "inne: mottatt", "908 61 935 · siden ")
 	h.press("m")
 	h.press("1")
 	h.wantScreen("7 folkevalgte  kommune: alle")

@@ -93,9 +93,18 @@ func HoldersOf(words Words, hs []store.Holding) Table {
 	b := newTable("holders", words, "name", "bodies", "phone", "email", "device", "serial", "model", "custody", "since")
 	for _, h := range hs {
 		b.row(h.Official, store.SeatsText(h.Seats), h.Phone, h.OfficialID, b.word("device.", string(h.Kind)), h.Serial, h.Model,
-			b.word("custody.", string(h.Custody)), h.Since)
+			b.custody(h), h.Since)
 	}
 	return b.t
+}
+
+// custody is where a holding is: its custody, or for a roster's tablet in
+// for its upgrade, that and its step (words only; codes say the custody).
+func (b *builder) custody(h store.Holding) string {
+	if b.words == nil || !h.HandedIn() {
+		return b.word("custody.", string(h.Custody))
+	}
+	return fmt.Sprintf(b.words("custody.handedin"), b.words("status."+string(h.Status)))
 }
 
 // Requests is the help and training asked for at deliveries: the open

@@ -218,3 +218,20 @@ func wd(t *testing.T) string {
 	}
 	return d
 }
+
+// The term-end list says a roster's tablet in for its upgrade is in, at
+// its step, in words; the codes keep its custody.
+func TestHoldersExportSaysWhatIsIn(t *testing.T) {
+	dir, here := t.TempDir(), wd(t)
+	c := &cli{t: t, db: filepath.Join(dir, "dropin.db")}
+	c.do(0, "import", filepath.Join(here, "../../store/testdata/roster-levanger.csv"))
+	c.do(0, "batch", "import", "--name", "KS", filepath.Join(here, "../../store/testdata/scans-batch1.txt"))
+	got := c.do(0, "export", "holders")
+	if !strings.Contains(got, ",R52NXYGSKYS,Galaxy Tab S6 Lite,hos den folkevalgte,") ||
+		!strings.Contains(got, ",GGZWY3YKTF,iPad (9. gen),inne til oppgradering: mottatt,") {
+		t.Fatalf("holders:\n%s", got)
+	}
+	if got := c.do(0, "export", "holders", "--codes"); !strings.Contains(got, ",GGZWY3YKTF,iPad (9. gen),held,") {
+		t.Fatalf("holders, codes:\n%s", got)
+	}
+}

@@ -171,6 +171,25 @@ func (c Catalog) Device(k store.DeviceKind) string { return c.T("device." + stri
 // Custody says who has a device.
 func (c Catalog) Custody(k store.Custody) string { return c.T("custody." + string(k)) }
 
+// Holders is the term-end list's title: how many devices officials hold,
+// and how many of those are in for their upgrade now.
+func (c Catalog) Holders(n, in int) string {
+	s := c.T(One("equip.holders", n), n)
+	if in > 0 {
+		s = c.T("equip.holders.in", s, in)
+	}
+	return s
+}
+
+// Holding says where a device an official holds is: with them, or, for a
+// roster's tablet handed in for its upgrade, where it is on the ladder.
+func (c Catalog) Holding(h store.Holding) string {
+	if h.HandedIn() {
+		return c.T("custody.handedin", c.Status(h.Status))
+	}
+	return c.Custody(h.Custody)
+}
+
 // Kind names a step or event.
 func (c Catalog) Kind(k store.Kind) string { return c.T("kind." + string(k)) }
 

@@ -570,6 +570,33 @@ func TestTheDesksPageTellsPeopleFromCommands(t *testing.T) {
 	}
 }
 
+// A roster's tablet in for its upgrade is still on the term-end list, and
+// the list says where it is: in, at its step, not with the official.
+func TestTheTermEndListSaysWhatIsInForItsUpgrade(t *testing.T) {
+	w := newWorld(t)
+	d := levanger(w, "levanger-1", "innherred") // its batch read 60 tablets in; two of them went on up the ladder
+	d.sync()
+	c := w.login("ivar", w.viewer("ivar", "innherred"))
+	_, doc := w.get(c, "/equipment?q=oystein+aasen")
+	got := rows(byID(doc, "holders"))
+	if h := text(byID(doc, "holders-heading")); h != "1 enhet ute hos folkevalgte · 1 inne til oppgradering" || len(got) != 1 {
+		t.Fatalf("Øystein Aasen's tablet: %q, %d rows", h, len(got))
+	}
+	if got[0][5] != "R52NXYGSKYS" || got[0][7] != "inne til oppgradering: første pålogging" {
+		t.Fatalf("Øystein Aasen's tablet, in for its upgrade, reads %q", got[0])
+	}
+	_, doc = w.get(c, "/equipment")
+	heading := text(byID(doc, "holders-heading"))
+	if !strings.Contains(heading, " inne til oppgradering") {
+		t.Fatalf("the list's heading: %q", heading)
+	}
+	for _, r := range rows(byID(doc, "holders")) {
+		if r[7] != "hos den folkevalgte" && !strings.HasPrefix(r[7], "inne til oppgradering: ") {
+			t.Fatalf("a holding reads %q", r)
+		}
+	}
+}
+
 // Two desks that disagreed about a tablet without seeing each other's
 // step: the desks page lists it and the tablet's page says it, as the
 // desks' cards do.

@@ -461,18 +461,22 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	}
 	words := store.NewNameQuery(d.Query)
 	var shown []int
+	in := 0
 	for i, h := range list.rows {
 		if (mun == "" || h.Municipality == mun) && words.Matches(list.folds[i]) {
 			shown = append(shown, i)
+			if h.HandedIn() {
+				in++
+			}
 		}
 	}
-	d.Heading = t.T(i18n.One("equip.holders", len(shown)), len(shown))
+	d.Heading = t.Holders(len(shown), in)
 	pg := paged(r, t, "/equipment", len(shown), holdersPage)
 	for _, i := range shown[pg.from:pg.to] {
 		h := list.rows[i]
 		d.Rows = append(d.Rows, holderRow{Name: scan.Clean(h.Official), Municipality: scan.Clean(h.Municipality), Bodies: scan.Clean(store.SeatsText(h.Seats)),
 			Phone: scan.Clean(store.PhoneText(h.Phone)), Device: t.Device(h.Kind), Serial: h.Serial, Model: scan.Clean(h.Model),
-			Custody: t.Custody(h.Custody), Since: t.Date(h.Since.In(s.o.Location))})
+			Custody: t.Holding(h), Since: t.Date(h.Since.In(s.o.Location))})
 	}
 	d.Shown, d.Prev, d.Next = pg.shown, pg.prev, pg.next
 	s.render(w, r, v, "equipment", http.StatusOK, d)
