@@ -393,7 +393,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return m.equipment.update(msg)
 	case importedMsg:
 		return m.importer.update(msg)
-	case checkedInMsg, savedMsg, searchedMsg, receiptMsg, cardMsg, tokenMsg, entitledMsg, signedMsg:
+	case checkedInMsg, savedMsg, searchedMsg, receiptMsg, cardMsg, tokenMsg, entitledMsg, signedMsg, othersMsg:
 		// The desk's answers reach the desk, shown or not: a tab pressed
 		// before the store answered must not leave a card saving forever.
 		return m.desk.update(msg)

@@ -129,6 +129,14 @@ func (d *deskScreen) cardLines(w, h int) []string {
 		} else {
 			lines = append(lines, line, "  "+hint) // the address matters most: never cut it for the hint
 		}
+		// What else they hold: at a return, the rest to ask for.
+		if len(d.others) > 0 {
+			var has []string
+			for _, h := range d.others {
+				has = append(has, t.Device(h.Kind)+" "+scan.Clean(h.Serial))
+			}
+			lines = append(lines, strings.Split(st.Card.Value.Width(w).Render(st.Card.Label.Render(t.T("card.others")+" ")+strings.Join(has, " · ")), "\n")...)
+		}
 	} else {
 		// What to do, wrapped to the card (56 columns beside recent
 		// activity at 100), never cut off where it says it.

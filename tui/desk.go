@@ -36,6 +36,18 @@ type deskScreen struct {
 
 	lastModel  string             // offered again when registering the next unknown tablet
 	keptChecks map[string][5]bool // ticks of checklists a scan interrupted, by serial
+
+	// others are the other devices the open card's official holds (a
+	// laptop, a phone), read after the card is shown; for othersOf.
+	others   []store.Holding
+	othersOf string // the serial of the card they were read for
+}
+
+// othersMsg: the devices an official holds, read for a card.
+type othersMsg struct {
+	serial, official string
+	holds            []store.Holding
+	err              error
 }
 
 // Messages the desk's commands send back.
@@ -131,6 +143,49 @@ func (d *deskScreen) focusInput() tea.Cmd {
 }
 
 func (d *deskScreen) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case othersMsg:
+		if d.card != nil && d.card.Device.Serial == msg.serial && d.card.Official != nil && d.card.Official.ID == msg.official {
+			if msg.err != nil {
+				d.c.log.Error("devices of", "official", msg.official, "err", msg.err)
+				return nil
+			}
+			d.others = d.others[:0]
+			for _, h := range msg.holds {
+				if h.Serial != msg.serial {
+					d.others = append(d.others, h)
+				}
+			}
+		}
+		return nil
+	case checkedInMsg, savedMsg, cardMsg, tokenMsg:
+		// A card was shown (or shown again after a step): what else its
+		// official holds is read after it, so the card waits for nothing.
+		return tea.Batch(d.handle(msg), d.readOthers())
+	}
+	return d.handle(msg)
+}
+
+// readOthers reads the other devices the open card's official holds. The
+// list read for the card before stays until the new one comes, unless the
+// card is another device's.
+func (d *deskScreen) readOthers() tea.Cmd {
+	if d.card == nil || d.card.Official == nil {
+		d.others, d.othersOf = nil, ""
+		return nil
+	}
+	serial, official := d.card.Device.Serial, d.card.Official.ID
+	if d.othersOf != serial {
+		d.others, d.othersOf = nil, serial
+	}
+	st := d.c.store
+	return func() tea.Msg {
+		hs, err := st.DevicesOf(context.Background(), official)
+		return othersMsg{serial: serial, official: official, holds: hs, err: err}
+	}
+}
+
+func (d *deskScreen) handle(msg tea.Msg) tea.Cmd {
 	t := d.c.t
 	switch msg := msg.(type) {
 	case scan.Msg:

@@ -136,6 +136,38 @@ func TestDeviceLifeAtTheSwedishDesk(t *testing.T) {
 	}
 }
 
+// A card names the other devices its official holds, so a return at the
+// term's end asks for the rest; another official's card does not keep them.
+func TestACardNamesWhatElseItsOfficialHolds(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	importOckero(t, h.store)
+	ctx := context.Background()
+	by := h.m.c.actor()
+	for serial, kind := range map[string]store.DeviceKind{"C02LAPTOP01": store.Laptop, "356938035643809": store.Phone} {
+		if _, err := h.store.RegisterKind(ctx, serial, "", kind, "", by); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.store.Issue(ctx, serial, "lena.larsson@ockero.se", store.Request{}, by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.scan("356938035643809")
+	h.wantScreen("Lena Larsson", "Har också: dator C02LAPTOP01")
+	h.fitsTheTerminal(80, 24)
+	h.special(tea.KeyEscape)
+	if _, err := h.store.RegisterKind(ctx, "C02LAPTOP02", "", store.Laptop, "", by); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.Issue(ctx, "C02LAPTOP02", "nils.nilsson@ockero.se", store.Request{}, by); err != nil {
+		t.Fatal(err)
+	}
+	h.scan("C02LAPTOP02")
+	h.wantScreen("Nils Nilsson")
+	if strings.Contains(h.screen(), "Har också") {
+		t.Fatalf("Nils holds one device, his card says more:\n%s", h.screen())
+	}
+}
+
 // A tablet for an election board member waits for the chair's approval,
 // given on the Equipment screen; the screen then lists who holds what and
 // the open requests, and ticks a request off.

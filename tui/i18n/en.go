@@ -23,6 +23,7 @@ var en = map[string]string{
 
 	"card.opened":      "%s opened: %s.",
 	"card.phone":       "Phone",
+	"card.others":      "Also has:",
 	"card.account":     "Log in with:",
 	"card.primary":     "primary account",
 	"card.secondary":   "secondary, until upgraded",

@@ -23,6 +23,7 @@ var nb = map[string]string{
 
 	"card.opened":      "%s åpnet: %s.",
 	"card.phone":       "Tlf",
+	"card.others":      "Har også:",
 	"card.account":     "Logg inn med:",
 	"card.primary":     "primærkonto",
 	"card.secondary":   "sekundær, til oppgraderingen",

@@ -23,6 +23,7 @@ var sv = map[string]string{
 
 	"card.opened":      "%s öppnad: %s.",
 	"card.phone":       "Tel",
+	"card.others":      "Har också:",
 	"card.account":     "Logga in med:",
 	"card.primary":     "primärt konto",
 	"card.secondary":   "sekundärt, fram till uppgraderingen",
