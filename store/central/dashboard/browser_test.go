@@ -230,11 +230,25 @@ func TestInABrowser(t *testing.T) {
 	}
 	shot(t, ctx, "equipment-searched")
 
+	// A morning after the reminders went out: every row has something in
+	// each column, the longest addresses too.
+	chasing, _ := d.st.Outstanding(context.Background())
+	for _, c := range chasing {
+		if err := d.st.Reminded(context.Background(), c.OfficialID, "email", c.Email, "nb", d.by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.sync()
+
 	// The page follows the desks by itself; what is typed stays.
 	do(t, ctx, chromedp.Navigate(w.url+"/chase?municipality=Levanger"), chromedp.WaitVisible(chromedp.CSS("#chase-heading")),
 		chromedp.SendKeys(chromedp.CSS(`input[name="q"]`), "Øys"))
 	if got := eval[string](t, ctx, `getComputedStyle(document.querySelector("#chase tbody td")).display`); got != "table-cell" {
 		t.Errorf("on a laptop the chase list is a table, its cells are %q", got)
+	}
+	// Every column in sight on a laptop: a long address breaks at its @.
+	if eval[bool](t, ctx, `(() => { const t = document.getElementById("chase"); return t.scrollWidth > t.parentElement.clientWidth + 1; })()`) {
+		t.Errorf("on a laptop the chase list runs off the side")
 	}
 	before := textOf(t, ctx, "#chase-heading")
 	chased, _ := d.st.Outstanding(context.Background())

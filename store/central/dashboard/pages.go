@@ -181,6 +181,15 @@ type chaseRow struct {
 	Reminded                                         string // "påminnet 2 ganger, sist 3.4."
 }
 
+// EmailParts is the address split before its @, where a narrow column
+// breaks it (the page offers the break there) rather than mid-word.
+func (r chaseRow) EmailParts() [2]string {
+	if i := strings.LastIndexByte(r.Email, '@'); i > 0 {
+		return [2]string{r.Email[:i], r.Email[i:]}
+	}
+	return [2]string{r.Email, ""}
+}
+
 type chaseData struct {
 	Heading                string
 	Query                  string
