@@ -83,6 +83,13 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 }
 
+// open shows a screen as Tab would and runs what it does on opening.
+func (h *harness) open(s screen) {
+	h.t.Helper()
+	h.m.screen = s
+	h.run(h.m.page().open())
+}
+
 // scan types s as a scanner does (3 ms a key) and presses Enter.
 func (h *harness) scan(s string) {
 	for _, r := range s {
@@ -191,7 +198,6 @@ func TestTheSettingsSayWhichStationTheTokenIsFor(t *testing.T) {
 		}
 	}
 	h := newHarness(t, 80, 24, i18n.Bokmal)
-	h.m.screen = screenSettings
-	h.run(h.m.page().open())
+	h.open(screenSettings)
 	h.wantScreen("Denne databasen er stasjonen skranke-1. IT lager tokenet med", "dropin serve station add skranke-1")
 }

@@ -18,8 +18,7 @@ import (
 func TestABurstIntoATextFieldIsWhatWasTyped(t *testing.T) {
 	h := newHarness(t, 100, 30, i18n.Bokmal)
 	smallRoster(t, h.store)
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 
 	// A note pasted as keys, with its Enter.
 	h.press("a")
@@ -65,8 +64,7 @@ func TestABurstIntoATextFieldIsWhatWasTyped(t *testing.T) {
 
 	// The overview's search takes a pasted name; a tablet scanned into
 	// it is checked in at the desk.
-	h.m.screen = screenOverview
-	h.run(h.m.page().open())
+	h.open(screenOverview)
 	h.press("/")
 	h.scan("tone ekle")
 	if h.m.overview.searching || h.m.overview.search.Value() != "tone ekle" {
@@ -97,8 +95,7 @@ func TestABurstIntoTheSettingsIsTheirs(t *testing.T) {
 	smallRoster(t, h.store)
 	target := NewSyncTarget("", "")
 	h.m.settings.target = target
-	h.m.screen = screenSettings
-	h.run(h.m.page().open())
+	h.open(screenSettings)
 	h.special(tea.KeyDown)
 	h.special(tea.KeyDown) // the central store
 	h.press("http://127.0.0.1:8470")
@@ -120,8 +117,7 @@ func TestABurstIntoTheSettingsIsTheirs(t *testing.T) {
 func TestABurstIsNotTypedIntoAClosedField(t *testing.T) {
 	h := newHarness(t, 100, 30, i18n.Bokmal)
 	smallRoster(t, h.store)
-	h.m.screen = screenOverview
-	h.run(h.m.page().open())
+	h.open(screenOverview)
 	h.press("/")
 	lookUp := h.m.lookUpBurst("sortes etter navn")
 	h.special(tea.KeyEscape) // the search closes before the answer comes

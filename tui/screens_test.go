@@ -40,8 +40,7 @@ func TestScreensAt80x24(t *testing.T) {
 			}
 			for _, shot := range shots {
 				t.Run(shot.name, func(t *testing.T) {
-					h.m.screen = shot.s
-					h.run(h.m.page().open())
+					h.open(shot.s)
 					h.m.flash = flash{}
 					h.fitsTheTerminal(80, 24)
 					golden.RequireEqual(t, h.screen())

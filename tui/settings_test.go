@@ -36,8 +36,7 @@ func TestTheSettingsOfferTheQueuesCUPSKnows(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	rs := withReceipts(t, h, receipt.Printer{})
 	h.m.settings.lpstat = ""
-	h.m.screen = screenSettings
-	h.run(h.m.page().open())
+	h.open(screenSettings)
 	h.wantScreen("Skrivere her: ", queue+" (standard)", "→ fyller inn navnet")
 
 	h.special(tea.KeyRight)
@@ -71,8 +70,7 @@ func TestTheSettingsOfferTheQueuesCUPSKnows(t *testing.T) {
 func TestTheSettingsSayWhenCUPSDoesNotAnswer(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Swedish)
 	withReceipts(t, h, receipt.Printer{})
-	h.m.screen = screenSettings
-	h.run(h.m.page().open())
+	h.open(screenSettings)
 	h.wantScreen("CUPS svarar inte på den här datorn: kvitton sparas bara som filer")
 	h.press("Skranke-1")
 	h.special(tea.KeyEnter)

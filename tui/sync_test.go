@@ -55,8 +55,7 @@ func TestAWrongCentralAddressIsCalledOne(t *testing.T) {
 	h.send(syncedMsg{err: err, at: time.Now()})
 	h.wantScreen("synk: feil adresse, se Innstillinger")
 
-	h.m.screen = screenSettings
-	h.run(h.m.page().open())
+	h.open(screenSettings)
 	h.special(tea.KeyDown)
 	h.special(tea.KeyDown)
 	h.press("htp:/dropin.innherred.no")

@@ -46,8 +46,7 @@ func TestWalkInMorningAt80x24(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			h.m.screen = screenVisits
-			h.run(h.m.page().open())
+			h.open(screenVisits)
 			h.press("n") // Tone is first
 			// Someone not on the roster joins by name.
 			h.press("a")
@@ -77,8 +76,7 @@ func TestWalkInAtTheKeys(t *testing.T) {
 	h.store.SetClock(h.clk.now) // the report's day is the desk's
 	smallRoster(t, h.store)
 	ctx := context.Background()
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 	// Before anyone came, the report says "–" throughout, by the hour too.
 	h.press("r")
 	h.wantScreen("0 besøk", "Per time: –", "Emner: –")
@@ -152,8 +150,7 @@ func TestOneSignatureForAVisitsDevices(t *testing.T) {
 	rs := withReceipts(t, h, receipt.Printer{})
 	smallRoster(t, h.store)
 	ctx := context.Background()
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 	h.press("o")
 	h.press("arne")
 	h.special(tea.KeyEnter)
@@ -184,8 +181,7 @@ func TestOneSignatureForAVisitsDevices(t *testing.T) {
 		t.Fatalf("steps in a visit made receipts of their own: %+v", recs)
 	}
 
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 	h.wantScreen("NC2FBKC1MW mottatt", "XXRHZ2RQYX mottatt")
 	h.press("c")
 	h.special(tea.KeyEnter) // solved
@@ -274,8 +270,7 @@ func TestTheOtherDeskCalledFirst(t *testing.T) {
 	if _, err := other.CallVisit(ctx, v.ID, store.Actor{Station: "skranke-2", Staff: "AB"}); err != nil {
 		t.Fatal(err)
 	}
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 	h.press("n")
 	h.wantScreen("Hos deg nå", "Evil Red")
 	if s := h.m.View().Content; strings.Contains(s, "pwned\x07") || strings.Contains(s, "\x1b[2J") || strings.Contains(s, "\x1b]0;") {
@@ -330,8 +325,7 @@ func mustConflicts(t *testing.T, st *store.Store) []store.Conflict {
 func TestAScannedTabletBringsItsOfficialIn(t *testing.T) {
 	h := newHarness(t, 100, 30, i18n.Bokmal)
 	smallRoster(t, h.store)
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 	h.scan("TJYHCY68QHGJ") // Tone Ekle's tablet
 	h.wantScreen("Besøk nå · Tone Ekle", "Hva gjelder det?")
 	h.special(tea.KeyEnter)
@@ -389,8 +383,7 @@ func TestTheMeetingsDateIsTypedAsTheDeskWritesIt(t *testing.T) {
 	}
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	smallRoster(t, h.store)
-	h.m.screen = screenVisits
-	h.run(h.m.page().open())
+	h.open(screenVisits)
 	h.press("m")
 	h.press("kommunestyret")
 	h.special(tea.KeyEnter)
