@@ -177,18 +177,24 @@ type option struct {
 // chaseRow is one official to chase, as shown: every field cleaned of
 // control characters and terminal escapes (html/template escapes the rest).
 type chaseRow struct {
-	Name, Municipality, Bodies, Phone, Email, Serial string
-	Reminded                                         string // "påminnet 2 ganger, sist 3.4."
+	Name, Municipality, Bodies, Phone, Serial string
+	Email                                     address
+	Reminded                                  string // "påminnet 2 ganger, sist 3.4."
 }
 
-// EmailParts is the address split before its @, where a narrow column
-// breaks it (the page offers the break there) rather than mid-word.
-func (r chaseRow) EmailParts() [2]string {
-	if i := strings.LastIndexByte(r.Email, '@'); i > 0 {
-		return [2]string{r.Email[:i], r.Email[i:]}
+// address is an e-mail address as shown: a narrow column breaks it
+// before its @ (the page offers the break there), not mid-word.
+type address string
+
+// User is the address up to its @; Domain the @ and what follows.
+func (a address) User() string {
+	if i := strings.LastIndexByte(string(a), '@'); i > 0 {
+		return string(a[:i])
 	}
-	return [2]string{r.Email, ""}
+	return string(a)
 }
+
+func (a address) Domain() string { return strings.TrimPrefix(string(a), a.User()) }
 
 type chaseData struct {
 	Heading                string
@@ -274,7 +280,7 @@ func (s *Server) chase(w http.ResponseWriter, r *http.Request, v *visit) {
 	pg := paged(r, t, "/chase", len(list), chasePage)
 	for _, c := range list[pg.from:pg.to] {
 		d.Rows = append(d.Rows, chaseRow{Name: scan.Clean(c.Name), Municipality: scan.Clean(c.Municipality), Bodies: scan.Clean(c.Bodies()),
-			Phone: scan.Clean(store.PhoneText(c.Phone)), Email: scan.Clean(c.Email), Serial: c.Serial, Reminded: t.Reminded(c.Reminded, c.RemindedAt.In(s.o.Location))})
+			Phone: scan.Clean(store.PhoneText(c.Phone)), Email: address(scan.Clean(c.Email)), Serial: c.Serial, Reminded: t.Reminded(c.Reminded, c.RemindedAt.In(s.o.Location))})
 	}
 	d.Shown, d.Prev, d.Next = pg.shown, pg.prev, pg.next
 	d.CSV, d.Excel = pageLink(r, "/chase.csv", 0), pageLink(r, "/chase.xlsx", 0)
@@ -645,7 +651,7 @@ type foundRow struct {
 type cardView struct {
 	Serial, Model, Status, Kind           string
 	Official, Municipality, Bodies, Phone string
-	Email                                 string
+	Email                                 address
 	Conflicts                             []string // desks that disagreed about it, in words
 	Timeline                              []entryRow
 }
@@ -729,7 +735,7 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request, v *visit) {
 	cv := &cardView{Serial: c.Device.Serial, Model: scan.Clean(c.Device.Model), Status: t.Status(c.Device.Status), Kind: t.Device(c.Device.Kind)}
 	if o := c.Official; o != nil {
 		cv.Official, cv.Municipality, cv.Bodies = scan.Clean(o.Name), scan.Clean(o.Municipality), scan.Clean(store.SeatsText(o.Seats))
-		cv.Phone, cv.Email = scan.Clean(store.PhoneText(o.Phone)), scan.Clean(o.EmailPrimary)
+		cv.Phone, cv.Email = scan.Clean(store.PhoneText(o.Phone)), address(scan.Clean(o.EmailPrimary))
 	}
 	for _, cf := range c.Conflicts {
 		cv.Conflicts = append(cv.Conflicts, scan.Clean(t.Conflict(cf, s.o.Location)))
