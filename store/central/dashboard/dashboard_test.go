@@ -405,6 +405,18 @@ func TestPagesInEveryLanguage(t *testing.T) {
 			t.Errorf("%s: %d, want 404", p, a.status)
 		}
 	}
+	// A page that is not there says where to go; a tablet that is not
+	// there is said to be none, on the search page, the serial in its field.
+	if _, doc := w.get(c, "/nothing?lang=nb"); text(byID(doc, "notfound")) != "Velg en side i menyen over." {
+		t.Errorf("/nothing says %q", text(byID(doc, "notfound")))
+	}
+	resp, doc := w.get(c, "/device/R52NXYGSKYZ")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(text(doc), "Ingen nettbrett har serienummeret «R52NXYGSKYZ».") {
+		t.Errorf("a serial nobody has: %d %q", resp.StatusCode, text(doc))
+	}
+	if a, _ := pageBody(t, c, w.url+"/device/R52NXYGSKYZ"); !strings.Contains(a.body, `name="q" value="R52NXYGSKYZ"`) {
+		t.Errorf("a serial nobody has is not in the search field: %s", a.body)
+	}
 	partial := func() *http.Request {
 		req, _ := http.NewRequest(http.MethodGet, w.url+"/overview", nil)
 		req.Header.Set(partialHeader, "1")

@@ -717,9 +717,16 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request, v *visit) {
 	if st == nil {
 		return
 	}
+	// A serial this tenant does not have (mistyped in an address, or
+	// another tenant's) is said to be none, on the search page with the
+	// serial in its field, answered 404.
+	noSuch := func(serial string) {
+		serial = scan.Clean(serial)
+		s.render(w, r, v, "device", http.StatusNotFound, &deviceData{Query: serial, None: v.t.T("web.device.noserial", serial)})
+	}
 	serial, err := scan.Parse(r.PathValue("serial"))
 	if err != nil {
-		s.notFound(w, r, v)
+		noSuch(r.PathValue("serial"))
 		return
 	}
 	c, err := st.Card(r.Context(), serial)
@@ -728,7 +735,7 @@ func (s *Server) device(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	if !exists(c) {
-		s.notFound(w, r, v)
+		noSuch(serial)
 		return
 	}
 	t := v.t
