@@ -42,6 +42,11 @@ type Batch struct {
 	Unknown, Invalid       int
 	Expected               int // tablets on the roster for the batch's municipality and body (all, if none), employees aside
 	Collected              int // of those, the ones this batch took in
+	// Spans is, for a batch of a body in every municipality, the
+	// municipalities where the roster has that body, when more than one
+	// ("Levanger, Verdal"): a roster imported after the batch opened
+	// widens what it expects.
+	Spans string
 }
 
 // Scope names what the batch collects: "Levanger · Kommunestyret",
@@ -52,6 +57,8 @@ func (b Batch) Scope() string {
 		return b.Municipality + " · " + b.Body
 	case b.Municipality != "":
 		return b.Municipality
+	case b.Spans != "":
+		return b.Body + " (" + b.Spans + ")"
 	}
 	return b.Body
 }
@@ -730,6 +737,16 @@ func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.C
 	}
 	if b.Expected, err = expectedFor(ctx, b); err != nil {
 		return b, err
+	}
+	if b.Municipality == "" && b.Body != "" {
+		spans, err := queryStrings(ctx, s.read, `SELECT DISTINCT o.municipality FROM seats s JOIN officials o ON o.id = s.official_id
+WHERE s.body = ? AND o.removed = 0 AND o.municipality <> '' ORDER BY o.municipality`, b.Body)
+		if err != nil {
+			return b, fmt.Errorf("batch scope: %w", err)
+		}
+		if len(spans) > 1 {
+			b.Spans = strings.Join(spans, ", ")
+		}
 	}
 	collected, args := countExpected(b)
 	err = s.read.QueryRowContext(ctx, collected+` AND d.serial IN (SELECT serial FROM batch_reads WHERE batch_id = ? AND `+memberRead+`)`,

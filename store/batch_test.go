@@ -477,6 +477,36 @@ WHERE o.municipality = ? AND d.status != 'employee-track' AND EXISTS (SELECT 1 F
 	}
 }
 
+// A batch of a body in every municipality says which municipalities it
+// spans once it spans more than one: a roster imported after it opened
+// widens what it expects, and its title says so.
+func TestABatchOfABodyNamesTheMunicipalitiesItSpans(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	importRoster(t, s, parseFile(t, "roster-levanger.csv"), false)
+	b, err := s.OpenBatch(ctx, BatchSpec{Name: "KS", Body: "Kommunestyret"}, desk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Scope() != "Kommunestyret" || b.Spans != "" {
+		t.Fatalf("one municipality: %q %v", b.Scope(), b.Spans)
+	}
+	before := b.Expected
+	importRoster(t, s, parseFile(t, "roster-verdal-cp1252.csv"), false)
+	b, err = s.Batch(ctx, b.ID)
+	if err != nil || b.Scope() != "Kommunestyret (Levanger, Verdal)" || b.Expected <= before {
+		t.Fatalf("after Verdal's roster: %q expects %d (%d before), %v", b.Scope(), b.Expected, before, err)
+	}
+	list, err := s.Batches(ctx)
+	if err != nil || len(list) != 1 || list[0].Scope() != b.Scope() {
+		t.Fatalf("the list: %+v %v", list, err)
+	}
+	one, err := s.OpenBatch(ctx, BatchSpec{Name: "KS Levanger", Municipality: "Levanger", Body: "Kommunestyret"}, desk)
+	if err != nil || one.Scope() != "Levanger · Kommunestyret" || one.Spans != "" {
+		t.Fatalf("a municipality's: %q %v", one.Scope(), err)
+	}
+}
+
 // A laptop issued to an official follows the lifecycle, not the
 // migration: no batch expects it, so none counts it as missing or as
 // come in another way.
