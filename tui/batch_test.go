@@ -335,3 +335,26 @@ func TestTheDesksActivitySaysWhatABatchReadWas(t *testing.T) {
 	h.run(h.m.refresh())
 	h.wantScreen("RZWXBQ49ZH lest i bunke · Solveig", "RZWXBQ49ZH lest to ganger i bunke", "«356NF» avvist i bunke")
 }
+
+// A batch of a body alone on a joint council's roster expects that body
+// in every municipality: its title names them and each one missing says
+// which municipality they sit for.
+func TestABatchAcrossMunicipalitiesSaysWhich(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	importLevanger(t, h.store)
+	if _, _, err := h.store.ImportFile(context.Background(), "../store/testdata/roster-verdal-cp1252.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+	for h.m.screen != screenBatch {
+		h.special(tea.KeyTab)
+	}
+	h.press("n")
+	h.press("KS begge")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.press("kommunestyret")
+	h.special(tea.KeyEnter)
+	h.wantScreen("KS begge · Kommunestyret (Levanger, Verdal)", "Mangler fortsatt", "· Verdal", "· Levanger")
+	h.fitsTheTerminal(80, 24)
+}

@@ -148,7 +148,12 @@ func (b *batchScreen) missingLines(n int) []string {
 		if len(out) >= n {
 			break
 		}
-		out = append(out, " "+st.Card.Name.Render(pad(scan.Clean(c.Name), 22))+" "+st.Card.Muted.Render(scan.Clean(store.PhoneText(c.Phone))))
+		line := scan.Clean(store.PhoneText(c.Phone))
+		if b.batch.Spans != "" && c.Municipality != "" {
+			// A batch across municipalities: whose council each one sits in.
+			line += " · " + scan.Clean(c.Municipality)
+		}
+		out = append(out, " "+st.Card.Name.Render(pad(scan.Clean(c.Name), 22))+" "+st.Card.Muted.Render(line))
 	}
 	return out
 }
