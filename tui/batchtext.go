@@ -76,7 +76,11 @@ func BatchReport(t i18n.Catalog, b store.Batch, members []store.Member, missing 
 		out = append(out, "  ("+t.T("batch.missing.elsewhere", elsewhere)+")")
 	}
 	for _, c := range missing {
-		out = append(out, fmt.Sprintf("  %-24s %-12s %s · %s", scan.Clean(c.Name), scan.Clean(store.PhoneText(c.Phone)), scan.Clean(c.Email), scan.Clean(c.Bodies())))
+		line := fmt.Sprintf("  %-24s %-12s %s · %s", scan.Clean(c.Name), scan.Clean(store.PhoneText(c.Phone)), scan.Clean(c.Email), scan.Clean(c.Bodies()))
+		if b.Spans != "" && c.Municipality != "" {
+			line += " · " + scan.Clean(c.Municipality) // a batch across municipalities
+		}
+		out = append(out, line)
 	}
 	return out
 }

@@ -188,9 +188,9 @@ func BatchParts(ctx context.Context, st *store.Store, words Words, bt store.Batc
 		}
 		tablets.row(m.Serial, m.Model, m.Official, tablets.word("status.", string(m.Status)), tablets.word("csv.read.", kind))
 	}
-	still := newTable("batch_missing", words, "name", "bodies", "phone", "email", "serial", "model")
+	still := newTable("batch_missing", words, "name", "municipality", "bodies", "phone", "email", "serial", "model")
 	for _, c := range missing {
-		still.row(c.Name, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model)
+		still.row(c.Name, c.Municipality, c.Bodies(), c.Phone, c.Email, c.Serial, c.Model)
 	}
 	return []Table{counts.t, tablets.t, still.t}, nil
 }

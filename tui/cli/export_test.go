@@ -98,11 +98,29 @@ func TestBatchReportWorkbook(t *testing.T) {
 	if len(tablets) != 69 || len(missing) != 28 {
 		t.Fatalf("%d tablets, %d missing", len(tablets)-1, len(missing)-1)
 	}
+	// Whose council each one missing sits in: a joint council's batch
+	// may span municipalities.
+	if missing[0][1] != "kommune" || missing[1][1] != "Levanger" {
+		t.Fatalf("the missing sheet: %q, %q", missing[0], missing[1])
+	}
 	// Without -o, a name from the batch's.
 	if got := c.do(0, "batch", "report", "--excel", "Kommunestyret, 2. april"); !strings.Contains(got, "bunke-kommunestyret-2-april-"+time.Now().Format("2006-01-02")+".xlsx") {
 		t.Fatalf("said %q", got)
 	}
 	c.do(2, "batch", "report", "--excel", "--csv", "Kommunestyret, 2. april")
+}
+
+// The report of a batch across municipalities says each missing one's.
+func TestBatchReportAcrossMunicipalities(t *testing.T) {
+	dir, here := t.TempDir(), wd(t)
+	c := &cli{t: t, db: filepath.Join(dir, "dropin.db")}
+	c.do(0, "import", filepath.Join(here, "../../store/testdata/roster-levanger.csv"))
+	c.do(0, "import", filepath.Join(here, "../../store/testdata/roster-verdal-cp1252.csv"))
+	c.do(0, "batch", "import", "--name", "KS", "--body", "Kommunestyret", filepath.Join(here, "../../store/testdata/scans-batch1.txt"))
+	got := c.do(0, "batch", "report", "KS")
+	if !strings.HasPrefix(got, "KS · Kommunestyret (Levanger, Verdal)\n") || !strings.Contains(got, "Kommunestyret (Medlem) · Verdal\n") {
+		t.Fatalf("the report:\n%s", got)
+	}
 }
 
 // Every word an export writes has its words in every language: headers,
