@@ -166,17 +166,33 @@ func TestInABrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("svg.chart polyline").length`); n < 3 {
 		t.Fatalf("the chart draws %d lines, want collected, upgraded and first login", n)
 	}
-	// Every word on the chart is inside the picture, as chromium lays it
-	// out (the rotated axis title aside: its box is before its turn).
-	if out := eval[string](t, ctx, `[...document.querySelectorAll("svg.chart text:not([transform])")].filter(e => {
-		const b = e.getBBox(), w = document.querySelector("svg.chart").viewBox.baseVal.width;
-		return b.x < 0 || b.x + b.width > w;
-	}).map(e => e.textContent).join(" | ")`); out != "" {
-		t.Errorf("words cut off at the chart's edge: %s", out)
+	// The chart shown (a laptop's drawing; a phone's has fewer dates and
+	// larger words) marks the cut-over, and every word on it is inside
+	// the picture, as chromium lays it out (the rotated axis title aside:
+	// its box is before its turn).
+	chartShown := func(want string) {
+		t.Helper()
+		if got := eval[string](t, ctx, `[...document.querySelectorAll("svg.chart")].filter(s => s.getBoundingClientRect().width > 0).map(s => s.classList[1]).join()`); got != want {
+			t.Fatalf("the chart shown is %q, want %q", got, want)
+		}
+		if out := eval[string](t, ctx, `[...document.querySelectorAll("svg.chart."+`+jsString(want)+`+" text:not([transform])")].filter(e => {
+			const b = e.getBBox(), w = e.ownerSVGElement.viewBox.baseVal.width;
+			return b.x < 0 || b.x + b.width > w;
+		}).map(e => e.textContent).join(" | ")`); out != "" {
+			t.Errorf("%s: words cut off at the chart's edge: %s", want, out)
+		}
+		if eval[int](t, ctx, `document.querySelectorAll("svg.chart.`+want+` text.cutover").length`) != 1 {
+			t.Errorf("%s: the chart does not mark the cut-over", want)
+		}
 	}
-	if eval[int](t, ctx, `document.querySelectorAll("svg.chart text.cutover").length`) != 1 {
-		t.Errorf("the chart does not mark the cut-over")
+	chartShown("wide")
+	do(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("svg.chart.narrow")))
+	chartShown("narrow")
+	// Its words are as large on a phone as the page's small print.
+	if px := eval[float64](t, ctx, `(() => { const s = document.querySelector("svg.chart.narrow"); return s.getBoundingClientRect().width / s.viewBox.baseVal.width * 15; })()`); px < 10 {
+		t.Errorf("the phone's chart writes its words %.1f px high", px)
 	}
+	do(t, ctx, chromedp.EmulateViewport(1280, 900))
 
 	// A phone, a small one (320 px): the pages fit its width (measured
 	// against the phone: an emulated phone widens its layout viewport to

@@ -159,19 +159,38 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 		proj.values = []int{collected, expected}
 		lines = append(lines, proj)
 	}
-	d.Chart = chartSVG(t, first, today, end, eta, expected, lines, cutover, loc)
+	// Two drawings of the one chart: a wide one for a laptop, and one with
+	// fewer dates and larger words for a phone, where the wide one's words
+	// would be 4 px high. The page's style shows the one that fits.
+	d.Chart = chartSVG(t, wideChart, first, today, end, eta, expected, lines, cutover, loc) +
+		chartSVG(t, narrowChart, first, today, end, eta, expected, lines, cutover, loc)
 	return d
 }
 
-// cutoverLabelRoom is the width the cut-over's label needs left of its
-// line ("Övergång 14.04.2026" at 12 px is about 120).
-const cutoverLabelRoom = 150.0
+// chartSize is a drawing's picture: its size, where the plot is inside
+// it, the words' size, and about how many dates the time axis names.
+type chartSize struct {
+	name                           string
+	w, h, left, right, top, bottom float64
+	font                           float64
+	dates                          int
+}
+
+var (
+	wideChart   = chartSize{name: "wide", w: 800, h: 330, left: 64, right: 780, top: 24, bottom: 286, font: 12, dates: 6}
+	narrowChart = chartSize{name: "narrow", w: 400, h: 300, left: 56, right: 388, top: 24, bottom: 254, font: 15, dates: 3}
+)
+
+// labelRoom is the width the cut-over's label needs left of its line
+// ("Övergång 14.04.2026" at 12 px is about 120); halfDate half a date's.
+func (c chartSize) labelRoom() float64 { return 150 * c.font / 12 }
+func (c chartSize) halfDate() float64  { return 40 * c.font / 12 }
 
 // chartSVG draws the running totals as lines over days, with axes, the
 // cut-over as a red line and the projection dashed. Only numbers and the
 // catalog's words go in, each escaped.
-func chartSVG(t i18n.Catalog, first, today, end, eta time.Time, expected int, lines []series, cutover time.Time, loc *time.Location) template.HTML {
-	const W, H, left, right, top, bottom = 800.0, 330.0, 64.0, 780.0, 24.0, 286.0
+func chartSVG(t i18n.Catalog, g chartSize, first, today, end, eta time.Time, expected int, lines []series, cutover time.Time, loc *time.Location) template.HTML {
+	W, H, left, right, top, bottom, font := g.w, g.h, g.left, g.right, g.top, g.bottom, g.font
 	span := max(1, dayIndex(first, end))
 	top0 := expected
 	for _, s := range lines {
@@ -184,25 +203,26 @@ func chartSVG(t i18n.Catalog, first, today, end, eta time.Time, expected int, li
 	y := func(v int) float64 { return bottom - (bottom-top)*float64(v)/float64(top0) }
 	esc := template.HTMLEscapeString
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title"><title id="chart-title">%s</title>`, W, H, esc(t.T("web.progress.title")))
+	fmt.Fprintf(&b, `<svg class="chart %s" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title-%s"><title id="chart-title-%s">%s</title>`,
+		g.name, W, H, g.name, g.name, esc(t.T("web.progress.title")))
 	// The y axis: five lines, from none to the most there is.
 	for i := 0; i <= 4; i++ {
 		v := top0 * i / 4
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d4d4d8" stroke-width="1"/>`, left, y(v), right, y(v))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="12" fill="#3f3f46">%d</text>`, left-6, y(v)+4, v)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="%g" fill="#3f3f46">%d</text>`, left-6, y(v)+font/3, font, v)
 	}
-	fmt.Fprintf(&b, `<text x="14" y="%.1f" font-size="12" fill="#3f3f46" transform="rotate(-90 14 %.1f)" text-anchor="middle">%s</text>`,
-		(top+bottom)/2, (top+bottom)/2, esc(t.T("web.progress.axis")))
-	// The x axis: about six dates.
-	step := max(1, (span+5)/6)
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="%g" fill="#3f3f46" transform="rotate(-90 %.1f %.1f)" text-anchor="middle">%s</text>`,
+		font+2, (top+bottom)/2, font, font+2, (top+bottom)/2, esc(t.T("web.progress.axis")))
+	// The x axis: about six dates (three on a phone).
+	step := max(1, (span+g.dates-1)/g.dates)
 	for dd := 0; dd <= span; dd += step {
 		day := first.AddDate(0, 0, dd)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#a1a1aa" stroke-width="1"/>`, x(dd), bottom, x(dd), bottom+5)
 		anchor := "middle"
-		if x(dd) > right-40 {
+		if x(dd) > W-g.halfDate() {
 			anchor = "end" // the last date stays inside the picture
 		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" font-size="12" fill="#3f3f46">%s</text>`, x(dd), bottom+20, anchor, esc(t.Date(day)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s" font-size="%g" fill="#3f3f46">%s</text>`, x(dd), bottom+font+8, anchor, font, esc(t.Date(day)))
 	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#52525b" stroke-width="1"/>`, left, bottom, right, bottom)
 	if expected > 0 {
@@ -215,10 +235,10 @@ func chartSVG(t i18n.Catalog, first, today, end, eta time.Time, expected int, li
 			// Its label left of the line, or right of it where the line
 			// stands too near the chart's left edge for the words.
 			lx, anchor := x(c)-4, "end"
-			if x(c) < left+cutoverLabelRoom {
+			if x(c) < left+g.labelRoom() {
 				lx, anchor = x(c)+4, "start"
 			}
-			fmt.Fprintf(&b, `<text class="cutover" x="%.1f" y="%.1f" text-anchor="%s" font-size="12" fill="%s">%s</text>`, lx, top+12, anchor, colorCutover,
+			fmt.Fprintf(&b, `<text class="cutover" x="%.1f" y="%.1f" text-anchor="%s" font-size="%g" fill="%s">%s</text>`, lx, top+font, anchor, font, colorCutover,
 				esc(t.T("web.progress.cutover", t.Date(cutover.In(loc)))))
 		}
 	}
