@@ -481,6 +481,32 @@ func TestProgressProjection(t *testing.T) {
 	}
 }
 
+// The chart's count axis steps in round numbers up to just above the most
+// there is: 0, 50, … 200 for 185 expected, never 46 or 138.
+func TestTheChartCountsInRoundSteps(t *testing.T) {
+	for most, want := range map[int]int{1: 1, 3: 1, 7: 2, 100: 20, 185: 50, 1234: 500, 100_000: 20_000} {
+		if got := niceStep(most, 5); got != want {
+			t.Errorf("niceStep(%d) = %d, want %d", most, got, want)
+		}
+	}
+	cat := i18n.New(i18n.Bokmal)
+	day := time.Date(2026, 12, 6, 0, 0, 0, 0, oslo)
+	p := buildProgress(cat, []store.DayProgress{{Day: day, Collected: 69}}, 185, day.Add(10*time.Hour), time.Time{}, oslo)
+	for _, label := range []string{">0</text>", ">50</text>", ">100</text>", ">150</text>", ">200</text>"} {
+		if !strings.Contains(string(p.Chart), label) {
+			t.Errorf("the count axis lacks %s", label)
+		}
+	}
+	if strings.Contains(string(p.Chart), ">46</text>") || strings.Contains(string(p.Chart), ">250</text>") {
+		t.Errorf("the count axis is not in round steps up to 200")
+	}
+	// The dotted line at 185 is in the legend, as drawn.
+	if !slices.Contains(p.Legend, legendItem{colorExpected, "alle som ventes (185)", dashExpected}) ||
+		!strings.Contains(string(p.Chart), `class="expected"`) {
+		t.Errorf("the legend does not name the line of all expected: %+v", p.Legend)
+	}
+}
+
 // In a migration's first week the pace is of the days it has run, not a
 // week's worth of days: 60 in on its first day is 60 a day, and at that
 // pace the 180 expected are in on the third day, before a cut-over on

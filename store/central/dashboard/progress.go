@@ -21,7 +21,7 @@ type series struct {
 
 type legendItem struct {
 	Color, Label string
-	Dashed       bool
+	Dash         string // the line's dashes, as the chart draws it ("" solid)
 }
 
 type progressData struct {
@@ -36,6 +36,10 @@ const (
 	colorUpgraded  = "#15803d"
 	colorLogin     = "#7e22ce"
 	colorCutover   = "#b91c1c"
+	colorExpected  = "#71717a"
+
+	dashProjection = "6 5"
+	dashExpected   = "2 3"
 )
 
 func (s *Server) progress(w http.ResponseWriter, r *http.Request, v *visit) {
@@ -74,8 +78,11 @@ func dayIndex(a, b time.Time) int {
 // every tablet collected, and whether that is before the cut-over.
 func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, cutover time.Time, loc *time.Location) progressData {
 	var d progressData
-	d.Legend = []legendItem{{colorCollected, t.T("web.progress.collected"), false}, {colorUpgraded, t.T("web.progress.upgraded"), false},
-		{colorLogin, t.T("web.progress.loggedin"), false}}
+	d.Legend = []legendItem{{colorCollected, t.T("web.progress.collected"), ""}, {colorUpgraded, t.T("web.progress.upgraded"), ""},
+		{colorLogin, t.T("web.progress.loggedin"), ""}}
+	if expected > 0 {
+		d.Legend = append(d.Legend, legendItem{colorExpected, t.T("web.progress.expected", expected), dashExpected})
+	}
 	today := midnight(now, loc)
 	if len(days) == 0 {
 		d.Empty = t.T("web.progress.empty")
@@ -155,7 +162,7 @@ func buildProgress(t i18n.Catalog, days []store.DayProgress, expected int, now, 
 	lines := []series{{"collected", colorCollected, col, false}, {"upgraded", colorUpgraded, upg, false}, {"login", colorLogin, login, false}}
 	if !eta.IsZero() && remaining > 0 {
 		proj := series{key: "projection", color: colorCollected, dashed: true}
-		d.Legend = append(d.Legend, legendItem{colorCollected, t.T("web.progress.projection"), true})
+		d.Legend = append(d.Legend, legendItem{colorCollected, t.T("web.progress.projection"), dashProjection})
 		proj.values = []int{collected, expected}
 		lines = append(lines, proj)
 	}
@@ -199,15 +206,18 @@ func chartSVG(t i18n.Catalog, g chartSize, first, today, end, eta time.Time, exp
 		}
 	}
 	top0 = max(top0, 1)
+	// The y axis counts in round steps (0, 50, 100, …), the top the first
+	// step at or above the most there is.
+	ystep := niceStep(top0, 5)
+	top0 = (top0 + ystep - 1) / ystep * ystep
 	x := func(day int) float64 { return left + (right-left)*float64(day)/float64(span) }
 	y := func(v int) float64 { return bottom - (bottom-top)*float64(v)/float64(top0) }
 	esc := template.HTMLEscapeString
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart %s" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title-%s"><title id="chart-title-%s">%s</title>`,
 		g.name, W, H, g.name, g.name, esc(t.T("web.progress.title")))
-	// The y axis: five lines, from none to the most there is.
-	for i := 0; i <= 4; i++ {
-		v := top0 * i / 4
+	// The y axis: a line at each step, from none to the top.
+	for v := 0; v <= top0; v += ystep {
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d4d4d8" stroke-width="1"/>`, left, y(v), right, y(v))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" font-size="%g" fill="#3f3f46">%d</text>`, left-6, y(v)+font/3, font, v)
 	}
@@ -226,7 +236,7 @@ func chartSVG(t i18n.Catalog, g chartSize, first, today, end, eta time.Time, exp
 	}
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#52525b" stroke-width="1"/>`, left, bottom, right, bottom)
 	if expected > 0 {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#71717a" stroke-width="1" stroke-dasharray="2 3"/>`, left, y(expected), right, y(expected))
+		fmt.Fprintf(&b, `<line class="expected" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1" stroke-dasharray="%s"/>`, left, y(expected), right, y(expected), colorExpected, dashExpected)
 	}
 	if !cutover.IsZero() {
 		c := dayIndex(first, cutover.In(loc))
@@ -255,12 +265,25 @@ func chartSVG(t i18n.Catalog, g chartSize, first, today, end, eta time.Time, exp
 		}
 		dash := ""
 		if s.dashed {
-			dash = ` stroke-dasharray="6 5"`
+			dash = ` stroke-dasharray="` + dashProjection + `"`
 		}
 		fmt.Fprintf(&b, `<polyline class="line-%s" points="%s" fill="none" stroke="%s" stroke-width="2.5"%s/>`, s.key, strings.Join(pts, " "), s.color, dash)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// niceStep is a round step (1, 2 or 5 times a power of ten) that divides
+// 0..most into about n parts, and no fewer than n/2.
+func niceStep(most, n int) int {
+	raw := float64(most) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(max(raw, 1))))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if m*mag >= raw {
+			return max(1, int(m*mag))
+		}
+	}
+	return max(1, int(10*mag))
 }
 
 // interpolate is the projection's value where the chart ends: all of them
