@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -193,6 +194,21 @@ func TestInABrowser(t *testing.T) {
 		t.Errorf("the phone's chart writes its words %.1f px high", px)
 	}
 	do(t, ctx, chromedp.EmulateViewport(1280, 900))
+
+	// A county's counts: in both drawings the six-digit labels of the
+	// count axis stand clear of its turned title and inside the picture.
+	day := time.Date(2026, 4, 1, 0, 0, 0, 0, time.Local)
+	county := buildProgress(i18n.New(i18n.Bokmal), []store.DayProgress{{Day: day, Collected: 60_000}}, 100_000, day.Add(10*time.Hour), time.Time{}, time.Local)
+	do(t, ctx, chromedp.Navigate("data:text/html;charset=utf-8,"+url.PathEscape(`<!doctype html><body style="margin:0;width:400px">`+string(county.Chart))),
+		chromedp.WaitVisible(chromedp.CSS("svg.chart.narrow")))
+	if out := eval[string](t, ctx, `[...document.querySelectorAll("svg.chart")].map(s => {
+		const title = s.querySelector("text[transform]").getBoundingClientRect(), box = s.getBoundingClientRect();
+		const labels = [...s.querySelectorAll("text[text-anchor=end]:not(.cutover)")].filter(e => /^\d+$/.test(e.textContent));
+		return labels.filter(e => { const r = e.getBoundingClientRect(); return r.left < title.right || r.left < box.left; })
+			.map(e => s.classList[1] + ": " + e.textContent).join(" | ");
+	}).filter(x => x).join(" | ")`); out != "" {
+		t.Errorf("count labels over the axis title or off the picture: %s", out)
+	}
 
 	// A phone, a small one (320 px): the pages fit its width (measured
 	// against the phone: an emulated phone widens its layout viewport to

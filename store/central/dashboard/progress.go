@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -210,6 +211,9 @@ func chartSVG(t i18n.Catalog, g chartSize, first, today, end, eta time.Time, exp
 	// step at or above the most there is.
 	ystep := niceStep(top0, 5)
 	top0 = (top0 + ystep - 1) / ystep * ystep
+	// The counts' labels stand between the axis title and the plot: a
+	// county's six digits push the plot right rather than under the title.
+	left = max(left, yLabelsLeft(font, top0))
 	x := func(day int) float64 { return left + (right-left)*float64(day)/float64(span) }
 	y := func(v int) float64 { return bottom - (bottom-top)*float64(v)/float64(top0) }
 	esc := template.HTMLEscapeString
@@ -271,6 +275,14 @@ func chartSVG(t i18n.Catalog, g chartSize, first, today, end, eta time.Time, exp
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// yLabelsLeft is where the plot can begin so that the count axis's
+// widest label (most's digits, about 0.62 of the font wide each) ends 6
+// units before it and starts clear of the turned axis title.
+func yLabelsLeft(font float64, most int) float64 {
+	title := font + 2 + font/2 + 4 // the title's centre line, half its height, a gap
+	return title + 0.62*font*float64(len(strconv.Itoa(most))) + 6
 }
 
 // niceStep is a round step (1, 2 or 5 times a power of ten) that divides
