@@ -565,6 +565,18 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, serial, p.Official, boolInt(p.Help
 	return nil
 }
 
+// SerialsFrom lists up to limit known serials that begin with prefix (the
+// first characters of a normalised serial), in order: a serial half
+// remembered, or read off a label, found by its beginning.
+func (s *Store) SerialsFrom(ctx context.Context, prefix string, limit int) ([]string, error) {
+	// Serials hold only digits and capitals: "~" sorts after every one.
+	out, err := queryStrings(ctx, s.read, `SELECT serial FROM devices WHERE serial >= ? AND serial < ? ORDER BY serial LIMIT ?`, prefix, prefix+"~", limit)
+	if err != nil {
+		return nil, fmt.Errorf("serials from %s: %w", prefix, err)
+	}
+	return out, nil
+}
+
 // DevicesOf is the devices an official has: their roster tablet and any
 // issued to them.
 func (s *Store) DevicesOf(ctx context.Context, official string) ([]Holding, error) {

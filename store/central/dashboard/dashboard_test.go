@@ -668,6 +668,33 @@ func TestDisagreementsOnTheDashboard(t *testing.T) {
 	}
 }
 
+// A tablet is found by its serial's beginning, as read off a label or
+// half remembered, with whose it is; by a name as before.
+func TestFindATabletByTheBeginningOfItsSerial(t *testing.T) {
+	w := newWorld(t)
+	d := levanger(w, "levanger-1", "innherred")
+	d.sync()
+	c := w.login("ivar", w.viewer("ivar", "innherred"))
+	_, doc := w.get(c, "/device?q=r52n")
+	got := rows(byID(doc, "found"))
+	if len(got) == 0 {
+		t.Fatalf("r52n finds nothing: %q", text(doc))
+	}
+	var aasen bool
+	for _, r := range got {
+		if !strings.HasPrefix(r[2], "R52N") {
+			t.Errorf("r52n finds %q", r)
+		}
+		aasen = aasen || r[0] == "Øystein Aasen" && r[2] == "R52NXYGSKYS"
+	}
+	if !aasen {
+		t.Errorf("r52n does not find Øystein Aasen's R52NXYGSKYS: %q", got)
+	}
+	if _, doc := w.get(c, "/device?q=aasen"); !strings.Contains(text(byID(doc, "found")), "R52NXYGSKYS") {
+		t.Errorf("a name no longer finds the tablet")
+	}
+}
+
 // The term-end list of who holds what is paged, a hundred devices at a
 // time, in the language's name order, and narrows to a municipality and
 // to the names holding every word searched (diacritics aside), the

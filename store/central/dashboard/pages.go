@@ -683,6 +683,32 @@ func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) 
 			return
 		}
 	}
+	seen := map[string]bool{}
+	found := func(c store.Card) {
+		if seen[c.Device.Serial] {
+			return
+		}
+		seen[c.Device.Serial] = true
+		row := foundRow{Serial: c.Device.Serial, Model: scan.Clean(c.Device.Model), Status: t.Status(c.Device.Status), URL: "/device/" + url.PathEscape(c.Device.Serial)}
+		if o := c.Official; o != nil {
+			row.Name, row.Municipality = scan.Clean(o.Name), scan.Clean(o.Municipality)
+		}
+		d.Found = append(d.Found, row)
+	}
+	// The beginning of a serial (three characters or more, one word):
+	// the tablets whose serial begins so.
+	if prefix := scan.Normalize(q); len(prefix) >= 3 && !strings.ContainsAny(q, " \t") && serialChars(prefix) {
+		serials, err := st.SerialsFrom(ctx, prefix, 20)
+		if err != nil {
+			s.fail(w, r, v, err)
+			return
+		}
+		for _, serial := range serials {
+			if c, err := st.Card(ctx, serial); err == nil {
+				found(c)
+			}
+		}
+	}
 	officials, err := st.SearchOfficialsBy(ctx, q, 20, i18n.NewKeys(t.Lang).Key)
 	if err != nil {
 		s.fail(w, r, v, err)
@@ -695,12 +721,9 @@ func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) 
 			return
 		}
 		for _, h := range devs {
-			c, err := st.Card(ctx, h.Serial)
-			if err != nil {
-				continue
+			if c, err := st.Card(ctx, h.Serial); err == nil {
+				found(c)
 			}
-			d.Found = append(d.Found, foundRow{Name: scan.Clean(o.Name), Municipality: scan.Clean(o.Municipality), Serial: h.Serial, Model: scan.Clean(h.Model),
-				Status: t.Status(c.Device.Status), URL: "/device/" + url.PathEscape(h.Serial)})
 		}
 	}
 	d.Heading = t.T("web.device.results", scan.Clean(q))
@@ -708,6 +731,16 @@ func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) 
 		d.None = t.T("web.device.none", scan.Clean(q))
 	}
 	s.render(w, r, v, "device", http.StatusOK, d)
+}
+
+// serialChars reports whether s holds only what a serial holds.
+func serialChars(s string) bool {
+	for _, r := range s {
+		if (r < '0' || r > '9') && (r < 'A' || r > 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // device is one tablet's card and its timeline from every desk. A serial
