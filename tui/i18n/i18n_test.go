@@ -34,6 +34,22 @@ func TestLanguagesAgree(t *testing.T) {
 	}
 }
 
+// The desk and the dashboard name the same things with the same words:
+// a Swedish secretariat reading "Buntar" at the desk reads it on the web.
+func TestTheDeskAndTheDashboardAgreeOnNames(t *testing.T) {
+	for _, lang := range []Lang{Bokmal, Swedish, English} {
+		c := New(lang)
+		for desk, web := range map[string]string{"title.overview": "web.nav.overview", "title.batch": "web.nav.batches", "title.equipment": "web.nav.equipment"} {
+			if c.T(desk) != c.T(web) {
+				t.Errorf("%s: the desk says %q, the dashboard %q", lang, c.T(desk), c.T(web))
+			}
+		}
+		if c.T("sheet.batch") != c.T("web.batches.name") {
+			t.Errorf("%s: a batch's sheet is %q, the dashboard's column %q", lang, c.T("sheet.batch"), c.T("web.batches.name"))
+		}
+	}
+}
+
 func TestParse(t *testing.T) {
 	for in, want := range map[string]Lang{"": Bokmal, "nb": Bokmal, "nb_NO.UTF-8": Bokmal, "no": Bokmal, "en": English, "en_GB.UTF-8": English} {
 		if got, err := Parse(in); err != nil || got != want {
