@@ -453,8 +453,11 @@ func (e *equipmentScreen) view(w, h int) string {
 		return strings.Join(out, "\n")
 	}
 	filter := st.Card.Muted.Render("  " + t.T("equip.filter", orAll(t, e.mun)))
+	filterW := lipgloss.Width(filter) // what the filters say, the field's padding aside
 	if e.searching || e.search.Value() != "" {
-		filter += st.Card.Muted.Render(" · "+t.T("overview.search")+" ") + e.search.View()
+		typed := st.Card.Muted.Render(" · " + t.T("overview.search") + " ")
+		filterW += lipgloss.Width(typed) + lipgloss.Width(e.search.Value()) + 1
+		filter += typed + e.search.View()
 	}
 	var line func(i int) string
 	switch e.view_ {
@@ -468,7 +471,11 @@ func (e *equipmentScreen) view(w, h int) string {
 			st.Card.Label.Render(head+pad(t.T("equip.col.body"), bodyW)+" "+pad(t.T("equip.col.has"), hasW)+" "+t.T("equip.col.status")))
 		line = func(i int) string { return e.officialLine(i, w) }
 	case equipHolders:
-		out = append(out, st.Box.Title.Render(" "+t.Holders(len(e.visible), e.handedIn))+filter)
+		title := t.Holders(len(e.visible), e.handedIn, false)
+		if 1+lipgloss.Width(title)+filterW > w {
+			title = t.Holders(len(e.visible), e.handedIn, true) // the filters, and what is typed, stay in sight
+		}
+		out = append(out, st.Box.Title.Render(" "+title)+filter)
 		line = func(i int) string { return e.holderLine(e.holders[i], w) }
 	case equipRequests:
 		out = append(out, st.Box.Title.Render(" "+t.T(i18n.One("equip.requests", len(e.visible)), len(e.visible)))+filter)

@@ -297,6 +297,11 @@ func TestEquipmentScreenNarrowsByMunicipalityAndName(t *testing.T) {
 	h.press("3") // who holds what: the same official
 	// Checked in and with IT, his tablet is still his, and said to be in.
 	h.wantScreen("1 enhet ute hos folkevalgte · 1 inne til oppgradering  kommune: Levanger · søk: oy", "Øystein Aasen", "R52NXYGSKYS", "inne: oppgraderes")
+	// At 80 columns the count of those in is said short: what is typed
+	// stays in sight.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.wantScreen("1 enhet ute hos folkevalgte · 1 inne  kommune: Levanger · søk: oy")
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	h.press("m") // Verdal: nobody there is called that
 	h.wantScreen("0 enheter ute hos folkevalgte  kommune: Verdal · søk: oy", "Ingenting her.")
 	h.press("/")

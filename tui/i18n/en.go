@@ -482,6 +482,7 @@ var en = map[string]string{
 	"equip.holders":           "%d devices out with officials",
 	"equip.holders.one":       "%d device out with officials",
 	"equip.holders.in":        "%s · %d in for their upgrade",
+	"equip.holders.in.short":  "%s · %d in",
 	"equip.requests":          "%d open requests for help and training",
 	"equip.requests.one":      "%d open request for help and training",
 	"equip.empty":             "Nothing here.",

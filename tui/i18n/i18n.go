@@ -172,10 +172,14 @@ func (c Catalog) Device(k store.DeviceKind) string { return c.T("device." + stri
 func (c Catalog) Custody(k store.Custody) string { return c.T("custody." + string(k)) }
 
 // Holders is the term-end list's title: how many devices officials hold,
-// and how many of those are in for their upgrade now.
-func (c Catalog) Holders(n, in int) string {
+// and how many of those are in for their upgrade now (short: "· 17 inne",
+// where a narrow screen needs the room for its filters).
+func (c Catalog) Holders(n, in int, short bool) string {
 	s := c.T(One("equip.holders", n), n)
-	if in > 0 {
+	switch {
+	case in > 0 && short:
+		s = c.T("equip.holders.in.short", s, in)
+	case in > 0:
 		s = c.T("equip.holders.in", s, in)
 	}
 	return s

@@ -482,6 +482,7 @@ var nb = map[string]string{
 	"equip.holders":           "%d enheter ute hos folkevalgte",
 	"equip.holders.one":       "%d enhet ute hos folkevalgte",
 	"equip.holders.in":        "%s · %d inne til oppgradering",
+	"equip.holders.in.short":  "%s · %d inne",
 	"equip.requests":          "%d åpne ønsker om hjelp og opplæring",
 	"equip.requests.one":      "%d åpent ønske om hjelp og opplæring",
 	"equip.empty":             "Ingenting her.",

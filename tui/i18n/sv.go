@@ -482,6 +482,7 @@ var sv = map[string]string{
 	"equip.holders":           "%d enheter ute hos förtroendevalda",
 	"equip.holders.one":       "%d enhet ute hos förtroendevalda",
 	"equip.holders.in":        "%s · %d inne för uppgradering",
+	"equip.holders.in.short":  "%s · %d inne",
 	"equip.requests":          "%d öppna önskemål om hjälp och utbildning",
 	"equip.requests.one":      "%d öppet önskemål om hjälp och utbildning",
 	"equip.empty":             "Inget här.",

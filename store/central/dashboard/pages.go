@@ -485,7 +485,7 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 			}
 		}
 	}
-	d.Heading = t.Holders(len(shown), in)
+	d.Heading = t.Holders(len(shown), in, false)
 	pg := paged(r, t, "/equipment", len(shown), holdersPage)
 	for _, i := range shown[pg.from:pg.to] {
 		h := list.rows[i]
