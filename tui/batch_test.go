@@ -357,4 +357,20 @@ func TestABatchAcrossMunicipalitiesSaysWhich(t *testing.T) {
 	h.special(tea.KeyEnter)
 	h.wantScreen("KS begge · Kommunestyret (Levanger, Verdal)", "Mangler fortsatt", "· Verdal", "· Levanger")
 	h.fitsTheTerminal(80, 24)
+	// Closed, a long name and scope cut at 80 columns still say so.
+	h.special(tea.KeyEscape) // the intake ends
+	h.special(tea.KeyEscape) // the list
+	h.press("n")
+	h.press("Kommunestyret, samlet inn 2. april")
+	h.special(tea.KeyEnter)
+	h.press("4. april")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.press("kommunestyret")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEscape) // the intake ends
+	h.press("c")
+	h.press("y")
+	h.wantScreen("Kommunestyret, samlet inn 2. april · lukket · IT 4. april · Kommunestyret (Lev")
+	h.fitsTheTerminal(80, 24)
 }

@@ -14,17 +14,19 @@ func BatchCounts(t i18n.Catalog, b store.Batch) string {
 	return t.T("batch.counts", b.Collected, b.Expected, store.Percent(b.Collected, b.Expected), b.Others(), b.Unknown, b.Duplicates, b.Invalid)
 }
 
-// BatchTitle names a batch with its IT date and body.
+// BatchTitle names a batch, whether it is closed, its IT date and its
+// scope: in that order, so a narrow screen that cuts the line cuts the
+// scope ("Kommunestyret (Levanger, Verdal)") before it says "closed".
 func BatchTitle(t i18n.Catalog, b store.Batch) string {
 	s := scan.Clean(b.Name)
+	if b.Closed {
+		s += " · " + t.T("batch.closed")
+	}
 	if b.ITDate != "" {
 		s += " · " + t.T("batch.itdate", scan.Clean(b.ITDate))
 	}
 	if scope := b.Scope(); scope != "" {
 		s += " · " + scan.Clean(scope)
-	}
-	if b.Closed {
-		s += " · " + t.T("batch.closed")
 	}
 	return s
 }
