@@ -35,6 +35,7 @@ type equipmentScreen struct {
 	holders  []store.Holding      // in the language's name order
 	requests []store.RequestRow
 	folds    [2][]string       // the holders' and the requests' names folded, for the search
+	in       []bool            // each holding in for its upgrade, worked out once a load
 	munOf    map[string]string // an official's municipality, for the requests' filter
 	muns     []string          // the municipalities, in the language's order
 	loaded   bool
@@ -81,6 +82,7 @@ type equipmentMsg struct {
 	holders  []store.Holding
 	requests []store.RequestRow
 	folds    [2][]string
+	in       []bool
 	munOf    map[string]string
 	muns     []string
 	err      error
@@ -166,8 +168,10 @@ func readyEquipment(seq int, lang i18n.Lang, rows []store.EquipmentRow, holders 
 		}
 	}
 	msg.muns = store.InKeyOrder(msg.muns, key)
-	for _, h := range holders {
+	msg.in = make([]bool, len(holders))
+	for i, h := range holders {
 		msg.folds[0] = append(msg.folds[0], store.Fold(h.Official))
+		msg.in[i] = h.HandedIn() // not at every key: reading each row's status is a cache miss each
 	}
 	for _, r := range reqs {
 		msg.folds[1] = append(msg.folds[1], store.Fold(r.Official))
@@ -192,7 +196,7 @@ func (e *equipmentScreen) update(msg tea.Msg) tea.Cmd {
 			return tea.Batch(next, flashCmd(flashError, storeError(t, msg.err)))
 		}
 		e.rows, e.items, e.holders, e.requests, e.loaded = msg.rows, msg.items, msg.holders, msg.requests, true
-		e.folds, e.munOf, e.muns = msg.folds, msg.munOf, msg.muns
+		e.folds, e.in, e.munOf, e.muns = msg.folds, msg.in, msg.munOf, msg.muns
 		if !slices.Contains(e.muns, e.mun) {
 			e.mun = ""
 		}
@@ -237,10 +241,10 @@ func (e *equipmentScreen) refilter() {
 	e.visible, e.handedIn = e.visible[:0], 0
 	switch e.view_ {
 	case equipHolders:
-		for i, h := range e.holders {
-			if pass(h.Municipality, e.folds[0][i]) {
+		for i := range e.holders { // by index: a holding is not copied to read its municipality
+			if pass(e.holders[i].Municipality, e.folds[0][i]) {
 				e.visible = append(e.visible, i)
-				if h.HandedIn() {
+				if e.in[i] {
 					e.handedIn++
 				}
 			}

@@ -477,10 +477,10 @@ func (s *Server) equipment(w http.ResponseWriter, r *http.Request, v *visit) {
 	words := store.NewNameQuery(d.Query)
 	var shown []int
 	in := 0
-	for i, h := range list.rows {
-		if (mun == "" || h.Municipality == mun) && words.Matches(list.folds[i]) {
+	for i := range list.rows {
+		if (mun == "" || list.rows[i].Municipality == mun) && words.Matches(list.folds[i]) {
 			shown = append(shown, i)
-			if h.HandedIn() {
+			if list.in[i] {
 				in++
 			}
 		}
@@ -569,6 +569,7 @@ func (c *listCache[T]) keys(tenant string) []string {
 type holderList struct {
 	rows           []store.Holding
 	folds          []string
+	in             []bool // in for its upgrade: read once, not from each row at every request
 	municipalities []string
 }
 
@@ -582,10 +583,10 @@ func (s *Server) holders(ctx context.Context, tenant string, st *store.Store, la
 		}
 		key := i18n.NewKeys(lang).Key
 		hs = store.HoldersInOrder(hs, key)
-		l := &holderList{rows: hs, folds: make([]string, len(hs))}
+		l := &holderList{rows: hs, folds: make([]string, len(hs)), in: make([]bool, len(hs))}
 		seen := map[string]bool{"": true}
 		for i, h := range hs {
-			l.folds[i] = store.Fold(h.Official)
+			l.folds[i], l.in[i] = store.Fold(h.Official), h.HandedIn()
 			if !seen[h.Municipality] {
 				seen[h.Municipality] = true
 				l.municipalities = append(l.municipalities, h.Municipality)
