@@ -22,6 +22,32 @@ func importLevanger(t *testing.T, st *store.Store) {
 	}
 }
 
+// importJoint imports the joint council's two rosters, Levanger's and
+// Verdal's: their bodies have the same names.
+func importJoint(t *testing.T, st *store.Store) {
+	t.Helper()
+	importLevanger(t, st)
+	if _, _, err := st.ImportFile(context.Background(), "../store/testdata/roster-verdal-cp1252.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// startBatch goes to the batch screen and fills in the new-batch form,
+// the last field's Enter starting the batch.
+func (h *harness) startBatch(name, itDate, municipality, body string) {
+	h.t.Helper()
+	for h.m.screen != screenBatch {
+		h.special(tea.KeyTab)
+	}
+	h.press("n")
+	for _, field := range []string{name, itDate, municipality, body} {
+		if field != "" {
+			h.press(field)
+		}
+		h.special(tea.KeyEnter)
+	}
+}
+
 // openBatch goes to the batch screen and starts a batch called name.
 func (h *harness) openBatch(name string) {
 	h.t.Helper()
@@ -274,10 +300,7 @@ func TestTheMissingListSaysWhatCameInOutsideTheBatch(t *testing.T) {
 // the roster has, and opens nothing.
 func TestANewBatchForOneMunicipality(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
-	importLevanger(t, h.store)
-	if _, _, err := h.store.ImportFile(context.Background(), "../store/testdata/roster-verdal-cp1252.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
-		t.Fatal(err)
-	}
+	importJoint(t, h.store)
 	for h.m.screen != screenBatch {
 		h.special(tea.KeyTab)
 	}
@@ -341,33 +364,14 @@ func TestTheDesksActivitySaysWhatABatchReadWas(t *testing.T) {
 // which municipality they sit for.
 func TestABatchAcrossMunicipalitiesSaysWhich(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
-	importLevanger(t, h.store)
-	if _, _, err := h.store.ImportFile(context.Background(), "../store/testdata/roster-verdal-cp1252.csv", store.Actor{Station: "t", Staff: "T"}, false); err != nil {
-		t.Fatal(err)
-	}
-	for h.m.screen != screenBatch {
-		h.special(tea.KeyTab)
-	}
-	h.press("n")
-	h.press("KS begge")
-	h.special(tea.KeyEnter)
-	h.special(tea.KeyEnter)
-	h.special(tea.KeyEnter)
-	h.press("kommunestyret")
-	h.special(tea.KeyEnter)
+	importJoint(t, h.store)
+	h.startBatch("KS begge", "", "", "kommunestyret")
 	h.wantScreen("KS begge · Kommunestyret (Levanger, Verdal)", "Mangler fortsatt", "· Verdal", "· Levanger")
 	h.fitsTheTerminal(80, 24)
 	// Closed, a long name and scope cut at 80 columns still say so.
 	h.special(tea.KeyEscape) // the intake ends
 	h.special(tea.KeyEscape) // the list
-	h.press("n")
-	h.press("Kommunestyret, samlet inn 2. april")
-	h.special(tea.KeyEnter)
-	h.press("4. april")
-	h.special(tea.KeyEnter)
-	h.special(tea.KeyEnter)
-	h.press("kommunestyret")
-	h.special(tea.KeyEnter)
+	h.startBatch("Kommunestyret, samlet inn 2. april", "4. april", "", "kommunestyret")
 	h.special(tea.KeyEscape) // the intake ends
 	h.press("c")
 	h.press("y")
