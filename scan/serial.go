@@ -142,18 +142,32 @@ func Parse(raw string) (string, error) {
 	}
 	digits := true
 	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-		case r >= 'A' && r <= 'Z':
-			digits = false
-		default:
+		if !serialRune(r) {
 			return "", &Error{Raw: raw, Reason: ReasonBadChar, Len: n, Char: r}
 		}
+		digits = digits && r <= '9'
 	}
 	if digits && n == 15 && !luhn(s) {
 		return "", &Error{Raw: raw, Reason: ReasonLuhn, Len: n}
 	}
 	return s, nil
+}
+
+// serialRune reports whether r may stand in a serial: 0-9 or A-Z.
+func serialRune(r rune) bool { return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' }
+
+// Prefix is the beginning of a serial as typed to find one, normalised:
+// one word of at least three characters, each one a serial may hold.
+// ok is false for anything else (a name, a phrase, a stray character).
+func Prefix(raw string) (prefix string, ok bool) {
+	if strings.ContainsAny(strings.TrimSpace(raw), " \t") {
+		return "", false
+	}
+	s := Normalize(raw)
+	if len(s) < 3 || strings.ContainsFunc(s, func(r rune) bool { return !serialRune(r) }) {
+		return "", false
+	}
+	return s, true
 }
 
 // luhn reports whether the decimal string s ends in a valid Luhn check digit.

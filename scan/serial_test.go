@@ -112,3 +112,18 @@ func FuzzClean(f *testing.F) {
 		}
 	})
 }
+
+// The beginning of a serial, typed to find one: one word of three or
+// more characters a serial holds, normalised as Parse normalises.
+func TestPrefix(t *testing.T) {
+	for raw, want := range map[string]string{"r52n": "R52N", " kc7k ": "KC7K", "R52-NX": "R52NX", "abc": "ABC"} {
+		if got, ok := Prefix(raw); !ok || got != want {
+			t.Errorf("Prefix(%q) = %q %v, want %q", raw, got, ok, want)
+		}
+	}
+	for _, raw := range []string{"r5", "", "anne grethe", "r52\tn", "øystein", "R52N!"} {
+		if got, ok := Prefix(raw); ok {
+			t.Errorf("Prefix(%q) = %q, want refused", raw, got)
+		}
+	}
+}

@@ -698,7 +698,7 @@ func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) 
 	}
 	// The beginning of a serial (three characters or more, one word):
 	// the tablets whose serial begins so.
-	if prefix := scan.Normalize(q); len(prefix) >= 3 && !strings.ContainsAny(q, " \t") && serialChars(prefix) {
+	if prefix, ok := scan.Prefix(q); ok {
 		serials, err := st.SerialsFrom(ctx, prefix, 20)
 		if err != nil {
 			s.fail(w, r, v, err)
@@ -732,16 +732,6 @@ func (s *Server) deviceSearch(w http.ResponseWriter, r *http.Request, v *visit) 
 		d.None = t.T("web.device.none", scan.Clean(q))
 	}
 	s.render(w, r, v, "device", http.StatusOK, d)
-}
-
-// serialChars reports whether s holds only what a serial holds.
-func serialChars(s string) bool {
-	for _, r := range s {
-		if (r < '0' || r > '9') && (r < 'A' || r > 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 // device is one tablet's card and its timeline from every desk. A serial
