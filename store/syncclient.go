@@ -72,7 +72,7 @@ func (e *BadAddressError) Error() string {
 // http or https URL with a host.
 func CheckCentral(base string) error {
 	u, err := url.Parse(strings.TrimSpace(base))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Hostname() == "" {
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return &BadAddressError{Address: base}
 	}
 	return nil

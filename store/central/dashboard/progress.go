@@ -289,13 +289,13 @@ func yLabelsLeft(font float64, most int) float64 {
 // 0..most into about n parts, and no fewer than n/2.
 func niceStep(most, n int) int {
 	raw := float64(most) / float64(n)
-	mag := math.Pow(10, math.Floor(math.Log10(max(raw, 1))))
-	for _, m := range []float64{1, 2, 5, 10} {
+	mag := math.Pow(10, math.Floor(math.Log10(max(raw, 1)))) // raw < 10*mag
+	for _, m := range []float64{1, 2, 5} {
 		if m*mag >= raw {
-			return max(1, int(m*mag))
+			return int(m * mag)
 		}
 	}
-	return max(1, int(10*mag))
+	return int(10 * mag)
 }
 
 // interpolate is the projection's value where the chart ends: all of them
