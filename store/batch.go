@@ -647,7 +647,7 @@ func batchByID(ctx context.Context, q querier, id string) (Batch, error) {
 
 // Batch returns a batch with its counts.
 func (s *Store) Batch(ctx context.Context, id string) (Batch, error) {
-	return s.batch(ctx, id, s.expectedFor)
+	return s.batch(ctx, id, s.expectedFor, s.spansOf)
 }
 
 // expectedFor counts the tablets a batch expects: every tablet of an
@@ -709,7 +709,19 @@ func countExpected(b Batch) (string, []any) {
 	return q, args
 }
 
-func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.Context, Batch) (int, error)) (Batch, error) {
+// spansOf is the municipalities where the roster has body, joined, when
+// more than one (Batch.Spans); "" for one or none.
+func (s *Store) spansOf(ctx context.Context, body string) (string, error) {
+	spans, err := queryStrings(ctx, s.read, `SELECT DISTINCT o.municipality FROM seats s JOIN officials o ON o.id = s.official_id
+WHERE s.body = ? AND o.removed = 0 AND o.municipality <> '' ORDER BY o.municipality`, body)
+	if err != nil || len(spans) < 2 {
+		return "", err
+	}
+	return strings.Join(spans, ", "), nil
+}
+
+func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.Context, Batch) (int, error),
+	spansFor func(context.Context, string) (string, error)) (Batch, error) {
 	b, err := batchByID(ctx, s.read, id)
 	if err != nil {
 		return b, err
@@ -739,13 +751,8 @@ func (s *Store) batch(ctx context.Context, id string, expectedFor func(context.C
 		return b, err
 	}
 	if b.Municipality == "" && b.Body != "" {
-		spans, err := queryStrings(ctx, s.read, `SELECT DISTINCT o.municipality FROM seats s JOIN officials o ON o.id = s.official_id
-WHERE s.body = ? AND o.removed = 0 AND o.municipality <> '' ORDER BY o.municipality`, b.Body)
-		if err != nil {
+		if b.Spans, err = spansFor(ctx, b.Body); err != nil {
 			return b, fmt.Errorf("batch scope: %w", err)
-		}
-		if len(spans) > 1 {
-			b.Spans = strings.Join(spans, ", ")
 		}
 	}
 	collected, args := countExpected(b)
@@ -789,9 +796,19 @@ func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
 		expected[key] = n
 		return n, nil
 	}
+	// Batches of one body look up where it sits once.
+	spans := map[string]string{}
+	spansFor := func(ctx context.Context, body string) (string, error) {
+		if v, ok := spans[body]; ok {
+			return v, nil
+		}
+		v, err := s.spansOf(ctx, body)
+		spans[body] = v
+		return v, err
+	}
 	out := make([]Batch, 0, len(ids))
 	for _, id := range ids {
-		b, err := s.batch(ctx, id, expectedFor)
+		b, err := s.batch(ctx, id, expectedFor, spansFor)
 		if err != nil {
 			return nil, err
 		}
