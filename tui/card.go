@@ -23,11 +23,17 @@ func (d *deskScreen) view(w, h int) string {
 	if !d.serialFocused {
 		field = st.Form.Hint.Render(t.T("scan.idle"))
 	}
-	top := " " + label + field
 	if d.c.visit != "" {
 		// Devices stepped now belong to the visit, and to its one receipt.
-		top += st.Card.Muted.Render("  · " + t.T("desk.invisit", scan.Clean(d.c.visitName)))
+		// Whom the visit is with matters more than the hint: on a narrow
+		// terminal the hint gives way, not the name.
+		visit := st.Card.Muted.Render("  · " + t.T("desk.invisit", scan.Clean(d.c.visitName)))
+		if room := w - 1 - lipgloss.Width(label) - lipgloss.Width(visit); !d.serialFocused && lipgloss.Width(field) > room {
+			field = ansi.Truncate(field, max(room, 1), "…")
+		}
+		field += visit
 	}
+	top := " " + label + field
 	h--
 	var cardW, actW, cardH, actH int
 	_, signing := d.dlg.(*signPad)

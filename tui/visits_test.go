@@ -407,3 +407,26 @@ func TestTheMeetingsDateIsTypedAsTheDeskWritesIt(t *testing.T) {
 	}
 	h.wantScreen("møte: Kommunestyret 15.04.2026")
 }
+
+// At 80 columns in Swedish, the desk's top line has no room for both the
+// scan hint and whom the visit is with: the hint gives way, the name stays
+// whole.
+func TestTheVisitsNameFitsTheDesksTopLine(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	smallRoster(t, h.store)
+	h.open(screenVisits)
+	h.press("o")
+	h.press("hege")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Besök öppnat för Hege Skjærvø.")
+	h.special(tea.KeyTab) // round to the desk
+	h.scan("SDWBWB126WZR") // her tablet: its card, and the field gives way to the hint
+	h.wantScreen("SDWBWB126WZR öppnad")
+	top := strings.Split(h.screen(), "\n")[1]
+	if !strings.Contains(top, "besök: Hege Skjærvø") || !strings.Contains(top, "skanna") {
+		t.Fatalf("top line %q: want the hint cut short and the whole name", top)
+	}
+	h.fitsTheTerminal(80, 24)
+}
