@@ -152,6 +152,15 @@ type Labels struct {
 	Date        func(time.Time) string
 }
 
+// SignedText is the line under a signed receipt's drawing: who signed it
+// and how. Empty for a receipt not signed.
+func (l Labels) SignedText(r Receipt) string {
+	if !r.Signed {
+		return ""
+	}
+	return fmt.Sprintf(l.Signed, r.SignedBy, l.method(r.SignedHow))
+}
+
 func (l Labels) method(how string) string {
 	if s, ok := l.Methods[how]; ok {
 		return s

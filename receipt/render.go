@@ -45,8 +45,9 @@ func QR(token string) (*qrcode.QRCode, error) {
 	return qrcode.New(token, qrcode.Medium)
 }
 
-// lines is the receipt's text, label and value.
-func lines(r Receipt, l Labels) [][2]string {
+// Lines is the receipt's text, label and value, as each of its forms
+// shows it: the PDFs, the PNG and `dropin receipt show`.
+func Lines(r Receipt, l Labels) [][2]string {
 	official := r.Official
 	if official == "" {
 		official = l.NoOfficial
@@ -112,7 +113,7 @@ func PDF(w io.Writer, r Receipt, l Labels, token string, paper Paper) error {
 	pdf.SetFont("Helvetica", "B", 14)
 	pdf.MultiCell(width, 7, tr(l.Title), "", "L", false)
 	pdf.Ln(2)
-	for _, ln := range lines(r, l) {
+	for _, ln := range Lines(r, l) {
 		pdf.SetFont("Helvetica", "B", 9)
 		y := pdf.GetY()
 		pdf.SetXY(left, y)
@@ -144,7 +145,7 @@ func PDF(w io.Writer, r Receipt, l Labels, token string, paper Paper) error {
 		pdf.SetLineWidth(0.2)
 		pdf.SetY(top + boxH + 1)
 		pdf.SetFont("Helvetica", "I", 8)
-		pdf.MultiCell(width, 4, tr(fmt.Sprintf(l.Signed, r.SignedBy, l.method(r.SignedHow))), "", "L", false)
+		pdf.MultiCell(width, 4, tr(l.SignedText(r)), "", "L", false)
 	}
 	pdf.Ln(4)
 	opt := fpdf.ImageOptions{ImageType: "PNG"}
@@ -198,7 +199,7 @@ func PNG(w io.Writer, r Receipt, l Labels, token string) error {
 	}
 	code := q.Image(-8)
 	const width, margin, lineH = 900, 40, 34
-	rows := lines(r, l)
+	rows := Lines(r, l)
 	sigTop := margin + lineH*(len(rows)+2) + 10
 	sigW := width - 2*margin
 	sigH := 0
@@ -246,7 +247,7 @@ func PNG(w io.Writer, r Receipt, l Labels, token string) error {
 				thickLine(img, x0, y0, x1, y1, ink)
 			}
 		}
-		text(regular, margin, sigTop+boxH+lineH-8, fmt.Sprintf(l.Signed, r.SignedBy, l.method(r.SignedHow)))
+		text(regular, margin, sigTop+boxH+lineH-8, l.SignedText(r))
 	}
 	draw.Draw(img, code.Bounds().Add(image.Pt((width-code.Bounds().Dx())/2, qrTop)), code, image.Point{}, draw.Src)
 	return png.Encode(w, img)

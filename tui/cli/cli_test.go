@@ -285,6 +285,52 @@ func TestBatchCommands(t *testing.T) {
 	}
 }
 
+// A visit's receipt shown from the shell says what its printed form
+// says: each device and what happened to it, who signed. It once showed
+// a tablet receipt's lines, empty and with a status of no words.
+func TestReceiptShowOfAVisit(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "dropin.db")
+	c := &cli{t: t, db: db}
+	c.do(0, "import", "../../store/testdata/roster-levanger.csv")
+	st, _ := store.Open(ctx, db)
+	defer st.Close()
+	rs, err := station.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.SetReceipter(rs) // as the desk does
+	by := store.Actor{Station: "skranke-1", Staff: "KN"}
+	v, err := st.OpenVisit(ctx, store.VisitInput{Official: "tone.ekle@levanger.kommune.no", Topic: "teams"}, by)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by.Visit = v.ID
+	if _, err := st.CheckIn(ctx, "TJYHCY68QHGJ", by); err != nil {
+		t.Fatal(err)
+	}
+	by.Visit = ""
+	_, rec, err := st.CloseVisit(ctx, v.ID, store.VisitInput{Outcome: store.Solved}, by)
+	if err != nil || rec == nil {
+		t.Fatalf("closing the visit: %v, receipt %v", err, rec)
+	}
+	if _, _, err := rs.Sign(ctx, st, i18n.New(i18n.Bokmal), *rec, nil, "Tone Ekle", by); err != nil {
+		t.Fatal(err)
+	}
+
+	got := c.do(0, "receipt", "show", "TJYHCY68QHGJ")
+	for _, want := range []string{"Kvittering for utstyr levert og mottatt", "Folkevalgt       Tone Ekle, Levanger",
+		"Enhet            nettbrett, iPad (10. gen): levert inn", "Serienummer      TJYHCY68QHGJ", "Signert av Tone Ekle (skrev navnet)"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("show lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "⟨") {
+		t.Fatalf("show has words missing:\n%s", got)
+	}
+}
+
 func TestReceiptCommands(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()

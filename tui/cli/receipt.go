@@ -95,9 +95,13 @@ func (a *app) receiptShowCmd(verb, short string) *cobra.Command {
 			}
 			l := station.Labels(t, rc)
 			fmt.Fprintf(out, "%s\n\n", l.Title)
-			for _, row := range [][2]string{{l.Number, fmt.Sprint(rc.Number)}, {l.Official, rc.Official}, {l.Device, rc.Model}, {l.Serial, rc.Serial},
-				{l.Status, l.StatusText}, {l.Time, l.Date(rc.Issued)}, {l.Place, rc.Station}, {l.Staff, rc.Staff}, {l.Account, rc.Account + " " + l.AccountNote}} {
+			// The lines the printed receipt has: a visit's lists its
+			// devices, a return says why, a hand-out what was asked for.
+			for _, row := range receipt.Lines(rc, l) {
 				fmt.Fprintf(out, "%-16s %s\n", row[0], scan.Clean(row[1]))
+			}
+			if s := l.SignedText(rc); s != "" {
+				fmt.Fprintf(out, "\n%s\n", scan.Clean(s))
 			}
 			if q, err := receipt.QR(rec.Token); err == nil {
 				fmt.Fprintf(out, "\n%s\n", q.ToSmallString(false))
