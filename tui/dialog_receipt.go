@@ -83,7 +83,14 @@ func (r *receiptDialog) lines(d *deskScreen, w, h int) []string {
 		}
 	}
 	lines := append(top, "")
-	for _, row := range [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}, {l.Time, l.Date(rc.Issued)}, {l.Account, rc.Account}} {
+	rows := [][2]string{{l.Official, rc.Official}, {l.Device, rc.Model + " · " + rc.Serial}}
+	if len(rc.Items) > 0 { // a visit's: each device and what happened to it
+		rows = rows[:1]
+		for i, it := range rc.Items {
+			rows = append(rows, [2]string{l.Device, l.ItemTexts[i] + " · " + it.Serial})
+		}
+	}
+	for _, row := range append(rows, [2]string{l.Time, l.Date(rc.Issued)}, [2]string{l.Account, rc.Account}) {
 		lines = append(lines, st.Card.Label.Render(row[0]+": ")+st.Card.Value.Render(scan.Clean(row[1])))
 	}
 	return append(lines, "", st.Card.Muted.Width(w).Render(t.T("receipt.qrsmall", rec.Number)))

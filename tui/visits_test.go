@@ -222,8 +222,14 @@ func TestOneSignatureForAVisitsDevices(t *testing.T) {
 	}
 	h.press("s")
 	h.wantScreen(fmt.Sprintf("Kvittering %d er allerede signert.", rec.Number))
-	// The files follow the record: the signed receipt's PDF and PNG
-	// (whose QR the receipt package's tests decode) are written.
+	// Shown at 80x24, where its QR code has no room, the receipt in words
+	// lists both devices.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.press("v")
+	h.wantScreen("Enhet: nettbrett, iPad Air: levert inn · NC2FBKC1MW", "Enhet: nettbrett, iPad (10. gen): levert inn · XXRHZ2RQYX")
+	h.fitsTheTerminal(80, 24)
+	h.special(tea.KeyEscape)
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	// The files follow the record: the signed receipt's PNG is written, and
 	// its QR holds the signed token.
 	files := rs.FilesOf(signed)
