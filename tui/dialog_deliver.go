@@ -9,6 +9,7 @@ import (
 
 	"dropin/scan"
 	"dropin/store"
+	"dropin/tui/i18n"
 )
 
 // The equipment lifecycle at the desk: issue a device to an official
@@ -107,7 +108,7 @@ func (dv *deliverDialog) lines(d *deskScreen, w, _ int) []string {
 	if dv.ent == nil {
 		return append(lines, st.Card.Muted.Render("…"))
 	}
-	lines = append(lines, st.Card.Value.Width(w).Render(entitlementText(d.c, *dv.ent)))
+	lines = append(lines, st.Card.Value.Width(w).Render(EntitlementText(t, *dv.ent)))
 	// What the workflow will say on Enter, said now (the devices the
 	// official has are checked on Enter).
 	if err := store.Check(d.card.Device, store.KindIssued, store.Input{Official: dv.to.ID, Entitlement: dv.ent}); err != nil {
@@ -126,12 +127,12 @@ func (dv *deliverDialog) lines(d *deskScreen, w, _ int) []string {
 	return lines
 }
 
-// entitlementText says what the rules give an official, in words.
-func entitlementText(c *common, e store.Entitlement) string {
-	t := c.t
+// EntitlementText says what the rules give an official, in words: at
+// the desk's delivery form and after `dropin approve`.
+func EntitlementText(t i18n.Catalog, e store.Entitlement) string {
 	var parts []string
 	if len(e.Kinds) > 0 {
-		parts = append(parts, t.T("entitled.to", deviceList(c, e.Kinds)))
+		parts = append(parts, t.T("entitled.to", deviceList(t, e.Kinds)))
 	}
 	for _, p := range e.Pending {
 		parts = append(parts, t.T("entitled.pending", t.Device(p.Kind), scan.Clean(p.Body)))
@@ -142,10 +143,10 @@ func entitlementText(c *common, e store.Entitlement) string {
 	return strings.Join(parts, " ")
 }
 
-func deviceList(c *common, kinds []store.DeviceKind) string {
+func deviceList(t i18n.Catalog, kinds []store.DeviceKind) string {
 	out := make([]string, len(kinds))
 	for i, k := range kinds {
-		out[i] = c.t.Device(k)
+		out[i] = t.Device(k)
 	}
 	return strings.Join(out, ", ")
 }

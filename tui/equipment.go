@@ -515,7 +515,7 @@ func (e *equipmentScreen) officialLine(i, w int) string {
 	status := st.Status[store.FirstLogin].Render("✓")
 	switch {
 	case len(r.Missing) > 0:
-		status = st.Status[store.Failed].Render(t.T("equip.missing", deviceList(e.c, r.Missing)))
+		status = st.Status[store.Failed].Render(t.T("equip.missing", deviceList(t, r.Missing)))
 	case len(r.Entitlement.Pending) > 0 && len(r.Entitlement.Kinds) == 0:
 		status = st.Status[store.Expected].Render(t.T("equip.awaits", scan.Clean(r.Entitlement.Pending[0].Body)))
 	case len(r.Entitlement.Kinds) == 0 && len(r.Has) == 0:

@@ -538,8 +538,9 @@ func TestLifecycleCommands(t *testing.T) {
 	if !strings.Contains(c.errb.String(), "sitter inte i Socialnämnden") {
 		t.Fatalf("refusal: %s", c.errb.String())
 	}
-	if got := do(0, "approve", "anna.hagg@ockero.se", "--body", "valnämnden", "--by", "Gun Ordförande", "--lang", "sv"); !strings.Contains(got, "Entitled now: surfplatta") {
-		t.Fatalf("approve: %s", got)
+	// Said in the desk's language, with what the rules give her now.
+	if got := do(0, "approve", "anna.hagg@ockero.se", "--body", "valnämnden", "--by", "Gun Ordförande", "--lang", "sv"); got != "✓ Sparat: Anna Hägg i Valnämnden är godkänd av Gun Ordförande. Har rätt till: surfplatta.\n" {
+		t.Fatalf("approve: %q", got)
 	}
 	if got := do(0, "export", "equipment", "--codes"); !strings.Contains(got, "Anna Hägg,Valnämnden (Ledamot i nämnd/styrelse),anna.hagg@ockero.se,0768399015,tablet,,,,tablet") {
 		t.Fatalf("after approval:\n%s", got)

@@ -183,15 +183,16 @@ func (a *app) approveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			state := "approved"
+			name := ap.Official
+			if o, err := st.Official(ctx, ap.Official); err == nil && o != nil {
+				name = o.Name
+			}
+			said := "approve.saved"
 			if withdraw {
-				state = "withdrawn"
+				said = "approve.withdrawn"
 			}
-			var kinds []string
-			for _, k := range ent.Kinds {
-				kinds = append(kinds, t.Device(k))
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %s in %s, by %s. Entitled now: %s\n", state, scan.Clean(ap.Official), scan.Clean(ap.Body), scan.Clean(ap.Approver), strings.Join(kinds, ", "))
+			// What was saved, and what the rules give the official now.
+			fmt.Fprintln(cmd.OutOrStdout(), t.T(said, scan.Clean(name), scan.Clean(ap.Body), scan.Clean(ap.Approver)), tui.EntitlementText(t, ent))
 			return nil
 		},
 	}

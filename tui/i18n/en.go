@@ -501,6 +501,7 @@ var en = map[string]string{
 	"approve.label":           "%s in %s: who approved (the chair)?",
 	"approve.hint":            "Type the chair's name · Enter saves the approval · Esc cancels",
 	"approve.saved":           "✓ Saved: %s in %s approved by %s.",
+	"approve.withdrawn":       "✓ Saved: %s in %s is no longer approved (withdrawn by %s).",
 	"requests.done":           "✓ Saved: the request from %s is done.",
 	"requests.already":        "The request is already done.",
 

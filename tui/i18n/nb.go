@@ -501,6 +501,7 @@ var nb = map[string]string{
 	"approve.label":           "%s i %s: hvem godkjente (lederen)?",
 	"approve.hint":            "Skriv lederens navn · Enter lagrer godkjenningen · Esc avbryter",
 	"approve.saved":           "✓ Lagret: %s i %s er godkjent av %s.",
+	"approve.withdrawn":       "✓ Lagret: %s i %s er ikke lenger godkjent (trukket tilbake av %s).",
 	"requests.done":           "✓ Lagret: ønsket fra %s er utført.",
 	"requests.already":        "Ønsket er allerede utført.",
 

@@ -501,6 +501,7 @@ var sv = map[string]string{
 	"approve.label":           "%s i %s: vem godkände (ordföranden)?",
 	"approve.hint":            "Skriv ordförandens namn · Enter sparar godkännandet · Esc avbryter",
 	"approve.saved":           "✓ Sparat: %s i %s är godkänd av %s.",
+	"approve.withdrawn":       "✓ Sparat: %s i %s är inte längre godkänd (återkallat av %s).",
 	"requests.done":           "✓ Sparat: önskemålet från %s är klart.",
 	"requests.already":        "Önskemålet är redan klart.",
 
