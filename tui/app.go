@@ -695,6 +695,10 @@ func (m *Model) shortHelpKeys() []key.Binding {
 	if m.screen == screenStaff {
 		return m.staff.shortHelp()
 	}
+	if m.typing() {
+		// "?" is a letter in the field: the line offers only what works.
+		return m.page().shortHelp()
+	}
 	return append(m.page().shortHelp(), m.c.keys.Global.Help)
 }
 
