@@ -427,7 +427,7 @@ func TestTheVisitsNameFitsTheDesksTopLine(t *testing.T) {
 	h.special(tea.KeyEnter)
 	h.special(tea.KeyEnter)
 	h.wantScreen("Besök öppnat för Hege Skjærvø.")
-	h.special(tea.KeyTab) // round to the desk
+	h.special(tea.KeyTab)  // round to the desk
 	h.scan("SDWBWB126WZR") // her tablet: its card, and the field gives way to the hint
 	h.wantScreen("SDWBWB126WZR öppnad")
 	top := strings.Split(h.screen(), "\n")[1]
