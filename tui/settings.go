@@ -215,7 +215,11 @@ func (s *settingsScreen) update(msg tea.Msg) tea.Cmd {
 			}
 			return flashCmd(flashError, t.T("settings.saved.unknown", scan.Clean(printer), s.queueList()))
 		}
-		return flashCmd(flashOK, t.T("settings.saved", scan.Clean(printer), t.T("settings.paper."+string(msg.paper))))
+		saved := t.T("settings.saved", scan.Clean(printer), t.T("settings.paper."+string(msg.paper)))
+		if !s.syncFixed && msg.central == "" && msg.token != "" {
+			saved += " " + t.T("settings.alone") // the token waits for an address
+		}
+		return flashCmd(flashOK, saved)
 	case tea.KeyPressMsg:
 		k := s.c.keys.Form
 		switch {
@@ -262,6 +266,12 @@ func (s *settingsScreen) save() tea.Cmd {
 			s.field = 2
 			return tea.Batch(s.focus(), flashCmd(flashError, SyncErrorText(s.c.t, err)))
 		}
+	}
+	if !s.syncFixed && msg.central != "" && msg.token == "" {
+		// An address alone syncs nothing, and nothing would say so: the
+		// desk would go on working alone.
+		s.field = 3
+		return tea.Batch(s.focus(), flashCmd(flashError, s.c.t.T("settings.needtoken")))
 	}
 	st := s.c.store
 	return func() tea.Msg {

@@ -70,8 +70,37 @@ func TestAWrongCentralAddressIsCalledOne(t *testing.T) {
 	h.special(tea.KeyDelete)
 	h.special(tea.KeyDelete)
 	h.press("https:/")
+	// An address without the desk's token would sync nothing, silently:
+	// it is refused, and the token's field has the cursor.
+	h.special(tea.KeyEnter)
+	h.wantScreen("Skriv skrankens token også")
+	if v, _ := h.store.Setting(context.Background(), store.SettingCentral); v != "" {
+		t.Fatalf("an address without a token was saved: %q", v)
+	}
+	h.press("SECRETTOKEN")
 	h.special(tea.KeyEnter)
 	if v, _ := h.store.Setting(context.Background(), store.SettingCentral); v != "https://dropin.innherred.no" {
 		t.Fatalf("the mended address saved as %q", v)
+	}
+	// A token without an address is kept, and the desk is said to work
+	// alone.
+	h.special(tea.KeyUp)
+	h.special(tea.KeyEnd)
+	for range len("https://dropin.innherred.no") {
+		h.special(tea.KeyBackspace)
+	}
+	h.special(tea.KeyEnter)
+	h.wantScreen("Uten sentrallagerets adresse arbeider")
+	if v, _ := h.store.Setting(context.Background(), store.SettingCentral); v != "" {
+		t.Fatalf("the emptied address saved as %q", v)
+	}
+	h.special(tea.KeyDown)
+	for range len("SECRETTOKEN") {
+		h.special(tea.KeyBackspace)
+	}
+	h.special(tea.KeyEnter)
+	h.wantScreen("✓ Lagret")
+	if v, _ := h.store.Setting(context.Background(), store.SettingToken); v != "" {
+		t.Fatalf("the emptied token saved as %q", v)
 	}
 }

@@ -417,6 +417,8 @@ var en = map[string]string{
 	"settings.central.hint": "Empty: the desk works alone. Once saved, the desk syncs at once.",
 	"settings.station":      "This database is station %s. IT makes its token with",
 	"settings.syncfixed":    "The central store is set with --central or DROPIN_CENTRAL, which wins over what is saved here.",
+	"settings.needtoken":    "Type the desk's token too: the central store takes nothing from a desk without one. Nothing is saved.",
+	"settings.alone":        "Without the central store's address the desk works alone.",
 	"settings.key.field":    "field",
 
 	// The equipment lifecycle.

@@ -417,6 +417,8 @@ var nb = map[string]string{
 	"settings.central.hint": "Tomt: skranken arbeider alene. Når det er lagret, synker skranken straks.",
 	"settings.station":      "Denne databasen er stasjonen %s. IT lager tokenet med",
 	"settings.syncfixed":    "Sentrallageret er satt med --central eller DROPIN_CENTRAL, som gjelder foran det som lagres her.",
+	"settings.needtoken":    "Skriv skrankens token også: sentrallageret tar ikke imot noe fra en skranke uten. Ingenting er lagret.",
+	"settings.alone":        "Uten sentrallagerets adresse arbeider skranken alene.",
 	"settings.key.field":    "felt",
 
 	// The equipment lifecycle.

@@ -417,6 +417,8 @@ var sv = map[string]string{
 	"settings.central.hint": "Tomt: disken arbetar ensam. När det är sparat synkar disken direkt.",
 	"settings.station":      "Den här databasen är stationen %s. IT skapar token med",
 	"settings.syncfixed":    "Centrallagret är satt med --central eller DROPIN_CENTRAL, som gäller före det som sparas här.",
+	"settings.needtoken":    "Skriv diskens token också: centrallagret tar inte emot något från en disk utan. Inget har sparats.",
+	"settings.alone":        "Utan centrallagrets adress arbetar disken ensam.",
 	"settings.key.field":    "fält",
 
 	// The equipment lifecycle.
