@@ -91,6 +91,10 @@ func client(hc *http.Client) *http.Client {
 // day of signatures (each up to 64 KB with its strokes) waiting behind a
 // broken line still goes, a smaller chunk at a time.
 func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (int, error) {
+	instance, err := s.Instance(ctx)
+	if err != nil {
+		return 0, err
+	}
 	hc, pushed := client(hc), 0
 	u := strings.TrimRight(base, "/") + "/v1/push"
 	type answer struct {
@@ -101,7 +105,7 @@ func (s *Store) Push(ctx context.Context, base, token string, hc *http.Client) (
 		ch := make(chan answer, 1)
 		go func() {
 			var a answer
-			a.err = call(ctx, hc, http.MethodPost, u, token, body, &a.resp)
+			a.err = call(ctx, hc, http.MethodPost, u, token, instance, body, &a.resp)
 			ch <- a
 		}()
 		return ch
@@ -189,11 +193,15 @@ func pushBody(out []Event, budget int) ([]byte, int) {
 // page, until it reaches the central store's head. It returns how many
 // were new here and whether the head was reached.
 func (s *Store) Pull(ctx context.Context, base, token string, hc *http.Client) (int, bool, error) {
+	instance, err := s.Instance(ctx)
+	if err != nil {
+		return 0, false, err
+	}
 	hc = client(hc)
 	return s.PullFrom(ctx, func(ctx context.Context, after int64, limit int) (wire.PullResponse, error) {
 		var resp wire.PullResponse
 		u := fmt.Sprintf("%s/v1/pull?after=%d&limit=%d", strings.TrimRight(base, "/"), after, limit)
-		err := call(ctx, hc, http.MethodGet, u, token, nil, &resp)
+		err := call(ctx, hc, http.MethodGet, u, token, instance, nil, &resp)
 		return resp, err
 	})
 }
@@ -307,7 +315,7 @@ func (s *Store) logEmpty(ctx context.Context) (bool, error) {
 
 // call sends one request and decodes the answer, turning the status
 // codes into errors a desk can explain.
-func call(ctx context.Context, hc *http.Client, method, u, token string, body, out any) error {
+func call(ctx context.Context, hc *http.Client, method, u, token, instance string, body, out any) error {
 	var rd io.Reader
 	if b, ok := body.([]byte); ok { // already encoded
 		rd = bytes.NewReader(b)
@@ -323,6 +331,7 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		return fmt.Errorf("central store address: %w", err)
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set(wire.InstanceHeader, instance)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -344,6 +353,9 @@ func call(ctx context.Context, hc *http.Client, method, u, token string, body, o
 		return ErrConflictingEvent
 	case wire.RefusedTooLarge:
 		return ErrTooLarge
+	case wire.RefusedInstance:
+		station, _ := url.QueryUnescape(resp.Header.Get(wire.TokenStationHeader))
+		return &OtherDatabaseError{Station: station}
 	}
 	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 		return ErrRefused
@@ -431,9 +443,21 @@ var (
 	ErrForeignEvents    = errors.New("this database holds events of another station")
 	ErrConflictingEvent = errors.New("the central store holds one of this station's events with other content")
 	ErrTooLarge         = errors.New("the central store refused a push as too large")
+	ErrOtherDatabase    = errors.New("the central store knows this station from another database")
 	ErrUnreachable      = errors.New("central store unreachable")
 	ErrCentral          = errors.New("central store")
 )
+
+// OtherDatabaseError is ErrOtherDatabase with the station the token is:
+// another database synced as it first (two desks given one name and
+// token, or a desk's new machine the station was not released for).
+type OtherDatabaseError struct{ Station string }
+
+func (e *OtherDatabaseError) Error() string {
+	return fmt.Sprintf("%v (station %q)", ErrOtherDatabase, e.Station)
+}
+
+func (e *OtherDatabaseError) Is(target error) bool { return target == ErrOtherDatabase }
 
 // ForeignEventsError is ErrForeignEvents with what the service said: the
 // station its token is, and the station of an event it refused (empty

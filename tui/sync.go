@@ -147,6 +147,8 @@ func (m *Model) syncText() string {
 		return t.T("bar.sync.refused")
 	case errors.Is(s.err, store.ErrRevoked):
 		return t.T("bar.sync.revoked")
+	case errors.Is(s.err, store.ErrOtherDatabase):
+		return t.T("bar.sync.otherdb")
 	case errors.Is(s.err, store.ErrForeignEvents), errors.Is(s.err, store.ErrConflictingEvent), errors.Is(s.err, store.ErrTooLarge):
 		return t.T("bar.sync.refusedpush")
 	case errors.Is(s.err, store.ErrCentral):

@@ -24,6 +24,12 @@ func SyncErrorText(t i18n.Catalog, err error) string {
 			return t.T("sync.foreign.named", token, event, event)
 		}
 		return t.T("sync.foreign")
+	case errors.Is(err, store.ErrOtherDatabase):
+		station := ""
+		if od := (*store.OtherDatabaseError)(nil); errors.As(err, &od) {
+			station = scan.Clean(od.Station)
+		}
+		return t.T("sync.otherdb", station, shellWord(station))
 	case errors.Is(err, store.ErrConflictingEvent):
 		return t.T("sync.conflict")
 	case errors.Is(err, store.ErrTooLarge):

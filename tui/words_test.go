@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"dropin/store"
 	"dropin/tui/i18n"
@@ -144,4 +145,19 @@ func TestOneVisitIsSingular(t *testing.T) {
 	if got := nb.T(i18n.One("visit.report.counts", 1), 1, 1, 0, 0); got != "1 besøk · 1 tatt imot · 0 gikk · 0 på møter" {
 		t.Errorf("nb: %q", got)
 	}
+}
+
+// A second database synced as a station the central store knows from
+// another is told what happened and the two ways out, with the station's
+// name as the command needs it; the status bar says it short.
+func TestAnotherDatabaseAsTheStationIsSaidInWords(t *testing.T) {
+	err := fmt.Errorf("push: %w", &store.OtherDatabaseError{Station: "skranke 1"})
+	got := SyncErrorText(i18n.New(i18n.Bokmal), err)
+	if !strings.Contains(got, "kjenner stasjonen skranke 1 fra en annen database") || !strings.Contains(got, "dropin serve station release 'skranke 1'") {
+		t.Errorf("said: %q", got)
+	}
+	h := newHarness(t, 120, 36, i18n.Swedish)
+	h.m.sync.on = true
+	h.send(syncedMsg{err: err, at: time.Now()})
+	h.wantScreen("synk avvisad: en annan databas är stationen")
 }

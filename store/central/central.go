@@ -95,6 +95,7 @@ var (
 	ErrConflict     = errors.New("an event id already known with other content")
 	ErrExists       = errors.New("a station by that name exists")
 	ErrNoStation    = errors.New("no such station")
+	ErrInstance     = errors.New("another database syncs as this station")
 )
 
 // ForeignError is a push refused for an event of another station than
@@ -166,23 +167,51 @@ func (c *Central) Stations(ctx context.Context) ([]Station, error) {
 	})
 }
 
-// Auth finds the station a token belongs to.
-func (c *Central) Auth(ctx context.Context, token string) (station, tenant string, err error) {
+// Auth finds the station a token belongs to. A request that names its
+// database (instance; empty from a desk too old to) binds the station to
+// it the first time, and is refused with ErrInstance when the station is
+// another database's.
+func (c *Central) Auth(ctx context.Context, token, instance string) (station, tenant string, err error) {
 	if token == "" {
 		return "", "", ErrUnauthorized
 	}
 	var revoked bool
-	err = c.pool.QueryRow(ctx, `SELECT name, tenant, revoked FROM stations WHERE token_hash = $1`, tokenHash(token)).Scan(&station, &tenant, &revoked)
+	var bound *string
+	err = c.pool.QueryRow(ctx, `SELECT name, tenant, revoked, instance FROM stations WHERE token_hash = $1`, tokenHash(token)).Scan(&station, &tenant, &revoked, &bound)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", "", ErrUnauthorized
 	}
-	if err == nil && revoked {
+	if err != nil {
+		return "", "", err
+	}
+	if revoked {
 		return "", "", ErrRevoked
 	}
-	if err == nil {
-		c.seen(ctx, station)
+	if instance != "" && bound == nil {
+		// The first database to sync as the station: two racing for it
+		// meet at the row's lock, and the one that comes second reads
+		// the winner's id.
+		err = c.pool.QueryRow(ctx, `UPDATE stations SET instance = coalesce(instance, $2) WHERE name = $1 RETURNING instance`, station, instance).Scan(&bound)
+		if err != nil {
+			return "", "", err
+		}
 	}
-	return station, tenant, err
+	if instance != "" && *bound != instance {
+		return station, tenant, ErrInstance
+	}
+	c.seen(ctx, station)
+	return station, tenant, nil
+}
+
+// Release unbinds a station from its database: the next database to sync
+// as it becomes the station's (a desk's new machine). The old database is
+// refused from then on.
+func (c *Central) Release(ctx context.Context, name string) error {
+	tag, err := c.pool.Exec(ctx, `UPDATE stations SET instance = NULL WHERE name = $1`, name)
+	if err == nil && tag.RowsAffected() == 0 {
+		err = ErrNoStation
+	}
+	return err
 }
 
 // Push stores a station's events, in one transaction, and returns every

@@ -20,6 +20,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"dropin/receipt"
+	stationreceipts "dropin/receipt/station"
 	"dropin/store"
 	"dropin/store/central"
 	"dropin/store/central/pgtest"
@@ -332,7 +334,7 @@ func TestPushIsIdempotentAndRefusesAChangedEvent(t *testing.T) {
 	ctx := context.Background()
 	c := newCentral(t)
 	token, _ := c.AddStation(ctx, "a", "t1")
-	station, tenant, err := c.Auth(ctx, token)
+	station, tenant, err := c.Auth(ctx, token, "")
 	if err != nil || station != "a" || tenant != "t1" {
 		t.Fatalf("auth: %s %s %v", station, tenant, err)
 	}
@@ -1062,5 +1064,76 @@ func TestTheCopyFloorLeavesTheStoreAsItWas(t *testing.T) {
 	}
 	if tables != 0 || events != 0 {
 		t.Fatalf("after the floor: %d floor tables, %d events", tables, events)
+	}
+}
+
+// Two databases as one station (two desks set up with the same name and
+// token): each numbers its receipts from 1, and a pull of the other's
+// receipt 1 took the place of its own. The service binds a station to the
+// first database that syncs as it and refuses the second in words, before
+// it sends or takes anything; released, the station is the next
+// database's, and the old one is refused.
+func TestASecondDatabaseAsTheStationIsRefused(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	url := serve(t, c)
+	first := newStation(t, c, "skranke-1", "innherred")
+	twinDB, err := store.Open(ctx, filepath.Join(t.TempDir(), "twin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer twinDB.Close()
+	twin := &station{name: first.name, st: twinDB, token: first.token, by: first.by}
+
+	for i, s := range []*station{first, twin} {
+		dir := t.TempDir()
+		rs, err := stationreceipts.OpenReceipts(filepath.Join(dir, "keys"), filepath.Join(dir, "receipts"), receipt.Printer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.st.SetReceipter(rs)
+		if _, _, err := s.st.ImportFile(ctx, "../testdata/roster-levanger.csv", s.by, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.st.CheckIn(ctx, []string{"R52NXYGSKYS", "TJYHCY68QHGJ"}[i], s.by); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := first.st.Sync(ctx, url, first.token, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = twin.st.Sync(ctx, url, twin.token, nil)
+	var other *store.OtherDatabaseError
+	if !errors.Is(err, store.ErrOtherDatabase) || !errors.As(err, &other) || other.Station != "skranke-1" {
+		t.Fatalf("the second database's sync: %v", err)
+	}
+	// Nothing moved either way: the first keeps its receipt 1, and the
+	// central store has none of the twin's events.
+	if rep, err := first.st.Sync(ctx, url, first.token, nil); err != nil || rep.Pulled != 0 {
+		t.Fatalf("the first database's sync after the twin's: %+v %v", rep, err)
+	}
+	if rec, err := first.st.Receipt(ctx, "skranke-1", 1); err != nil || rec.Serial != "R52NXYGSKYS" {
+		t.Fatalf("the first database's receipt 1: %+v %v", rec, err)
+	}
+	if rec, err := twin.st.Receipt(ctx, "skranke-1", 1); err != nil || rec.Serial != "TJYHCY68QHGJ" {
+		t.Fatalf("the twin's receipt 1: %+v %v", rec, err)
+	}
+	if waiting, _ := twin.st.Waiting(ctx); waiting == 0 {
+		t.Fatal("the twin's events count as sent")
+	}
+
+	// Released for a desk's new machine: the next database to sync is
+	// the station's, and the old one is refused from then on.
+	if err := c.Release(ctx, "skranke-1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := twin.st.Sync(ctx, url, twin.token, nil); err != nil {
+		t.Fatalf("after the release: %v", err)
+	}
+	if _, err := first.st.Sync(ctx, url, first.token, nil); !errors.Is(err, store.ErrOtherDatabase) {
+		t.Fatalf("the old database after the release: %v", err)
+	}
+	if err := c.Release(ctx, "skranke-9"); !errors.Is(err, central.ErrNoStation) {
+		t.Fatalf("releasing a station that is none: %v", err)
 	}
 }

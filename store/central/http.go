@@ -20,9 +20,14 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	auth := func(w http.ResponseWriter, r *http.Request) (string, string, bool) {
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		station, tenant, err := c.Auth(r.Context(), strings.TrimSpace(token))
+		station, tenant, err := c.Auth(r.Context(), strings.TrimSpace(token), r.Header.Get(wire.InstanceHeader))
 		if errors.Is(err, ErrRevoked) {
 			refuse(w, wire.RefusedRevoked, err.Error(), http.StatusUnauthorized)
+			return "", "", false
+		}
+		if errors.Is(err, ErrInstance) {
+			w.Header().Set(wire.TokenStationHeader, url.QueryEscape(station))
+			refuse(w, wire.RefusedInstance, err.Error(), http.StatusConflict)
 			return "", "", false
 		}
 		if err != nil {

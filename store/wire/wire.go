@@ -180,7 +180,14 @@ const (
 	RefusedForeign  = "foreign-events" // the push carries another station's events
 	RefusedConflict = "conflict"       // an event id already known with other content
 	RefusedTooLarge = "too-large"      // the push is larger than MaxBody
+	RefusedInstance = "other-database" // another database is the token's station
 )
+
+// InstanceHeader carries the desk's database id (store.Instance) on every
+// request. The service binds a station to the first database that syncs
+// as it, and refuses another with RefusedInstance, naming the station in
+// TokenStationHeader. A request without it (an older desk) is not bound.
+const InstanceHeader = "X-Dropin-Instance"
 
 // With RefusedForeign, the two stations, query-escaped: the one the token
 // is, and the one the first event of another station names.

@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -608,6 +610,53 @@ func TestServeMigrate(t *testing.T) {
 	if code := call("serve", "migrate"); code != 0 || strings.Contains(out.String(), "applied") ||
 		!strings.Contains(out.String(), fmt.Sprintf("at version %d", central.SchemaVersion())) {
 		t.Fatalf("migrate again: exit %d %s%s", code, out.String(), errb.String())
+	}
+}
+
+// Two desks set up alike (one station's name and token, two databases):
+// the second's dropin sync is refused in words that say both ways out;
+// serve station release lets the next database be the station's.
+func TestASecondDatabaseAsTheStationIsToldAndReleased(t *testing.T) {
+	ctx := context.Background()
+	dsn := freshPG(t)
+	var out, errb bytes.Buffer
+	call := caller(env(map[string]string{"DROPIN_PG": dsn}), &out, &errb)
+	if code := call("serve", "migrate"); code != 0 {
+		t.Fatalf("migrate: %d %s", code, errb.String())
+	}
+	c, err := central.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	token, err := c.AddStation(ctx, "skranke-1", "innherred")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(central.Handler(c, slog.New(slog.DiscardHandler)))
+	defer srv.Close()
+	sync := func(db string) int {
+		return call("sync", "--db", db, "--station", "skranke-1", "--central", srv.URL, "--token", token)
+	}
+	first, second := filepath.Join(t.TempDir(), "a.db"), filepath.Join(t.TempDir(), "b.db")
+	if code := sync(first); code != 0 {
+		t.Fatalf("the first desk's sync: %d %s%s", code, out.String(), errb.String())
+	}
+	if code := sync(second); code != 1 || !strings.Contains(out.String()+errb.String(), "Sentrallageret kjenner stasjonen skranke-1 fra en annen database") ||
+		!strings.Contains(out.String()+errb.String(), "dropin serve station release skranke-1") {
+		t.Fatalf("the second desk's sync: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if code := call("serve", "station", "release", "skranke-1"); code != 0 || !strings.Contains(out.String(), "station skranke-1 released") {
+		t.Fatalf("release: exit %d %s%s", code, out.String(), errb.String())
+	}
+	if code := sync(second); code != 0 {
+		t.Fatalf("the second desk after the release: %d %s%s", code, out.String(), errb.String())
+	}
+	if code := sync(first); code != 1 {
+		t.Fatalf("the first desk after the release: exit %d", code)
+	}
+	if code := call("serve", "station", "release", "skranke-9"); code != 1 || !strings.Contains(errb.String(), "no such station") {
+		t.Fatalf("release of no station: exit %d %q", code, errb.String())
 	}
 }
 

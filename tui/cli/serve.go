@@ -217,6 +217,27 @@ func (a *app) stationCmd(pg *string) *cobra.Command {
 			})
 		},
 	}
+	release := &cobra.Command{
+		Use:   "release NAME",
+		Short: "let the next database that syncs as the station be its own (a desk's new machine); the old one is refused",
+		Long: `A station is bound to the first database that syncs as it: a second database
+with the same name and token (two desks set up alike) is refused, before its
+receipts and the first's, numbered alike, overwrite each other. When a desk
+gets a new machine, and with it a new database, release the station: the
+next database to sync as it becomes the station's, and the old one is refused.
+The new database should sync before it issues receipts, so that it numbers
+them after the station's earlier ones.`,
+		Args: usageArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return withCentral(cmd, *pg, func(ctx context.Context, c *central.Central) error {
+				if err := c.Release(ctx, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "station %s released: the next database to sync as it becomes its own\n", scan.Clean(args[0]))
+				return nil
+			})
+		},
+	}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "every station, its tenant, whether it may sync, when it was added",
@@ -241,5 +262,5 @@ func (a *app) stationCmd(pg *string) *cobra.Command {
 	return group(&cobra.Command{
 		Use:   "station COMMAND",
 		Short: "manage the stations allowed to sync",
-	}, add, revoke, list)
+	}, add, revoke, release, list)
 }
