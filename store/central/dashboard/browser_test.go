@@ -215,7 +215,7 @@ func TestInABrowser(t *testing.T) {
 	// the page). A list is a card a row, each value under its column's
 	// name, none off the side; the coverage table scrolls sideways inside
 	// itself under its names; a body's long name does not widen a filter.
-	for _, p := range []string{"overview", "chase", "progress", "equipment", "device?q=aasen", "device/R52NXYGSKYS", "batches"} {
+	for _, p := range []string{"overview", "chase", "progress", "equipment", "device?q=aasen", "device/R52NXYGSKYS", "batches", "desks"} {
 		do(t, ctx, chromedp.EmulateViewport(320, 640, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 			chromedp.Navigate(w.url+"/"+p), chromedp.WaitVisible(chromedp.CSS("h1")))
 		if eval[bool](t, ctx, `document.documentElement.scrollWidth > 321`) {
@@ -223,6 +223,10 @@ func TestInABrowser(t *testing.T) {
 		}
 		if wide := eval[[]string](t, ctx, `[...document.querySelectorAll("table.cards")].filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.id)`); len(wide) > 0 {
 			t.Errorf("%s: lists %v run off the side of a phone", p, wide)
+		}
+		// Every list is cards there; only the coverage table scrolls.
+		if tables := eval[[]string](t, ctx, `[...document.querySelectorAll("table:not(.cards):not(#coverage)")].map(t => t.id)`); len(tables) > 0 {
+			t.Errorf("%s: tables %v are not a card a row on a phone", p, tables)
 		}
 		if p == "chase" {
 			if got := eval[string](t, ctx, `(() => {
