@@ -35,6 +35,7 @@ type deskScreen struct {
 	activity      drawnBox         // recent, drawn
 
 	lastModel  string             // offered again when registering the next unknown tablet
+	lastKind   int                // with its kind (an index into registerKinds)
 	keptChecks map[string][5]bool // ticks of checklists a scan interrupted, by serial
 
 	// others are the other devices the open card's official holds (a

@@ -15,6 +15,35 @@ import (
 	"dropin/tui/i18n"
 )
 
+// A pile of new laptops into stock: the next unknown serial offers the
+// model and kind registered last, so Enter alone registers the next
+// laptop as one, not as a tablet handed in. Typing a model starts a new
+// one; it is not added to the last.
+func TestTheNextUnknownSerialOffersTheLastModelAndKind(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Swedish)
+	h.scan("C02LAPTOP01")
+	h.press("MacBook Air")
+	h.special(tea.KeyDown)
+	h.special(tea.KeyDown) // laptop into stock
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEscape) // link no one
+
+	h.scan("C02LAPTOP02")
+	h.wantScreen("MacBook Air (Enter: samma som förra)", "Typ ‹ dator till lager (ny utrustning, inte inlämning) ›")
+	h.special(tea.KeyEnter)
+	if d := h.card(); d.Serial != "C02LAPTOP02" || d.Model != "MacBook Air" || d.Kind != store.Laptop || d.Custody != store.InStock {
+		t.Fatalf("the second laptop: %+v", d)
+	}
+	h.special(tea.KeyEscape)
+
+	h.scan("C02LAPTOP03")
+	h.press("MacBook Pro")
+	h.special(tea.KeyEnter)
+	if d := h.card(); d.Model != "MacBook Pro" || d.Kind != store.Laptop {
+		t.Fatalf("a model typed over the offered one: %+v", d)
+	}
+}
+
 func TestScanUnknownTabletRegistersAndLinks(t *testing.T) {
 	h := newHarness(t, 80, 24, i18n.Bokmal)
 	kari(t, h.store)

@@ -28,8 +28,16 @@ var registerKinds = []struct {
 	stock bool
 }{{store.Tablet, false}, {store.Tablet, true}, {store.Laptop, true}, {store.Phone, true}}
 
+// newRegisterDialog offers the model and kind registered last: a pile of
+// one model goes in with Enter alone, and typing starts a new model
+// rather than adding to the last one. The kind comes with the model, so
+// the tenth laptop into stock is not a tablet handed in.
 func newRegisterDialog(d *deskScreen) *registerDialog {
-	return &registerDialog{model: newField(d.c, 120, d.c.t.T("register.placeholder"), d.lastModel)}
+	placeholder := d.c.t.T("register.placeholder")
+	if d.lastModel != "" {
+		placeholder = d.c.t.T("register.same", scan.Clean(d.lastModel))
+	}
+	return &registerDialog{model: newField(d.c, 120, placeholder, ""), kind: d.lastKind}
 }
 
 func (r *registerDialog) typing() bool { return true }
@@ -43,9 +51,12 @@ func (r *registerDialog) update(d *deskScreen, m tea.Msg) tea.Cmd {
 	case key.Matches(msg, keys.Confirm):
 		model := strings.TrimSpace(scan.Clean(r.model.Value()))
 		if model == "" {
+			model = d.lastModel
+		}
+		if model == "" {
 			return flashCmd(flashError, t.T("register.needmodel"))
 		}
-		d.lastModel = model
+		d.lastModel, d.lastKind = model, r.kind
 		rk := registerKinds[r.kind]
 		return d.save(store.KindRegistered, func(ctx context.Context, st *store.Store, serial string, by store.Actor) (store.Card, error) {
 			if rk.stock {

@@ -45,6 +45,7 @@ var en = map[string]string{
 	"register.explain":     "This device is not on the roster. Register it now (model and kind); the official can be linked now or later.",
 	"register.model":       "Model",
 	"register.placeholder": "e.g. iPad 9th generation",
+	"register.same":        "%s (Enter: the same as last)",
 	"register.hint":        "Enter registers and checks in · Esc cancels",
 	"register.needmodel":   "Type the model before registering.",
 	"register.cancelled":   "%s was not registered.",

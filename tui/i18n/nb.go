@@ -45,6 +45,7 @@ var nb = map[string]string{
 	"register.explain":     "Denne enheten står ikke på listen. Registrer den nå (modell og type); folkevalgt kan kobles nå eller senere.",
 	"register.model":       "Modell",
 	"register.placeholder": "f.eks. iPad 9. generasjon",
+	"register.same":        "%s (Enter: samme som sist)",
 	"register.hint":        "Enter registrerer og sjekker inn · Esc avbryter",
 	"register.needmodel":   "Skriv modellen før du registrerer.",
 	"register.cancelled":   "%s ble ikke registrert.",

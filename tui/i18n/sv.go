@@ -45,6 +45,7 @@ var sv = map[string]string{
 	"register.explain":     "Den här enheten finns inte på listan. Registrera den nu (modell och typ); den förtroendevalda kan kopplas nu eller senare.",
 	"register.model":       "Modell",
 	"register.placeholder": "t.ex. iPad 9:e generationen",
+	"register.same":        "%s (Enter: samma som förra)",
 	"register.hint":        "Enter registrerar och checkar in · Esc avbryter",
 	"register.needmodel":   "Skriv modellen innan du registrerar.",
 	"register.cancelled":   "%s registrerades inte.",
