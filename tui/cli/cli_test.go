@@ -642,6 +642,16 @@ func TestASecondDatabaseAsTheStationIsToldAndReleased(t *testing.T) {
 	if code := sync(first); code != 0 {
 		t.Fatalf("the first desk's sync: %d %s%s", code, out.String(), errb.String())
 	}
+	// Synced as a station named on purpose, the new database is that
+	// station's: the desk opened on it later works as it.
+	if st, err := store.Open(ctx, first); err != nil {
+		t.Fatal(err)
+	} else if name, _ := st.Setting(ctx, store.SettingStation); name != "skranke-1" {
+		st.Close()
+		t.Fatalf("the database synced as skranke-1 is station %q", name)
+	} else {
+		st.Close()
+	}
 	if code := sync(second); code != 1 || !strings.Contains(out.String()+errb.String(), "Sentrallageret kjenner stasjonen skranke-1 fra en annen database") ||
 		!strings.Contains(out.String()+errb.String(), "dropin serve station release skranke-1") {
 		t.Fatalf("the second desk's sync: exit %d\n%s%s", code, out.String(), errb.String())

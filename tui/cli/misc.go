@@ -82,6 +82,14 @@ func (a *app) syncCmd() *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), t.T("sync.notset"))
 				return errQuiet
 			}
+			if o.stationGiven {
+				// Syncing as a station named on purpose makes a new
+				// database that station's: the central store binds the
+				// station to it, and the desk opened on it later is it.
+				if err := o.settleStation(ctx, st, true); err != nil {
+					return err
+				}
+			}
 			rep, err := st.Sync(ctx, o.central, o.token, nil)
 			if err != nil {
 				fmt.Fprintln(out, tui.SyncErrorText(t, err))
