@@ -196,14 +196,38 @@ func projectConflicts(serial string, evs []Event) ([]Conflict, error) {
 	knows := func(a, b step) bool {
 		return (b.ServerSeq != 0 && b.ServerSeq <= a.seen) || (a.ServerSeq == 0 && b.ServerSeq == 0)
 	}
-	var out []Conflict
+	type pair struct{ a, b int } // indexes into steps, a < b: the agreed order
+	var pairs []pair
 	for i, a := range steps {
-		for _, b := range steps[i+1:] {
+		for j := i + 1; j < len(steps); j++ {
+			b := steps[j]
 			if a.Station == b.Station || knows(a, b) || knows(b, a) || !disagree(*a.Event, *b.Event) {
 				continue
 			}
-			out = append(out, Conflict{Serial: serial, First: conflictStep(*a.Event), Second: conflictStep(*b.Event)})
+			pairs = append(pairs, pair{i, j})
 		}
+	}
+	// One disagreement is one conflict: where a desk took several steps
+	// against the same step of another (upgrading, then upgraded, not
+	// having seen the other's failure), its last one says it. later tells
+	// whether the step fixed conflicts with a step of side's desk that
+	// comes after side.
+	later := func(fixed, side int) bool {
+		for _, q := range pairs {
+			for _, s := range [2][2]int{{q.a, q.b}, {q.b, q.a}} {
+				if s[0] == fixed && s[1] > side && steps[s[1]].Station == steps[side].Station {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	var out []Conflict
+	for _, p := range pairs {
+		if later(p.b, p.a) || later(p.a, p.b) {
+			continue
+		}
+		out = append(out, Conflict{Serial: serial, First: conflictStep(*steps[p.a].Event), Second: conflictStep(*steps[p.b].Event)})
 	}
 	return out, nil
 }

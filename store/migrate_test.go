@@ -199,3 +199,49 @@ func TestADatabaseTakesTheStationOfItsOutbox(t *testing.T) {
 		})
 	}
 }
+
+// Migration 0025 drops the conflicts the projection no longer makes: of a
+// desk's several steps against one step of another, all but its last.
+// What is left is what a rebuild projects.
+func TestADisagreementIsOneConflictAfterTheMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As the projection before 0025 wrote them: failed at A; upgrading,
+	// then upgraded, at C (on TAB3 the failure falls between C's steps);
+	// and one conflict alone.
+	for _, r := range [][5]any{
+		{"TAB1", "f", "u1", "A", "C"}, {"TAB1", "f", "u2", "A", "C"},
+		{"TAB2", "g", "x", "A", "D"},
+		{"TAB3", "v1", "h", "C", "A"}, {"TAB3", "h", "v2", "A", "C"},
+	} {
+		hlc := map[string]int64{"f": 10, "u1": 11, "u2": 12, "g": 10, "x": 11, "v1": 10, "h": 11, "v2": 12}
+		if _, err := s.write.ExecContext(ctx, `INSERT INTO conflicts (serial, first_id, second_id, first_kind, second_kind,
+  first_station, second_station, first_actor, second_actor, first_hlc, second_hlc) VALUES (?, ?, ?, 'failed', 'upgraded', ?, ?, 'X', 'Y', ?, ?)`,
+			r[0], r[1], r[2], r[3], r[4], hlc[r[1].(string)]<<16, hlc[r[2].(string)]<<16); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.write.ExecContext(ctx, `PRAGMA user_version = 24`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cs, err := s.Conflicts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Serial+":"+c.First.ID+"-"+c.Second.ID)
+	}
+	if want := []string{"TAB1:f-u2", "TAB3:h-v2", "TAB2:g-x"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("conflicts after the migration %v, want %v", got, want)
+	}
+}
