@@ -1136,4 +1136,13 @@ func TestASecondDatabaseAsTheStationIsRefused(t *testing.T) {
 	if err := c.Release(ctx, "skranke-9"); !errors.Is(err, central.ErrNoStation) {
 		t.Fatalf("releasing a station that is none: %v", err)
 	}
+	// An id longer than any desk's is not kept.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/v1/pull?after=0", nil)
+	req.Header.Set("Authorization", "Bearer "+twin.token)
+	req.Header.Set(wire.InstanceHeader, strings.Repeat("x", wire.MaxInstance+1))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a pull with a database id of %d characters: %v %v", wire.MaxInstance+1, resp, err)
+	} else {
+		resp.Body.Close()
+	}
 }

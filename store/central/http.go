@@ -20,7 +20,12 @@ func Handler(c *Central, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	auth := func(w http.ResponseWriter, r *http.Request) (string, string, bool) {
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		station, tenant, err := c.Auth(r.Context(), strings.TrimSpace(token), r.Header.Get(wire.InstanceHeader))
+		instance := r.Header.Get(wire.InstanceHeader)
+		if len(instance) > wire.MaxInstance {
+			http.Error(w, "instance too long", http.StatusBadRequest)
+			return "", "", false
+		}
+		station, tenant, err := c.Auth(r.Context(), strings.TrimSpace(token), instance)
 		if errors.Is(err, ErrRevoked) {
 			refuse(w, wire.RefusedRevoked, err.Error(), http.StatusUnauthorized)
 			return "", "", false

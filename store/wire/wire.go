@@ -189,6 +189,10 @@ const (
 // TokenStationHeader. A request without it (an older desk) is not bound.
 const InstanceHeader = "X-Dropin-Instance"
 
+// MaxInstance is the longest database id the service keeps (a desk's is
+// 32 hex digits).
+const MaxInstance = 64
+
 // With RefusedForeign, the two stations, query-escaped: the one the token
 // is, and the one the first event of another station names.
 const (
