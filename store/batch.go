@@ -101,6 +101,16 @@ var (
 	ErrNameRequired = errors.New("a batch needs a name")
 )
 
+// NotInBatchError is ErrNotInBatch with the serials named that the batch
+// does not hold, sorted.
+type NotInBatchError struct{ Serials []string }
+
+func (e *NotInBatchError) Error() string {
+	return strings.Join(e.Serials, ", ") + ": " + ErrNotInBatch.Error()
+}
+
+func (e *NotInBatchError) Is(target error) bool { return target == ErrNotInBatch }
+
 // ScopeError is a batch opened for a municipality or a body the roster
 // does not have: it would expect nothing. Known is what the roster has
 // (of bodies, those of the municipality asked for).
@@ -548,7 +558,7 @@ func (s *Store) bulk(ctx context.Context, batchID string, by Actor, from Status,
 		}
 		if len(strangers) > 0 {
 			sort.Strings(strangers)
-			return fmt.Errorf("%s: %w", strings.Join(strangers, ", "), ErrNotInBatch)
+			return &NotInBatchError{Serials: strangers}
 		}
 		for _, serial := range members {
 			evs, err := subjectEvents(ctx, tx, serial)

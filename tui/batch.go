@@ -319,10 +319,21 @@ func (b *batchScreen) update(msg tea.Msg) tea.Cmd {
 	return b.updateInputs(msg)
 }
 
-func (b *batchScreen) bulkError(err error) string {
-	t := b.c.t
-	if errors.Is(err, store.ErrNotInBatch) {
-		return t.T("batch.notinbatch", errText(err))
+func (b *batchScreen) bulkError(err error) string { return BatchErrorText(b.c.t, err) }
+
+// BatchErrorText says why a step on a batch was not taken, in the desk's
+// language: at the desk and from dropin batch.
+func BatchErrorText(t i18n.Catalog, err error) string {
+	var nib *store.NotInBatchError
+	switch {
+	case errors.As(err, &nib):
+		serials := make([]string, len(nib.Serials))
+		for i, s := range nib.Serials {
+			serials[i] = scan.Clean(s)
+		}
+		return t.T("batch.notinbatch", strings.Join(serials, ", "))
+	case errors.Is(err, store.ErrBatchClosed):
+		return t.T("batch.isclosed")
 	}
 	if _, ok := store.IsRefusal(err); ok {
 		return t.T("batch.refused", RefusalText(t, err)) // with the arguments its words need

@@ -161,3 +161,16 @@ func TestAnotherDatabaseAsTheStationIsSaidInWords(t *testing.T) {
 	h.send(syncedMsg{err: err, at: time.Now()})
 	h.wantScreen("synk avvisad: en annan databas är stationen")
 }
+
+// A batch step refused for serials the batch does not hold names them in
+// the desk's words, cleaned, and no English around them.
+func TestABatchStepRefusedNamesTheSerials(t *testing.T) {
+	c := i18n.New(i18n.Bokmal)
+	err := fmt.Errorf("upgraded: %w", &store.NotInBatchError{Serials: []string{"ABC123\x1b[2J", "DEF456"}})
+	if got := BatchErrorText(c, err); got != "Ikke i bunken: ABC123, DEF456" {
+		t.Errorf("said: %q", got)
+	}
+	if got := BatchErrorText(c, store.ErrBatchClosed); got != "Bunken er lukket." {
+		t.Errorf("closed: %q", got)
+	}
+}

@@ -37,6 +37,9 @@ func (a *app) onBatch(cmd *cobra.Command, args []string, do func(t i18n.Catalog,
 	}
 	defer st.Close()
 	b, err := st.FindBatch(ctx, args[0])
+	if errors.Is(err, store.ErrNoBatch) {
+		return errors.New(t.T("batch.nosuch", scan.Clean(args[0])))
+	}
 	if err != nil {
 		return fmt.Errorf("batch %q: %w", args[0], err)
 	}
@@ -203,15 +206,20 @@ func (a *app) batchStepCmd(use, short string) *cobra.Command {
 			var res store.BulkResult
 			switch verb {
 			case "close":
-				if err := st.CloseBatch(ctx, b.ID, by); err != nil {
-					return err
+				if err = st.CloseBatch(ctx, b.ID, by); err == nil {
+					fmt.Fprintln(out, t.T("batch.closedmsg", scan.Clean(b.Name)))
+					return nil
 				}
-				fmt.Fprintln(out, t.T("batch.closedmsg", scan.Clean(b.Name)))
-				return nil
 			case "sent-to-it":
 				res, err = st.SentToIT(ctx, b.ID, by)
 			default:
 				res, err = st.Upgraded(ctx, b.ID, failed, by)
+			}
+			if errors.Is(err, store.ErrNotInBatch) || errors.Is(err, store.ErrBatchClosed) {
+				return errors.New(tui.BatchErrorText(t, err)) // words, as the desk says them
+			}
+			if _, ok := store.IsRefusal(err); ok {
+				return errors.New(tui.BatchErrorText(t, err))
 			}
 			if err != nil {
 				return err
@@ -236,6 +244,9 @@ func (f failedFlag) Set(v string) error {
 	s, err := scan.Parse(serial)
 	if err != nil {
 		return err
+	}
+	if _, twice := f[s]; twice {
+		return fmt.Errorf("%s is named twice: one reason a tablet", s)
 	}
 	f[s] = strings.TrimSpace(reason)
 	return nil

@@ -235,6 +235,20 @@ func TestBatchCommands(t *testing.T) {
 	if got := do("batch", "sent-to-it", "Kommunestyret 2. april"); !strings.HasPrefix(got, "68 tatt videre") {
 		t.Fatalf("sent to IT: %s", got)
 	}
+	// A serial the batch does not hold, a batch that is none, one serial
+	// given two reasons: refused in words, nothing moved.
+	c.do(1, "batch", "upgraded", "Kommunestyret 2. april", "--failed", "NOTINBATCH1=x", "--failed", "938zpvf2hb=skjerm knust")
+	if got := c.errb.String(); got != "dropin: Ikke i bunken: NOTINBATCH1\n" {
+		t.Fatalf("a serial not in the batch: %q", got)
+	}
+	c.do(1, "batch", "report", "Kommunestyret 3. april")
+	if got := c.errb.String(); got != "dropin: Ingen bunke heter «Kommunestyret 3. april». dropin batch list viser bunkene.\n" {
+		t.Fatalf("a batch that is none: %q", got)
+	}
+	c.do(2, "batch", "upgraded", "Kommunestyret 2. april", "--failed", "938ZPVF2HB=x", "--failed", "938zpvf2hb=y")
+	if got := c.errb.String(); !strings.Contains(got, "938ZPVF2HB is named twice") {
+		t.Fatalf("a serial twice: %s", got)
+	}
 	if got := do("batch", "upgraded", "Kommunestyret 2. april", "--failed", "938zpvf2hb=skjerm knust"); !strings.HasPrefix(got, "67 tatt videre, 1 feilet") {
 		t.Fatalf("upgraded: %s", got)
 	}
@@ -253,6 +267,10 @@ func TestBatchCommands(t *testing.T) {
 	do("batch", "close", "Kommunestyret 2. april")
 	if got := do("batch", "list"); !strings.Contains(got, "lukket") {
 		t.Fatalf("list: %s", got)
+	}
+	c.do(1, "batch", "close", "Kommunestyret 2. april")
+	if got := c.errb.String(); got != "dropin: Bunken er lukket.\n" {
+		t.Fatalf("closed twice: %q", got)
 	}
 	// The same name again starts a new batch, the old one being closed. The
 	// pile's tablets join it (the unknown one is known by now), and none

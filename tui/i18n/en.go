@@ -273,6 +273,7 @@ var en = map[string]string{
 	"batch.confirm.upgraded":     "Mark the batch upgraded, except the %d that failed? y/n",
 	"batch.confirm.close":        "Close the batch? It takes no more reads. y/n",
 	"batch.cancelled":            "Cancelled. Nothing changed.",
+	"batch.nosuch":               "No batch is called “%s”. dropin batch list shows the batches.",
 	"batch.notinbatch":           "Not in the batch: %s",
 	"batch.refused":              "Refused: %s",
 	"key.batch.new":              "new batch",

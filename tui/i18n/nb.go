@@ -273,6 +273,7 @@ var nb = map[string]string{
 	"batch.confirm.upgraded":     "Merk bunken oppgradert, unntatt %d som feilet? y/n",
 	"batch.confirm.close":        "Lukke bunken? Den tar ikke imot flere lesninger. y/n",
 	"batch.cancelled":            "Avbrutt. Ingenting er endret.",
+	"batch.nosuch":               "Ingen bunke heter «%s». dropin batch list viser bunkene.",
 	"batch.notinbatch":           "Ikke i bunken: %s",
 	"batch.refused":              "Avvist: %s",
 	"key.batch.new":              "ny bunke",

@@ -273,6 +273,7 @@ var sv = map[string]string{
 	"batch.confirm.upgraded":     "Markera bunten som uppgraderad, utom %d med fel? y/n",
 	"batch.confirm.close":        "Stänga bunten? Den tar inte emot fler läsningar. y/n",
 	"batch.cancelled":            "Avbrutet. Inget har ändrats.",
+	"batch.nosuch":               "Ingen bunt heter «%s». dropin batch list visar buntarna.",
 	"batch.notinbatch":           "Inte i bunten: %s",
 	"batch.refused":              "Avvisat: %s",
 	"key.batch.new":              "ny bunt",
