@@ -75,10 +75,16 @@ func (o *overviewScreen) reminded(msg remindDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		o.c.log.Error("remind", "err", msg.err)
 		text := errText(msg.err)
-		if errors.Is(msg.err, remind.ErrUnreachable) {
-			text = t.T("remind.unreachable", scan.Clean(msg.err.Error()))
+		if u := (*remind.UnreachableError)(nil); errors.As(msg.err, &u) {
+			text = UnreachableText(t, u)
 		}
 		return tea.Batch(flashCmd(flashError, done+" "+text), o.load())
 	}
 	return tea.Batch(flashCmd(flashOK, done), o.load())
+}
+
+// UnreachableText says that the mail server could not be reached, which
+// server, what the connection said, and that what was sent is recorded.
+func UnreachableText(t i18n.Catalog, u *remind.UnreachableError) string {
+	return t.T("remind.unreachable", scan.Clean(u.Server), scan.Clean(u.Cause.Error()))
 }

@@ -136,6 +136,23 @@ type Summary struct {
 // sent before is recorded, and a new run skips those.
 var ErrUnreachable = errors.New("the mail server cannot be reached")
 
+// UnreachableError is ErrUnreachable with the server (its password
+// hidden), how many were sent before, and what the connection said.
+type UnreachableError struct {
+	Server string
+	Sent   int
+	Cause  error
+}
+
+func (e *UnreachableError) Error() string {
+	if e.Sent > 0 {
+		return fmt.Sprintf("%v (%s) after %d sent: %v", ErrUnreachable, e.Server, e.Sent, e.Cause)
+	}
+	return fmt.Sprintf("%v (%s): %v", ErrUnreachable, e.Server, e.Cause)
+}
+
+func (e *UnreachableError) Is(target error) bool { return target == ErrUnreachable }
+
 // Send sends the reminder to every recipient with an address who was not
 // reminded recently (unless force), one message at a time over one
 // connection, at most PerMin a minute. Each message the server accepts is
@@ -161,7 +178,7 @@ func Send(ctx context.Context, st *store.Store, m Mailer, t *Template, s Setting
 		return sum, err
 	}
 	if err := c.DialWithContext(ctx); err != nil {
-		return sum, fmt.Errorf("%w (%s): %v", ErrUnreachable, m.Redacted(), err)
+		return sum, &UnreachableError{Server: m.Redacted(), Cause: err}
 	}
 	defer c.Close()
 	per := m.PerMin
@@ -194,7 +211,7 @@ func Send(ctx context.Context, st *store.Store, m Mailer, t *Template, s Setting
 				each(Outcome{Recipient: r, Refused: refusal(se)})
 			}
 		default:
-			return sum, fmt.Errorf("%w (%s) after %d sent: %v", ErrUnreachable, m.Redacted(), sum.Sent, err)
+			return sum, &UnreachableError{Server: m.Redacted(), Sent: sum.Sent, Cause: err}
 		}
 	}
 	return sum, nil

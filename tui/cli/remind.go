@@ -181,8 +181,8 @@ why, and the message for the first; it sends nothing.`,
 				}
 			})
 			if err != nil {
-				if errors.Is(err, remind.ErrUnreachable) {
-					return errors.New(t.T("remind.unreachable", scan.Clean(err.Error())))
+				if u := (*remind.UnreachableError)(nil); errors.As(err, &u) {
+					return errors.New(tui.UnreachableText(t, u))
 				}
 				return err
 			}

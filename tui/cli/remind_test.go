@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,20 @@ func TestRemindCommand(t *testing.T) {
 	c.do(1, append([]string{"remind", "--body", "Kontrollutvalget"}, desk...)...)
 	if !strings.Contains(c.errb.String(), "Ingen e-posttjener er satt") {
 		t.Fatalf("no server: %q", c.errb.String())
+	}
+
+	// A server that does not answer is said so in the desk's words, its
+	// password hidden.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := l.Addr().String()
+	l.Close()
+	c.do(1, append([]string{"remind", "--body", "Kontrollutvalget", "--smtp", "smtp://it:hemmelig@" + down + "?from=it@levanger.kommune.no"}, desk...)...)
+	if got := c.errb.String(); !strings.HasPrefix(got, "dropin: Får ikke kontakt med e-postserveren (smtp://it:xxxxx@"+down+"): ") ||
+		!strings.Contains(got, "Det som ble sendt, er registrert; kjør igjen for resten.") || strings.Contains(got, "hemmelig") || strings.Contains(got, "cannot be reached") {
+		t.Fatalf("a server that does not answer: %q", got)
 	}
 
 	srv := smtptest.Start(t, nil)
