@@ -197,6 +197,7 @@ func (c *Central) Auth(ctx context.Context, token, instance string) (station, te
 		}
 	}
 	if instance != "" && *bound != instance {
+		c.refused(ctx, station, wire.RefusedInstance)
 		return station, tenant, ErrInstance
 	}
 	c.seen(ctx, station)
@@ -226,6 +227,7 @@ func (c *Central) Push(ctx context.Context, station, tenant string, evs []wire.E
 	ids := make([]string, 0, len(evs))
 	for _, e := range evs {
 		if e.Station != station {
+			c.refused(ctx, station, wire.RefusedForeign)
 			return nil, &ForeignError{Token: station, Event: e.Station}
 		}
 		ids = append(ids, e.ID)

@@ -33,7 +33,7 @@ func TestCentralSchemaIsMigratedOnceByVersion(t *testing.T) {
 		t.Fatalf("empty database: %v, want ErrSchemaOld", err)
 	}
 	applied, err := c.Migrate(ctx)
-	if err != nil || !slices.Equal(applied, []string{"001_init.sql", "002_viewers.sql", "003_positions.sql", "004_instance.sql"}) {
+	if err != nil || !slices.Equal(applied, []string{"001_init.sql", "002_viewers.sql", "003_positions.sql", "004_instance.sql", "005_refused.sql"}) {
 		t.Fatalf("migrate: %v %v", applied, err)
 	}
 	if applied, err := c.Migrate(ctx); err != nil || len(applied) != 0 {

@@ -158,22 +158,36 @@ type TenantStation struct {
 	Name     string
 	Revoked  bool
 	LastSync time.Time // zero: never
+	// The last sync refused, and why (a wire.Refused* code); zero and
+	// empty: none.
+	RefusedAt time.Time
+	Refused   string
 }
 
 // TenantStations lists a tenant's stations and when each last synced.
 func (c *Central) TenantStations(ctx context.Context, tenant string) ([]TenantStation, error) {
-	rows, err := c.pool.Query(ctx, `SELECT name, revoked, coalesce(last_sync, 'epoch') FROM stations WHERE tenant = $1 ORDER BY name`, tenant)
+	rows, err := c.pool.Query(ctx, `SELECT name, revoked, coalesce(last_sync, 'epoch'), coalesce(refused_at, 'epoch'), coalesce(refused, '')
+FROM stations WHERE tenant = $1 ORDER BY name`, tenant)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (TenantStation, error) {
 		var s TenantStation
-		err := r.Scan(&s.Name, &s.Revoked, &s.LastSync)
+		err := r.Scan(&s.Name, &s.Revoked, &s.LastSync, &s.RefusedAt, &s.Refused)
 		if s.LastSync.Unix() == 0 {
 			s.LastSync = time.Time{}
 		}
+		if s.RefusedAt.Unix() == 0 {
+			s.RefusedAt = time.Time{}
+		}
 		return s, err
 	})
+}
+
+// refused notes that a station's sync was refused, and why (a
+// wire.Refused* code), for the Desks page. Best effort, as seen.
+func (c *Central) refused(ctx context.Context, station, why string) {
+	c.pool.Exec(ctx, `UPDATE stations SET refused_at = now(), refused = $2 WHERE name = $1 AND (refused_at IS NULL OR refused_at < now() - interval '2 seconds' OR refused IS DISTINCT FROM $2)`, station, why)
 }
 
 // seen notes that a station synced. Best effort: a read-only standby

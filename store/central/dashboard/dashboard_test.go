@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -605,6 +606,45 @@ func TestTheDesksPageTellsPeopleFromCommands(t *testing.T) {
 		if got := text(byID(doc, "desks")); !strings.Contains(got, want) || strings.Contains(got, "KN, import") {
 			t.Errorf("%s: the desks page says %q, want %q", lang, got, want)
 		}
+	}
+}
+
+// A desk whose sync the service refuses says so on its own screen; the
+// desks page says it too, for IT and management, who do not sit at it:
+// a second database with a desk's name and token, and a database with
+// another station's events.
+func TestTheDesksPageSaysWhoseSyncIsRefused(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	d := w.desk("levanger-1", "innherred")
+	d.sync()
+	twin, err := store.Open(ctx, filepath.Join(t.TempDir(), "twin.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer twin.Close()
+	if _, err := twin.Sync(ctx, w.url, d.token, nil); !errors.Is(err, store.ErrOtherDatabase) {
+		t.Fatalf("the twin's sync: %v", err)
+	}
+	other := w.desk("verdal-1", "innherred")
+	if _, err := other.st.Register(ctx, "FOREIGN0001", "iPad", "", store.Actor{Station: "levanger-9", Staff: "KN"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.st.Sync(ctx, w.url, other.token, nil); !errors.Is(err, store.ErrForeignEvents) {
+		t.Fatalf("the sync of another station's events: %v", err)
+	}
+	c := w.login("ivar", w.viewer("ivar", "innherred"))
+	_, doc := w.get(c, "/desks")
+	got := rows(byID(doc, "desks"))
+	if len(got) != 2 || !strings.Contains(got[0][1], "synk avvist ") || !strings.Contains(got[0][1], ": en annen database synker som denne skranken") ||
+		!strings.Contains(got[1][1], ": databasen har en annen stasjons hendelser") {
+		t.Fatalf("the desks page: %q", got)
+	}
+	// Synced as itself again, levanger-1 still shows the refusal of the
+	// day: the twin is still out there.
+	d.sync()
+	if _, doc := w.get(c, "/desks"); !strings.Contains(text(byID(doc, "desks")), "en annen database synker som denne skranken") {
+		t.Fatal("a sync of the desk itself hid that its twin was refused")
 	}
 }
 

@@ -333,6 +333,7 @@ func pageLink(r *http.Request, path string, page int) string {
 type deskRow struct {
 	Name, LastSync, Staff string
 	Commands              string // what commands run without --staff did
+	Refused               string // its sync refused today, when and why, in words
 	Revoked               bool
 	Events                int
 }
@@ -359,7 +360,8 @@ func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 		return
 	}
 	now := s.o.Now().In(s.o.Location)
-	today, err := st.StationsSince(r.Context(), time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.o.Location))
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.o.Location)
+	today, err := st.StationsSince(r.Context(), midnight)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -383,6 +385,11 @@ func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 		}
 		if !sn.LastSync.IsZero() {
 			row.LastSync = v.t.DateTime(sn.LastSync.In(s.o.Location))
+		}
+		if at := sn.RefusedAt.In(s.o.Location); sn.Refused != "" && !at.Before(midnight) {
+			// What the refused desk says on its own screen, for IT, who
+			// does not sit at it: today's, as the rest of the row.
+			row.Refused = v.t.T("web.desks.refused."+sn.Refused, v.t.DateTime(at))
 		}
 		rows = append(rows, row)
 	}
