@@ -151,18 +151,19 @@ func (c *Central) Revoke(ctx context.Context, name string) error {
 type Station struct {
 	Name, Tenant string
 	Revoked      bool
+	Bound        bool // a database synced as it (Auth); Release unbinds
 	Created      time.Time
 }
 
 // Stations lists the stations.
 func (c *Central) Stations(ctx context.Context) ([]Station, error) {
-	rows, err := c.pool.Query(ctx, `SELECT name, tenant, revoked, created_at FROM stations ORDER BY tenant, name`)
+	rows, err := c.pool.Query(ctx, `SELECT name, tenant, revoked, instance IS NOT NULL, created_at FROM stations ORDER BY tenant, name`)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Station, error) {
 		var s Station
-		err := r.Scan(&s.Name, &s.Tenant, &s.Revoked, &s.Created)
+		err := r.Scan(&s.Name, &s.Tenant, &s.Revoked, &s.Bound, &s.Created)
 		return s, err
 	})
 }

@@ -674,8 +674,14 @@ func TestASecondDatabaseAsTheStationIsToldAndReleased(t *testing.T) {
 		!strings.Contains(out.String()+errb.String(), "dropin serve station release skranke-1") {
 		t.Fatalf("the second desk's sync: exit %d\n%s%s", code, out.String(), errb.String())
 	}
+	if code := call("serve", "station", "list"); code != 0 || !strings.Contains(out.String(), "its database has synced (release to move it)") {
+		t.Fatalf("list, bound: exit %d %s%s", code, out.String(), errb.String())
+	}
 	if code := call("serve", "station", "release", "skranke-1"); code != 0 || !strings.Contains(out.String(), "station skranke-1 released") {
 		t.Fatalf("release: exit %d %s%s", code, out.String(), errb.String())
+	}
+	if code := call("serve", "station", "list"); code != 0 || !strings.Contains(out.String(), "no database yet") {
+		t.Fatalf("list, released: exit %d %s%s", code, out.String(), errb.String())
 	}
 	if code := sync(second); code != 0 {
 		t.Fatalf("the second desk after the release: %d %s%s", code, out.String(), errb.String())

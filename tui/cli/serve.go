@@ -240,7 +240,7 @@ them after the station's earlier ones.`,
 	}
 	list := &cobra.Command{
 		Use:   "list",
-		Short: "every station, its tenant, whether it may sync, when it was added",
+		Short: "every station, its tenant, whether it may sync, when it was added, whether a database is bound to it",
 		Args:  usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withCentral(cmd, *pg, func(ctx context.Context, c *central.Central) error {
@@ -253,7 +253,11 @@ them after the station's earlier ones.`,
 					if s.Revoked {
 						state = "revoked"
 					}
-					fmt.Fprintf(cmd.OutOrStdout(), "%-20s %-16s %-8s %s\n", scan.Clean(s.Name), scan.Clean(s.Tenant), state, s.Created.Format("2006-01-02"))
+					database := "no database yet"
+					if s.Bound {
+						database = "its database has synced (release to move it)"
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "%-20s %-16s %-8s %s  %s\n", scan.Clean(s.Name), scan.Clean(s.Tenant), state, s.Created.Format("2006-01-02"), database)
 				}
 				return nil
 			})
