@@ -46,7 +46,8 @@ func usagef(cmd *cobra.Command, format string, args ...any) error {
 // stdout and stderr and reading its environment through getenv, and
 // returns the exit code. version is what `dropin version` says.
 func Run(ctx context.Context, version string, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	root := newRoot(&app{version: version, getenv: getenv, o: defaults(getenv)})
+	a := &app{version: version, getenv: getenv, o: defaults(getenv)}
+	root := newRoot(a)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -66,9 +67,15 @@ func Run(ctx context.Context, version string, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name, scan.Clean(ue.err.Error()), name)
 		return ExitUsage
 	}
+	text := err.Error()
+	if t, terr := a.o.catalog(); terr == nil {
+		if said, ok := inWords(t, err); ok {
+			text = said
+		}
+	}
 	// An error of several lines (every setting a message lacks, say) is
 	// said a line each, each line cleaned of what a terminal would run.
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintln(stderr, "dropin:", scan.Clean(line))
 	}
 	return ExitFail

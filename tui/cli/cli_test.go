@@ -179,8 +179,13 @@ func TestNotADatabaseSaysWhatToDo(t *testing.T) {
 	if code := Run(context.Background(), "dev", []string{"export", "devices", "--db", path}, &out, &errb, env(nil)); code != 1 {
 		t.Fatalf("exit %d", code)
 	}
-	if !strings.Contains(errb.String(), "is not a dropin database") {
+	if !strings.Contains(errb.String(), "junk.db er ikke en dropin-database, eller den er skadet: hent den fra en sikkerhetskopi") {
 		t.Fatalf("message: %q", errb.String())
+	}
+	errb.Reset()
+	Run(context.Background(), "dev", []string{"export", "devices", "--db", path, "--lang", "en"}, &out, &errb, env(nil))
+	if !strings.Contains(errb.String(), "junk.db is not a dropin database, or it is damaged: restore it from a backup") {
+		t.Fatalf("message in English: %q", errb.String())
 	}
 }
 
@@ -798,7 +803,7 @@ func TestADatabaseIsOneStations(t *testing.T) {
 			t.Fatalf("an event of %q in skranke-1's database: %+v", e.Station, e)
 		}
 	}
-	refused := `is station "skranke-1"'s database, not "skranke-2"'s`
+	refused := `er databasen til stasjonen «skranke-1», ikke «skranke-2»`
 	if code := run("import", "../../store/testdata/roster-levanger.csv", "--db", db, "--station", "skranke-2"); code != 1 || !strings.Contains(errb.String(), refused) {
 		t.Fatalf("import as skranke-2: exit %d %q", code, errb.String())
 	}

@@ -15,6 +15,7 @@ import (
 
 	"dropin/receipt"
 	"dropin/receipt/station"
+	"dropin/scan"
 	"dropin/store"
 	"dropin/tui"
 	"dropin/tui/i18n"
@@ -244,9 +245,42 @@ func (o *options) settleStation(ctx context.Context, st *store.Store, claim bool
 }
 
 // otherStation is the refusal of a station name the database is not.
-func otherStation(db, have, given string) error {
-	return fmt.Errorf("%s is station %q's database, not %q's (the central store takes from a station its own events only): "+
-		"open %q's database with --db, or leave out --station and DROPIN_STATION to work as %q", db, have, given, given, have)
+func otherStation(db, have, given string) error { return &otherStationError{db, have, given} }
+
+// otherStationError is said in the user's language (inWords); its Error
+// is the log's.
+type otherStationError struct{ db, have, given string }
+
+func (e *otherStationError) Error() string {
+	return fmt.Sprintf("%s is station %q's database, not %q's (the central store takes from a station its own events only): "+
+		"open %q's database with --db, or leave out --station and DROPIN_STATION to work as %q", e.db, e.have, e.given, e.given, e.have)
+}
+
+// damagedError is a database that is none, or is damaged.
+type damagedError struct {
+	db  string
+	err error
+}
+
+func (e *damagedError) Error() string {
+	return fmt.Sprintf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%v)", e.db, e.err)
+}
+
+func (e *damagedError) Unwrap() error { return e.err }
+
+// inWords says the refusals a command meets before its work begins in
+// the user's language: the desk speaks to the people at it, whatever
+// they started it with.
+func inWords(t i18n.Catalog, err error) (string, bool) {
+	var se *otherStationError
+	var de *damagedError
+	switch {
+	case errors.As(err, &se):
+		return t.T("cli.otherstation", scan.Clean(se.db), scan.Clean(se.have), scan.Clean(se.given), scan.Clean(se.given), scan.Clean(se.have)), true
+	case errors.As(err, &de):
+		return t.T("cli.damaged", scan.Clean(de.db), scan.Clean(de.err.Error())), true
+	}
+	return "", false
 }
 
 // withStore runs a command's work with the catalog and the database
@@ -277,9 +311,7 @@ func openStore(ctx context.Context, o options) (*store.Store, error) {
 	return st, nil
 }
 
-func damaged(o options, err error) error {
-	return fmt.Errorf("%s is not a dropin database, or it is damaged; restore it from a backup or start a new one with --db (%w)", o.db, err)
-}
+func damaged(o options, err error) error { return &damagedError{o.db, err} }
 
 // openUnchecked opens the database at once; the check of every page runs
 // on and writes wait for it. The desk uses it to draw its first frame

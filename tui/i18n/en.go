@@ -579,6 +579,8 @@ var en = map[string]string{
 	"export.failed":         "Could not write %s: %s",
 	"bar.damaged":           "DATABASE DAMAGED: nothing is saved",
 	"error.damaged":         "The database is damaged and nothing will be saved: %s. Quit, and restore it from a backup or start a new one with --db.",
+	"cli.otherstation":      "%s is station “%s”’s database, not “%s”’s (the central store takes from a station its own events only): open “%s”’s database with --db, or leave out --station and DROPIN_STATION to work as “%s”.",
+	"cli.damaged":           "%s is not a dropin database, or it is damaged: restore it from a backup or start a new one with --db (%s).",
 	"error.diskfull":        "The disk is full: nothing was saved now; everything saved before is safe. Free some space and try again.",
 	"error.readonly":        "The database cannot be written (its folder or file is read-only): nothing was saved now. Choose another with --db.",
 }

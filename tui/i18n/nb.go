@@ -579,6 +579,8 @@ var nb = map[string]string{
 	"export.failed":         "Kunne ikke skrive %s: %s",
 	"bar.damaged":           "DATABASEN ER SKADET: ingenting lagres",
 	"error.damaged":         "Databasen er skadet, og ingenting blir lagret: %s. Avslutt, og hent den fra sikkerhetskopi eller start en ny med --db.",
+	"cli.otherstation":      "%s er databasen til stasjonen «%s», ikke «%s» (sentrallageret tar bare imot en stasjons egne hendelser): åpne databasen til «%s» med --db, eller utelat --station og DROPIN_STATION for å arbeide som «%s».",
+	"cli.damaged":           "%s er ikke en dropin-database, eller den er skadet: hent den fra en sikkerhetskopi, eller start en ny med --db (%s).",
 	"error.diskfull":        "Disken er full: ingenting ble lagret nå, alt som er lagret før er trygt. Frigjør plass, og prøv igjen.",
 	"error.readonly":        "Databasen kan ikke skrives (mappen eller fila er skrivebeskyttet): ingenting ble lagret nå. Velg en annen med --db.",
 }

@@ -579,6 +579,8 @@ var sv = map[string]string{
 	"export.failed":         "Kunde inte skriva %s: %s",
 	"bar.damaged":           "DATABASEN ÄR SKADAD: inget sparas",
 	"error.damaged":         "Databasen är skadad och inget sparas: %s. Avsluta och hämta den från säkerhetskopia eller starta en ny med --db.",
+	"cli.otherstation":      "%s är databasen för stationen ”%s”, inte ”%s” (centrallagret tar bara emot en stations egna händelser): öppna databasen för ”%s” med --db, eller utelämna --station och DROPIN_STATION för att arbeta som ”%s”.",
+	"cli.damaged":           "%s är ingen dropin-databas, eller så är den skadad: återställ den från en säkerhetskopia, eller starta en ny med --db (%s).",
 	"error.diskfull":        "Disken är full: inget sparades nu, allt som sparats tidigare är säkert. Frigör utrymme och försök igen.",
 	"error.readonly":        "Databasen kan inte skrivas (mappen eller filen är skrivskyddad): inget sparades nu. Välj en annan med --db.",
 }
