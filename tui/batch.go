@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -429,6 +430,11 @@ func (b *batchScreen) key(msg tea.KeyPressMsg) tea.Cmd {
 				b.field = 0
 				return tea.Batch(b.form[0].Focus(), flashCmd(flashError, t.T("batch.needname")))
 			}
+			if msg, ok := CheckITDate(t, b.form[1].Value(), b.c.now()); !ok {
+				b.form[b.field].Blur()
+				b.field = 1
+				return tea.Batch(b.form[1].Focus(), flashCmd(flashError, msg))
+			}
 			st, by, lang := b.c.store, b.c.actor(), b.c.t.Lang
 			spec := store.BatchSpec{Name: name, ITDate: b.form[1].Value(), Municipality: b.form[2].Value(), Body: b.form[3].Value()}
 			b.seq++
@@ -578,3 +584,24 @@ func (b *batchScreen) fullHelp() [][]key.Binding {
 }
 
 func (b *batchScreen) open() tea.Cmd { return b.loadList() }
+
+// CheckITDate lets the date agreed with IT be words ("4. april", "etter
+// påske") or a date, but not a date that is none: a day written in
+// figures ("31.4.") must be one of the calendar. It says why, if not.
+func CheckITDate(t i18n.Catalog, typed string, now time.Time) (string, bool) {
+	s := strings.TrimSpace(typed)
+	figures := s != ""
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r == '.' || r == '/' || r == '-' || r == ' ') {
+			figures = false
+			break
+		}
+	}
+	if !figures {
+		return "", true
+	}
+	if _, ok := ParseDay(s, now); ok {
+		return "", true
+	}
+	return t.T("visit.meeting.badday", scan.Clean(s)), false
+}

@@ -378,3 +378,26 @@ func TestABatchAcrossMunicipalitiesSaysWhich(t *testing.T) {
 	h.wantScreen("Kommunestyret, samlet inn 2. april · lukket · IT 4. april · Kommunestyret (Lev")
 	h.fitsTheTerminal(80, 24)
 }
+
+// The date agreed with IT may be words ("4. april") or a day; a day in
+// figures that the calendar does not have is refused in words, the form
+// goes back to it, and no batch is opened.
+func TestTheITDateIsADayOrWords(t *testing.T) {
+	h := newHarness(t, 80, 24, i18n.Bokmal)
+	h.startBatch("Kommunestyret", "31.4.", "", "")
+	h.wantScreen("«31.4.» er ikke en dato", "Ny bunke")
+	if bs, _ := h.store.Batches(context.Background()); len(bs) != 0 {
+		t.Fatalf("a batch was opened: %+v", bs)
+	}
+	if h.m.batch.field != 1 {
+		t.Fatalf("the form is at field %d, want the IT date's", h.m.batch.field)
+	}
+	for range len("31.4.") {
+		h.special(tea.KeyBackspace)
+	}
+	h.press("4. april")
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.special(tea.KeyEnter)
+	h.wantScreen("Kommunestyret · IT 4. april")
+}

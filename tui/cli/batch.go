@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/spf13/cobra"
@@ -102,6 +103,9 @@ new to the batch (unknown, read twice, invalid) are listed, then the counts.`,
 				return err
 			}
 			defer st.Close()
+			if msg, ok := tui.CheckITDate(t, itDate, time.Now()); !ok {
+				return errors.New(msg) // before anything is read or opened
+			}
 			raws, err := readLines(tui.ExpandHome(args[0]))
 			if err != nil {
 				return err

@@ -230,6 +230,15 @@ func TestBatchCommands(t *testing.T) {
 	c := &cli{t: t, db: filepath.Join(t.TempDir(), "dropin.db")}
 	do := func(args ...string) string { t.Helper(); return c.do(0, args...) }
 	do("import", "../../store/testdata/roster-levanger.csv")
+	// A date agreed with IT may be words, or a day of the calendar: not a
+	// day that is none. Nothing is opened for it.
+	c.do(1, "batch", "import", "--name", "Kommunestyret 2. april", "--it-date", "31.4.", "../../store/testdata/scans-batch1.txt")
+	if got := c.errb.String(); got != "dropin: «31.4.» er ikke en dato: skriv den som 14.4.2026, 14.4. eller 2026-04-14.\n" {
+		t.Fatalf("a day that is none: %q", got)
+	}
+	if got := do("batch", "list"); got != "" {
+		t.Fatalf("a batch was opened for it: %q", got)
+	}
 	got := do("batch", "import", "--name", "Kommunestyret 2. april", "--it-date", "4. april", "../../store/testdata/scans-batch1.txt")
 	for _, want := range []string{"67 av 94 ventede inn (71 %) · 0 andre · 1 ukjente · 3 lest to ganger · 1 ugyldige",
 		"«356NF» avvist: for kort", "2HHQPVS88F: ikke på listen"} {
