@@ -359,9 +359,8 @@ func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 		s.fail(w, r, v, err)
 		return
 	}
-	now := s.o.Now().In(s.o.Location)
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.o.Location)
-	today, err := st.StationsSince(r.Context(), midnight)
+	since := midnight(s.o.Now(), s.o.Location)
+	today, err := st.StationsSince(r.Context(), since)
 	if err != nil {
 		s.fail(w, r, v, err)
 		return
@@ -386,7 +385,7 @@ func (s *Server) desks(w http.ResponseWriter, r *http.Request, v *visit) {
 		if !sn.LastSync.IsZero() {
 			row.LastSync = v.t.DateTime(sn.LastSync.In(s.o.Location))
 		}
-		if at := sn.RefusedAt.In(s.o.Location); sn.Refused != "" && !at.Before(midnight) {
+		if at := sn.RefusedAt.In(s.o.Location); sn.Refused != "" && !at.Before(since) {
 			// What the refused desk says on its own screen, for IT, who
 			// does not sit at it: today's, as the rest of the row.
 			row.Refused = v.t.T("web.desks.refused."+sn.Refused, v.t.DateTime(at))
