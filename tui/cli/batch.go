@@ -219,11 +219,8 @@ func (a *app) batchStepCmd(use, short string) *cobra.Command {
 			default:
 				res, err = st.Upgraded(ctx, b.ID, failed, by)
 			}
-			if errors.Is(err, store.ErrNotInBatch) || errors.Is(err, store.ErrBatchClosed) {
+			if _, refused := store.IsRefusal(err); refused || errors.Is(err, store.ErrNotInBatch) || errors.Is(err, store.ErrBatchClosed) {
 				return errors.New(tui.BatchErrorText(t, err)) // words, as the desk says them
-			}
-			if _, ok := store.IsRefusal(err); ok {
-				return errors.New(tui.BatchErrorText(t, err))
 			}
 			if err != nil {
 				return err
